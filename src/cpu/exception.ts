@@ -1,0 +1,163 @@
+// Exception entry and return: the one place every exception goes through, the equivalent
+// of QEMU's arm_cpu_do_interrupt (Arm ARM D1.10 "Exception entry", pseudocode
+// AArch64.TakeException and AArch64.ExceptionReturn).
+
+import { CpuState, Slot, lo } from './state.js';
+
+/** Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
+export enum EC {
+  UNKNOWN = 0x00,
+  WFX = 0x01,
+  FP_ACCESS = 0x07,
+  ILLEGAL_STATE = 0x0e,
+  SVC64 = 0x15,
+  HVC64 = 0x16,
+  SMC64 = 0x17,
+  SYSREG = 0x18,
+  IABORT_LOWER = 0x20,
+  IABORT_SAME = 0x21,
+  PC_ALIGN = 0x22,
+  DABORT_LOWER = 0x24,
+  DABORT_SAME = 0x25,
+  SP_ALIGN = 0x26,
+  SERROR = 0x2f,
+  BRK64 = 0x3c,
+}
+
+/** Fault status codes, the DFSC/IFSC field of ESR_ELx (Arm ARM D17.2.37). */
+export enum FSC {
+  ADDR_SIZE_L0 = 0x00,
+  TRANSLATION_L0 = 0x04,
+  SYNC_EXTERNAL = 0x10,
+  ALIGNMENT = 0x21,
+}
+
+export enum ExcKind {
+  SYNC = 0,
+  IRQ = 1,
+  FIQ = 2,
+  SERROR = 3,
+}
+
+/**
+ * A pending synchronous exception, filled in by whoever raises it and thrown to the run
+ * loop, which knows the faulting instruction's address and calls {@link takeException}.
+ * One instance per CPU is reused: raising allocates nothing.
+ */
+export class ExceptionRecord {
+  ec = 0;
+  /** ISS, the low 25 bits of ESR_ELx. */
+  iss = 0;
+  /** The instruction length bit: 1 for every A64 instruction. */
+  il = 1;
+  hasFar = false;
+  farLo = 0;
+  farHi = 0;
+  /** Target exception level; 0 means "the default": EL1, or the current EL if higher. */
+  targetEl = 0;
+  /** Preferred return address relative to the instruction: 0 (retry) or 4 (next). */
+  retOffset = 0;
+  /** For aborts raised by the memory system: the access was a write (ESR ISS.WnR). */
+  write = false;
+  /** The abort came from the memory system; the run loop adds the instruction syndrome. */
+  isDataAbort = false;
+
+  set(ec: number, iss: number, retOffset = 0, targetEl = 0): this {
+    this.ec = ec;
+    this.iss = iss;
+    this.il = 1;
+    this.retOffset = retOffset;
+    this.targetEl = targetEl;
+    this.hasFar = false;
+    this.isDataAbort = false;
+    this.write = false;
+    return this;
+  }
+}
+
+/** The vector offset of each exception kind within a group (Arm ARM D1.10.2). */
+const KIND_OFFSET = [0x000, 0x080, 0x100, 0x180];
+
+/**
+ * Takes an exception to `targetEl`: saves PSTATE and the return address, writes the
+ * syndrome and fault address, masks DAIF, selects SP_ELx and jumps to the vector.
+ * `esr` is ignored for IRQ/FIQ. `retLo/retHi` is the preferred return address.
+ */
+export function takeException(
+  cpu: CpuState,
+  kind: ExcKind,
+  targetEl: number,
+  esr: number,
+  retLo: number,
+  retHi: number,
+  far?: { lo: number; hi: number },
+): void {
+  const r = cpu.r;
+  const fromEl = cpu.el;
+  const spsr = cpu.spsrBits;
+  const t = targetEl - 1;
+  let vector = KIND_OFFSET[kind];
+  if (targetEl > fromEl) vector += 0x400; // lower EL using AArch64
+  else if (cpu.spsel) vector += 0x200; // current EL with SP_ELx
+
+  cpu.selectSp(targetEl, 1);
+  cpu.daif = 0xf;
+  cpu.ss = 0;
+  cpu.il = 0;
+
+  r[lo(Slot.SPSR_EL1 + t)] = spsr;
+  r[lo(Slot.SPSR_EL1 + t) + 1] = 0;
+  r[lo(Slot.ELR_EL1 + t)] = retLo;
+  r[lo(Slot.ELR_EL1 + t) + 1] = retHi;
+  if (kind === ExcKind.SYNC || kind === ExcKind.SERROR) {
+    r[lo(Slot.ESR_EL1 + t)] = esr;
+    r[lo(Slot.ESR_EL1 + t) + 1] = 0;
+  }
+  if (far) {
+    r[lo(Slot.FAR_EL1 + t)] = far.lo;
+    r[lo(Slot.FAR_EL1 + t) + 1] = far.hi;
+  }
+  const vb = lo(Slot.VBAR_EL1 + t);
+  // VBAR_ELx bits [10:0] are RES0, so adding the offset never carries into the high word.
+  r[lo(Slot.PC)] = (r[vb] & ~0x7ff) + vector;
+  r[lo(Slot.PC) + 1] = r[vb + 1];
+}
+
+/** ESR_ELx value from its fields. */
+export const esrOf = (ec: number, il: number, iss: number): number =>
+  ((ec << 26) | (il << 25) | (iss & 0x1ffffff)) >>> 0;
+
+/**
+ * ERET (Arm ARM pseudocode AArch64.ExceptionReturn): restores PSTATE from SPSR_ELx and
+ * branches to ELR_ELx. An illegal return (to a higher or unimplemented EL, to AArch32, or
+ * to EL0 with SP_ELx) keeps the EL and sets PSTATE.IL (D1.11.5 "Illegal return events").
+ */
+export function exceptionReturn(cpu: CpuState, highestEl: number): void {
+  const r = cpu.r;
+  const t = cpu.el - 1;
+  const spsr = r[lo(Slot.SPSR_EL1 + t)] >>> 0;
+  const elrLo = r[lo(Slot.ELR_EL1 + t)];
+  const elrHi = r[lo(Slot.ELR_EL1 + t) + 1];
+  const m = spsr & 0x1f;
+  const newEl = (m >>> 2) & 3;
+  const newSp = m & 1;
+  const illegal =
+    (m & 0x10) !== 0 || // AArch32 is not implemented
+    (m & 2) !== 0 || // M[1] is reserved in AArch64
+    newEl > cpu.el ||
+    newEl > highestEl ||
+    (newEl === 0 && newSp === 1) ||
+    (newEl === 2 && highestEl < 2) ||
+    (newEl === 3 && highestEl < 3);
+  cpu.nzcv = spsr & 0xf0000000;
+  cpu.daif = (spsr >>> 6) & 0xf;
+  cpu.ss = (spsr >>> 21) & 1;
+  if (illegal) {
+    cpu.il = 1;
+  } else {
+    cpu.il = (spsr >>> 20) & 1;
+    cpu.selectSp(newEl, newSp);
+  }
+  r[lo(Slot.PC)] = elrLo;
+  r[lo(Slot.PC) + 1] = elrHi;
+}

@@ -1,0 +1,3 @@
+import type { Row } from '../decoder.js';
+
+export const DP_REG_ROWS: Row[] = [];

@@ -1,0 +1,3 @@
+import type { Row } from '../decoder.js';
+
+export const LDST_ROWS: Row[] = [];

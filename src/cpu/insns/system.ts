@@ -1,0 +1,253 @@
+// Exception generation and system instructions (Arm ARM C4.1.87 "Branches, Exception
+// Generating and System instructions"): SVC/HVC/SMC/BRK/HLT, hints, barriers, CLREX,
+// MSR (immediate), SYS (cache and TLB maintenance), MRS/MSR (register).
+
+import type { Op, Row } from '../decoder.js';
+import type { Cpu } from '../cpu.js';
+import { EC } from '../exception.js';
+import { Slot } from '../state.js';
+import { big, rz, setBig, wz } from '../alu.js';
+import { findSysreg, type SysregRow } from '../../sysregs/stopgap.js';
+
+const PC = Slot.PC * 2;
+
+/** pc + 4 as int32 halves. */
+function nextPc(pcLo: number, pcHi: number): [number, number] {
+  const l = (pcLo + 4) | 0;
+  return [l, l >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi];
+}
+
+/** ISS of a trapped MSR/MRS/System instruction, EC 0x18 (Arm ARM D17.2.37). */
+function sysregTrapIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
+  return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (read ? 1 : 0);
+}
+
+/**
+ * Checks an MRS/MSR against the row's access level (UNDEFINED below it) and, at EL0, the
+ * row's trap condition (trapped to EL1 with EC 0x18).
+ */
+function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number): void {
+  if (cpu.el < minEl) cpu.undef();
+  if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu)) cpu.raise(EC.SYSREG, iss, 0, 1);
+}
+
+function mrs(c: { cpu: Cpu; index: number; pcLo: number; pcHi: number }, row: SysregRow, t: number, iss: number): Op {
+  const { cpu, index } = c;
+  const r = cpu.r;
+  const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+  const minEl = row.access.read;
+  return () => {
+    checkAccess(cpu, row, minEl, iss);
+    if (row.slot !== undefined) {
+      const s = row.slot * 2;
+      r[t] = r[s];
+      r[t + 1] = r[s + 1];
+    } else if (row.get) {
+      setBig(r, t, row.get(cpu, index));
+    }
+    r[PC] = nl;
+    r[PC + 1] = nh;
+  };
+}
+
+function msr(c: { cpu: Cpu; pcLo: number; pcHi: number }, row: SysregRow, t: number, iss: number): Op {
+  const { cpu } = c;
+  const r = cpu.r;
+  const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+  const minEl = row.access.write;
+  const keep = row.res0 === undefined ? -1n : ~row.res0;
+  return () => {
+    if (row.access.write > 3) cpu.undef();
+    checkAccess(cpu, row, minEl, iss);
+    const v = big(r, t) & keep;
+    if (row.slot !== undefined) setBig(r, row.slot * 2, v);
+    else if (row.set) row.set(cpu, v);
+    if (row.context) cpu.contextChanged();
+    r[PC] = nl;
+    r[PC + 1] = nh;
+  };
+}
+
+export const SYSTEM_ROWS: Row[] = [
+  {
+    // SVC, HVC, SMC (LL = 01, 10, 11)
+    name: 'EXC_call',
+    pattern: '11010100 000 imm16:16 000 LL:2',
+    end: true,
+    build: (f, c) => {
+      const cpu = c.cpu;
+      const imm = f.imm16;
+      const r = cpu.r;
+      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      if (f.LL === 0) return null;
+      if (f.LL === 1) return () => cpu.raise(EC.SVC64, imm, 4);
+      const conduit = f.LL === 2 ? 'hvc' : 'smc';
+      return () => {
+        if (cpu.el === 0) cpu.undef();
+        if (cpu.platform.firmwareCall?.(cpu, conduit, imm)) {
+          r[PC] = nl;
+          r[PC + 1] = nh;
+          return;
+        }
+        // HVC needs EL2 and SMC needs EL3; without them they are UNDEFINED (Arm ARM C6.2.x).
+        if (conduit === 'hvc') {
+          if (!cpu.model.features.EL2) cpu.undef();
+          cpu.raise(EC.HVC64, imm, 4, 2);
+        }
+        if (!cpu.model.features.EL3) cpu.undef();
+        cpu.raise(EC.SMC64, imm, 4, 3);
+      };
+    },
+  },
+  {
+    name: 'BRK',
+    pattern: '11010100 001 imm16:16 000 00',
+    end: true,
+    build: (f, c) => {
+      const cpu = c.cpu;
+      const imm = f.imm16;
+      return () => cpu.raise(EC.BRK64, imm, 0);
+    },
+  },
+  {
+    // HLT: UNDEFINED unless it is the semihosting call (HLT #0xF000) and the board has it.
+    name: 'HLT',
+    pattern: '11010100 010 imm16:16 000 00',
+    end: true,
+    build: (f, c) => {
+      const cpu = c.cpu;
+      const r = cpu.r;
+      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      if (f.imm16 !== 0xf000) return null;
+      return () => {
+        const semihost = cpu.platform.semihost;
+        if (cpu.el === 0 || !semihost) return cpu.undef();
+        semihost.call(cpu.platform, cpu);
+        r[PC] = nl;
+        r[PC + 1] = nh;
+      };
+    },
+  },
+  {
+    // WFI, WFE: with no interrupt sources modelled yet, they complete at once (allowed:
+    // Arm ARM D1.6.2, a WFI may complete for any reason).
+    name: 'WFx',
+    pattern: '1101010100 0 00 011 0010 0000 01 - 11111',
+    build: () => () => {},
+  },
+  {
+    // Every other hint: NOP, YIELD, SEV, SEVL, and the PAC/BTI/ESB/CSDB hints execute as NOPs.
+    name: 'HINT',
+    pattern: '1101010100 0 00 011 0010 crm:4 op2:3 11111',
+    build: () => () => {},
+  },
+  {
+    name: 'CLREX',
+    pattern: '1101010100 0 00 011 0011 crm:4 010 11111',
+    build: (_f, c) => {
+      const cpu = c.cpu;
+      return () => void (cpu.exclValid = false);
+    },
+  },
+  {
+    // DSB, DMB, ISB: one PE and in-order execution, so nothing to wait for.
+    name: 'BARRIER',
+    pattern: '1101010100 0 00 011 0011 crm:4 1 op2:2 11111',
+    build: (f) => (f.op2 === 3 ? null : () => {}),
+  },
+  {
+    // MSR (immediate): SPSel, DAIFSet, DAIFClr (the PSTATE fields of Armv8.0).
+    name: 'MSR_imm',
+    pattern: '1101010100 0 00 op1:3 0100 crm:4 op2:3 11111',
+    end: true,
+    build: (f, c) => {
+      const cpu = c.cpu;
+      const r = cpu.r;
+      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      const imm = f.crm;
+      const iss = sysregTrapIss(0, f.op1, 4, f.crm, f.op2, 31, false);
+      let op: () => void;
+      if (f.op1 === 0 && f.op2 === 5) {
+        op = () => {
+          if (cpu.el === 0) cpu.undef();
+          cpu.selectSp(cpu.el, imm & 1);
+        };
+      } else if (f.op1 === 3 && (f.op2 === 6 || f.op2 === 7)) {
+        const set = f.op2 === 6;
+        op = () => {
+          // EL0 access depends on SCTLR_EL1.UMA, otherwise trapped to EL1 (Arm ARM C5.2.x).
+          if (cpu.el === 0 && (cpu.x[Slot.SCTLR_EL1] & (1n << 9n)) === 0n) cpu.raise(EC.SYSREG, iss, 0, 1);
+          cpu.daif = set ? cpu.daif | imm : cpu.daif & ~imm;
+        };
+      } else {
+        return null;
+      }
+      return () => {
+        op();
+        r[PC] = nl;
+        r[PC + 1] = nh;
+      };
+    },
+  },
+  {
+    // SYS: the cache and TLB maintenance operations. With no caches or TLB to maintain yet
+    // they do nothing, except DC ZVA, which zeroes a block.
+    name: 'SYS',
+    pattern: '1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5',
+    end: true,
+    build: (f, c) => {
+      const cpu = c.cpu;
+      const r = cpu.r;
+      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      const next = (): void => {
+        r[PC] = nl;
+        r[PC + 1] = nh;
+      };
+      const key = `${f.op1} ${f.crn} ${f.crm} ${f.op2}`;
+      const t = rz(f.rt);
+      if (key === '3 7 4 1') {
+        // DC ZVA: EL0 needs SCTLR_EL1.DZE (bit 14).
+        return () => {
+          if (cpu.el === 0 && (cpu.x[Slot.SCTLR_EL1] & (1n << 14n)) === 0n) {
+            cpu.raise(EC.SYSREG, sysregTrapIss(1, 3, 7, 4, 1, f.rt, false), 0, 1);
+          }
+          const lo = r[t] & ~63;
+          const hi = r[t + 1];
+          for (let i = 0; i < 64; i += 8) cpu.mem.st64(lo + i, hi, 0, 0);
+          next();
+        };
+      }
+      const el0Ok = key === '3 7 5 1' || key === '3 7 10 1' || key === '3 7 11 1' || key === '3 7 14 1';
+      const el1Only =
+        key === '0 7 1 0' || key === '0 7 5 0' || key === '0 7 6 1' || key === '0 7 6 2' ||
+        key === '0 7 10 2' || key === '0 7 14 2' || (f.op1 === 0 && f.crn === 8 && (f.crm === 3 || f.crm === 7) && [0, 1, 2, 3, 5, 7].includes(f.op2));
+      if (!el0Ok && !el1Only) return null;
+      const tlbi = f.crn === 8;
+      return () => {
+        // EL0 cache maintenance by VA needs SCTLR_EL1.UCI (bit 26); otherwise it traps.
+        if (cpu.el === 0) {
+          if (!el0Ok) cpu.undef();
+          if ((cpu.x[Slot.SCTLR_EL1] & (1n << 26n)) === 0n) {
+            cpu.raise(EC.SYSREG, sysregTrapIss(1, f.op1, f.crn, f.crm, f.op2, f.rt, false), 0, 1);
+          }
+        }
+        if (tlbi) cpu.flushBlocks = true;
+        next();
+      };
+    },
+  },
+  {
+    // MRS and MSR (register), op0 = 2 or 3.
+    name: 'MRS_MSR',
+    pattern: '1101010100 L:1 1 o0:1 op1:3 crn:4 crm:4 op2:3 rt:5',
+    end: true,
+    build: (f, c) => {
+      const op0 = 2 + f.o0;
+      const row = findSysreg(op0, f.op1, f.crn, f.crm, f.op2);
+      if (!row) return null;
+      const read = f.L === 1;
+      const iss = sysregTrapIss(op0, f.op1, f.crn, f.crm, f.op2, f.rt, read);
+      return read ? mrs(c, row, wz(f.rt), iss) : msr(c, row, rz(f.rt), iss);
+    },
+  },
+];

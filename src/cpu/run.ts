@@ -1,0 +1,156 @@
+// The run loop: decode a block once (up to a block-ending instruction, a page boundary or
+// MAX_BLOCK instructions), cache it by address, execute its executors in order. Counting
+// is exact: a budget can stop in the middle of a block. Exceptions raised by an executor
+// or by the memory system are thrown as the CPU's ExceptionRecord and taken here, where the
+// faulting instruction's address is known.
+
+import { Decoder, type Op, type DecodeCtx } from './decoder.js';
+import { type Cpu } from './cpu.js';
+import { Slot, lo } from './state.js';
+import { EC } from './exception.js';
+import { ALL_ROWS } from './insns/index.js';
+
+const MAX_BLOCK = 128;
+const PAGE = 4096;
+const CACHE_BITS = 14;
+
+let decoderSingleton: Decoder | undefined;
+export function decoder(): Decoder {
+  return (decoderSingleton ??= new Decoder(ALL_ROWS));
+}
+
+class Block {
+  constructor(
+    readonly pcLo: number,
+    readonly pcHi: number,
+    readonly ops: Op[],
+    readonly insns: Int32Array,
+    /** The last op sets the PC itself (a branch, an exception, a system instruction). */
+    readonly endsWithEnd: boolean,
+  ) {}
+}
+
+/** An error in the emulator itself (never the guest's fault), with the guest context. */
+export class InternalError extends Error {
+  constructor(
+    message: string,
+    readonly guestPc: bigint,
+    readonly insn: number,
+    options?: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class Runner {
+  private readonly tags = new Float64Array(1 << CACHE_BITS).fill(-1);
+  private readonly blocks: (Block | undefined)[] = new Array(1 << CACHE_BITS).fill(undefined);
+  private readonly dec = decoder();
+
+  constructor(readonly cpu: Cpu) {}
+
+  /** Drops every decoded block (code was written, or translation changed). */
+  flush(): void {
+    this.tags.fill(-1);
+    this.blocks.fill(undefined);
+    this.cpu.mem.codeMap.fill(0);
+    this.cpu.flushBlocks = false;
+  }
+
+  /**
+   * Executes at most `budget` instructions, or until an executor sets cpu.stop.
+   * Returns the number of instructions executed.
+   */
+  run(budget: number): number {
+    const cpu = this.cpu;
+    const r = cpu.r;
+    const PC = lo(Slot.PC);
+    let remaining = budget;
+    while (remaining > 0 && cpu.stop === null) {
+      if (cpu.flushBlocks) this.flush();
+      const pcLo = r[PC];
+      const pcHi = r[PC + 1];
+      const key = (pcLo >>> 2) & ((1 << CACHE_BITS) - 1);
+      let b = this.blocks[key];
+      if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi) {
+        try {
+          b = this.translate(pcLo, pcHi);
+        } catch (e) {
+          if (e !== cpu.exc) throw e;
+          cpu.takeSync(pcLo, pcHi, 0);
+          continue;
+        }
+        this.blocks[key] = b;
+      }
+      const ops = b.ops;
+      const n = ops.length < remaining ? ops.length : remaining;
+      let i = 0;
+      try {
+        for (; i < n; i++) ops[i]();
+      } catch (e) {
+        const ipcLo = (pcLo + 4 * i) | 0;
+        const ipcHi = ipcLo >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi;
+        if (e !== cpu.exc) {
+          throw new InternalError(
+            `host exception while executing 0x${(b.insns[i] >>> 0).toString(16).padStart(8, '0')}: ${String(e)}`,
+            (BigInt(ipcHi >>> 0) << 32n) | BigInt(ipcLo >>> 0),
+            b.insns[i],
+            { cause: e },
+          );
+        }
+        // Instructions that complete before trapping (SVC, HVC, SMC) count as executed.
+        const done = cpu.exc.retOffset !== 0 ? i + 1 : i;
+        cpu.icount += done;
+        remaining -= done;
+        cpu.takeSync(ipcLo, ipcHi, b.insns[i]);
+        continue;
+      }
+      cpu.icount += n;
+      remaining -= n;
+      if (n < ops.length || !b.endsWithEnd) {
+        const nLo = (pcLo + 4 * n) | 0;
+        r[PC] = nLo;
+        if (nLo >>> 0 < pcLo >>> 0) r[PC + 1] = (pcHi + 1) | 0;
+      }
+    }
+    return budget - remaining;
+  }
+
+  /** Decodes the block starting at (pcLo, pcHi). Throws the abort if the first word can't be fetched. */
+  private translate(pcLo: number, pcHi: number): Block {
+    const cpu = this.cpu;
+    const mem = cpu.mem;
+    if ((pcLo & 3) !== 0) {
+      const e = cpu.exc.set(EC.PC_ALIGN, 0);
+      e.hasFar = true;
+      e.farLo = pcLo;
+      e.farHi = pcHi;
+      throw e;
+    }
+    const ops: Op[] = [];
+    const words: number[] = [];
+    let end = false;
+    let a = pcLo;
+    const limit = PAGE - ((pcLo >>> 0) % PAGE);
+    for (let k = 0; k < MAX_BLOCK && 4 * k < limit; k++, a = (a + 4) | 0) {
+      if (k > 0 && !mem.canFetch(a, pcHi)) break;
+      const insn = mem.fetch(a, pcHi);
+      const off = mem.ramOffset(a);
+      mem.codeMap[off >>> 8] = 1;
+      words.push(insn);
+      const ctx: DecodeCtx = { cpu, pcLo: a, pcHi, insn, index: k };
+      const c = this.dec.lookup(insn);
+      let op: Op | null = null;
+      if (c) op = c.row.build(Decoder.fields(c, insn), ctx);
+      if (op === null) {
+        op = () => cpu.undef();
+        end = true;
+      } else {
+        end = c?.row.end === true;
+      }
+      ops.push(op);
+      if (end) break;
+    }
+    return new Block(pcLo, pcHi, ops, Int32Array.from(words), end);
+  }
+}

@@ -1,0 +1,132 @@
+// The architectural state of one PE: one register file buffer viewed as 64-bit and 32-bit
+// lanes, plus PSTATE kept as small integers. See docs/ARCHITECTURE.md ("State").
+
+/** Slot numbers in the register file; every slot is 8 bytes (one 64-bit value). */
+export enum Slot {
+  X0 = 0,
+  /** The stack pointer currently selected by PSTATE.{EL,SP}; the banked copies are below. */
+  SP = 31,
+  /** Reads of register 31 as XZR/WZR come from here: always zero, never written. */
+  ZR = 32,
+  /** Writes to XZR/WZR go here and are never read. */
+  JUNK = 33,
+  PC = 34,
+  /** Banked stack pointers SP_EL0..SP_EL3 (the selected one lives in Slot.SP). */
+  SP_EL0 = 35,
+  ELR_EL1 = 39, // ELR_EL1..ELR_EL3 at 39..41
+  SPSR_EL1 = 42, // SPSR_EL1..SPSR_EL3 at 42..44
+  ESR_EL1 = 45, // ESR_EL1..ESR_EL3 at 45..47
+  FAR_EL1 = 48, // FAR_EL1..FAR_EL3 at 48..50
+  VBAR_EL1 = 51, // VBAR_EL1..VBAR_EL3 at 51..53
+  SCTLR_EL1 = 54, // SCTLR_EL1..SCTLR_EL3 at 54..56
+  TPIDR_EL0 = 57,
+  TPIDR_EL1 = 58,
+  TPIDRRO_EL0 = 59,
+  CPACR_EL1 = 60,
+  /** Scratch slots for executors that need a 64-bit temporary (never architectural). */
+  TMP0 = 61,
+  TMP1 = 62,
+  TMP2 = 63,
+  /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
+  V0 = 64,
+  COUNT = 128,
+}
+
+/** Index in a 32-bit view of the low half of a slot (the high half is +1; little-endian). */
+export const lo = (slot: number): number => slot * 2;
+
+export class CpuState {
+  readonly buffer = new ArrayBuffer(Slot.COUNT * 8);
+  /** Signed 32-bit lanes: r[2*s] is the low word of slot s, r[2*s+1] the high word. */
+  readonly r = new Int32Array(this.buffer);
+  /** The same lanes, unsigned. */
+  readonly u = new Uint32Array(this.buffer);
+  /** The same bytes as 64-bit values (for tools and slow paths, not the hot path). */
+  readonly x = new BigUint64Array(this.buffer);
+
+  // PSTATE (Arm ARM D1.4), each field a small integer.
+  n = 0;
+  z = 0;
+  c = 0;
+  v = 0;
+  /** DAIF as the 4-bit value of bits [9:6] of the SPSR layout (D=8, A=4, I=2, F=1). */
+  daif = 0xf;
+  el = 1;
+  /** PSTATE.SP: 0 selects SP_EL0, 1 selects SP_ELx. */
+  spsel = 1;
+  /** PSTATE.IL (illegal execution state) and PSTATE.SS, kept for SPSR round trips. */
+  il = 0;
+  ss = 0;
+
+  get pc(): bigint {
+    return this.x[Slot.PC];
+  }
+  set pc(v: bigint) {
+    this.x[Slot.PC] = BigInt.asUintN(64, v);
+  }
+
+  getX(n: number): bigint {
+    return this.x[n];
+  }
+  setX(n: number, v: bigint): void {
+    this.x[n] = BigInt.asUintN(64, v);
+  }
+
+  /** NZCV in the bit positions of the NZCV system register (bits 31:28). */
+  get nzcv(): number {
+    return ((this.n << 31) | (this.z << 30) | (this.c << 29) | (this.v << 28)) >>> 0;
+  }
+  set nzcv(val: number) {
+    this.n = (val >>> 31) & 1;
+    this.z = (val >>> 30) & 1;
+    this.c = (val >>> 29) & 1;
+    this.v = (val >>> 28) & 1;
+  }
+
+  /** The slot that banks the stack pointer selected by (el, spsel). */
+  static bankOf(el: number, spsel: number): number {
+    return Slot.SP_EL0 + (spsel ? el : 0);
+  }
+
+  /**
+   * Changes PSTATE.EL and PSTATE.SP, saving the live SP into its bank and loading the
+   * newly selected one (Arm ARM D1.7.2, "The stack pointer registers").
+   */
+  selectSp(el: number, spsel: number): void {
+    const r = this.r;
+    const from = lo(CpuState.bankOf(this.el, this.spsel));
+    r[from] = r[lo(Slot.SP)];
+    r[from + 1] = r[lo(Slot.SP) + 1];
+    this.el = el;
+    this.spsel = spsel;
+    const to = lo(CpuState.bankOf(el, spsel));
+    r[lo(Slot.SP)] = r[to];
+    r[lo(Slot.SP) + 1] = r[to + 1];
+  }
+
+  /** Reads a banked SP_ELn, whether or not it is the live one. */
+  getSpEl(n: number): bigint {
+    const live = CpuState.bankOf(this.el, this.spsel) === Slot.SP_EL0 + n;
+    return this.x[live ? Slot.SP : Slot.SP_EL0 + n];
+  }
+  setSpEl(n: number, v: bigint): void {
+    const live = CpuState.bankOf(this.el, this.spsel) === Slot.SP_EL0 + n;
+    this.x[live ? Slot.SP : Slot.SP_EL0 + n] = BigInt.asUintN(64, v);
+  }
+
+  /** PSTATE packed in the SPSR_ELx layout for AArch64 (Arm ARM C5.2.18). */
+  get spsrBits(): number {
+    const m = (this.el << 2) | this.spsel;
+    return (this.nzcv | (this.ss << 21) | (this.il << 20) | (this.daif << 6) | m) >>> 0;
+  }
+
+  reset(): void {
+    this.r.fill(0);
+    this.n = this.z = this.c = this.v = 0;
+    this.daif = 0xf;
+    this.el = 1;
+    this.spsel = 1;
+    this.il = 0;
+    this.ss = 0;
+  }
+}
