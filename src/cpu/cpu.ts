@@ -82,8 +82,8 @@ export class Cpu extends CpuState {
     this.stop = null;
     this.exclValid = false;
     this.cntfrq = BigInt(this.platform.counterFrequency ?? 0);
-    // SCTLR_ELx reset values: RES1 bits, MMU and caches off (Arm ARM D17.2.118).
-    this.x[Slot.SCTLR_EL1] = 0x30d00800n;
+    // SCTLR_ELx reset values: MMU and caches off (Arm ARM D17.2.118); EL1's is the model's.
+    this.x[Slot.SCTLR_EL1] = this.model.resetSctlr;
     this.x[Slot.SCTLR_EL1 + 1] = 0x30c50830n;
     this.x[Slot.SCTLR_EL1 + 2] = 0x30c50830n;
     this.flushBlocks = true;

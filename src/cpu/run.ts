@@ -19,7 +19,14 @@ export function decoder(): Decoder {
   return (decoderSingleton ??= new Decoder(ALL_ROWS));
 }
 
+/** Blocks run this many times through the op loop before they get a compiled function. */
+const COMPILE_AFTER = 8;
+
 class Block {
+  /** Executions so far; at COMPILE_AFTER the block is compiled. */
+  hits = 0;
+  /** The compiled form: runs every op in order (see compileBlock). */
+  fn: (() => void) | null = null;
   constructor(
     readonly pcLo: number,
     readonly pcHi: number,
@@ -28,6 +35,26 @@ class Block {
     /** The last op sets the PC itself (a branch, an exception, a system instruction). */
     readonly endsWithEnd: boolean,
   ) {}
+}
+
+/** Where a compiled block stopped when an op threw. */
+const faultAt = { i: 0 };
+
+/**
+ * Compiles a block into one function that calls its ops in sequence. Each call site in the
+ * generated function only ever sees one closure, so V8 can inline the executors into it;
+ * the source is unique per block (its address is in it) so no two blocks share feedback.
+ */
+function compileBlock(b: Block): () => void {
+  const n = b.ops.length;
+  const lines: string[] = [];
+  for (let k = 0; k < n; k++) lines.push(`o${k}();${k + 1 < n ? ` i = ${k + 1};` : ''}`);
+  const name = `block_${(b.pcHi >>> 0).toString(16)}_${(b.pcLo >>> 0).toString(16)}`;
+  const src =
+    `"use strict";\n` +
+    `const ${b.ops.map((_, k) => `o${k} = ops[${k}]`).join(', ')};\n` +
+    `return function ${name}() {\n  let i = 0;\n  try {\n    ${lines.join('\n    ')}\n  } catch (e) {\n    faultAt.i = i;\n    throw e;\n  }\n};`;
+  return new Function('ops', 'faultAt', src)(b.ops, faultAt) as () => void;
 }
 
 /** An error in the emulator itself (never the guest's fault), with the guest context. */
@@ -85,9 +112,18 @@ export class Runner {
       const ops = b.ops;
       const n = ops.length < remaining ? ops.length : remaining;
       let i = 0;
+      let compiled = false;
       try {
-        for (; i < n; i++) ops[i]();
+        if (b.fn !== null && n === ops.length) {
+          compiled = true;
+          b.fn();
+          i = n;
+        } else {
+          if (++b.hits === COMPILE_AFTER) b.fn = compileBlock(b);
+          for (; i < n; i++) ops[i]();
+        }
       } catch (e) {
+        if (compiled) i = faultAt.i;
         const ipcLo = (pcLo + 4 * i) | 0;
         const ipcHi = ipcLo >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi;
         if (e !== cpu.exc) {

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `fast` is the inner loop (`npm run test:fast`, under two minutes);
+// `slow` holds the guest-image comparisons against QEMU and the million-word fuzz run.
+// `npm test` runs both.
+const SLOW = ['tests/guest/**/*.test.ts', 'tests/fuzz/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'fast', include: ['tests/**/*.test.ts'], exclude: SLOW } },
+      { test: { name: 'slow', include: SLOW, testTimeout: 600_000, hookTimeout: 600_000 } },
+    ],
+  },
+});
