@@ -85,8 +85,9 @@ export class Runner {
   }
 
   /**
-   * Executes at most `budget` instructions, or until an executor sets cpu.stop.
-   * Returns the number of instructions executed.
+   * Executes at most `budget` steps, or until an executor sets cpu.stop. A step is an
+   * instruction executed or an instruction that faulted (cpu.icount counts only the
+   * former). Returns the number of steps taken.
    */
   run(budget: number): number {
     const cpu = this.cpu;
@@ -105,6 +106,7 @@ export class Runner {
         } catch (e) {
           if (e !== cpu.exc) throw e;
           cpu.takeSync(pcLo, pcHi, 0);
+          remaining--; // a fault counts as a step, so exception loops end
           continue;
         }
         this.blocks[key] = b;
@@ -135,9 +137,10 @@ export class Runner {
           );
         }
         // Instructions that complete before trapping (SVC, HVC, SMC) count as executed.
-        const done = cpu.exc.retOffset !== 0 ? i + 1 : i;
-        cpu.icount += done;
-        remaining -= done;
+        // A faulting instruction is not retired, but it uses a step of the budget, so
+        // that a guest stuck in an exception loop still reaches the budget.
+        cpu.icount += cpu.exc.retOffset !== 0 ? i + 1 : i;
+        remaining -= i + 1;
         cpu.takeSync(ipcLo, ipcHi, b.insns[i]);
         continue;
       }
