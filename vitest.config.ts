@@ -9,7 +9,15 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'fast', include: ['tests/**/*.test.ts'], exclude: SLOW } },
-      { test: { name: 'slow', include: SLOW, testTimeout: 600_000, hookTimeout: 600_000 } },
+      {
+        test: {
+          name: 'slow',
+          include: SLOW,
+          globalSetup: ['tests/guest/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

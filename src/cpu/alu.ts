@@ -258,3 +258,17 @@ export function decodeBitMasks(
 export function halves(v: bigint): [number, number] {
   return [Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0];
 }
+
+/** The 32 bits of v in reverse order (Arm ARM BitReverse on 32 bits; RBIT). */
+export function rbit32(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8);
+  return (v >>> 16) | (v << 16);
+}
+
+/** The 4 bytes of v in reverse order (REV on 32 bits; big-endian accesses). */
+export function bswap32(v: number): number {
+  return (v >>> 24) | ((v >>> 8) & 0xff00) | ((v & 0xff00) << 8) | (v << 24);
+}

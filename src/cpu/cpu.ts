@@ -166,35 +166,25 @@ export class Cpu extends CpuState {
 }
 
 /**
- * The instruction-specific part of a Data Abort's ISS (Arm ARM D17.2.37, ISS encoding for
- * an exception from a Data Abort): WnR, plus the instruction syndrome (ISV, SAS, SSE, SRT,
- * SF, AR) for single-register loads and stores without writeback, as QEMU reports it.
+ * The instruction-specific part of a Data Abort's ISS (Arm ARM D17.2.37, "ISS encoding for
+ * an exception from a Data Abort"), for the aborts this emulator raises: stage 1 (or
+ * untranslated) aborts taken to EL1..EL3.
+ *
+ * - ISV (and SAS, SSE, SRT, SF, AR) is 0: the pseudocode AArch64.FaultSyndrome fills
+ *   ISS[24:14] from LSInstructionSyndrome() only for stage 2 faults (not on a stage 1
+ *   walk), and QEMU 7.2 likewise sets it only for aborts routed to EL2
+ *   (merge_syn_data_abort). When stage 2 arrives, its abort path ORs in
+ *   lsInstructionSyndrome(insn) (insns/ldst.ts), which knows which instructions have one.
+ * - WnR (bit 6) is 1 when the faulting access was a write. Instructions that both read and
+ *   write (the FEAT_LSE atomics, SWP, CAS, CASP) report 0 if a read of the address would
+ *   have faulted: their executors read first, so `write` already says which access failed.
+ * - CM (bit 8) with WnR = 1 for cache maintenance by VA and address translation (SYS with
+ *   CRn = 7, except DC ZVA, which is an ordinary write).
  */
 export function dataAbortIss(insn: number, write: boolean): number {
-  let iss = write ? 1 << 6 : 0;
-  const op0 = (insn >>> 25) & 0xf;
-  if ((op0 & 0b0101) !== 0b0100) return iss; // not a load/store
-  const rt = insn & 31;
-  const size = insn >>> 30;
-  // LDR/STR (immediate unsigned offset, unscaled, register offset) of general registers.
-  const isGprSingle =
-    ((insn >>> 24) & 0x3f) === 0b111001 || // unsigned offset
-    (((insn >>> 24) & 0x3f) === 0b111000 && ((insn >>> 10) & 3) === 0 && ((insn >>> 21) & 1) === 0) || // unscaled
-    (((insn >>> 24) & 0x3f) === 0b111000 && ((insn >>> 10) & 3) === 2 && ((insn >>> 21) & 1) === 1) || // register
-    (((insn >>> 24) & 0x3f) === 0b111000 && ((insn >>> 10) & 3) === 2 && ((insn >>> 21) & 1) === 0); // unprivileged
-  const isAcqRel = ((insn >>> 24) & 0x3f) === 0b001000 && ((insn >>> 21) & 1) === 0 && ((insn >>> 23) & 1) === 1;
-  if (isGprSingle || isAcqRel) {
-    const opc = (insn >>> 22) & 3;
-    let sse = 0;
-    let sf = size === 3 ? 1 : 0;
-    if (isGprSingle && opc >= 2) {
-      if (size === 3) return iss; // PRFM, or unallocated
-      sse = 1;
-      sf = opc === 2 ? 1 : 0;
-    }
-    if (isGprSingle && opc === 0 && !write) iss |= 0; // store
-    const ar = isAcqRel ? 1 : 0;
-    iss |= (1 << 24) | (size << 22) | (sse << 21) | (rt << 16) | (sf << 15) | (ar << 14);
+  // SYS #op1, C7, Cm, #op2: 1101010100 0 01 op1:3 0111 CRm:4 op2:3 Rt:5
+  if ((insn & 0xfff8f000) >>> 0 === 0xd5087000 && (insn & 0x0007ffe0) >>> 0 !== 0x00037420) {
+    return (1 << 8) | (1 << 6);
   }
-  return iss;
+  return write ? 1 << 6 : 0;
 }

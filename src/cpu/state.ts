@@ -27,9 +27,10 @@ export enum Slot {
   TMP0 = 61,
   TMP1 = 62,
   TMP2 = 63,
+  CNTKCTL_EL1 = 64,
   /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
-  V0 = 64,
-  COUNT = 128,
+  V0 = 128,
+  COUNT = 192,
 }
 
 /** Index in a 32-bit view of the low half of a slot (the high half is +1; little-endian). */

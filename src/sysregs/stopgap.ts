@@ -79,20 +79,24 @@ export const STOPGAP_SYSREGS: readonly SysregRow[] = [
   { name: 'TPIDR_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 2, access: EL0_RW, slot: Slot.TPIDR_EL0 },
   { name: 'TPIDRRO_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 3, access: { read: 0, write: 1 }, slot: Slot.TPIDRRO_EL0 },
   { name: 'TPIDR_EL1', op0: 3, op1: 0, crn: 13, crm: 0, op2: 4, access: EL1_RW, slot: Slot.TPIDR_EL1 },
+  // CNTKCTL_EL1: only the EL0 access enables are modelled (EL0PCTEN bit 0, EL0VCTEN bit 1).
+  { name: 'CNTKCTL_EL1', op0: 3, op1: 0, crn: 14, crm: 1, op2: 0, access: EL1_RW, slot: Slot.CNTKCTL_EL1, res0: ~0x3ffn & 0xffffffffffffffffn },
   {
-    // EL0 reads need CNTKCTL_EL1.EL0PCTEN/EL0VCTEN, which reset to 0 and do not exist yet: EL0 traps.
+    // EL0 reads need CNTKCTL_EL1.EL0PCTEN or EL0VCTEN, else they trap to EL1.
     // Writable only at the highest implemented EL (Arm ARM D17.11.1).
     name: 'CNTFRQ_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 0, access: { read: 0, write: 1 },
-    el0Trap: () => false,
+    el0Trap: (cpu) => (cpu.x[Slot.CNTKCTL_EL1] & 3n) !== 0n,
     get: (cpu) => cpu.cntfrq,
     set: (cpu, v) => void (cpu.highestEl === cpu.el ? (cpu.cntfrq = v & 0xffffffffn) : cpu.undef()),
   },
   {
     name: 'CNTVCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 2, access: { read: 0, write: 4 },
-    el0Trap: () => false,
+    el0Trap: (cpu) => (cpu.x[Slot.CNTKCTL_EL1] & 2n) !== 0n,
     get: (cpu, index) => cpu.counterValue(index),
   },
   { name: 'MIDR_EL1', op0: 3, op1: 0, crn: 0, crm: 0, op2: 0, access: EL1_RO, get: (cpu) => cpu.model.midr },
+  // REVIDR_EL1: QEMU's cortex-a57, cortex-a72 and max report 0.
+  { name: 'REVIDR_EL1', op0: 3, op1: 0, crn: 0, crm: 0, op2: 6, access: EL1_RO, get: () => 0n },
   // MPIDR_EL1 of CPU 0: bit 31 is RES1 (Arm ARM D17.2.101), Aff0 = 0.
   { name: 'MPIDR_EL1', op0: 3, op1: 0, crn: 0, crm: 0, op2: 5, access: EL1_RO, get: () => 0x80000000n },
   // DCZID_EL0: DC ZVA blocks of 2^4 words (64 bytes), as on Cortex-A57 and QEMU.

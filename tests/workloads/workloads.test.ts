@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { ensureCli, ROOT, runOnA64emu } from '../helpers/a64emu.js';
 
-const WORKLOADS = resolve(__dirname, '../../../shared/workloads');
+const WORKLOADS = resolve(ROOT, '../shared/workloads');
 const CASES = [{ image: 'intmix.elf', line: 'intmix checksum 0xd0e036fbc4217b61' }];
 
 describe.skipIf(!existsSync(WORKLOADS) && process.env.CI !== 'true')('shared workloads', () => {
@@ -15,9 +15,11 @@ describe.skipIf(!existsSync(WORKLOADS) && process.env.CI !== 'true')('shared wor
     it(`${c.image} prints its reference checksum`, async () => {
       const path = resolve(WORKLOADS, c.image);
       expect(existsSync(path), `${path} is missing: CI must have ../shared beside the clone`).toBe(true);
-      const res = await runCli(['run', path]);
+      const cli = ensureCli();
+      expect(cli.ok, cli.ok ? '' : cli.error).toBe(true);
+      const res = await runOnA64emu(path, 'cortex-a57', 600_000);
       expect(res.stdout.split('\n')).toContain(c.line);
-      expect(res.code).toBe(0);
+      expect(res.exitCode).toBe(0);
     });
   }
 });

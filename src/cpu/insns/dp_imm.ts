@@ -75,6 +75,8 @@ export const DP_IMM_ROWS: Row[] = [
       const m = decodeBitMasks(f.N, f.imms, f.immr, true, datasize);
       if (!m) return null;
       const [ml, mh] = halves(m.wmask);
+      // A W-register result has a zero high word; keep = 0 clears the high half of Rn.
+      const keep = f.sf ? -1 : 0;
       const cpu = c.cpu;
       const r = cpu.r;
       const n = rz(f.rn);
@@ -88,12 +90,12 @@ export const DP_IMM_ROWS: Row[] = [
         case 1:
           return () => {
             r[d] = r[n] | ml;
-            r[d + 1] = r[n + 1] | mh;
+            r[d + 1] = (r[n + 1] & keep) | mh;
           };
         case 2:
           return () => {
             r[d] = r[n] ^ ml;
-            r[d + 1] = r[n + 1] ^ mh;
+            r[d + 1] = (r[n + 1] & keep) ^ mh;
           };
         default:
           return () => {

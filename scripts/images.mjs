@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+// Guest test images: build, check and record.
+//
+//   node scripts/images.mjs build [name...]   (npm run images) rebuild images with Debian's
+//                                             aarch64-linux-gnu- toolchain, write each ELF beside
+//                                             its source and update tests/images/manifest.json
+//   node scripts/images.mjs check [--json]    verify manifest.json against the current sources
+//                                             (and the ELFs against their recorded hashes)
+//   node scripts/images.mjs record [name...]  run each image on qemu-system-aarch64 and write
+//                                             tests/images/<name>/<name>.expected.json
+//   node scripts/images.mjs list              print the image names
+//
+// The image table below is the single source of truth: names, sources, flags, CPU model,
+// time limits.  tests/guest/images.test.ts reads manifest.json and runs `check --json`.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const IMAGES_DIR = 'tests/images';
+const LIB = `${IMAGES_DIR}/lib`;
+const MANIFEST = `${IMAGES_DIR}/manifest.json`;
+const CROSS = process.env.CROSS ?? 'aarch64-linux-gnu-';
+const QEMU = process.env.QEMU ?? 'qemu-system-aarch64';
+const TOOLCHAIN_INSTALL = 'apt-get install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu';
+const QEMU_INSTALL = 'apt-get install qemu-system-arm';
+
+// Flags shared by every image (assembly and C).  Everything that changes the output
+// of a build belongs in these lists: they are hashed into the manifest.
+const COMMON_FLAGS = [
+  '-nostdlib', '-static', '-no-pie', '-ffreestanding', '-fno-pic', '-fno-pie',
+  '-Wl,--build-id=none', '-Wl,--no-warn-rwx-segments', '-Wl,-z,max-page-size=4096', '-Wa,--fatal-warnings',
+  `-I${LIB}`, `-T${LIB}/link.ld`,
+];
+const C_FLAGS = [
+  '-O2', '-fno-builtin', '-mgeneral-regs-only', '-mstrict-align', '-fno-stack-protector',
+  '-fno-asynchronous-unwind-tables', '-Wall', '-Werror',
+];
+const ASM_LIB = [`${LIB}/rt.S`, `${LIB}/a64test.inc`, `${LIB}/link.ld`];
+const C_LIB = [`${LIB}/rt.S`, `${LIB}/rt.h`, `${LIB}/cmem.c`, `${LIB}/link.ld`];
+
+/**
+ * kind: 'asm' | 'c'; cpu: QEMU/a64emu CPU model the image is run (and recorded) with;
+ * march: -march for the build; timeoutMs: limit for one QEMU run; emuTimeoutMs: limit for
+ * one a64emu run in the tests.
+ */
+export const IMAGES = [
+  { name: 'dp_imm', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 30_000, emuTimeoutMs: 120_000 },
+  { name: 'dp_reg', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a+crc', timeoutMs: 30_000, emuTimeoutMs: 120_000 },
+  { name: 'branch', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 30_000, emuTimeoutMs: 120_000 },
+  { name: 'ldst', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 30_000, emuTimeoutMs: 120_000 },
+  { name: 'atomic', kind: 'asm', cpu: 'max', march: 'armv8.1-a', timeoutMs: 30_000, emuTimeoutMs: 120_000 },
+  { name: 'system', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 30_000, emuTimeoutMs: 120_000 },
+  { name: 'demo', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 30_000, emuTimeoutMs: 60_000 },
+  { name: 'bench/strhash', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
+  { name: 'bench/listsort', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
+  { name: 'bench/interp', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
+];
+
+const SOURCE_RE = /\.(S|s|c|h|inc)$/;
+const COMPILED_RE = /\.(S|s|c)$/;
+
+function imageDir(img) { return `${IMAGES_DIR}/${img.name}`; }
+function elfPath(img) { return `${imageDir(img)}/${basename(img.name)}.elf`; }
+function expectedPath(img) { return `${imageDir(img)}/${basename(img.name)}.expected.json`; }
+
+function imageSources(img) {
+  const dir = imageDir(img);
+  if (!existsSync(join(ROOT, dir))) throw new Error(`${img.name}: missing source folder ${dir}`);
+  return readdirSync(join(ROOT, dir)).filter((f) => SOURCE_RE.test(f)).sort().map((f) => `${dir}/${f}`);
+}
+
+function flagsFor(img) {
+  return [...COMMON_FLAGS, `-march=${img.march}`, ...(img.kind === 'c' ? C_FLAGS : [])];
+}
+
+function inputsFor(img) {
+  const lib = img.kind === 'c' ? C_LIB : ASM_LIB;
+  return [...lib, ...imageSources(img)];
+}
+
+function sha256(buf) { return createHash('sha256').update(buf).digest('hex'); }
+
+/** sha256 over (path, content) of every input file plus the build flags and cpu. */
+function inputsHash(img) {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ flags: flagsFor(img), kind: img.kind, cpu: img.cpu }));
+  for (const f of inputsFor(img)) {
+    h.update(`\0${f}\0`);
+    h.update(readFileSync(join(ROOT, f)));
+  }
+  return h.digest('hex');
+}
+
+function readManifest() {
+  const p = join(ROOT, MANIFEST);
+  if (!existsSync(p)) return { images: {} };
+  return JSON.parse(readFileSync(p, 'utf8'));
+}
+
+function selectImages(names) {
+  if (names.length === 0) return IMAGES;
+  return names.map((n) => {
+    const img = IMAGES.find((i) => i.name === n);
+    if (!img) throw new Error(`unknown image ${n} (known: ${IMAGES.map((i) => i.name).join(', ')})`);
+    return img;
+  });
+}
+
+function toolVersion(cmd) {
+  const r = spawnSync(cmd, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return null;
+  return r.stdout.split('\n')[0].trim();
+}
+
+// ---------------------------------------------------------------------------------------
+function build(names) {
+  const gcc = `${CROSS}gcc`;
+  const version = toolVersion(gcc);
+  if (!version) {
+    console.error(`error: ${gcc} not found. Install the Debian cross toolchain:\n  ${TOOLCHAIN_INSTALL}`);
+    process.exit(2);
+  }
+  const manifest = readManifest();
+  const images = { ...(manifest.images ?? {}) };
+  for (const img of selectImages(names)) {
+    const out = elfPath(img);
+    const sources = inputsFor(img).filter((f) => COMPILED_RE.test(f));
+    // Compile each source to an object with a fixed name, then link with those names: the
+    // linker records object names in STT_FILE symbols, and gcc's one-step temporary names
+    // (/tmp/ccXXXXXX.o) would make the ELF differ from build to build.
+    const tmp = mkdtempSync(join(tmpdir(), 'a64emu-images-'));
+    try {
+      const objs = [];
+      const steps = [];
+      for (const src of sources) {
+        const obj = `${basename(src).replace(/\.[^.]+$/, '')}.o`;
+        if (objs.includes(obj)) throw new Error(`${img.name}: two sources compile to ${obj}`);
+        objs.push(obj);
+        // compile in the repository (source paths in the objects stay relative) ...
+        steps.push({ cwd: ROOT, argv: [...flagsFor(img), '-c', src, '-o', join(tmp, obj)] });
+      }
+      // ... and link in the temporary folder, by bare object names
+      steps.push({ cwd: tmp, argv: [...flagsFor(img), ...objs, '-o', join(ROOT, out)].map((a) => a.replace(/^(-I|-T)(?!\/)/, (m) => m + ROOT + '/')) });
+      for (const step of steps) {
+        const argv = step.argv;
+        const r = spawnSync(gcc, argv, { cwd: step.cwd, encoding: 'utf8' });
+        if (r.status !== 0) {
+          console.error(`error: building ${img.name} failed:\n  ${gcc} ${argv.join(' ')}\n${r.stderr}${r.stdout}`);
+          process.exit(1);
+        }
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    const elf = readFileSync(join(ROOT, out));
+    images[img.name] = {
+      kind: img.kind,
+      cpu: img.cpu,
+      elf: out,
+      expected: expectedPath(img),
+      timeoutMs: img.timeoutMs,
+      emuTimeoutMs: img.emuTimeoutMs,
+      inputs: inputsFor(img),
+      flags: flagsFor(img),
+      sha256: inputsHash(img),
+      elfSha256: sha256(elf),
+    };
+    console.log(`built ${out} (${elf.length} bytes)`);
+  }
+  // keep only images that still exist in the table, in table order
+  const ordered = {};
+  for (const img of IMAGES) if (images[img.name]) ordered[img.name] = images[img.name];
+  const doc = {
+    comment: 'Generated by `npm run images` (node scripts/images.mjs build). sha256 covers every input file (path and content), the build flags and the CPU model; check with `node scripts/images.mjs check`.',
+    toolchain: version,
+    images: ordered,
+  };
+  writeFileSync(join(ROOT, MANIFEST), JSON.stringify(doc, null, 2) + '\n');
+  console.log(`wrote ${MANIFEST}`);
+}
+
+// ---------------------------------------------------------------------------------------
+/** Returns { ok, images: { name: { ok, problems[] } } } */
+function checkAll() {
+  const manifest = readManifest();
+  const result = { ok: true, images: {} };
+  for (const img of IMAGES) {
+    const problems = [];
+    const entry = manifest.images?.[img.name];
+    if (!entry) {
+      problems.push('not in manifest.json');
+    } else {
+      let hash = null;
+      try { hash = inputsHash(img); } catch (e) { problems.push(String(e.message ?? e)); }
+      if (hash && hash !== entry.sha256) {
+        const listed = new Set(entry.inputs ?? []);
+        const now = inputsFor(img);
+        const added = now.filter((f) => !listed.has(f));
+        const removed = [...listed].filter((f) => !now.includes(f));
+        let what = 'sources changed since the last build';
+        if (added.length) what += `; new inputs: ${added.join(', ')}`;
+        if (removed.length) what += `; removed inputs: ${removed.join(', ')}`;
+        problems.push(what);
+      }
+      const elf = join(ROOT, elfPath(img));
+      if (!existsSync(elf)) problems.push(`${elfPath(img)} is missing`);
+      else if (sha256(readFileSync(elf)) !== entry.elfSha256) problems.push(`${elfPath(img)} differs from the one the manifest recorded`);
+    }
+    result.images[img.name] = { ok: problems.length === 0, problems };
+  }
+  for (const name of Object.keys(manifest.images ?? {})) {
+    if (!IMAGES.some((i) => i.name === name)) result.images[name] = { ok: false, problems: ['in manifest.json but no longer in scripts/images.mjs'] };
+  }
+  for (const v of Object.values(result.images)) if (!v.ok) result.ok = false;
+  return result;
+}
+
+function check(args) {
+  const result = checkAll();
+  if (args.includes('--json')) {
+    console.log(JSON.stringify(result, null, 2));
+  } else {
+    for (const [name, r] of Object.entries(result.images)) {
+      console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${name}${r.ok ? '' : ': ' + r.problems.join('; ') + ' -- rebuild with npm run images'}`);
+    }
+  }
+  process.exit(result.ok ? 0 : 1);
+}
+
+// ---------------------------------------------------------------------------------------
+export function qemuArgv(cpu, elf) {
+  return ['-M', 'virt', '-cpu', cpu, '-m', '512', '-display', 'none', '-serial', 'stdio',
+    '-monitor', 'none', '-semihosting', '-no-reboot', '-kernel', elf];
+}
+
+function record(names) {
+  const version = toolVersion(QEMU);
+  if (!version) {
+    console.error(`error: ${QEMU} not found. Install it with:\n  ${QEMU_INSTALL}`);
+    process.exit(2);
+  }
+  const check = checkAll();
+  let failed = false;
+  for (const img of selectImages(names)) {
+    if (!check.images[img.name].ok) {
+      console.error(`error: ${img.name}: ${check.images[img.name].problems.join('; ')} -- rebuild with npm run images first`);
+      failed = true;
+      continue;
+    }
+    const elf = elfPath(img);
+    const argv = qemuArgv(img.cpu, elf);
+    const t0 = Date.now();
+    const r = spawnSync(QEMU, argv, {
+      cwd: ROOT, encoding: 'utf8', timeout: img.timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
+    });
+    const ms = Date.now() - t0;
+    if (r.error || r.signal || r.status === null) {
+      console.error(`error: ${img.name}: QEMU did not finish (${r.error?.message ?? r.signal}) after ${ms} ms; not recorded`);
+      failed = true;
+      continue;
+    }
+    if (r.stderr.trim()) console.warn(`warning: ${img.name}: QEMU stderr: ${r.stderr.trim()}`);
+    const doc = {
+      comment: `Recorded from QEMU by \`node scripts/images.mjs record ${img.name}\`; compared byte for byte by tests/guest/images.test.ts.`,
+      image: elf,
+      elfSha256: sha256(readFileSync(join(ROOT, elf))),
+      cpu: img.cpu,
+      qemuCommand: [QEMU, ...argv].join(' '),
+      qemuArgv: [QEMU, ...argv],
+      qemuVersion: version,
+      exitCode: r.status,
+      uart: r.stdout,
+    };
+    writeFileSync(join(ROOT, expectedPath(img)), JSON.stringify(doc, null, 2) + '\n');
+    const lines = r.stdout.split('\n').length - (r.stdout.endsWith('\n') ? 1 : 0);
+    console.log(`recorded ${expectedPath(img)}: exit ${r.status}, ${lines} lines, ${ms} ms`);
+    if (r.status !== 0) console.warn(`warning: ${img.name} exited with status ${r.status}`);
+  }
+  if (failed) process.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const [cmd, ...rest] = process.argv.slice(2);
+  try {
+    switch (cmd) {
+      case 'build': build(rest); break;
+      case 'check': check(rest); break;
+      case 'record': record(rest); break;
+      case 'list': for (const i of IMAGES) console.log(i.name); break;
+      default:
+        console.error('usage: node scripts/images.mjs build [name...] | check [--json] | record [name...] | list');
+        process.exit(2);
+    }
+  } catch (e) {
+    console.error(`error: ${e.message ?? e}`);
+    process.exit(1);
+  }
+}
