@@ -37,19 +37,23 @@ class Block {
   ) {}
 }
 
+let compiledBlocks = 0;
+
 /** Where a compiled block stopped when an op threw. */
 const faultAt = { i: 0 };
 
 /**
  * Compiles a block into one function that calls its ops in sequence. Each call site in the
  * generated function only ever sees one closure, so V8 can inline the executors into it;
- * the source is unique per block (its address is in it) so no two blocks share feedback.
+ * the source is unique per block so no two blocks share feedback.
  */
 function compileBlock(b: Block): () => void {
   const n = b.ops.length;
   const lines: string[] = [];
   for (let k = 0; k < n; k++) lines.push(`o${k}();${k + 1 < n ? ` i = ${k + 1};` : ''}`);
-  const name = `block_${(b.pcHi >>> 0).toString(16)}_${(b.pcLo >>> 0).toString(16)}`;
+  // The serial number keeps the source unique even when other code later sits at the same
+  // address: V8 caches compiled functions by source text, feedback included.
+  const name = `block_${(b.pcHi >>> 0).toString(16)}_${(b.pcLo >>> 0).toString(16)}_${++compiledBlocks}`;
   const src =
     `"use strict";\n` +
     `const ${b.ops.map((_, k) => `o${k} = ops[${k}]`).join(', ')};\n` +
