@@ -332,51 +332,26 @@ function storePair(
   }
 }
 
-/** The two accesses of a pair at (lo, hi); t, t2 are register indexes. */
+/** The two accesses of a W pair (STP W, LDP W, LDPSW) at (lo, hi); t, t2 are register indexes. */
 function pairAccess(mem: Memory, r: Int32Array, pk: P, t: number, t2: number, lo: number, hi: number): void {
-  const size = pk === P.STPX || pk === P.LDPX ? 8 : 4;
-  const l2 = (lo >>> 0) + size;
+  const l2 = (lo >>> 0) + 4;
   const lo2 = l2 | 0;
   const hi2 = l2 > 0xffffffff ? (hi + 1) | 0 : hi;
-  switch (pk) {
-    case P.STPX:
-      storePair(mem, 8, lo, hi, lo2, hi2, r[t], r[t + 1], r[t2], r[t2 + 1]);
-      return;
-    case P.STPW:
-      storePair(mem, 4, lo, hi, lo2, hi2, r[t], 0, r[t2], 0);
-      return;
-    case P.LDPX: {
-      // Nothing is written until both loads succeeded; Rt2 before Rt, as QEMU does.
-      const a = mem.ld64(lo, hi);
-      const ah = mem.hi;
-      const b = mem.ld64(lo2, hi2);
-      r[t2] = b;
-      r[t2 + 1] = mem.hi;
-      r[t] = a;
-      r[t + 1] = ah;
-      return;
-    }
-    case P.LDPW: {
-      const a = mem.ld32(lo, hi);
-      const b = mem.ld32(lo2, hi2);
-      r[t2] = b;
-      r[t2 + 1] = 0;
-      r[t] = a;
-      r[t + 1] = 0;
-      return;
-    }
-    default: {
-      const a = mem.ld32(lo, hi);
-      const b = mem.ld32(lo2, hi2);
-      r[t2] = b;
-      r[t2 + 1] = b >> 31;
-      r[t] = a;
-      r[t + 1] = a >> 31;
-    }
+  if (pk === P.STPW) {
+    storePair(mem, 4, lo, hi, lo2, hi2, r[t], 0, r[t2], 0);
+    return;
   }
+  // Nothing is written until both loads succeeded; Rt2 before Rt, as QEMU does.
+  const a = mem.ld32(lo, hi);
+  const b = mem.ld32(lo2, hi2);
+  const signed = pk === P.LDPSW;
+  r[t2] = b;
+  r[t2 + 1] = signed ? b >> 31 : 0;
+  r[t] = a;
+  r[t + 1] = signed ? a >> 31 : 0;
 }
 
-/** A pair with a signed offset and optional writeback (mode as for buildImm). */
+/** A W pair with a signed offset and optional writeback (mode: 0 offset, 1 pre-index, 2 post-index). */
 function pairExec(mem: Memory, r: Int32Array, pk: P, t: number, t2: number, n: number, off: number, mode: number): void {
   const bl = r[n];
   const bh = r[n + 1];
@@ -389,6 +364,66 @@ function pairExec(mem: Memory, r: Int32Array, pk: P, t: number, t2: number, n: n
     r[n] = nl;
     r[n + 1] = nh;
   }
+}
+
+/**
+ * LDP/STP of X registers, the function prologue/epilogue forms: one closure per direction
+ * and base kind, with the addressing mode (0 offset, 1 pre-index, 2 post-index) constant.
+ */
+function buildPairX(cpu: Cpu, load: boolean, t: number, t2: number, rn: number, off: number, mode: number): Op {
+  const mem = cpu.mem;
+  const r = cpu.r;
+  const n = rn * 2;
+  const post = mode === 2;
+  const wb = mode !== 0;
+  if (load) {
+    const ldp = (): void => {
+      const bl = r[n];
+      const bh = r[n + 1];
+      const l = (bl >>> 0) + off;
+      const nl = l | 0;
+      const nh = l > 0xffffffff ? (bh + 1) | 0 : l < 0 ? (bh - 1) | 0 : bh;
+      const al = post ? bl : nl;
+      const ah = post ? bh : nh;
+      const a = mem.ld64(al, ah);
+      const a1 = mem.hi;
+      const l2 = (al >>> 0) + 8;
+      const b = mem.ld64(l2 | 0, l2 > 0xffffffff ? (ah + 1) | 0 : ah);
+      r[t2] = b;
+      r[t2 + 1] = mem.hi;
+      r[t] = a;
+      r[t + 1] = a1;
+      if (wb) {
+        r[n] = nl;
+        r[n + 1] = nh;
+      }
+    };
+    if (rn !== 31) return ldp;
+    return () => {
+      checkSp(cpu);
+      ldp();
+    };
+  }
+  const stp = (): void => {
+    const bl = r[n];
+    const bh = r[n + 1];
+    const l = (bl >>> 0) + off;
+    const nl = l | 0;
+    const nh = l > 0xffffffff ? (bh + 1) | 0 : l < 0 ? (bh - 1) | 0 : bh;
+    const al = post ? bl : nl;
+    const ah = post ? bh : nh;
+    const l2 = (al >>> 0) + 8;
+    storePair(mem, 8, al, ah, l2 | 0, l2 > 0xffffffff ? (ah + 1) | 0 : ah, r[t], r[t + 1], r[t2], r[t2 + 1]);
+    if (wb) {
+      r[n] = nl;
+      r[n + 1] = nh;
+    }
+  };
+  if (rn !== 31) return stp;
+  return () => {
+    checkSp(cpu);
+    stp();
+  };
 }
 
 // ---- exclusives ----------------------------------------------------------------------
@@ -718,6 +753,7 @@ export const LDST_ROWS: Row[] = [
       const load = f.L === 1;
       const t = load ? wz(f.rt) : rz(f.rt);
       const t2 = load ? wz(f.rt2) : rz(f.rt2);
+      if (pk === P.LDPX || pk === P.STPX) return buildPairX(cpu, load, t, t2, f.rn, off, mode);
       const n = rsp(f.rn);
       if (f.rn === 31) {
         return () => {
