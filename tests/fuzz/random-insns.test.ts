@@ -62,15 +62,16 @@ describe('random instruction words', () => {
         r[2 * Slot.PC + 1] = 0;
         const before = cpu.icount;
         runner.run(1);
+        retired += cpu.icount - before;
         if (cpu.icount === before || (r[2 * Slot.PC] >>> 0) - VBAR < 0x800) {
           exceptions++;
           runner.run(HANDLER.length);
         }
-        retired += cpu.icount - before;
         cpu.stop = null;
       }
     }
     // Both paths must have been taken many times for the run to mean anything.
+    console.log(`random words: ${retired} completed, ${exceptions} took an exception`);
     expect(exceptions).toBeGreaterThan(WORDS / 10);
     expect(retired).toBeGreaterThan(WORDS / 10);
   });
