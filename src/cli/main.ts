@@ -1,0 +1,201 @@
+// The `a64emu` command. `main(argv, io)` does everything and returns the exit status, so
+// tests can run it in-process with fake I/O; when this module is the program being run
+// (the bundle dist/a64emu.mjs), it runs main on process.argv and sets process.exitCode
+// (never process.exit: stdout may be a pipe with writes still queued).
+
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pkg from '../../package.json';
+import { HELP, UsageError, parseArgs, type RunArgs } from './args.js';
+import { attachStdin, type StdinLike } from './stdin.js';
+import { ConfigError, VirtMachine, type MachineStop, type RunResult } from '../machine/virt.js';
+import { LoadError } from '../machine/loader.js';
+import type { Stream } from '../machine/output.js';
+
+export const EXIT = { OK: 0, USAGE: 2, INTERNAL: 3, LIMIT: 124 } as const;
+
+export interface CliIo {
+  write(stream: Stream, data: Uint8Array | string): void;
+  readFile(path: string): Uint8Array;
+  /** Host input for the UART; null for none. */
+  stdin: StdinLike | null;
+  /** Milliseconds, for --stats. */
+  now(): number;
+  /** Awaited between run slices (the default waits for a full stdout/stderr to drain). */
+  betweenSlices(): void | Promise<void>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+function processIo(): CliIo {
+  const streams = { stdout: process.stdout, stderr: process.stderr };
+  return {
+    write: (stream, data) => {
+      streams[stream].write(data);
+    },
+    readFile: (path) => new Uint8Array(readFileSync(path)),
+    stdin: process.stdin,
+    now: () => performance.now(),
+    betweenSlices: async () => {
+      for (const s of [process.stdout, process.stderr]) {
+        if (s.writableNeedDrain) await new Promise<void>((resolve) => s.once('drain', () => resolve()));
+      }
+    },
+    env: process.env,
+  };
+}
+
+const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
+
+function fileError(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'is a directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : e instanceof Error
+            ? e.message
+            : String(e);
+  return `cannot read '${path}': ${why}`;
+}
+
+/** Runs the a64emu command line; resolves to the exit status. */
+export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
+  const io: CliIo = { ...processIo(), ...ioOverrides };
+  const err = (text: string): void => io.write('stderr', `a64emu: ${text}\n`);
+  let args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`${e.message}`);
+    if (argv.length > 0 && argv[0] !== 'run' && !argv[0].startsWith('-')) {
+      try {
+        io.readFile(argv[0]);
+        err(`to run an image: a64emu run ${argv[0]}`);
+      } catch {
+        /* not a file: no hint */
+      }
+    }
+    io.write('stderr', "Try 'a64emu --help'.\n");
+    return EXIT.USAGE;
+  }
+  if (args.command === 'help') {
+    io.write('stdout', HELP);
+    return EXIT.OK;
+  }
+  if (args.command === 'version') {
+    io.write('stdout', `a64emu ${pkg.version}\n`);
+    return EXIT.OK;
+  }
+  return runCommand(args, io, err);
+}
+
+async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = io.readFile(args.image);
+  } catch (e) {
+    err(fileError(args.image, e));
+    return EXIT.USAGE;
+  }
+  let machine: VirtMachine;
+  try {
+    machine = new VirtMachine({
+      cpu: args.cpu,
+      memory: args.memory,
+      reboot: args.reboot,
+      output: (stream, data) => io.write(stream, data),
+      betweenSlices: () => io.betweenSlices(),
+    });
+    machine.load(bytes, { loadAddr: args.loadAddr, name: args.image });
+  } catch (e) {
+    if (e instanceof LoadError) err(`${args.image}: ${e.message}`);
+    else if (e instanceof ConfigError) err(e.message);
+    else throw e;
+    return EXIT.USAGE;
+  }
+
+  // No SIGINT handler: Ctrl-C keeps its default effect (the process ends at once), which
+  // works even if the run loop were stuck; the console is flushed every slice anyway.
+  const detachStdin = io.stdin
+    ? attachStdin(io.stdin, (b) => machine.pushInput(b), () => machine.requestStop())
+    : () => {};
+  const t0 = io.now();
+  let result: RunResult;
+  try {
+    result = await machine.run({ maxInsns: args.maxInsns });
+  } finally {
+    detachStdin();
+  }
+  const seconds = (io.now() - t0) / 1000;
+  if (args.stats) {
+    const mips = seconds > 0 ? result.instructions / seconds / 1e6 : 0;
+    err(`stats: ${result.instructions} instructions in ${seconds.toFixed(3)} s, ${mips.toFixed(2)} MIPS`);
+  }
+  return exitStatus(result.stop, result.instructions, io, err);
+}
+
+function exitStatus(
+  stop: MachineStop,
+  instructions: number,
+  io: CliIo,
+  err: (text: string) => void,
+): number {
+  switch (stop.kind) {
+    case 'exit':
+      return stop.code & 0xff; // as the host's exit(): the low 8 bits
+    case 'poweroff':
+      return EXIT.OK;
+    case 'reset':
+      return EXIT.OK; // --no-reboot: QEMU exits 0 when a reset becomes a shutdown
+    case 'cpu-off':
+      err('the guest turned off its only CPU (PSCI CPU_OFF); stopping (QEMU would idle for ever)');
+      return EXIT.OK;
+    case 'limit':
+      err(`instruction limit reached: ${instructions} instructions executed and the guest has not stopped`);
+      return EXIT.LIMIT;
+    case 'interrupted':
+      err('terminated (Ctrl-A x)'); // QEMU's "QEMU: Terminated", also status 0
+      return EXIT.OK;
+    case 'internal': {
+      const insn = stop.insn === undefined ? '' : ` (instruction 0x${(stop.insn >>> 0).toString(16).padStart(8, '0')})`;
+      err(`internal error at guest PC ${hex64(stop.pc)}${insn}: ${stop.message}`);
+      if (io.env.A64EMU_DEBUG) {
+        const e = stop.error;
+        const cause = e instanceof Error ? e.cause : undefined;
+        io.write('stderr', `${e instanceof Error ? e.stack : String(e)}\n`);
+        if (cause instanceof Error) io.write('stderr', `caused by: ${cause.stack}\n`);
+      } else {
+        err('this is a bug in a64emu; run with A64EMU_DEBUG=1 for the host stack trace');
+      }
+      return EXIT.INTERNAL;
+    }
+    default:
+      err(`the CPU stopped unexpectedly (${stop.kind})`);
+      return EXIT.INTERNAL;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.stdout.on('error', () => {}); // EPIPE (e.g. `| head`): stop writing, keep going
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`a64emu: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = EXIT.INTERNAL;
+    },
+  );
+}

@@ -1,0 +1,252 @@
+// The `virt` board, compatible with QEMU's `-M virt` as far as it is built: RAM at
+// 0x4000_0000, a PL011 UART at 0x0900_0000, Arm semihosting (HLT #0xF000), PSCI through HVC,
+// and a system counter at 62.5 MHz in deterministic virtual time (one instruction per
+// nanosecond, as QEMU's -icount shift=0). One CPU, reset into the highest implemented EL
+// for ELF images and into EL2 or EL1 for raw (Linux-style) images, as QEMU's boot code.
+//
+// Not there yet: GIC, generic timer interrupts, RTC, virtio-mmio, a device tree (raw
+// images get X0 = 0 where QEMU passes the DTB address), more than one CPU.
+
+import { readFileSync } from 'node:fs';
+import { Cpu, type Platform } from '../cpu/cpu.js';
+import { DEFAULT_MODEL, MODELS } from '../cpu/models.js';
+import { InternalError, Runner } from '../cpu/run.js';
+import { Bus, MiB } from './bus.js';
+import { copyImage, largestGap, parseImage, type Image } from './loader.js';
+import { ConsoleOutput, type OutputSink, type Stream } from './output.js';
+import { PL011_BASE, PL011_SIZE, Pl011 } from './pl011.js';
+import { Psci, type Conduit } from './psci.js';
+import { Semihosting } from './semihosting.js';
+
+export const VIRT_RAM_BASE = 0x4000_0000;
+export const DEFAULT_RAM_SIZE = 512 * MiB;
+/** RAM must end at or below 4 GiB (the CPU's fast paths take 32-bit physical addresses). */
+export const MAX_RAM_SIZE = 0x1_0000_0000 - VIRT_RAM_BASE;
+/** CNTFRQ_EL0: QEMU's generic timer runs at 62.5 MHz (NANOSECONDS_PER_SECOND / 16). */
+export const COUNTER_FREQUENCY = 62_500_000;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface VirtOptions {
+  /** CPU model name (see MODELS); default cortex-a57. */
+  cpu?: string;
+  /** RAM size in bytes; default 512 MiB. */
+  memory?: number;
+  /** Console bytes (UART on stdout, semihosting console on semihostConsole). */
+  output?: OutputSink;
+  /** Stream for SYS_WRITEC/SYS_WRITE0; default stderr, as QEMU without a semihosting chardev. */
+  semihostConsole?: Stream;
+  /** PSCI conduit; default hvc (QEMU virt without EL3). */
+  psciConduit?: Conduit;
+  /** On a guest reset request, restart the image (QEMU's default); false: stop (-no-reboot). */
+  reboot?: boolean;
+  /** Warnings from the board; default: to the console's stderr. */
+  warn?: (message: string) => void;
+  /** The command line semihosting reports; default: the image's name. */
+  cmdline?: string;
+  /** Called between run slices; may return a promise (e.g. to wait for stdout to drain). */
+  betweenSlices?: () => void | Promise<void>;
+}
+
+export type MachineStop =
+  | { kind: 'exit'; code: number }
+  | { kind: 'poweroff' }
+  | { kind: 'reset' }
+  | { kind: 'cpu-off' }
+  | { kind: 'limit' }
+  | { kind: 'interrupted' }
+  | { kind: 'breakpoint' }
+  | { kind: 'internal'; message: string; pc: bigint; insn: number | undefined; error: unknown };
+
+export interface RunResult {
+  readonly stop: MachineStop;
+  /** Instructions executed by this run call (across reboots). */
+  readonly instructions: number;
+  /** Guest-requested reboots performed during this run call. */
+  readonly resets: number;
+}
+
+export interface RunOptions {
+  /** Stop with {kind:'limit'} after this many instructions (default: no limit). */
+  maxInsns?: number;
+}
+
+/** Instructions per slice: the first guess; later slices aim at SLICE_MS each. */
+const FIRST_SLICE = 1_000_000;
+const SLICE_MS = 25;
+
+export class VirtMachine {
+  readonly bus: Bus;
+  readonly cpu: Cpu;
+  readonly uart: Pl011;
+  readonly psci: Psci;
+  readonly semihosting: Semihosting;
+  readonly console: ConsoleOutput;
+  private readonly runner: Runner;
+  private readonly reboot: boolean;
+  private readonly warnFn: (message: string) => void;
+  private readonly betweenSlices?: () => void | Promise<void>;
+  private image: Image | undefined;
+  private imageName = '';
+  private cmdline: string | undefined;
+  /** Virtual time (instructions) retired before the CPU's last reset. */
+  private timeBase = 0;
+  private stopRequested = false;
+
+  constructor(opts: VirtOptions = {}) {
+    const modelName = opts.cpu ?? DEFAULT_MODEL;
+    const model = MODELS[modelName];
+    if (model === undefined) {
+      throw new ConfigError(`unknown CPU model '${modelName}' (known: ${Object.keys(MODELS).join(', ')})`);
+    }
+    const memory = opts.memory ?? DEFAULT_RAM_SIZE;
+    if (!Number.isSafeInteger(memory) || memory <= 0 || memory % 4096 !== 0) {
+      throw new ConfigError(`memory size must be a positive multiple of 4 KiB (got ${memory})`);
+    }
+    if (memory > MAX_RAM_SIZE) {
+      throw new ConfigError(`memory size ${memory / MiB} MiB is too large: at most ${MAX_RAM_SIZE / MiB} MiB (RAM must end below 4 GiB)`);
+    }
+    const output: OutputSink =
+      opts.output ?? ((stream, bytes) => (stream === 'stdout' ? process.stdout : process.stderr).write(bytes));
+    this.console = new ConsoleOutput(output);
+    this.warnFn = opts.warn ?? ((m) => this.console.putText('stderr', `a64emu: warning: ${m}\n`));
+    this.reboot = opts.reboot ?? true;
+    this.betweenSlices = opts.betweenSlices;
+    this.cmdline = opts.cmdline;
+
+    try {
+      this.bus = new Bus({ ramBase: VIRT_RAM_BASE, ramSize: memory });
+    } catch (e) {
+      if (e instanceof RangeError) throw new ConfigError(`cannot allocate ${memory / MiB} MiB of guest RAM: ${e.message}`);
+      throw e;
+    }
+    this.uart = new Pl011({ tx: (b) => this.console.putByte('stdout', b) });
+    this.bus.map(PL011_BASE, PL011_SIZE, this.uart);
+    this.psci = new Psci(opts.psciConduit ?? 'hvc');
+    this.semihosting = new Semihosting({
+      console: this.console,
+      consoleStream: opts.semihostConsole ?? 'stderr',
+      cmdline: () => this.cmdline ?? this.imageName,
+      nanoseconds: (cpu) => this.timeBase + cpu.icount,
+      heap: () => {
+        const g = largestGap(this.image, { base: this.bus.ramBase, size: this.bus.ramSize });
+        return { base: BigInt(g.base), limit: BigInt(g.limit) };
+      },
+      warn: (m) => this.warnFn(m),
+    });
+    const platform: Platform = {
+      semihost: (cpu) => this.semihosting.call(cpu),
+      firmwareCall: (cpu, conduit, imm) => this.psci.call(cpu, conduit, imm),
+      counter: (_cpu, icount) => BigInt(Math.floor((this.timeBase + icount) / 16)),
+      counterFrequency: COUNTER_FREQUENCY,
+    };
+    this.cpu = new Cpu(this.bus, model, platform);
+    this.runner = new Runner(this.cpu);
+  }
+
+  /** The loaded image (after load). */
+  get loaded(): Image | undefined {
+    return this.image;
+  }
+
+  /**
+   * Loads an ELF or raw image (a path, or the file's bytes) and resets the CPU to its entry.
+   * Throws LoadError for a bad image (and the fs error for an unreadable path).
+   */
+  load(source: string | Uint8Array, opts: { loadAddr?: number; name?: string } = {}): Image {
+    const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
+    const image = parseImage(bytes, { base: this.bus.ramBase, size: this.bus.ramSize }, opts);
+    this.image = image;
+    this.imageName = opts.name ?? (typeof source === 'string' ? source : '');
+    this.resetMachine();
+    return image;
+  }
+
+  /** Offers bytes to the UART's receiver (host stdin). */
+  pushInput(bytes: ArrayLike<number>): void {
+    this.uart.pushInput(bytes);
+  }
+
+  /** Asks a running `run` to return {kind:'interrupted'} at the next slice boundary. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /** The exception level a reset enters for the current image. */
+  private entryEl(): number {
+    const f = this.cpu.model.features;
+    if (this.image?.format === 'raw') return f.EL2 ? 2 : 1; // Linux boot protocol
+    return this.cpu.highestEl;
+  }
+
+  /** Power-on/reset: devices reset, image copied again, CPU at the entry point. */
+  private resetMachine(): void {
+    const image = this.image;
+    if (image === undefined) throw new ConfigError('no image loaded');
+    this.timeBase += this.cpu.icount;
+    this.bus.resetDevices();
+    copyImage(image, this.bus.ram, this.bus.ramBase);
+    this.cpu.resetTo(this.entryEl(), image.entry);
+  }
+
+  /** Runs until the guest stops, the instruction limit, or requestStop(). */
+  async run(opts: RunOptions = {}): Promise<RunResult> {
+    if (this.image === undefined) throw new ConfigError('no image loaded');
+    const limit = opts.maxInsns ?? Infinity;
+    let executed = 0;
+    let resets = 0;
+    let slice = FIRST_SLICE;
+    this.stopRequested = false;
+    const cpu = this.cpu;
+    const result = (stop: MachineStop): RunResult => {
+      this.console.flush();
+      return { stop, instructions: executed, resets };
+    };
+    for (;;) {
+      const budget = Math.min(slice, limit - executed);
+      const t0 = performance.now();
+      const before = cpu.icount;
+      try {
+        executed += this.runner.run(budget);
+      } catch (e) {
+        executed += cpu.icount - before; // up to the block that failed
+        return result(internalStop(e, cpu));
+      }
+      const dt = performance.now() - t0;
+      const stop = cpu.stop;
+      if (stop !== null) {
+        cpu.stop = null;
+        if (stop.kind === 'reset' && this.reboot) {
+          this.psci.effect = 'none';
+          resets++;
+          this.resetMachine();
+        } else if (stop.kind === 'poweroff' && this.psci.effect === 'cpu-off') {
+          this.psci.effect = 'none';
+          return result({ kind: 'cpu-off' });
+        } else {
+          this.psci.effect = 'none';
+          return result(stop);
+        }
+      }
+      if (executed >= limit) return result({ kind: 'limit' });
+      // Aim each slice at SLICE_MS of host time so input and output stay responsive.
+      if (dt > 0 && budget === slice) {
+        slice = Math.max(100_000, Math.min(50_000_000, Math.round((slice * SLICE_MS) / dt)));
+      }
+      this.console.flush();
+      await this.betweenSlices?.();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.stopRequested) return result({ kind: 'interrupted' });
+    }
+  }
+}
+
+function internalStop(e: unknown, cpu: Cpu): MachineStop {
+  if (e instanceof InternalError) {
+    return { kind: 'internal', message: e.message, pc: e.guestPc, insn: e.insn, error: e };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: 'internal', message, pc: cpu.pc, insn: undefined, error: e };
+}

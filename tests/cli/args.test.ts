@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError, parseAddress, parseArgs, parseCount, parseSize } from '../../src/cli/args.js';
+
+const usage = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a UsageError');
+};
+
+describe('parseSize', () => {
+  it('takes bytes, K/M/G with binary meaning (as QEMU -m), and the KiB/MiB/GiB spellings', () => {
+    expect(parseSize('4096')).toBe(4096);
+    expect(parseSize('512M')).toBe(512 * 2 ** 20);
+    expect(parseSize('1G')).toBe(2 ** 30);
+    expect(parseSize('256MiB')).toBe(256 * 2 ** 20);
+    expect(parseSize('64k')).toBe(65536);
+    expect(parseSize('2gb')).toBe(2 ** 31);
+    expect(parseSize('1.5G')).toBe(1.5 * 2 ** 30);
+  });
+
+  it('rejects anything else', () => {
+    expect(usage(() => parseSize('lots'))).toMatch(/bad size 'lots'/);
+    expect(usage(() => parseSize('12T'))).toMatch(/bad size/);
+    expect(usage(() => parseSize('-1M'))).toMatch(/bad size/);
+    expect(usage(() => parseSize('1.5'))).toMatch(/not a whole number/);
+  });
+});
+
+describe('parseCount and parseAddress', () => {
+  it('reads instruction counts in several spellings', () => {
+    expect(parseCount('1000000')).toBe(1e6);
+    expect(parseCount('1_000_000')).toBe(1e6);
+    expect(parseCount('1e9')).toBe(1e9);
+    expect(parseCount('500M')).toBe(5e8);
+    expect(parseCount('2k')).toBe(2000);
+    expect(usage(() => parseCount('0'))).toMatch(/positive/);
+    expect(usage(() => parseCount('ten'))).toMatch(/bad instruction count 'ten'/);
+  });
+
+  it('reads addresses in hex or decimal', () => {
+    expect(parseAddress('0x40080000')).toBe(0x4008_0000);
+    expect(parseAddress('0x4008_0000')).toBe(0x4008_0000);
+    expect(parseAddress('1074266112')).toBe(0x4008_0000);
+    expect(usage(() => parseAddress('0xzz'))).toMatch(/bad address/);
+  });
+});
+
+describe('parseArgs', () => {
+  it('parses run with options before or after the image, in both --opt=value and --opt value forms', () => {
+    const a = parseArgs(['run', '--cpu', 'max', 'img.elf', '--memory=1G', '--max-insns', '5M', '--stats']);
+    expect(a).toEqual({
+      command: 'run',
+      image: 'img.elf',
+      cpu: 'max',
+      memory: 2 ** 30,
+      maxInsns: 5e6,
+      loadAddr: undefined,
+      stats: true,
+      reboot: true,
+    });
+    const b = parseArgs(['run', 'k.bin', '-m', '256M', '--load-addr=0x40000000', '--no-reboot']);
+    expect(b).toMatchObject({ image: 'k.bin', memory: 256 * 2 ** 20, loadAddr: 0x4000_0000, reboot: false, stats: false });
+  });
+
+  it('takes an image name after --', () => {
+    expect(parseArgs(['run', '--', '--odd-name']).command === 'run' && parseArgs(['run', '--', '--odd-name'])).toMatchObject({
+      image: '--odd-name',
+    });
+  });
+
+  it('knows help and version', () => {
+    expect(parseArgs(['--help'])).toEqual({ command: 'help' });
+    expect(parseArgs(['run', 'x.elf', '-h'])).toEqual({ command: 'help' });
+    expect(parseArgs(['help'])).toEqual({ command: 'help' });
+    expect(parseArgs(['--version'])).toEqual({ command: 'version' });
+  });
+
+  it('explains what is wrong', () => {
+    expect(usage(() => parseArgs([]))).toBe('no command given');
+    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (the command is 'run')");
+    expect(usage(() => parseArgs(['--stats', 'x.elf']))).toMatch(/options go after the command/);
+    expect(usage(() => parseArgs(['run']))).toMatch(/no IMAGE given/);
+    expect(usage(() => parseArgs(['run', 'a.elf', 'b.elf']))).toMatch(/one IMAGE expected, got 2/);
+    expect(usage(() => parseArgs(['run', 'a.elf', '--frobnicate']))).toBe("unknown option '--frobnicate'");
+    expect(usage(() => parseArgs(['run', 'a.elf', '--cpu']))).toBe('option --cpu needs a value');
+    expect(usage(() => parseArgs(['run', 'a.elf', '--stats=yes']))).toBe('option --stats takes no value');
+    expect(usage(() => parseArgs(['run', 'a.elf', '--cpu', 'cortex-a53']))).toBe(
+      "unknown CPU model 'cortex-a53' (known: cortex-a57, cortex-a72, max)",
+    );
+    expect(usage(() => parseArgs(['run', 'a.elf', '--memory', 'big']))).toMatch(/bad size 'big'/);
+  });
+});

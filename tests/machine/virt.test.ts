@@ -1,0 +1,145 @@
+// The board end to end, with the hand-assembled programs of images.ts. Their expected
+// results were taken from qemu-system-aarch64 7.2 -M virt -cpu cortex-a57 -semihosting
+// running the same programs: EXIT42 exits 42, HELLO prints "hello, virt\n" and exits 7,
+// POWEROFF exits 0, RESET3 reboots twice and exits 3.
+import { describe, expect, it } from 'vitest';
+import { decoder } from '../../src/cpu/run.js';
+import { MiB } from '../../src/machine/bus.js';
+import { LoadError } from '../../src/machine/loader.js';
+import { Semihosting } from '../../src/machine/semihosting.js';
+import { COUNTER_FREQUENCY, ConfigError, VirtMachine } from '../../src/machine/virt.js';
+import { bytesOf, elfOf, EXIT42, HELLO, LOOP, POWEROFF, RESET3 } from './images.js';
+
+/** The programs' instruction words (not their data) all decode: the executors exist. */
+const decodes = (words: readonly number[], n: number): boolean =>
+  words.slice(0, n).every((w) => decoder().lookup(w) !== undefined);
+
+function machine(opts: ConstructorParameters<typeof VirtMachine>[0] = {}) {
+  const out: { stream: string; text: string }[] = [];
+  const m = new VirtMachine({
+    memory: 16 * MiB,
+    output: (stream, bytes) => out.push({ stream, text: new TextDecoder().decode(bytes) }),
+    ...opts,
+  });
+  const text = (stream: string) =>
+    out
+      .filter((o) => o.stream === stream)
+      .map((o) => o.text)
+      .join('');
+  return { m, out, text };
+}
+
+describe('VirtMachine set-up', () => {
+  it('rejects unknown CPU models, listing the known ones', () => {
+    expect(() => new VirtMachine({ cpu: 'cortex-a53' })).toThrow(ConfigError);
+    expect(() => new VirtMachine({ cpu: 'cortex-a53' })).toThrow(/known: cortex-a57, cortex-a72, max/);
+  });
+
+  it('rejects memory sizes that are not whole pages or do not fit below 4 GiB', () => {
+    expect(() => new VirtMachine({ memory: 1000 })).toThrow(/multiple of 4 KiB/);
+    expect(() => new VirtMachine({ memory: 4096 * MiB })).toThrow(/at most 3072 MiB/);
+  });
+
+  it('maps the PL011 at 0x09000000 and RAM at 0x40000000', () => {
+    const { m } = machine();
+    expect(m.bus.ramBase).toBe(0x4000_0000);
+    expect(m.bus.mmioRead(0x0900_0fe0, 4)).toBe(0x11);
+    expect(m.bus.mmioRead(0x0800_0000, 4)).toBeUndefined();
+  });
+
+  it('enters an ELF at e_entry and a raw image at 0x40080000, at EL1 (cortex-a57 has no EL2/EL3)', () => {
+    const { m } = machine();
+    m.load(elfOf(EXIT42));
+    expect(m.cpu.pc).toBe(0x4008_0000n);
+    expect(m.cpu.el).toBe(1);
+    m.load(bytesOf(EXIT42));
+    expect(m.loaded?.format).toBe('raw');
+    expect(m.cpu.pc).toBe(0x4008_0000n);
+  });
+
+  it('passes loader errors through as LoadError', () => {
+    const { m } = machine();
+    expect(() => m.load(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46, 2, 1, 1))).toThrow(LoadError);
+  });
+
+  it('counts virtual time: 16 instructions per tick of a 62.5 MHz counter', () => {
+    const { m } = machine();
+    expect(COUNTER_FREQUENCY).toBe(62_500_000);
+    expect(m.cpu.platform.counterFrequency).toBe(62_500_000);
+    expect(m.cpu.platform.counter!(m.cpu, 1600)).toBe(100n);
+    expect(m.cpu.platform.counter!(m.cpu, 15)).toBe(0n);
+  });
+});
+
+describe('VirtMachine runs', () => {
+  it.skipIf(!decodes(EXIT42, 4))('stops with the semihosting exit status', async () => {
+    const { m } = machine();
+    m.load(elfOf(EXIT42));
+    const r = await m.run();
+    expect(r.stop).toEqual({ kind: 'exit', code: 42 });
+    expect(r.instructions).toBe(3);
+  });
+
+  it.skipIf(!decodes(HELLO, 10))('sends UART output to stdout', async () => {
+    const { m, text } = machine();
+    m.load(bytesOf(HELLO));
+    const r = await m.run();
+    expect(r.stop).toEqual({ kind: 'exit', code: 7 });
+    expect(text('stdout')).toBe('hello, virt\n');
+  });
+
+  it.skipIf(!decodes(POWEROFF, 4))('powers off on PSCI SYSTEM_OFF', async () => {
+    const { m } = machine();
+    m.load(elfOf(POWEROFF));
+    expect((await m.run()).stop).toEqual({ kind: 'poweroff' });
+  });
+
+  it.skipIf(!decodes(RESET3, 16))('reboots on PSCI SYSTEM_RESET, keeping RAM outside the image', async () => {
+    const { m } = machine();
+    m.load(elfOf(RESET3));
+    const r = await m.run();
+    expect(r.stop).toEqual({ kind: 'exit', code: 3 });
+    expect(r.resets).toBe(2);
+  });
+
+  it.skipIf(!decodes(RESET3, 16))('stops on a reset request when reboot is off (-no-reboot)', async () => {
+    const { m } = machine({ reboot: false });
+    m.load(elfOf(RESET3));
+    const r = await m.run();
+    expect(r.stop).toEqual({ kind: 'reset' });
+    expect(r.resets).toBe(0);
+  });
+
+  it.skipIf(!decodes(LOOP, 2))('stops after exactly maxInsns instructions', async () => {
+    const { m } = machine();
+    m.load(elfOf(LOOP));
+    const r = await m.run({ maxInsns: 2_500_001 });
+    expect(r.stop).toEqual({ kind: 'limit' });
+    expect(r.instructions).toBe(2_500_001);
+    expect(m.cpu.x[0]).toBe(1_250_001n); // the add ran once more than the branch
+  });
+
+  it.skipIf(!decodes(LOOP, 2))('stops when asked between slices', async () => {
+    const { m } = machine();
+    m.load(elfOf(LOOP));
+    const p = m.run();
+    m.requestStop();
+    expect((await p).stop).toEqual({ kind: 'interrupted' });
+  });
+
+  it.skipIf(!decodes(EXIT42, 4))('reports a host exception in the run loop as an internal stop with the guest PC', async () => {
+    const { m } = machine();
+    m.load(elfOf(EXIT42));
+    const spy = (m.semihosting as Semihosting & { call: unknown }).call;
+    m.semihosting.call = () => {
+      throw new TypeError('boom');
+    };
+    const r = await m.run();
+    m.semihosting.call = spy as Semihosting['call'];
+    expect(r.stop.kind).toBe('internal');
+    if (r.stop.kind !== 'internal') return;
+    expect(r.stop.pc).toBe(0x4008_0008n);
+    expect(r.stop.insn).toBe(0xd45e0000 | 0);
+    expect(r.stop.message).toMatch(/boom/);
+  });
+});
