@@ -8,7 +8,7 @@
 // included, for both), MIPS (that instruction count over the wall time), and the ratio of
 // the best times. It also checks that both print the same `checksum` lines.
 //
-// Default images: tests/images/bench/*.elf, or if there are none ../shared/workloads/*.elf.
+// Default images: tests/images/bench/**/*.elf, or if there are none ../shared/workloads/*.elf.
 // Absolute times drift on shared machines; the ratio from one interleaved run is the figure.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -26,7 +26,7 @@ function usage(code) {
   const text = `Usage: npm run bench -- [--runs N] [--timeout SECONDS] [--no-qemu] [IMAGE...]
 
 Runs each IMAGE on a64emu and on QEMU N times (default 3) and compares them.
-Default images: tests/images/bench/*.elf, else ../shared/workloads/*.elf.
+Default images: tests/images/bench/**/*.elf, else ../shared/workloads/*.elf.
 `;
   (code ? process.stderr : process.stdout).write(text);
   process.exit(code);
@@ -65,9 +65,10 @@ function parseArgs(argv) {
   return o;
 }
 
+/** The .elf files in dir and its subfolders (tests/images/bench/<name>/<name>.elf). */
 function elfsIn(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  return readdirSync(dir, { recursive: true })
     .filter((f) => f.endsWith('.elf'))
     .sort()
     .map((f) => join(dir, f));
@@ -82,6 +83,11 @@ function defaultImages() {
     console.log(`No images in tests/images/bench/; using ${shared}/*.elf instead.`);
   }
   return imgs;
+}
+
+/** A one-line progress note on a terminal (rewritten in place); nothing when piped. */
+function progress(text) {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
 }
 
 /** Runs a command to completion; wall time in ms (spawn to exit). */
@@ -194,7 +200,7 @@ async function main() {
     let emuFail;
     let qFail;
     for (let i = 0; i < opts.runs; i++) {
-      process.stderr.write(`\r${name}: run ${i + 1}/${opts.runs} a64emu...   `);
+      progress(`${name}: run ${i + 1}/${opts.runs} a64emu...`);
       const r = await timed(process.execPath, emuArgs(img), timeoutMs);
       emuFail = failure(r);
       const m = /stats: (\d+) instructions in/.exec(r.stderr);
@@ -203,7 +209,7 @@ async function main() {
       emu.push(r.ms);
       emuSums = checksums(r.stdout);
       if (qemu) {
-        process.stderr.write(`\r${name}: run ${i + 1}/${opts.runs} QEMU...     `);
+        progress(`${name}: run ${i + 1}/${opts.runs} QEMU...`);
         const s = await timed(QEMU, qemuArgs(img), timeoutMs);
         qFail = failure(s);
         if (qFail) break;
@@ -211,7 +217,7 @@ async function main() {
         qSums = checksums(s.stdout);
       }
     }
-    process.stderr.write('\r\x1b[K');
+    progress('');
     if (emuFail) notes.push(`${name}: a64emu failed (${emuFail})`);
     if (qFail) notes.push(`${name}: QEMU failed (${qFail})`);
     // If a64emu failed first, QEMU still gets one run, for its checksum and time.
