@@ -20,6 +20,8 @@ export interface Platform {
   counter?(cpu: Cpu, icount: number): bigint;
   /** The counter frequency reported in CNTFRQ_EL0 at reset. */
   readonly counterFrequency?: number;
+  /** Where the CPU's warnings go (default: stderr), so the board can keep them in order. */
+  warn?(message: string): void;
 }
 
 /** Why `run` returned. */
@@ -103,7 +105,8 @@ export class Cpu extends CpuState {
   warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);
-    process.stderr.write(`a64emu: warning: ${message}\n`);
+    if (this.platform.warn) this.platform.warn(message);
+    else process.stderr.write(`a64emu: warning: ${message}\n`);
   }
 
   // ---- raising exceptions from executors ----------------------------------------------

@@ -141,6 +141,7 @@ export class VirtMachine {
       firmwareCall: (cpu, conduit, imm) => this.psci.call(cpu, conduit, imm),
       counter: (_cpu, icount) => BigInt(Math.floor((this.timeBase + icount) / 16)),
       counterFrequency: COUNTER_FREQUENCY,
+      warn: (m) => this.warnFn(m),
     };
     this.cpu = new Cpu(this.bus, model, platform);
     this.runner = new Runner(this.cpu);
