@@ -11,6 +11,8 @@ export interface Features {
   LSE: boolean;
   /** FEAT_CRC32: the CRC32/CRC32C instructions. */
   CRC32: boolean;
+  /** FEAT_LRCPC: LDAPR, the RCpc load-acquire (Armv8.3). */
+  LRCPC: boolean;
 }
 
 export interface CpuModel {
@@ -26,11 +28,11 @@ export interface CpuModel {
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   // MIDR_EL1 0x411fd070, ID_AA64MMFR0_EL1 0x1124 (PARange 44 bits), ID_AA64ISAR0_EL1 0x11120 (CRC32).
-  'cortex-a57': { name: 'cortex-a57', midr: 0x411fd070n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true } },
+  'cortex-a57': { name: 'cortex-a57', midr: 0x411fd070n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false } },
   // MIDR_EL1 0x410fd083, ID_AA64MMFR0_EL1 0x1124, ID_AA64ISAR0_EL1 0x11120.
-  'cortex-a72': { name: 'cortex-a72', midr: 0x410fd083n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true } },
-  // QEMU's `max` as far as this emulator implements it: the base ISA, LSE and CRC32.
-  max: { name: 'max', midr: 0x000f0510n, paBits: 48, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: true, CRC32: true } },
+  'cortex-a72': { name: 'cortex-a72', midr: 0x410fd083n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false } },
+  // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC.
+  max: { name: 'max', midr: 0x000f0510n, paBits: 48, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true } },
 };
 
 export const DEFAULT_MODEL = 'cortex-a57';

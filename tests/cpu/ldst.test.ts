@@ -199,19 +199,28 @@ describe('stores that fault part-way, and exclusive corner cases', () => {
   });
 });
 
-describe('features not implemented are UNDEFINED (Arm ARM: without FEAT_LOR / FEAT_LRCPC these encodings are unallocated)', () => {
+describe('features not implemented are UNDEFINED (Arm ARM: without FEAT_LOR these encodings are unallocated)', () => {
   for (const [asm, w] of [
-    ['ldapr x0, [x1]', 0xf8bfc020],
     ['ldlar x0, [x1]', 0xc8df7c20],
     ['stllr x0, [x1]', 0xc89f7c20],
   ] as const) {
-    it(`${asm} on max (no FEAT_LRCPC/FEAT_LOR switch in the model)`, () => {
+    it(`${asm} on max (no FEAT_LOR switch in the model)`, () => {
       const { cpu } = run1([w], { 0: 0x5n, 1: DATA });
       expect(cpu.pc).toBe(0x200n);
       expect(cpu.x[Slot.ESR_EL1]).toBe(0x02000000n);
       expect(cpu.x[0]).toBe(0x5n);
     });
   }
+});
+
+describe('LDAPR (FEAT_LRCPC, on max; values recorded on QEMU in tests/images/atomic)', () => {
+  it('needs natural alignment like LDAR (Arm ARM: AccType_ORDERED): alignment fault, Rt unchanged', () => {
+    // ldapr x0, [x1] with x1 = DATA + 4 (aarch64-linux-gnu-as: 0xf8bfc020)
+    const { cpu } = run1([0xf8bfc020], { 0: 0x5n, 1: DATA + 4n });
+    expect(cpu.x[Slot.ESR_EL1]).toBe(0x96000021n);
+    expect(cpu.x[Slot.FAR_EL1]).toBe(DATA + 4n);
+    expect(cpu.x[0]).toBe(0x5n);
+  });
 });
 
 describe('Data Abort syndrome', () => {

@@ -15,7 +15,7 @@
 import type { Row } from '../decoder.js';
 import type { Memory } from '../../mmu/memory.js';
 import { rsp, rz, wz } from '../alu.js';
-import { withSp } from './ldst.js';
+import { loadAcquire, withSp } from './ldst.js';
 
 /** o3:opc of the atomic memory operations. */
 const enum A {
@@ -203,9 +203,25 @@ function casp(mem: Memory, r: Int32Array, x: boolean, s: number, s1: number, ws:
 
 export const ATOMIC_ROWS: Row[] = [
   {
+    // LDAPR (FEAT_LRCPC): on one PE in program order, the same access as LDAR, including
+    // its alignment requirement (Arm ARM: AccType_ORDERED).
+    name: 'LDAPR',
+    pattern: 'size:2 111 0 00 1 0 1 11111 1 100 00 rn:5 rt:5',
+    build: (f, c) => {
+      const cpu = c.cpu;
+      if (!cpu.model.features.LRCPC) return null;
+      const mem = cpu.mem;
+      const r = cpu.r;
+      const size = 1 << f.size;
+      const t = wz(f.rt);
+      const n = rsp(f.rn);
+      return withSp(cpu, f.rn, () => loadAcquire(mem, r, size, t, r[n], r[n + 1]));
+    },
+  },
+  {
     // LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN (o3 = 0) and SWP (o3:opc = 1000),
     // each with A (acquire) and R (release) bits. o3:opc = 1100 with A = 1, R = 0 is LDAPR
-    // (FEAT_LRCPC), not implemented: UNDEFINED, like every other o3:opc.
+    // (the row below); every other o3:opc is UNDEFINED.
     name: 'ATOMIC',
     pattern: 'size:2 111 0 00 A:1 R:1 1 rs:5 o3:1 opc:3 00 rn:5 rt:5',
     build: (f, c) => {

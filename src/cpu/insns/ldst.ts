@@ -5,7 +5,7 @@
 //   - load/store pair: LDP/STP W and X, LDPSW, LDNP/STNP (offset, pre-index, post-index);
 //   - load/store exclusive: LDXR/LDAXR/STXR/STLXR (B/H/W/X), LDXP/LDAXP/STXP/STLXP (W/X);
 //   - load-acquire/store-release: LDAR/STLR (B/H/W/X).
-// Not here: LDLAR/STLLR (FEAT_LOR) and LDAPR (FEAT_LRCPC) are UNDEFINED; the FEAT_LSE
+// Not here: LDLAR/STLLR (FEAT_LOR) are UNDEFINED; LDAPR (FEAT_LRCPC) and the FEAT_LSE
 // atomics and CAS/CASP are in atomic.ts; FP/SIMD loads and stores belong to the SIMD group.
 //
 // Conventions (see alu.ts): register operands are indexes into cpu.r; addresses are two
@@ -552,7 +552,7 @@ function storeExclPair(cpu: Cpu, x: boolean, t: number, t2: number, lo: number, 
 
 // ---- load-acquire / store-release ------------------------------------------------------
 
-function loadAcquire(mem: Memory, r: Int32Array, size: number, t: number, lo: number, hi: number): void {
+export function loadAcquire(mem: Memory, r: Int32Array, size: number, t: number, lo: number, hi: number): void {
   mem.checkAligned(lo, hi, size, false);
   if (size === 8) {
     const v = mem.ld64(lo, hi);

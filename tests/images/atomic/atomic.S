@@ -1,7 +1,8 @@
 // atomic: FEAT_LSE atomics (run with -cpu max: cortex-a57 has no LSE).
 //   LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN/SWP in B/H/W/X sizes with the
 //   plain, A, L and AL orderings; the STADD/STCLR/... aliases (Rt = ZR); CAS/CASA/CASL/
-//   CASAL in B/H/W/X (compare match and mismatch); CASP/CASPA/CASPL/CASPAL (W and X pairs).
+//   CASAL in B/H/W/X (compare match and mismatch); CASP/CASPA/CASPL/CASPAL (W and X pairs);
+//   and LDAPR/LDAPRH/LDAPRB (FEAT_LRCPC, also in QEMU's max).
 //
 // Memory: `cell` is 16 bytes; its low doubleword is set from the first table, its high
 // doubleword to 5555555555555555.  x1 = &cell, x2 (Rs) from the second table, x3 from the
@@ -138,6 +139,13 @@ main:
         // w3 with the high word (first line: halves swapped, second: in order)
         ATOM    "mov w3, w2; lsr x2, x2, #32; casp w2, w3, w4, w5, [x1]", t_cmem, t_ccmp, outs="x2 x3"
         ATOM    "lsr x3, x2, #32; casp w2, w3, w4, w5, [x1]", t_cmem, t_ccmp, outs="x2 x3"
+
+// ---- LDAPR (FEAT_LRCPC): loads zero-extended from each size -----------------------------------
+        .arch_extension rcpc
+        ATOM    "ldapr x0, [x1]", t_am, t_one_op
+        ATOM    "ldapr w0, [x1]", t_am, t_one_op
+        ATOM    "ldaprh w0, [x1]", t_am, t_one_op
+        ATOM    "ldaprb w0, [x1]", t_am, t_one_op
 
         PUTSLN  "atomic: done"
         ldp     x29, x30, [sp], #16
