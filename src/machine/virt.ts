@@ -62,14 +62,19 @@ export type MachineStop =
 
 export interface RunResult {
   readonly stop: MachineStop;
-  /** Instructions executed by this run call (across reboots). */
+  /** Instructions retired by this run call (across reboots). */
   readonly instructions: number;
+  /** Steps taken: instructions retired plus instructions that faulted (what maxInsns counts). */
+  readonly steps: number;
   /** Guest-requested reboots performed during this run call. */
   readonly resets: number;
 }
 
 export interface RunOptions {
-  /** Stop with {kind:'limit'} after this many instructions (default: no limit). */
+  /**
+   * Stop with {kind:'limit'} after this many steps (default: no limit). A step is an
+   * instruction retired or an instruction that faulted, so an exception loop still stops.
+   */
   maxInsns?: number;
 }
 
@@ -197,13 +202,14 @@ export class VirtMachine {
     if (this.image === undefined) throw new ConfigError('no image loaded');
     const limit = opts.maxInsns ?? Infinity;
     let executed = 0;
+    let retired = 0;
     let resets = 0;
     let slice = FIRST_SLICE;
     this.stopRequested = false;
     const cpu = this.cpu;
     const result = (stop: MachineStop): RunResult => {
       this.console.flush();
-      return { stop, instructions: executed, resets };
+      return { stop, instructions: retired, steps: executed, resets };
     };
     for (;;) {
       const budget = Math.min(slice, limit - executed);
@@ -213,8 +219,10 @@ export class VirtMachine {
         executed += this.runner.run(budget);
       } catch (e) {
         executed += cpu.icount - before; // up to the block that failed
+        retired += cpu.icount - before;
         return result(internalStop(e, cpu));
       }
+      retired += cpu.icount - before;
       const dt = performance.now() - t0;
       const stop = cpu.stop;
       if (stop !== null) {
