@@ -99,6 +99,7 @@ export class Cpu extends CpuState {
     const m = sctlr & 1;
     const a = (sctlr >>> 1) & 1;
     this.mem.alignCheck = m === 0 || a === 1;
+    this.mem.deviceOnly = m === 0;
     if (m) this.warnOnce('mmu', 'the guest enabled stage 1 translation (SCTLR_ELx.M), which is not implemented yet: addresses stay physical');
   }
 

@@ -40,6 +40,8 @@ export class Memory {
   hi = 0;
   /** Data accesses must be aligned (stage 1 off makes memory Device, or SCTLR.A is set). */
   alignCheck = true;
+  /** Stage 1 is off, so every data access is to Device-nGnRnE memory. */
+  deviceOnly = true;
   /** VA high words at or above this are outside the PA range (Address size fault). */
   paHiLimit: number;
 

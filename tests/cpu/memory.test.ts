@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCpu, RAM_BASE } from './harness.js';
 import { EC, FSC } from '../../src/cpu/exception.js';
+import { Slot } from '../../src/cpu/state.js';
 
 function fault(f: () => void) {
   try {
@@ -54,5 +55,32 @@ describe('memory with the MMU off', () => {
     const hole = fault(() => cpu.mem.st32(0x0a100000, 0, 0));
     expect(hole.iss).toBe(FSC.SYNC_EXTERNAL);
     expect(hole.write).toBe(true);
+  });
+});
+
+describe('DC ZVA', () => {
+  // dc zva, x1 (aarch64-linux-gnu-as): 0xd50b7421. The Arm ARM (DC ZVA) makes it an
+  // Alignment fault on any Device memory, which is all memory with stage 1 off; it is a
+  // write (WnR = 1): ESR_EL1 = EC 0x25, IL, WnR, DFSC 0x21 = 0x96000061.
+  it('faults with the MMU off', () => {
+    const t = makeCpu({ model: 'cortex-a57' });
+    t.cpu.x[1] = BigInt(RAM_BASE + 0x1008);
+    t.load([0xd50b7421]);
+    t.runner.run(1);
+    expect(t.cpu.x[Slot.ESR_EL1]).toBe(0x96000061n);
+    expect(t.cpu.x[Slot.FAR_EL1]).toBe(BigInt(RAM_BASE + 0x1008));
+  });
+
+  it('zeroes the naturally aligned 64-byte block (DCZID_EL0.BS = 4) once memory is Normal', () => {
+    const t = makeCpu({ model: 'cortex-a57' });
+    t.ram.fill(0xaa, 0x1000, 0x1080);
+    t.cpu.x[1] = BigInt(RAM_BASE + 0x1008);
+    t.load([0xd50b7421]);
+    t.cpu.mem.deviceOnly = false;
+    t.cpu.mem.alignCheck = false;
+    t.runner.run(1);
+    expect(t.ram.subarray(0x1000, 0x1040).every((b) => b === 0)).toBe(true);
+    expect(t.ram[0x0fff]).toBe(0);
+    expect(t.ram[0x1040]).toBe(0xaa);
   });
 });

@@ -4,7 +4,7 @@
 
 import type { Op, Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
-import { EC } from '../exception.js';
+import { EC, FSC } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, rz, setBig, wz } from '../alu.js';
 import { findSysreg, type SysregRow } from '../../sysregs/stopgap.js';
@@ -211,6 +211,9 @@ export const SYSTEM_ROWS: Row[] = [
           if (cpu.el === 0 && (cpu.x[Slot.SCTLR_EL1] & (1n << 14n)) === 0n) {
             cpu.raise(EC.SYSREG, sysregTrapIss(1, 3, 7, 4, 1, f.rt, false), 0, 1);
           }
+          // DC ZVA to any Device memory (everything, with stage 1 off) is an Alignment
+          // fault (Arm ARM C5.3.x, DC ZVA).
+          if (cpu.mem.deviceOnly) cpu.mem.abort(r[t], r[t + 1], FSC.ALIGNMENT, true);
           const lo = r[t] & ~63;
           const hi = r[t + 1];
           for (let i = 0; i < 64; i += 8) cpu.mem.st64(lo + i, hi, 0, 0);
