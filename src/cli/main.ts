@@ -173,9 +173,6 @@ function exitStatus(
       }
       return EXIT.INTERNAL;
     }
-    default:
-      err(`the CPU stopped unexpectedly (${stop.kind})`);
-      return EXIT.INTERNAL;
   }
 }
 

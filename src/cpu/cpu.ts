@@ -29,8 +29,7 @@ export type StopReason =
   | { kind: 'exit'; code: number }
   | { kind: 'poweroff' }
   | { kind: 'reset' }
-  | { kind: 'limit' }
-  | { kind: 'breakpoint' };
+  | { kind: 'limit' };
 
 export class Cpu extends CpuState {
   readonly exc = new ExceptionRecord();
@@ -51,6 +50,11 @@ export class Cpu extends CpuState {
   exclVal2 = 0;
   exclVal3 = 0;
 
+  /**
+   * The Event Register (Arm ARM D1.6.1): set by SEV/SEVL and by an exception return; a WFE
+   * finding it set clears it and completes without waiting.
+   */
+  event = 0;
   /** CNTFRQ_EL0: the platform's counter frequency at reset. */
   cntfrq = 0n;
   /** Set whenever decoded blocks may be stale (code written, translation changed). */
@@ -83,6 +87,9 @@ export class Cpu extends CpuState {
     this.icount = 0;
     this.stop = null;
     this.exclValid = false;
+    this.event = 0;
+    // NZCV is UNKNOWN at reset; QEMU's reset state has Z set, and QEMU is the reference.
+    this.z = 1;
     this.cntfrq = BigInt(this.platform.counterFrequency ?? 0);
     // SCTLR_ELx reset values: MMU and caches off (Arm ARM D17.2.118); EL1's is the model's.
     this.x[Slot.SCTLR_EL1] = this.model.resetSctlr;
@@ -151,7 +158,7 @@ export class Cpu extends CpuState {
       esrOf(ec, e.il, iss),
       retLo,
       retHi,
-      e.hasFar ? { lo: e.farLo, hi: e.farHi } : undefined,
+      e,
     );
     this.contextChanged();
   }
@@ -159,6 +166,7 @@ export class Cpu extends CpuState {
   /** ERET: returns from an exception and clears the local monitor (Arm ARM D1.11). */
   eret(): void {
     this.exclValid = false;
+    this.event = 1;
     exceptionReturn(this, this.highestEl);
     this.contextChanged();
   }

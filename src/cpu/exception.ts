@@ -81,7 +81,8 @@ const KIND_OFFSET = [0x000, 0x080, 0x100, 0x180];
 /**
  * Takes an exception to `targetEl`: saves PSTATE and the return address, writes the
  * syndrome and fault address, masks DAIF, selects SP_ELx and jumps to the vector.
- * `esr` is ignored for IRQ/FIQ. `retLo/retHi` is the preferred return address.
+ * `esr` is ignored for IRQ/FIQ. `retLo/retHi` is the preferred return address; FAR_ELx
+ * is written when `far` has a fault address.
  */
 export function takeException(
   cpu: CpuState,
@@ -90,7 +91,7 @@ export function takeException(
   esr: number,
   retLo: number,
   retHi: number,
-  far?: { lo: number; hi: number },
+  far?: ExceptionRecord,
 ): void {
   const r = cpu.r;
   const fromEl = cpu.el;
@@ -113,9 +114,9 @@ export function takeException(
     r[lo(Slot.ESR_EL1 + t)] = esr;
     r[lo(Slot.ESR_EL1 + t) + 1] = 0;
   }
-  if (far) {
-    r[lo(Slot.FAR_EL1 + t)] = far.lo;
-    r[lo(Slot.FAR_EL1 + t) + 1] = far.hi;
+  if (far?.hasFar) {
+    r[lo(Slot.FAR_EL1 + t)] = far.farLo;
+    r[lo(Slot.FAR_EL1 + t) + 1] = far.farHi;
   }
   const vb = lo(Slot.VBAR_EL1 + t);
   // VBAR_ELx bits [10:0] are RES0, so adding the offset never carries into the high word.

@@ -31,8 +31,9 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': { name: 'cortex-a57', midr: 0x411fd070n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false } },
   // MIDR_EL1 0x410fd083, ID_AA64MMFR0_EL1 0x1124, ID_AA64ISAR0_EL1 0x11120.
   'cortex-a72': { name: 'cortex-a72', midr: 0x410fd083n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false } },
-  // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC.
-  max: { name: 'max', midr: 0x000f0510n, paBits: 48, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true } },
+  // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC;
+  // ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
+  max: { name: 'max', midr: 0x000f0510n, paBits: 52, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true } },
 };
 
 export const DEFAULT_MODEL = 'cortex-a57';

@@ -102,6 +102,14 @@ export class Runner {
       if (cpu.flushBlocks) this.flush();
       const pcLo = r[PC];
       const pcHi = r[PC + 1];
+      if (cpu.il !== 0) {
+        // After an illegal exception return, the next instruction takes an Illegal
+        // Execution state exception instead of executing (Arm ARM D1.11.5, CheckIllegalState).
+        cpu.exc.set(EC.ILLEGAL_STATE, 0);
+        cpu.takeSync(pcLo, pcHi, 0);
+        remaining--;
+        continue;
+      }
       const key = (pcLo >>> 2) & ((1 << CACHE_BITS) - 1);
       let b = this.blocks[key];
       if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi) {

@@ -1,11 +1,10 @@
-// Host-side access to guest memory for firmware services (semihosting): through the CPU's
-// own memory system, so that addresses are the guest's (virtual, once translation is on),
-// with a fault reported as `undefined` instead of an exception. Byte accesses only, so the
-// alignment rules for Device memory never fire; these services move little data.
+// Host-side access to guest memory for firmware services (semihosting). Only RAM is
+// reachable: a service argument that points at a device or outside RAM is an error
+// (`undefined`/false), so a guest can never make a service poke device registers. The
+// range is checked through the CPU's memory system (Memory.ramRange), which owns the
+// mapping from guest addresses to RAM.
 
 import type { Cpu } from '../cpu/cpu.js';
-
-const M32 = 0xffffffffn;
 
 /** Longest string a service reads (a missing NUL must not walk all of RAM). */
 export const MAX_STRING = 1 << 20;
@@ -13,47 +12,33 @@ export const MAX_STRING = 1 << 20;
 export class GuestMemory {
   constructor(private readonly cpu: Cpu) {}
 
-  /** One byte, or -1 when the access faults. */
+  /** The RAM offset of [addr, addr + len), or -1. */
+  private offset(addr: bigint, len: number): number {
+    const a = BigInt.asUintN(64, addr);
+    return this.cpu.mem.ramRange(Number(a & 0xffffffffn) | 0, Number(a >> 32n) | 0, len);
+  }
+
+  /** One byte, or -1 when it is not in RAM. */
   read8(addr: bigint): number {
-    const a = BigInt.asUintN(64, addr);
-    const lo = Number(a & M32) | 0;
-    const hi = Number(a >> 32n) | 0;
-    try {
-      return this.cpu.mem.ld8(lo, hi) & 0xff;
-    } catch (e) {
-      if (e === this.cpu.exc) return -1;
-      throw e;
-    }
+    const off = this.offset(addr, 1);
+    return off < 0 ? -1 : this.cpu.mem.ram8[off];
   }
 
-  /** Writes one byte; false when the access faults. */
-  write8(addr: bigint, value: number): boolean {
-    const a = BigInt.asUintN(64, addr);
-    const lo = Number(a & M32) | 0;
-    const hi = Number(a >> 32n) | 0;
-    try {
-      this.cpu.mem.st8(lo, hi, value & 0xff);
-      return true;
-    } catch (e) {
-      if (e === this.cpu.exc) return false;
-      throw e;
-    }
-  }
-
+  /**
+   * `len` bytes as a view of guest RAM (not a copy: use it before the guest runs again),
+   * or undefined when the range is not all RAM.
+   */
   read(addr: bigint, len: number): Uint8Array | undefined {
-    const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) {
-      const b = this.read8(addr + BigInt(i));
-      if (b < 0) return undefined;
-      out[i] = b;
-    }
-    return out;
+    const off = this.offset(addr, len);
+    return off < 0 ? undefined : this.cpu.mem.ram8.subarray(off, off + len);
   }
 
+  /** Writes bytes into guest RAM; false (nothing written) when the range is not all RAM. */
   write(addr: bigint, bytes: Uint8Array): boolean {
-    for (let i = 0; i < bytes.length; i++) {
-      if (!this.write8(addr + BigInt(i), bytes[i])) return false;
-    }
+    const off = this.offset(addr, bytes.length);
+    if (off < 0) return false;
+    this.cpu.mem.ram8.set(bytes, off);
+    this.cpu.flushBlocks = true; // the bytes may land on decoded code
     return true;
   }
 
@@ -61,7 +46,7 @@ export class GuestMemory {
   readU64(addr: bigint): bigint | undefined {
     const b = this.read(addr, 8);
     if (b === undefined) return undefined;
-    return new DataView(b.buffer).getBigUint64(0, true);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
   }
 
   writeU64(addr: bigint, value: bigint): boolean {
@@ -70,15 +55,13 @@ export class GuestMemory {
     return this.write(addr, b);
   }
 
-  /** The bytes of a NUL-terminated string (without the NUL), or undefined on a fault. */
+  /** The bytes of a NUL-terminated string (without the NUL), or undefined if not in RAM. */
   readCString(addr: bigint, max = MAX_STRING): Uint8Array | undefined {
-    const bytes: number[] = [];
-    for (let i = 0; i < max; i++) {
-      const b = this.read8(addr + BigInt(i));
-      if (b < 0) return undefined;
-      if (b === 0) return Uint8Array.from(bytes);
-      bytes.push(b);
-    }
-    return undefined;
+    const start = this.offset(addr, 1);
+    if (start < 0) return undefined;
+    const ram = this.cpu.mem.ram8;
+    const end = Math.min(ram.length, start + max);
+    const nul = ram.subarray(start, end).indexOf(0);
+    return nul < 0 ? undefined : ram.slice(start, start + nul);
   }
 }

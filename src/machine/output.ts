@@ -25,8 +25,19 @@ export class ConsoleOutput {
     if (this.len === CAPACITY) this.flush();
   }
 
+  /** Copies `bytes` (the caller may reuse them afterwards). */
   putBytes(stream: Stream, bytes: Uint8Array): void {
-    for (let i = 0; i < bytes.length; i++) this.putByte(stream, bytes[i]);
+    if (stream !== this.stream) {
+      this.flush();
+      this.stream = stream;
+    }
+    for (let i = 0; i < bytes.length; ) {
+      const n = Math.min(CAPACITY - this.len, bytes.length - i);
+      this.buf.set(bytes.subarray(i, i + n), this.len);
+      this.len += n;
+      i += n;
+      if (this.len === CAPACITY) this.flush();
+    }
   }
 
   putText(stream: Stream, text: string): void {

@@ -57,7 +57,6 @@ export type MachineStop =
   | { kind: 'cpu-off' }
   | { kind: 'limit' }
   | { kind: 'interrupted' }
-  | { kind: 'breakpoint' }
   | { kind: 'internal'; message: string; pc: bigint; insn: number | undefined; error: unknown };
 
 export interface RunResult {

@@ -164,7 +164,7 @@ export class Memory {
   fetch(lo: number, hi: number): number {
     const off = (lo >>> 0) - this.base;
     if (hi === 0 && off >= 0 && off < this.size) return this.ram32[off >>> 2];
-    if (hi >= this.paHiLimit) this.iabort(lo, hi, FSC.ADDR_SIZE_L0);
+    if (hi >>> 0 >= this.paHiLimit) this.iabort(lo, hi, FSC.ADDR_SIZE_L0);
     this.iabort(lo, hi, FSC.SYNC_EXTERNAL);
   }
 
@@ -172,6 +172,16 @@ export class Memory {
   canFetch(lo: number, hi: number): boolean {
     const off = (lo >>> 0) - this.base;
     return hi === 0 && off >= 0 && off < this.size;
+  }
+
+  /**
+   * The RAM offset of the `len` bytes at virtual address (lo, hi), or -1 when any of them is
+   * not RAM. For host-side services (semihosting), which must not touch devices; with
+   * translation off the range is simply PA = VA.
+   */
+  ramRange(lo: number, hi: number, len: number): number {
+    const off = (lo >>> 0) - this.base;
+    return hi === 0 && off >= 0 && len >= 0 && off + len <= this.size ? off : -1;
   }
 
   /** The RAM offset of a fetchable address (see canFetch), for marking code chunks. */

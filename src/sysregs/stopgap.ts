@@ -28,6 +28,9 @@ export interface SysregRow {
   /** Computed registers. */
   readonly get?: (cpu: Cpu, index: number) => bigint;
   readonly set?: (cpu: Cpu, v: bigint) => void;
+  /** Computed registers whose upper 32 bits are zero (PSTATE views): no BigInt. */
+  readonly get32?: (cpu: Cpu) => number;
+  readonly set32?: (cpu: Cpu, lo: number) => void;
   /**
    * EL0 access that the architecture traps to EL1 (EC 0x18) rather than making
    * UNDEFINED, with the condition under which it is allowed.
@@ -40,20 +43,19 @@ export interface SysregRow {
 const EL0_RW: Access = { read: 0, write: 0 };
 const EL1_RW: Access = { read: 1, write: 1 };
 const EL1_RO: Access = { read: 1, write: 4 };
-const SCTLR_UMA = 1n << 9n;
 
 export const STOPGAP_SYSREGS: readonly SysregRow[] = [
   {
     name: 'NZCV', op0: 3, op1: 3, crn: 4, crm: 2, op2: 0, access: EL0_RW,
-    get: (cpu) => BigInt(cpu.nzcv),
-    set: (cpu, v) => void (cpu.nzcv = Number(v & 0xf0000000n)),
+    get32: (cpu) => cpu.nzcv | 0,
+    set32: (cpu, v) => void (cpu.nzcv = v & 0xf0000000),
   },
   {
     // EL0 access is allowed when SCTLR_EL1.UMA is 1, otherwise trapped to EL1.
     name: 'DAIF', op0: 3, op1: 3, crn: 4, crm: 2, op2: 1, access: EL0_RW,
-    el0Trap: (cpu) => (cpu.x[Slot.SCTLR_EL1] & SCTLR_UMA) !== 0n,
-    get: (cpu) => BigInt(cpu.daif << 6),
-    set: (cpu, v) => void (cpu.daif = Number((v >> 6n) & 0xfn)),
+    el0Trap: (cpu) => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 9) & 1) !== 0, // SCTLR_EL1.UMA
+    get32: (cpu) => cpu.daif << 6,
+    set32: (cpu, v) => void (cpu.daif = (v >>> 6) & 0xf),
     context: true,
   },
   { name: 'CurrentEL', op0: 3, op1: 0, crn: 4, crm: 2, op2: 2, access: EL1_RO, get: (cpu) => BigInt(cpu.el << 2) },
@@ -85,13 +87,13 @@ export const STOPGAP_SYSREGS: readonly SysregRow[] = [
     // EL0 reads need CNTKCTL_EL1.EL0PCTEN or EL0VCTEN, else they trap to EL1.
     // Writable only at the highest implemented EL (Arm ARM D17.11.1).
     name: 'CNTFRQ_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 0, access: { read: 0, write: 1 },
-    el0Trap: (cpu) => (cpu.x[Slot.CNTKCTL_EL1] & 3n) !== 0n,
+    el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 3) !== 0,
     get: (cpu) => cpu.cntfrq,
     set: (cpu, v) => void (cpu.highestEl === cpu.el ? (cpu.cntfrq = v & 0xffffffffn) : cpu.undef()),
   },
   {
     name: 'CNTVCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 2, access: { read: 0, write: 4 },
-    el0Trap: (cpu) => (cpu.x[Slot.CNTKCTL_EL1] & 2n) !== 0n,
+    el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 2) !== 0,
     get: (cpu, index) => cpu.counterValue(index),
   },
   { name: 'MIDR_EL1', op0: 3, op1: 0, crn: 0, crm: 0, op2: 0, access: EL1_RO, get: (cpu) => cpu.model.midr },
@@ -99,8 +101,12 @@ export const STOPGAP_SYSREGS: readonly SysregRow[] = [
   { name: 'REVIDR_EL1', op0: 3, op1: 0, crn: 0, crm: 0, op2: 6, access: EL1_RO, get: () => 0n },
   // MPIDR_EL1 of CPU 0: bit 31 is RES1 (Arm ARM D17.2.101), Aff0 = 0.
   { name: 'MPIDR_EL1', op0: 3, op1: 0, crn: 0, crm: 0, op2: 5, access: EL1_RO, get: () => 0x80000000n },
-  // DCZID_EL0: DC ZVA blocks of 2^4 words (64 bytes), as on Cortex-A57 and QEMU.
-  { name: 'DCZID_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, access: { read: 0, write: 4 }, get: () => 4n },
+  // DCZID_EL0: DC ZVA blocks of 2^4 words (64 bytes), as on Cortex-A57 and QEMU; DZP (bit 4)
+  // reads 1 where DC ZVA is prohibited: at EL0 while SCTLR_EL1.DZE (bit 14) is 0.
+  {
+    name: 'DCZID_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, access: { read: 0, write: 4 },
+    get32: (cpu) => (cpu.el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0 ? 0x14 : 0x4),
+  },
 ];
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>

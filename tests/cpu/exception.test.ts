@@ -104,3 +104,39 @@ describe('exception return', () => {
     }
   });
 });
+
+describe('EL0 traps where QEMU 7.2 differs from the Arm ARM', () => {
+  const WFE = 0xd503205f;
+  const SEVL = 0xd50320bf;
+  const MSR_DAIFSET_2 = 0xd50342df;
+
+  function atEl0(words: number[], sctlr: bigint) {
+    const t = setup(words);
+    t.cpu.x[Slot.SCTLR_EL1] = sctlr;
+    t.cpu.selectSp(0, 0);
+    return t;
+  }
+
+  it('traps a WFE that would wait (Event Register clear) with SCTLR_EL1.nTWE = 0, but not one after SEVL', () => {
+    // Arm ARM D1.6.2 / ESR ISS for EC 0x01: CV = 1, COND = 0b1110, TI = 1 (WFE).
+    // QEMU 7.2 never traps WFE (its WFE helper only yields).
+    const sctlr = 0x00c50838n & ~(1n << 18n);
+    const t = atEl0([SEVL, WFE, WFE], sctlr);
+    t.runner.run(2);
+    expect(t.cpu.el).toBe(0);
+    expect(t.cpu.pc).toBe(BigInt(RAM_BASE + 8));
+    t.runner.run(1);
+    expect(t.cpu.el).toBe(1);
+    expect(t.cpu.x[Slot.ESR_EL1]).toBe(0x07e00001n);
+    expect(t.cpu.x[Slot.ELR_EL1]).toBe(BigInt(RAM_BASE + 8));
+  });
+
+  it('reports MSR DAIFSet trapped by SCTLR_EL1.UMA = 0 with op1 = 3, op2 = 6 in the ISS', () => {
+    // ISS for EC 0x18 (Arm ARM D17.2.37): Op0 [21:20] = 0, Op2 [19:17] = 0b110, Op1 [16:14]
+    // = 0b011, CRn [13:10] = 4, Rt [9:5] = 31, CRm [4:1] = 2, Direction 0 => 0x620cd3e4.
+    // QEMU 7.2 reports 0x620793e4: it swaps op1 and op2 for this trap.
+    const t = atEl0([MSR_DAIFSET_2], 0x00c50838n);
+    t.runner.run(1);
+    expect(t.cpu.x[Slot.ESR_EL1]).toBe(0x620cd3e4n);
+  });
+});

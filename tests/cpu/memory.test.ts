@@ -84,3 +84,14 @@ describe('DC ZVA', () => {
     expect(t.ram[0x1040]).toBe(0xaa);
   });
 });
+
+describe('PA size per model', () => {
+  // QEMU 7.2 `-cpu max` reports ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA): a load
+  // from 0x0001_0000_4008_0000 there is a synchronous External abort (ESR 0x96000010),
+  // not an Address size fault; at bit 52 and above it is an Address size fault.
+  it('max has a 52-bit PA space', () => {
+    const { cpu } = makeCpu({ model: 'max' });
+    expect(fault(() => cpu.mem.ld64(0x40080000, 0x10000)).iss).toBe(FSC.SYNC_EXTERNAL);
+    expect(fault(() => cpu.mem.ld64(0, 0x100000)).iss).toBe(FSC.ADDR_SIZE_L0);
+  });
+});

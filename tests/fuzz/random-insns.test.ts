@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeCpu, RAM_BASE } from '../cpu/harness.js';
 import { Slot } from '../../src/cpu/state.js';
+import { Runner } from '../../src/cpu/run.js';
+import { VirtMachine } from '../../src/machine/virt.js';
 
 const WORDS = 1_000_000;
 const SEED = Number(process.env.A64EMU_FUZZ_SEED ?? 0x2545f491);
@@ -74,5 +76,48 @@ describe('random instruction words', () => {
     console.log(`random words: ${retired} completed, ${exceptions} took an exception`);
     expect(exceptions).toBeGreaterThan(WORDS / 10);
     expect(retired).toBeGreaterThan(WORDS / 10);
+  });
+
+  it('runs random blocks repeatedly on the virt board (compiled blocks, semihosting, PSCI) without a host exception', () => {
+    // Each start position runs up to 16 steps, ten times over, so blocks get compiled and
+    // faults happen inside compiled code; HLT #0xF000 and HVC reach the board's services.
+    const m = new VirtMachine({ memory: 16 << 20, output: () => {}, warn: () => {} });
+    const next = rng(SEED ^ 0x5bd1e995);
+    const PAGES = 16;
+    const words = new Uint32Array(PAGES * 1024);
+    for (let i = 0; i < words.length; i++) words[i] = next();
+    m.load(new Uint8Array(words.buffer), { loadAddr: RAM_BASE + 0x100000 });
+    const { cpu } = m;
+    const runner = new Runner(cpu);
+    const r = cpu.r;
+    const VBAR = RAM_BASE + 0x1000;
+    const dv = new DataView(m.bus.ram.buffer, m.bus.ram.byteOffset);
+    for (let v = 0; v < 16; v++) {
+      HANDLER.forEach((w, i) => dv.setUint32(VBAR - RAM_BASE + v * 0x80 + 4 * i, w, true));
+    }
+    let steps = 0;
+    for (let i = 0; i < words.length; i += 4) {
+      for (let rep = 0; rep < 10; rep++) {
+        cpu.selectSp(1, 1);
+        cpu.daif = 0xf;
+        cpu.il = 0;
+        cpu.x[Slot.VBAR_EL1] = BigInt(VBAR);
+        cpu.x[Slot.SCTLR_EL1] = cpu.model.resetSctlr;
+        cpu.contextChanged();
+        for (let n = 0; n < 31; n++) {
+          const w = next();
+          r[2 * n] = w & 1 ? RAM_BASE + 0x200000 + (w & 0xffff8) : w;
+          r[2 * n + 1] = w & 1 ? 0 : next();
+        }
+        r[2 * Slot.SP] = RAM_BASE + 0x300000;
+        r[2 * Slot.SP + 1] = 0;
+        r[2 * Slot.PC] = RAM_BASE + 0x100000 + 4 * i;
+        r[2 * Slot.PC + 1] = 0;
+        steps += runner.run(16);
+        cpu.stop = null;
+      }
+    }
+    console.log(`random blocks: ${steps} steps, ${cpu.icount} instructions retired`);
+    expect(steps).toBeGreaterThan(words.length);
   });
 });

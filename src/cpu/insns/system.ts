@@ -6,7 +6,7 @@ import type { Op, Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
 import { EC, FSC } from '../exception.js';
 import { Slot } from '../state.js';
-import { big, rz, setBig, wz } from '../alu.js';
+import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, type SysregRow } from '../../sysregs/stopgap.js';
 
 const PC = Slot.PC * 2;
@@ -16,6 +16,9 @@ function nextPc(pcLo: number, pcHi: number): [number, number] {
   const l = (pcLo + 4) | 0;
   return [l, l >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi];
 }
+
+/** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
+export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
 
 /** ISS of a trapped MSR/MRS/System instruction, EC 0x18 (Arm ARM D17.2.37). */
 function sysregTrapIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
@@ -42,6 +45,9 @@ function mrs(c: { cpu: Cpu; index: number; pcLo: number; pcHi: number }, row: Sy
       const s = row.slot * 2;
       r[t] = r[s];
       r[t + 1] = r[s + 1];
+    } else if (row.get32) {
+      r[t] = row.get32(cpu);
+      r[t + 1] = 0;
     } else if (row.get) {
       setBig(r, t, row.get(cpu, index));
     }
@@ -55,13 +61,19 @@ function msr(c: { cpu: Cpu; pcLo: number; pcHi: number }, row: SysregRow, t: num
   const r = cpu.r;
   const [nl, nh] = nextPc(c.pcLo, c.pcHi);
   const minEl = row.access.write;
-  const keep = row.res0 === undefined ? -1n : ~row.res0;
+  const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
+  const s = row.slot === undefined ? -1 : row.slot * 2;
   return () => {
     if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss);
-    const v = big(r, t) & keep;
-    if (row.slot !== undefined) setBig(r, row.slot * 2, v);
-    else if (row.set) row.set(cpu, v);
+    if (s >= 0) {
+      r[s] = r[t] & keepLo;
+      r[s + 1] = r[t + 1] & keepHi;
+    } else if (row.set32) {
+      row.set32(cpu, r[t]);
+    } else if (row.set) {
+      row.set(cpu, big(r, t));
+    }
     if (row.context) cpu.contextChanged();
     r[PC] = nl;
     r[PC + 1] = nh;
@@ -129,11 +141,36 @@ export const SYSTEM_ROWS: Row[] = [
     },
   },
   {
-    // WFI, WFE: with no interrupt sources modelled yet, they complete at once (allowed:
-    // Arm ARM D1.6.2, a WFI may complete for any reason).
+    // WFE (op2 = 010), WFI (op2 = 011). One that would wait (WFI: no interrupt pending,
+    // which is always so today; WFE: Event Register clear) traps to EL1 from EL0 unless
+    // SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18) is set: EC 0x01, ISS CV = 1, COND = 0b1110,
+    // TI = 1 for WFE (Arm ARM D1.6.2). A WFE that finds the Event Register set clears it.
+    // Otherwise, with no interrupt sources modelled yet, they complete at once (allowed:
+    // a WFI may complete for any reason).
     name: 'WFx',
-    pattern: '1101010100 0 00 011 0010 0000 01 - 11111',
-    build: () => () => {},
+    pattern: '1101010100 0 00 011 0010 0000 01 wfi:1 11111',
+    build: (f, c) => {
+      const cpu = c.cpu;
+      const wfi = f.wfi === 1;
+      const bit = wfi ? 16 : 18;
+      const iss = (1 << 24) | (0xe << 20) | (wfi ? 0 : 1);
+      return () => {
+        if (!wfi && cpu.event !== 0) {
+          cpu.event = 0;
+          return;
+        }
+        if (cpu.el === 0 && sctlrEl1Bit(cpu, bit) === 0) cpu.raise(EC.WFX, iss, 0, 1);
+      };
+    },
+  },
+  {
+    // SEV, SEVL: with one PE, both set the local Event Register.
+    name: 'SEV',
+    pattern: '1101010100 0 00 011 0010 0000 10 - 11111',
+    build: (_f, c) => {
+      const cpu = c.cpu;
+      return () => void (cpu.event = 1);
+    },
   },
   {
     // Every other hint: NOP, YIELD, SEV, SEVL, and the PAC/BTI/ESB/CSDB hints execute as NOPs.
@@ -176,7 +213,7 @@ export const SYSTEM_ROWS: Row[] = [
         const set = f.op2 === 6;
         op = () => {
           // EL0 access depends on SCTLR_EL1.UMA, otherwise trapped to EL1 (Arm ARM C5.2.x).
-          if (cpu.el === 0 && (cpu.x[Slot.SCTLR_EL1] & (1n << 9n)) === 0n) cpu.raise(EC.SYSREG, iss, 0, 1);
+          if (cpu.el === 0 && sctlrEl1Bit(cpu, 9) === 0) cpu.raise(EC.SYSREG, iss, 0, 1);
           cpu.daif = set ? cpu.daif | imm : cpu.daif & ~imm;
         };
       } else {
@@ -208,7 +245,7 @@ export const SYSTEM_ROWS: Row[] = [
       if (key === '3 7 4 1') {
         // DC ZVA: EL0 needs SCTLR_EL1.DZE (bit 14).
         return () => {
-          if (cpu.el === 0 && (cpu.x[Slot.SCTLR_EL1] & (1n << 14n)) === 0n) {
+          if (cpu.el === 0 && sctlrEl1Bit(cpu, 14) === 0) {
             cpu.raise(EC.SYSREG, sysregTrapIss(1, 3, 7, 4, 1, f.rt, false), 0, 1);
           }
           // DC ZVA to any Device memory (everything, with stage 1 off) is an Alignment
@@ -230,7 +267,7 @@ export const SYSTEM_ROWS: Row[] = [
         // EL0 cache maintenance by VA needs SCTLR_EL1.UCI (bit 26); otherwise it traps.
         if (cpu.el === 0) {
           if (!el0Ok) cpu.undef();
-          if ((cpu.x[Slot.SCTLR_EL1] & (1n << 26n)) === 0n) {
+          if (sctlrEl1Bit(cpu, 26) === 0) {
             cpu.raise(EC.SYSREG, sysregTrapIss(1, f.op1, f.crn, f.crm, f.op2, f.rt, false), 0, 1);
           }
         }

@@ -10,8 +10,9 @@
 //   - exceptions through our own vector table (VBAR_EL1): SVC, BRK, UDF, HLT (non-
 //     semihosting immediate), MRS of an EL2 register, SMC, HVC (QEMU: PSCI call, no
 //     exception), unaligned acquire/exclusive accesses with the MMU off,
-//     loads from unmapped physical addresses, SP and PC alignment faults, ERET to EL0,
-//     SVC / UNDEFINED / trapped MRS from EL0.
+//     loads from unmapped physical addresses, PC alignment faults, a fetch beyond the PA
+//     size, an illegal exception return, ERET to EL0, SVC / UNDEFINED / trapped MRS and
+//     WFI/WFE traps from EL0, DCZID_EL0.DZP at EL0.
 //
 // Each exception is recorded by the handler (vector offset, ESR, ELR, FAR, SPSR, count);
 // the handler skips the faulting instruction (ELR += 4) except for SVC/HVC/SMC (ELR is
@@ -359,9 +360,38 @@ main:
         nop
 2:      SHOWREC "br to 3f+2 (ELR-insn relative to 3f)", 1
 
+        PUTSLN  "# instruction fetch beyond the PA size (VA bit 63 set): address size fault"
+        adr     x9, exc_rec
+        adr     x2, 2f
+        str     x2, [x9, #REC_REDIRECT]
+        ldr     x2, =0xffff000040080000
+        SETNZCV 0x6
+        mov     x10, x2
+        br      x2
+2:      SHOWREC "br to 0xffff000040080000 (ELR-insn relative to the target)", 1
+
+        PUTSLN  "# illegal exception return (SPSR_EL1.M = EL2h, no EL2): the target takes EC 0x0e"
+        adr     x9, exc_rec
+        adr     x2, 2f
+        str     x2, [x9, #REC_REDIRECT]
+        mov     x2, #0x3c5              // the handler returns to EL1h with PSTATE.IL clear
+        str     x2, [x9, #REC_REDIR_SPSR]
+        adr     x10, 4f
+        msr     elr_el1, x10
+        mov     x2, #0x3c9              // EL2h, DAIF masked, NZCV clear
+        msr     spsr_el1, x2
+        eret
+4:      nop
+        nop
+2:      SHOWREC "eret to EL2h (ELR-insn relative to the return target)"
+
 // ---- EL0 --------------------------------------------------------------------------------------
         PUTSLN  "# eret to EL0; exceptions from EL0 come through vector 0x400"
         msr     cntkctl_el1, xzr        // EL0 timer/counter access traps
+        mrs     x1, sctlr_el1           // EL0 WFI/WFE trap (nTWI, nTWE = 0)
+        bic     x1, x1, #(1 << 16)
+        bic     x1, x1, #(1 << 18)
+        msr     sctlr_el1, x1
         ldr     x1, =__stack_el0_top
         msr     sp_el0, x1
         adr     x1, el0_code
@@ -413,6 +443,12 @@ el0_code:
         FAULT   "EL0 mrs x4, cntfrq_el0 (CNTKCTL_EL1=0)", "", "mrs x4, cntfrq_el0"
         FAULT   "EL0 msr tpidrro_el0, x1", "", "msr tpidrro_el0, x1"
         FAULT   "EL0 hvc #0", "", "hvc #0"
+        FAULT   "EL0 wfi (SCTLR_EL1.nTWI=0)", "", "wfi"
+        FAULT   "EL0 wfe (SCTLR_EL1.nTWE=0)", "", "wfe"
+        mrs     x0, dczid_el0
+        PUTS    "EL0 DCZID_EL0 (SCTLR_EL1.DZE=0)"
+        PUTKV   "", x0
+        NL
         mrs     x0, tpidrro_el0
         mrs     x1, tpidr_el0
         PUTS    "EL0 reads"
