@@ -115,6 +115,25 @@ describe('console output', () => {
     call(SYS.WRITE0, 0x10);
     expect(output()).toEqual([]);
   });
+
+  it('never reads a device: a string pointer into MMIO is unreadable (DESIGN.md, host boundary)', () => {
+    let reads = 0;
+    bus.map(0x0900_0000, 0x1000, { read: () => (reads++, 0x41), write: () => {} });
+    call(SYS.WRITE0, 0x0900_0000);
+    call(SYS.WRITEC, 0x0900_0000);
+    expect(output()).toEqual([]);
+    expect(reads).toBe(0);
+  });
+
+  it('answers a SYS_WRITE that runs off the end of RAM with EFAULT, writing nothing', () => {
+    pokeString(DATA + 0x800, ':tt');
+    poke64(BLOCK, DATA + 0x800, 4, 3);
+    const h = call(SYS.OPEN, BLOCK);
+    poke64(BLOCK, h, DATA, 0x3fff_ffff);
+    expect(call(SYS.WRITE, BLOCK)).toBe(0x3fff_ffffn); // the whole length not written
+    expect(call(SYS.ERRNO, 0)).toBe(BigInt(ERRNO.EFAULT));
+    expect(output()).toEqual([]);
+  });
 });
 
 describe(':tt handles and SYS_WRITE', () => {
