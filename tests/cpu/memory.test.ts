@@ -38,6 +38,7 @@ describe('memory with the MMU off', () => {
     expect(m.ld8(RAM_BASE + 1, 0)).toBe(0);
   });
 
+  // Normal memory needs the MMU (a later issue): the test sets the state the MMU will set.
   it('allows unaligned accesses to RAM once memory is Normal (SCTLR.M = 1, A = 0)', () => {
     const { cpu, ram } = makeCpu({ model: 'cortex-a57' });
     ram.set([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99], 0);
@@ -61,7 +62,8 @@ describe('memory with the MMU off', () => {
 describe('DC ZVA', () => {
   // dc zva, x1 (aarch64-linux-gnu-as): 0xd50b7421. The Arm ARM (DC ZVA) makes it an
   // Alignment fault on any Device memory, which is all memory with stage 1 off; it is a
-  // write (WnR = 1): ESR_EL1 = EC 0x25, IL, WnR, DFSC 0x21 = 0x96000061.
+  // write (WnR = 1): ESR_EL1 = EC 0x25, IL, WnR, DFSC 0x21 = 0x96000061. QEMU 7.2 zeroes
+  // the block instead; the Arm ARM wins.
   it('faults with the MMU off', () => {
     const t = makeCpu({ model: 'cortex-a57' });
     t.cpu.x[1] = BigInt(RAM_BASE + 0x1008);
@@ -71,6 +73,8 @@ describe('DC ZVA', () => {
     expect(t.cpu.x[Slot.FAR_EL1]).toBe(BigInt(RAM_BASE + 0x1008));
   });
 
+  // Normal memory needs the MMU (a later issue); until then the test sets the memory
+  // system's state directly, as the MMU will.
   it('zeroes the naturally aligned 64-byte block (DCZID_EL0.BS = 4) once memory is Normal', () => {
     const t = makeCpu({ model: 'cortex-a57' });
     t.ram.fill(0xaa, 0x1000, 0x1080);
