@@ -118,7 +118,7 @@ describe('console output', () => {
 
   it('never reads a device: a string pointer into MMIO is unreadable (DESIGN.md, host boundary)', () => {
     let reads = 0;
-    bus.map(0x0900_0000, 0x1000, { read: () => (reads++, 0x41), write: () => {} });
+    bus.map(0x0900_0000, 0x1000, { name: 'probe', read: () => (reads++, 0x41), write: () => {} });
     call(SYS.WRITE0, 0x0900_0000);
     call(SYS.WRITEC, 0x0900_0000);
     expect(output()).toEqual([]);
