@@ -8,6 +8,7 @@ import { makeCpu, RAM_BASE } from '../cpu/harness.js';
 import { Slot } from '../../src/cpu/state.js';
 import { Runner } from '../../src/cpu/run.js';
 import { VirtMachine } from '../../src/machine/virt.js';
+import type { Cpu } from '../../src/cpu/cpu.js';
 
 const WORDS = 1_000_000;
 const SEED = Number(process.env.A64EMU_FUZZ_SEED ?? 0x2545f491);
@@ -27,18 +28,48 @@ function rng(seed: number): () => number {
   };
 }
 
+const VBAR = RAM_BASE + 0x1000;
+
+/** Writes the skipping handler into all 16 vectors at VBAR. */
+function installVectors(ram: Uint8Array): void {
+  const dv = new DataView(ram.buffer, ram.byteOffset);
+  for (let v = 0; v < 16; v++) {
+    HANDLER.forEach((w, i) => dv.setUint32(VBAR - RAM_BASE + v * 0x80 + 4 * i, w, true));
+  }
+}
+
+/**
+ * A light reset before each step: EL1 with SP_EL1, our vectors, reset SCTLR, and random
+ * registers that point into RAM often enough for loads and stores to reach it.
+ */
+function resetForStep(cpu: Cpu, next: () => number, pc: number): void {
+  const r = cpu.r;
+  cpu.selectSp(1, 1);
+  cpu.daif = 0xf;
+  cpu.il = 0;
+  cpu.x[Slot.VBAR_EL1] = BigInt(VBAR);
+  cpu.x[Slot.SCTLR_EL1] = cpu.model.resetSctlr;
+  cpu.contextChanged();
+  for (let n = 0; n < 31; n++) {
+    const w = next();
+    r[2 * n] = w & 1 ? RAM_BASE + 0x200000 + (w & 0xffff8) : w;
+    r[2 * n + 1] = w & 1 ? 0 : next();
+  }
+  r[2 * Slot.SP] = RAM_BASE + 0x300000;
+  r[2 * Slot.SP + 1] = 0;
+  r[2 * Slot.PC] = pc;
+  r[2 * Slot.PC + 1] = 0;
+}
+
 describe('random instruction words', () => {
   it(`executes ${WORDS} random words without a host exception (seed 0x${SEED.toString(16)})`, () => {
     const t = makeCpu({ ramSize: 4 << 20 });
     const { cpu, runner } = t;
     const next = rng(SEED);
-    const VBAR = RAM_BASE + 0x1000;
     const CODE = RAM_BASE + 0x10000;
     const PAGE_WORDS = 1024;
     const dv = new DataView(t.ram.buffer);
-    for (let v = 0; v < 16; v++) {
-      HANDLER.forEach((w, i) => dv.setUint32(VBAR - RAM_BASE + v * 0x80 + 4 * i, w, true));
-    }
+    installVectors(t.ram);
     const r = cpu.r;
     let exceptions = 0;
     let retired = 0;
@@ -46,22 +77,7 @@ describe('random instruction words', () => {
       for (let i = 0; i < PAGE_WORDS; i++) dv.setUint32(CODE - RAM_BASE + 4 * i, next(), true);
       cpu.flushBlocks = true;
       for (let i = 0; i < PAGE_WORDS; i++) {
-        // A light reset each step: EL1 with SP_EL1, our vectors, alignment-checked RAM.
-        cpu.selectSp(1, 1);
-        cpu.daif = 0xf;
-        cpu.x[Slot.VBAR_EL1] = BigInt(VBAR);
-        cpu.x[Slot.SCTLR_EL1] = cpu.model.resetSctlr;
-        cpu.contextChanged();
-        // Registers point into RAM often enough that loads and stores reach it.
-        for (let n = 0; n < 31; n++) {
-          const w = next();
-          r[2 * n] = w & 1 ? RAM_BASE + 0x200000 + (w & 0xffff8) : w;
-          r[2 * n + 1] = w & 1 ? 0 : next();
-        }
-        r[2 * Slot.SP] = RAM_BASE + 0x300000;
-        r[2 * Slot.SP + 1] = 0;
-        r[2 * Slot.PC] = CODE + 4 * i;
-        r[2 * Slot.PC + 1] = 0;
+        resetForStep(cpu, next, CODE + 4 * i);
         const before = cpu.icount;
         runner.run(1);
         retired += cpu.icount - before;
@@ -89,30 +105,11 @@ describe('random instruction words', () => {
     m.load(new Uint8Array(words.buffer), { loadAddr: RAM_BASE + 0x100000 });
     const { cpu } = m;
     const runner = new Runner(cpu);
-    const r = cpu.r;
-    const VBAR = RAM_BASE + 0x1000;
-    const dv = new DataView(m.bus.ram.buffer, m.bus.ram.byteOffset);
-    for (let v = 0; v < 16; v++) {
-      HANDLER.forEach((w, i) => dv.setUint32(VBAR - RAM_BASE + v * 0x80 + 4 * i, w, true));
-    }
+    installVectors(m.bus.ram);
     let steps = 0;
     for (let i = 0; i < words.length; i += 4) {
       for (let rep = 0; rep < 10; rep++) {
-        cpu.selectSp(1, 1);
-        cpu.daif = 0xf;
-        cpu.il = 0;
-        cpu.x[Slot.VBAR_EL1] = BigInt(VBAR);
-        cpu.x[Slot.SCTLR_EL1] = cpu.model.resetSctlr;
-        cpu.contextChanged();
-        for (let n = 0; n < 31; n++) {
-          const w = next();
-          r[2 * n] = w & 1 ? RAM_BASE + 0x200000 + (w & 0xffff8) : w;
-          r[2 * n + 1] = w & 1 ? 0 : next();
-        }
-        r[2 * Slot.SP] = RAM_BASE + 0x300000;
-        r[2 * Slot.SP + 1] = 0;
-        r[2 * Slot.PC] = RAM_BASE + 0x100000 + 4 * i;
-        r[2 * Slot.PC + 1] = 0;
+        resetForStep(cpu, next, RAM_BASE + 0x100000 + 4 * i);
         steps += runner.run(16);
         cpu.stop = null;
       }
