@@ -10,11 +10,15 @@ import { ensureCli, ROOT, runOnA64emu } from '../helpers/a64emu.js';
 const WORKLOADS = resolve(ROOT, '../shared/workloads');
 const CASES = [{ image: 'intmix.elf', line: 'intmix checksum 0xd0e036fbc4217b61' }];
 
-describe.skipIf(!existsSync(WORKLOADS) && process.env.CI !== 'true')('shared workloads', () => {
+describe('shared workloads', () => {
   for (const c of CASES) {
-    it(`${c.image} prints its reference checksum`, async () => {
+    it(`${c.image} prints its reference checksum`, async (ctx) => {
       const path = resolve(WORKLOADS, c.image);
-      expect(existsSync(path), `${path} is missing: CI must have ../shared beside the clone`).toBe(true);
+      if (!existsSync(path)) {
+        // Outside CI a clone may stand alone; under CI ../shared must be beside it.
+        if (process.env.CI === 'true') expect.fail(`${path} is missing: CI must have ../shared beside the clone`);
+        ctx.skip(`${path} is missing (the project's ../shared folder is not beside this clone)`);
+      }
       const cli = ensureCli();
       expect(cli.ok, cli.ok ? '' : cli.error).toBe(true);
       const res = await runOnA64emu(path, 'cortex-a57', 600_000);
