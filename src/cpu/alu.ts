@@ -17,10 +17,8 @@ export const rsp = (n: number): number => n * 2;
 /** Index to write register n, where 31 is XZR (the write is discarded). */
 export const wz = (n: number): number => (n === 31 ? Slot.JUNK : n) * 2;
 export const wsp = rsp;
-/** Scratch slots for an operand computed before use. */
+/** A scratch slot for an operand computed before use. */
 export const TMP0 = Slot.TMP0 * 2;
-export const TMP1 = Slot.TMP1 * 2;
-export const TMP2 = Slot.TMP2 * 2;
 
 /**
  * AddWithCarry (Arm ARM J1.1.3, shared/functions/integer/AddWithCarry) on 64 bits:

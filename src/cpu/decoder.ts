@@ -28,6 +28,15 @@ export interface DecodeCtx {
 
 export type Build = (f: Fields, c: DecodeCtx) => Op | null;
 
+/** The instruction's address plus `offset`, modulo 2^64, as int32 halves (decode time). */
+export function pcPlus(c: DecodeCtx, offset: bigint): [number, number] {
+  const v = BigInt.asUintN(64, ((BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0)) + offset);
+  return [Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0];
+}
+
+/** The instruction's address as an unsigned BigInt (decode time). */
+export const pcOf = (c: DecodeCtx): bigint => (BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0);
+
 export interface Row {
   /** The Arm ARM name of the form, e.g. `ADD_imm`, `LDR_post`. */
   readonly name: string;

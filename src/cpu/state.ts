@@ -66,13 +66,6 @@ export class CpuState {
     this.x[Slot.PC] = BigInt.asUintN(64, v);
   }
 
-  getX(n: number): bigint {
-    return this.x[n];
-  }
-  setX(n: number, v: bigint): void {
-    this.x[n] = BigInt.asUintN(64, v);
-  }
-
   /** NZCV in the bit positions of the NZCV system register (bits 31:28). */
   get nzcv(): number {
     return ((this.n << 31) | (this.z << 30) | (this.c << 29) | (this.v << 28)) >>> 0;

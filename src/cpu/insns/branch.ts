@@ -2,8 +2,8 @@
 // register), compare and branch, test and branch, ERET. Every row ends a block and sets
 // the PC itself.
 
-import type { DecodeCtx, Row } from '../decoder.js';
-import { conditionHolds, halves, rz } from '../alu.js';
+import { pcPlus, type DecodeCtx, type Row } from '../decoder.js';
+import { conditionHolds, rz } from '../alu.js';
 import { Slot } from '../state.js';
 
 const PC = Slot.PC * 2;
@@ -11,10 +11,8 @@ const LR = 30 * 2;
 
 /** The target pc + SignExtend(imm:'00') as int32 halves, and the next instruction's address. */
 function targets(c: DecodeCtx, imm: number, bits: number): { tl: number; th: number; nl: number; nh: number } {
-  const pc = (BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0);
-  const off = BigInt.asIntN(bits + 2, BigInt(imm) << 2n);
-  const [tl, th] = halves(BigInt.asUintN(64, pc + off));
-  const [nl, nh] = halves(BigInt.asUintN(64, pc + 4n));
+  const [tl, th] = pcPlus(c, BigInt.asIntN(bits + 2, BigInt(imm) << 2n));
+  const [nl, nh] = pcPlus(c, 4n);
   return { tl, th, nl, nh };
 }
 
@@ -123,7 +121,7 @@ export const BRANCH_ROWS: Row[] = [
       const r = c.cpu.r;
       const n = rz(f.rn);
       if (f.opc === 1) {
-        const [nl, nh] = halves(((BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0)) + 4n);
+        const [nl, nh] = pcPlus(c, 4n);
         return () => {
           const tl = r[n];
           const th = r[n + 1];

@@ -1,7 +1,7 @@
 // Data processing -- immediate (Arm ARM C4.1.86): PC-relative addressing, add/subtract,
 // logical, move wide, bitfield, extract.
 
-import type { Row } from '../decoder.js';
+import { pcOf, pcPlus, type Row } from '../decoder.js';
 import { addWithCarry32, addWithCarry64, decodeBitMasks, halves, rsp, rz, shift64, ShiftType, TMP0, wsp, wz } from '../alu.js';
 
 /** SignExtend(v<bits-1:0>) as a BigInt. */
@@ -12,8 +12,7 @@ export const DP_IMM_ROWS: Row[] = [
     name: 'ADR',
     pattern: '0 immlo:2 10000 immhi:19 rd:5',
     build: (f, c) => {
-      const pc = (BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0);
-      const [l, h] = halves(BigInt.asUintN(64, pc + sext((f.immhi << 2) | f.immlo, 21)));
+      const [l, h] = pcPlus(c, sext((f.immhi << 2) | f.immlo, 21));
       const r = c.cpu.r;
       const d = wz(f.rd);
       return () => {
@@ -26,8 +25,7 @@ export const DP_IMM_ROWS: Row[] = [
     name: 'ADRP',
     pattern: '1 immlo:2 10000 immhi:19 rd:5',
     build: (f, c) => {
-      const pc = (BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0);
-      const [l, h] = halves(BigInt.asUintN(64, (pc & ~0xfffn) + (sext((f.immhi << 2) | f.immlo, 21) << 12n)));
+      const [l, h] = halves(BigInt.asUintN(64, (pcOf(c) & ~0xfffn) + (sext((f.immhi << 2) | f.immlo, 21) << 12n)));
       const r = c.cpu.r;
       const d = wz(f.rd);
       return () => {

@@ -22,12 +22,12 @@
 //     its LDXP writes Rt then Rt2, so the register gets the second word;
 //   - STXR/STXP with Rs == Rt/Rt2/Rn: everything is read before the status is written.
 
-import type { Op, Row } from '../decoder.js';
+import { pcPlus, type Op, type Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
 import type { Memory } from '../../mmu/memory.js';
 import { EC } from '../exception.js';
 import { Slot } from '../state.js';
-import { halves, rsp, rz, wz } from '../alu.js';
+import { rsp, rz, wz } from '../alu.js';
 
 const SP = Slot.SP * 2;
 const SCTLR_EL1 = Slot.SCTLR_EL1 * 2;
@@ -647,8 +647,7 @@ export const LDST_ROWS: Row[] = [
     build: (f, c) => {
       if (f.opc === 3) return NOP;
       const kind = f.opc === 0 ? K.LDRW : f.opc === 1 ? K.LDRX : K.LDRSW;
-      const pc = (BigInt(c.pcHi >>> 0) << 32n) | BigInt(c.pcLo >>> 0);
-      const [al, ah] = halves(BigInt.asUintN(64, pc + BigInt(sext(f.imm19, 19) * 4)));
+      const [al, ah] = pcPlus(c, BigInt(sext(f.imm19, 19) * 4));
       const mem = c.cpu.mem;
       const r = c.cpu.r;
       const t = wz(f.rt);
@@ -833,37 +832,22 @@ export const LDST_ROWS: Row[] = [
     },
   },
   {
-    // STLR (o0 = 1); STLLR (o0 = 0) is FEAT_LOR: UNDEFINED.
-    name: 'STLR',
-    pattern: 'size:2 001000 1 0 0 rs:5 o0:1 rt2:5 rn:5 rt:5',
+    // STLR (L = 0) and LDAR (L = 1), with o0 = 1; STLLR/LDLAR (o0 = 0) are FEAT_LOR: UNDEFINED.
+    name: 'LDAR_STLR',
+    pattern: 'size:2 001000 1 L:1 0 rs:5 o0:1 rt2:5 rn:5 rt:5',
     build: (f, c) => {
       if (f.o0 === 0) return null;
       const cpu = c.cpu;
       const mem = cpu.mem;
       const r = cpu.r;
       const size = 1 << f.size;
+      const n = rsp(f.rn);
+      if (f.L === 1) {
+        const t = wz(f.rt);
+        return withSp(cpu, f.rn, () => loadAcquire(mem, r, size, t, r[n], r[n + 1]));
+      }
       const t = rz(f.rt);
-      const n = rsp(f.rn);
-      return withSp(cpu, f.rn, () => {
-        storeRelease(mem, r, size, t, r[n], r[n + 1]);
-      });
-    },
-  },
-  {
-    // LDAR (o0 = 1); LDLAR (o0 = 0) is FEAT_LOR: UNDEFINED.
-    name: 'LDAR',
-    pattern: 'size:2 001000 1 1 0 rs:5 o0:1 rt2:5 rn:5 rt:5',
-    build: (f, c) => {
-      if (f.o0 === 0) return null;
-      const cpu = c.cpu;
-      const mem = cpu.mem;
-      const r = cpu.r;
-      const size = 1 << f.size;
-      const t = wz(f.rt);
-      const n = rsp(f.rn);
-      return withSp(cpu, f.rn, () => {
-        loadAcquire(mem, r, size, t, r[n], r[n + 1]);
-      });
+      return withSp(cpu, f.rn, () => storeRelease(mem, r, size, t, r[n], r[n + 1]));
     },
   },
 ];

@@ -2,7 +2,7 @@
 // Generating and System instructions"): SVC/HVC/SMC/BRK/HLT, hints, barriers, CLREX,
 // MSR (immediate), SYS (cache and TLB maintenance), MRS/MSR (register).
 
-import type { Op, Row } from '../decoder.js';
+import { pcPlus, type DecodeCtx, type Op, type Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
 import { EC, FSC } from '../exception.js';
 import { Slot } from '../state.js';
@@ -10,12 +10,6 @@ import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, type SysregRow } from '../../sysregs/stopgap.js';
 
 const PC = Slot.PC * 2;
-
-/** pc + 4 as int32 halves. */
-function nextPc(pcLo: number, pcHi: number): [number, number] {
-  const l = (pcLo + 4) | 0;
-  return [l, l >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi];
-}
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -34,10 +28,10 @@ function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number): void
   if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu)) cpu.raise(EC.SYSREG, iss, 0, 1);
 }
 
-function mrs(c: { cpu: Cpu; index: number; pcLo: number; pcHi: number }, row: SysregRow, t: number, iss: number): Op {
+function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const { cpu, index } = c;
   const r = cpu.r;
-  const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+  const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
   return () => {
     checkAccess(cpu, row, minEl, iss);
@@ -56,10 +50,10 @@ function mrs(c: { cpu: Cpu; index: number; pcLo: number; pcHi: number }, row: Sy
   };
 }
 
-function msr(c: { cpu: Cpu; pcLo: number; pcHi: number }, row: SysregRow, t: number, iss: number): Op {
+function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const { cpu } = c;
   const r = cpu.r;
-  const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+  const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.write;
   const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
   const s = row.slot === undefined ? -1 : row.slot * 2;
@@ -90,7 +84,7 @@ export const SYSTEM_ROWS: Row[] = [
       const cpu = c.cpu;
       const imm = f.imm16;
       const r = cpu.r;
-      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      const [nl, nh] = pcPlus(c, 4n);
       if (f.LL === 0) return null;
       if (f.LL === 1) return () => cpu.raise(EC.SVC64, imm, 4);
       const conduit = f.LL === 2 ? 'hvc' : 'smc';
@@ -129,7 +123,7 @@ export const SYSTEM_ROWS: Row[] = [
     build: (f, c) => {
       const cpu = c.cpu;
       const r = cpu.r;
-      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      const [nl, nh] = pcPlus(c, 4n);
       if (f.imm16 !== 0xf000) return null;
       return () => {
         const semihost = cpu.platform.semihost;
@@ -200,7 +194,7 @@ export const SYSTEM_ROWS: Row[] = [
     build: (f, c) => {
       const cpu = c.cpu;
       const r = cpu.r;
-      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      const [nl, nh] = pcPlus(c, 4n);
       const imm = f.crm;
       const iss = sysregTrapIss(0, f.op1, 4, f.crm, f.op2, 31, false);
       let op: () => void;
@@ -235,7 +229,7 @@ export const SYSTEM_ROWS: Row[] = [
     build: (f, c) => {
       const cpu = c.cpu;
       const r = cpu.r;
-      const [nl, nh] = nextPc(c.pcLo, c.pcHi);
+      const [nl, nh] = pcPlus(c, 4n);
       const next = (): void => {
         r[PC] = nl;
         r[PC + 1] = nh;
