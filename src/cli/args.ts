@@ -1,23 +1,11 @@
 // Command-line parsing for `a64emu`: pure functions, no I/O, so that every rule is testable.
 
 import { MODELS } from '../cpu/models.js';
+import { DEFECTS } from '../cpu/defects.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
-
-export interface RunArgs {
-  readonly command: 'run';
-  readonly image: string;
-  readonly cpu?: string;
-  readonly memory?: number;
-  readonly maxInsns?: number;
-  readonly loadAddr?: number;
-  readonly stats: boolean;
-  readonly reboot: boolean;
-}
-
-export type Args = RunArgs | { readonly command: 'help' } | { readonly command: 'version' };
 
 const UNITS: Record<string, number> = {
   '': 1,
@@ -71,22 +59,111 @@ export function parseAddress(text: string): number {
   return n;
 }
 
-const VALUE_OPTIONS = new Set(['--cpu', '--memory', '-m', '--max-insns', '--load-addr']);
-const FLAG_OPTIONS = new Set(['--stats', '--no-reboot', '--help', '-h', '--version']);
+/** Options every command that builds a machine takes (run, lockstep). */
+const MACHINE_VALUES = ['--cpu', '--memory', '--max-insns', '--load-addr', '--plant-defect'];
+const MACHINE_FLAGS = ['--no-reboot'];
 
-/** Parses argv (without the node and script paths). Throws UsageError. */
-export function parseArgs(argv: readonly string[]): Args {
-  const dd = argv.indexOf('--');
-  const opts = dd >= 0 ? argv.slice(0, dd) : argv;
-  if (opts.includes('--help') || opts.includes('-h')) return { command: 'help' };
-  if (argv.length === 0) throw new UsageError('no command given');
-  if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') return { command: 'version' };
-  if (argv[0] === 'help') return { command: 'help' };
-  const [command, ...rest] = argv;
-  if (command !== 'run') {
-    if (command.startsWith('-')) throw new UsageError(`options go after the command: a64emu run ${argv.join(' ')}`);
-    throw new UsageError(`unknown command '${command}' (the command is 'run')`);
-  }
+interface CommandSpec {
+  values: readonly string[];
+  flags: readonly string[];
+}
+
+const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz', CommandSpec> = {
+  run: {
+    values: [...MACHINE_VALUES, '--trace', '--trace-format', '--trace-from', '--trace-count'],
+    flags: [...MACHINE_FLAGS, '--stats'],
+  },
+  disasm: { values: ['--start', '--count', '--load-addr'], flags: [] },
+  lockstep: { values: [...MACHINE_VALUES, '--from', '--every', '--qemu'], flags: [...MACHINE_FLAGS] },
+  fuzz: {
+    values: ['--seed', '--count', '--class', '--length', '--cpu', '--plant-defect', '--qemu', '--save'],
+    flags: [],
+  },
+};
+const ALIASES: Record<string, string> = { '-m': '--memory' };
+const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
+
+/** The options of a machine: what `run` and `lockstep` share. */
+export interface MachineArgs {
+  readonly image: string;
+  readonly cpu?: string;
+  readonly memory?: number;
+  readonly maxInsns?: number;
+  readonly loadAddr?: number;
+  readonly reboot: boolean;
+  /** Test-only: break one instruction on purpose (see src/cpu/defects.ts). */
+  readonly plantDefect?: string;
+}
+
+export type TraceFormat = 'text' | 'jsonl';
+
+export interface RunArgs extends MachineArgs {
+  readonly command: 'run';
+  readonly stats: boolean;
+  /** Trace destination: a path, or '-' for stderr. */
+  readonly trace?: string;
+  readonly traceFormat: TraceFormat;
+  /** First step to trace (0-based step count; default 0). */
+  readonly traceFrom?: number;
+  /** Steps to trace (default: all). */
+  readonly traceCount?: number;
+}
+
+export interface DisasmArgs {
+  readonly command: 'disasm';
+  readonly image: string;
+  /** First address (default: the image's entry point). */
+  readonly start?: number;
+  /** Instructions to print (default 32). */
+  readonly count?: number;
+  readonly loadAddr?: number;
+}
+
+export interface LockstepArgs extends MachineArgs {
+  readonly command: 'lockstep';
+  /** Run both sides to this step count before comparing. */
+  readonly from?: number;
+  /** Compare every this many steps (then bisect back). */
+  readonly every?: number;
+  /** The QEMU binary (default $QEMU or qemu-system-aarch64). */
+  readonly qemu?: string;
+}
+
+export const FUZZ_CLASSES = ['int', 'ldst', 'fp', 'simd', 'system'] as const;
+export type FuzzClass = (typeof FUZZ_CLASSES)[number];
+
+export interface FuzzArgs {
+  readonly command: 'fuzz';
+  /** Seed (default: chosen from the clock and printed, so a run can be repeated). */
+  readonly seed?: number;
+  /** Test cases (default 1000). */
+  readonly count: number;
+  readonly class: FuzzClass;
+  /** Instructions per case (default 16). */
+  readonly length?: number;
+  readonly cpu?: string;
+  readonly plantDefect?: string;
+  readonly qemu?: string;
+  /** Keep the generated images in this directory. */
+  readonly save?: string;
+}
+
+export type Args =
+  | RunArgs
+  | DisasmArgs
+  | LockstepArgs
+  | FuzzArgs
+  | { readonly command: 'help'; readonly topic?: string }
+  | { readonly command: 'version' };
+
+interface Parsed {
+  values: Map<string, string>;
+  flags: Set<string>;
+  positional: string[];
+}
+
+/** Splits argv into options (values and flags, per spec) and positional arguments. */
+function parseOptions(rest: readonly string[], spec: CommandSpec): Parsed {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const positional: string[] = [];
@@ -98,62 +175,182 @@ export function parseArgs(argv: readonly string[]): Args {
     }
     if (a.startsWith('-') && a !== '-') {
       const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(0, eq) : a;
-      if (VALUE_OPTIONS.has(name)) {
+      const given = eq >= 0 ? a.slice(0, eq) : a;
+      const name = ALIASES[given] ?? given;
+      if (spec.values.includes(name)) {
         let value: string | undefined;
         if (eq >= 0) value = a.slice(eq + 1);
         else if (i + 1 < rest.length) value = rest[++i];
-        if (value === undefined || value === '') throw new UsageError(`option ${name} needs a value`);
-        values.set(name === '-m' ? '--memory' : name, value);
+        if (value === undefined || value === '') throw new UsageError(`option ${given} needs a value`);
+        values.set(name, value);
         continue;
       }
-      if (FLAG_OPTIONS.has(name)) {
-        if (eq >= 0) throw new UsageError(`option ${name} takes no value`);
+      if (spec.flags.includes(name)) {
+        if (eq >= 0) throw new UsageError(`option ${given} takes no value`);
         flags.add(name);
         continue;
       }
-      throw new UsageError(`unknown option '${name}'`);
+      throw new UsageError(`unknown option '${given}'`);
     }
     positional.push(a);
   }
-  if (flags.has('--version')) return { command: 'version' };
-  if (positional.length === 0) throw new UsageError('no IMAGE given: a64emu run [options] IMAGE');
+  return { values, flags, positional };
+}
+
+function oneImage(command: string, positional: readonly string[]): string {
+  if (positional.length === 0) throw new UsageError(`no IMAGE given: a64emu ${command} [options] IMAGE`);
   if (positional.length > 1) throw new UsageError(`one IMAGE expected, got ${positional.length}: ${positional.join(' ')}`);
-  const cpu = values.get('--cpu');
+  return positional[0];
+}
+
+function cpuOption(p: Parsed): string | undefined {
+  const cpu = p.values.get('--cpu');
   if (cpu !== undefined && MODELS[cpu] === undefined) {
     throw new UsageError(`unknown CPU model '${cpu}' (known: ${Object.keys(MODELS).join(', ')})`);
   }
-  const mem = values.get('--memory');
-  const maxInsns = values.get('--max-insns');
-  const loadAddr = values.get('--load-addr');
+  return cpu;
+}
+
+function opt<T>(p: Parsed, name: string, parse: (text: string) => T): T | undefined {
+  const v = p.values.get(name);
+  return v === undefined ? undefined : parse(v);
+}
+
+function machineArgs(command: string, p: Parsed): MachineArgs {
   return {
-    command: 'run',
-    image: positional[0],
-    cpu,
-    memory: mem === undefined ? undefined : parseSize(mem),
-    maxInsns: maxInsns === undefined ? undefined : parseCount(maxInsns),
-    loadAddr: loadAddr === undefined ? undefined : parseAddress(loadAddr),
-    stats: flags.has('--stats'),
-    reboot: !flags.has('--no-reboot'),
+    image: oneImage(command, p.positional),
+    cpu: cpuOption(p),
+    memory: opt(p, '--memory', parseSize),
+    maxInsns: opt(p, '--max-insns', parseCount),
+    loadAddr: opt(p, '--load-addr', parseAddress),
+    reboot: !p.flags.has('--no-reboot'),
+    plantDefect: p.values.get('--plant-defect'),
   };
 }
 
+/** A step number: like parseCount, but 0 is allowed. */
+function parseStep(text: string): number {
+  return text.trim() === '0' ? 0 : parseCount(text);
+}
+
+/** A seed: decimal or 0x hex, up to 32 bits. */
+export function parseSeed(text: string): number {
+  const t = text.trim();
+  const n = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t.slice(2), 16) : /^\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new UsageError(`bad seed '${text}': expected a 32-bit number (decimal or 0x hex)`);
+  return n;
+}
+
+function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Args {
+  const p = parseOptions(rest, SPECS[command]);
+  switch (command) {
+    case 'run': {
+      const fmt = p.values.get('--trace-format') ?? 'text';
+      if (fmt !== 'text' && fmt !== 'jsonl') throw new UsageError(`bad trace format '${fmt}': expected text or jsonl`);
+      const trace = p.values.get('--trace');
+      for (const o of ['--trace-format', '--trace-from', '--trace-count']) {
+        if (trace === undefined && p.values.has(o)) throw new UsageError(`option ${o} needs --trace FILE (or --trace - for stderr)`);
+      }
+      return {
+        command: 'run',
+        ...machineArgs('run', p),
+        stats: p.flags.has('--stats'),
+        trace,
+        traceFormat: fmt,
+        traceFrom: opt(p, '--trace-from', parseStep),
+        traceCount: opt(p, '--trace-count', parseCount),
+      };
+    }
+    case 'disasm':
+      return {
+        command: 'disasm',
+        image: oneImage('disasm', p.positional),
+        start: opt(p, '--start', parseAddress),
+        count: opt(p, '--count', parseCount),
+        loadAddr: opt(p, '--load-addr', parseAddress),
+      };
+    case 'lockstep':
+      return {
+        command: 'lockstep',
+        ...machineArgs('lockstep', p),
+        from: opt(p, '--from', parseStep),
+        every: opt(p, '--every', parseCount),
+        qemu: p.values.get('--qemu'),
+      };
+    case 'fuzz': {
+      if (p.positional.length > 0) throw new UsageError(`fuzz takes no IMAGE (it generates its own): ${p.positional.join(' ')}`);
+      const cls = p.values.get('--class') ?? 'int';
+      if (!(FUZZ_CLASSES as readonly string[]).includes(cls)) {
+        throw new UsageError(`unknown instruction class '${cls}' (known: ${FUZZ_CLASSES.join(', ')})`);
+      }
+      return {
+        command: 'fuzz',
+        seed: opt(p, '--seed', parseSeed),
+        count: opt(p, '--count', parseCount) ?? 1000,
+        class: cls as FuzzClass,
+        length: opt(p, '--length', parseCount),
+        cpu: cpuOption(p),
+        plantDefect: p.values.get('--plant-defect'),
+        qemu: p.values.get('--qemu'),
+        save: p.values.get('--save'),
+      };
+    }
+  }
+}
+
+/** Parses argv (without the node and script paths). Throws UsageError. */
+export function parseArgs(argv: readonly string[]): Args {
+  const dd = argv.indexOf('--');
+  const opts = dd >= 0 ? argv.slice(0, dd) : argv;
+  const known = (c: string | undefined): c is keyof typeof SPECS => (COMMANDS as readonly (string | undefined)[]).includes(c);
+  if (opts.includes('--help') || opts.includes('-h')) return { command: 'help', topic: known(argv[0]) ? argv[0] : undefined };
+  if (argv.length === 0) throw new UsageError('no command given');
+  if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') return { command: 'version' };
+  if (argv[0] === 'help') return { command: 'help', topic: known(argv[1]) ? argv[1] : undefined };
+  const [command, ...rest] = argv;
+  if (!known(command)) {
+    if (command.startsWith('-')) throw new UsageError(`options go after the command: a64emu run ${argv.join(' ')}`);
+    throw new UsageError(`unknown command '${command}' (commands: ${COMMANDS.join(', ')})`);
+  }
+  if (rest.includes('--version') && (dd < 0 || rest.indexOf('--version') < dd - 1)) return { command: 'version' };
+  return parseCommand(command, rest);
+}
+
+const MACHINE_HELP = `  --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+  -m, --memory SIZE   RAM size in bytes, or with K, M, G (KiB, MiB, GiB); default 512M
+  --max-insns N       stop after N instructions (1000000, 1e9, 500M); exit status 124
+  --load-addr ADDR    where a raw binary goes and starts (default 0x40080000, as QEMU)
+  --no-reboot         a guest reset request stops the run (QEMU's -no-reboot)
+  --plant-defect NAME testing only: break one instruction on purpose, to show
+                      that lockstep and fuzz find it (${Object.keys(DEFECTS).join(', ')})`;
+
 export const HELP = `Usage: a64emu run [options] IMAGE
-       a64emu --help | --version
+       a64emu disasm [--start ADDR] [--count N] IMAGE
+       a64emu lockstep [options] IMAGE
+       a64emu fuzz [--class CLASS] [--seed S] [--count N]
+       a64emu help COMMAND | --help | --version
 
 Runs a bare-metal AArch64 IMAGE (an ELF executable, or a raw binary) on a board
 compatible with QEMU's 'virt': RAM at 0x40000000, a PL011 UART at 0x09000000 on
 stdin/stdout, Arm semihosting, PSCI through HVC, one CPU.
 
-Options (before or after IMAGE):
-  --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
-  -m, --memory SIZE   RAM size in bytes, or with K, M, G (KiB, MiB, GiB); default 512M
-  --max-insns N       stop after N instructions (1000000, 1e9, 500M); exit status 124
-  --load-addr ADDR    where a raw binary goes and starts (default 0x40080000, as QEMU)
-  --no-reboot         a guest reset request stops the run (QEMU's -no-reboot)
+Options of run (before or after IMAGE):
+${MACHINE_HELP}
   --stats             print instructions executed, wall time and MIPS on stderr
+  --trace FILE        write one line per instruction to FILE ('-': stderr): step
+                      count, EL, PC, opcode, disassembly, registers changed;
+                      exceptions taken get their own lines
+  --trace-format F    text (default) or jsonl (one JSON object per line)
+  --trace-from N      start tracing at step N (0-based)
+  --trace-count N     trace N steps
   -h, --help          show this help
   --version           show the version
+
+Other commands ('a64emu help COMMAND' for their options):
+  disasm     disassemble an image (default: 32 instructions from the entry point)
+  lockstep   run IMAGE on a64emu and on qemu-system-aarch64 side by side and stop
+             at the first instruction after which their registers differ
+  fuzz       random instruction testing against QEMU (int, ldst, fp, simd, system)
 
 Exit status: the guest's semihosting exit status; 0 after PSCI SYSTEM_OFF;
 124 when --max-insns is reached; 2 for bad input or options; 3 for an internal
@@ -163,3 +360,53 @@ On a terminal the UART gets raw keystrokes: Ctrl-A x quits, Ctrl-A Ctrl-A sends
 Ctrl-A. Semihosting console output (SYS_WRITEC, SYS_WRITE0) goes to stderr, as
 with QEMU's -semihosting.
 `;
+
+export const COMMAND_HELP: Record<keyof typeof SPECS, string> = {
+  run: HELP,
+  disasm: `Usage: a64emu disasm [options] IMAGE
+
+Disassembles IMAGE (ELF or raw binary) with Capstone.
+
+Options:
+  --start ADDR        first address (default: the entry point)
+  --count N           instructions to print (default 32)
+  --load-addr ADDR    where a raw binary is placed (default 0x40080000)
+`,
+  lockstep: `Usage: a64emu lockstep [options] IMAGE
+
+Runs IMAGE on a64emu and on qemu-system-aarch64 (through its gdb stub, same CPU
+model, memory size and board) and stops at the first instruction after which any
+general register, SP, PC or NZCV differs. Reports the step count, both states,
+the registers that differ and the last 20 trace lines.
+
+Options (before or after IMAGE):
+${MACHINE_HELP}
+  --from N            run both sides to step N before comparing
+  --every K           compare every K steps, then bisect back (default 1000)
+  --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
+
+Exit status: 0 no divergence (the image ended or --max-insns was reached);
+1 a divergence was found; 2 bad input or QEMU missing.
+`,
+  fuzz: `Usage: a64emu fuzz [options]
+
+Random instruction testing against QEMU: generates bare-metal images that set
+registers and memory to random values, run random sequences of valid
+instructions of one class and dump the resulting state, runs them on a64emu and
+qemu-system-aarch64, and reports each mismatch shrunk to the shortest failing
+sequence found.
+
+Options:
+  --class CLASS       ${FUZZ_CLASSES.join(', ')} (default int)
+  --seed S            random seed (default: from the clock; always printed)
+  --count N           test cases (default 1000)
+  --length N          instructions per case (default 16)
+  --cpu NAME          CPU model (default max)
+  --save DIR          keep the generated images in DIR
+  --plant-defect NAME testing only: break one instruction on purpose
+  --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
+
+Exit status: 0 no mismatch; 1 mismatches (each reported); 2 bad input or QEMU
+missing.
+`,
+};

@@ -6,11 +6,12 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json';
-import { HELP, UsageError, parseArgs, type RunArgs } from './args.js';
+import { COMMAND_HELP, HELP, UsageError, parseArgs, type MachineArgs, type RunArgs } from './args.js';
 import { attachStdin, type StdinLike } from './stdin.js';
-import { ConfigError, VirtMachine, type MachineStop, type RunResult } from '../machine/virt.js';
+import { ConfigError, VirtMachine, type MachineStop, type RunResult, type VirtOptions } from '../machine/virt.js';
 import { LoadError } from '../machine/loader.js';
 import type { Stream } from '../machine/output.js';
+import { describeDefects, isDefect, type Defect } from '../cpu/defects.js';
 
 export const EXIT = { OK: 0, USAGE: 2, INTERNAL: 3, LIMIT: 124 } as const;
 
@@ -44,9 +45,9 @@ function processIo(): CliIo {
   };
 }
 
-const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
+export const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
 
-function fileError(path: string, e: unknown): string {
+export function fileError(path: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   const why =
     code === 'ENOENT'
@@ -83,17 +84,40 @@ export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> 
     return EXIT.USAGE;
   }
   if (args.command === 'help') {
-    io.write('stdout', HELP);
+    io.write('stdout', args.topic === undefined ? HELP : COMMAND_HELP[args.topic as keyof typeof COMMAND_HELP]);
     return EXIT.OK;
   }
   if (args.command === 'version') {
     io.write('stdout', `a64emu ${pkg.version}\n`);
     return EXIT.OK;
   }
-  return runCommand(args, io, err);
+  switch (args.command) {
+    case 'run':
+      return runCommand(args, io, err);
+    // The other commands load their own code (and Capstone) only when asked for.
+    case 'disasm':
+      return (await import('./disasm.js')).disasmCommand(args, io, err);
+    case 'lockstep':
+      return (await import('./lockstep.js')).lockstepCommand(args, io, err);
+    case 'fuzz':
+      return (await import('./fuzz.js')).fuzzCommand(args, io, err);
+  }
 }
 
-async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void): Promise<number> {
+/**
+ * Builds the board for `args` and loads its image; on bad input reports it with `err` and
+ * returns EXIT.USAGE instead.
+ */
+export function buildMachine(
+  args: MachineArgs,
+  io: CliIo,
+  err: (text: string) => void,
+  output: VirtOptions['output'] = (stream, data) => io.write(stream, data),
+): VirtMachine | number {
+  if (args.plantDefect !== undefined && !isDefect(args.plantDefect)) {
+    err(`unknown defect '${args.plantDefect}' (known: ${describeDefects()})`);
+    return EXIT.USAGE;
+  }
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(args.image);
@@ -101,22 +125,29 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
     err(fileError(args.image, e));
     return EXIT.USAGE;
   }
-  let machine: VirtMachine;
   try {
-    machine = new VirtMachine({
+    const machine = new VirtMachine({
       cpu: args.cpu,
       memory: args.memory,
       reboot: args.reboot,
-      output: (stream, data) => io.write(stream, data),
+      output,
       betweenSlices: () => io.betweenSlices(),
     });
+    if (args.plantDefect !== undefined) machine.cpu.defect = args.plantDefect as Defect;
     machine.load(bytes, { loadAddr: args.loadAddr, name: args.image });
+    return machine;
   } catch (e) {
     if (e instanceof LoadError) err(`${args.image}: ${e.message}`);
     else if (e instanceof ConfigError) err(e.message);
     else throw e;
     return EXIT.USAGE;
   }
+}
+
+async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void): Promise<number> {
+  const built = buildMachine(args, io, err);
+  if (typeof built === 'number') return built;
+  const machine = built;
 
   // No SIGINT handler: Ctrl-C keeps its default effect (the process ends at once), which
   // works even if the run loop were stuck; the console is flushed every slice anyway.

@@ -2,6 +2,7 @@
 // which the board answers what the architecture leaves to the platform (semihosting,
 // PSCI calls, the system counter). Nothing here knows about a particular device.
 
+import type { Defect } from './defects.js';
 import { CpuState, Slot, lo } from './state.js';
 import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException } from './exception.js';
 import { Memory, type PhysBus } from '../mmu/memory.js';
@@ -59,6 +60,8 @@ export class Cpu extends CpuState {
   cntfrq = 0n;
   /** Set whenever decoded blocks may be stale (code written, translation changed). */
   flushBlocks = false;
+  /** Test-only: an instruction broken on purpose (see defects.ts); null in every real run. */
+  defect: Defect | null = null;
   private readonly warned = new Set<string>();
 
   constructor(

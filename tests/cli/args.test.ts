@@ -61,6 +61,11 @@ describe('parseArgs', () => {
       loadAddr: undefined,
       stats: true,
       reboot: true,
+      plantDefect: undefined,
+      trace: undefined,
+      traceFormat: 'text',
+      traceFrom: undefined,
+      traceCount: undefined,
     });
     const b = parseArgs(['run', 'k.bin', '-m', '256M', '--load-addr=0x40000000', '--no-reboot']);
     expect(b).toMatchObject({ image: 'k.bin', memory: 256 * 2 ** 20, loadAddr: 0x4000_0000, reboot: false, stats: false });
@@ -74,14 +79,15 @@ describe('parseArgs', () => {
 
   it('knows help and version', () => {
     expect(parseArgs(['--help'])).toEqual({ command: 'help' });
-    expect(parseArgs(['run', 'x.elf', '-h'])).toEqual({ command: 'help' });
+    expect(parseArgs(['run', 'x.elf', '-h'])).toEqual({ command: 'help', topic: 'run' });
+    expect(parseArgs(['help', 'fuzz'])).toEqual({ command: 'help', topic: 'fuzz' });
     expect(parseArgs(['help'])).toEqual({ command: 'help' });
     expect(parseArgs(['--version'])).toEqual({ command: 'version' });
   });
 
   it('explains what is wrong', () => {
     expect(usage(() => parseArgs([]))).toBe('no command given');
-    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (the command is 'run')");
+    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (commands: run, disasm, lockstep, fuzz)");
     expect(usage(() => parseArgs(['--stats', 'x.elf']))).toMatch(/options go after the command/);
     expect(usage(() => parseArgs(['run']))).toMatch(/no IMAGE given/);
     expect(usage(() => parseArgs(['run', 'a.elf', 'b.elf']))).toMatch(/one IMAGE expected, got 2/);
@@ -92,5 +98,54 @@ describe('parseArgs', () => {
       "unknown CPU model 'cortex-a53' (known: cortex-a57, cortex-a72, max)",
     );
     expect(usage(() => parseArgs(['run', 'a.elf', '--memory', 'big']))).toMatch(/bad size 'big'/);
+  });
+});
+
+describe('the other commands', () => {
+  it('run takes trace options, which need --trace', () => {
+    expect(parseArgs(['run', 'a.elf', '--trace', '-', '--trace-format=jsonl', '--trace-from', '0', '--trace-count', '5'])).toMatchObject({
+      trace: '-',
+      traceFormat: 'jsonl',
+      traceFrom: 0,
+      traceCount: 5,
+    });
+    expect(usage(() => parseArgs(['run', 'a.elf', '--trace-count', '5']))).toMatch(/--trace-count needs --trace/);
+    expect(usage(() => parseArgs(['run', 'a.elf', '--trace', 'x', '--trace-format', 'xml']))).toMatch(/bad trace format 'xml'/);
+  });
+
+  it('disasm takes --start and --count', () => {
+    expect(parseArgs(['disasm', '--start', '0x40080010', 'a.elf', '--count=4'])).toEqual({
+      command: 'disasm',
+      image: 'a.elf',
+      start: 0x4008_0010,
+      count: 4,
+      loadAddr: undefined,
+    });
+    expect(usage(() => parseArgs(['disasm', 'a.elf', '--cpu', 'max']))).toBe("unknown option '--cpu'");
+  });
+
+  it('lockstep takes the machine options before or after IMAGE, plus --from and --every', () => {
+    expect(parseArgs(['lockstep', '--max-insns', '200000', 'i.elf', '--cpu', 'max', '--from', '1k', '--every', '500'])).toMatchObject({
+      command: 'lockstep',
+      image: 'i.elf',
+      maxInsns: 200000,
+      cpu: 'max',
+      from: 1000,
+      every: 500,
+    });
+    expect(usage(() => parseArgs(['lockstep']))).toMatch(/no IMAGE given: a64emu lockstep/);
+  });
+
+  it('fuzz has defaults, checks the class and the seed, and takes no image', () => {
+    expect(parseArgs(['fuzz'])).toMatchObject({ command: 'fuzz', class: 'int', count: 1000, seed: undefined });
+    expect(parseArgs(['fuzz', '--class', 'ldst', '--seed', '0x10', '--count', '20000'])).toMatchObject({
+      class: 'ldst',
+      seed: 16,
+      count: 20000,
+    });
+    expect(usage(() => parseArgs(['fuzz', '--class', 'vector']))).toMatch(/unknown instruction class 'vector'/);
+    expect(usage(() => parseArgs(['fuzz', '--seed', '-3']))).toMatch(/needs a value|bad seed/);
+    expect(usage(() => parseArgs(['fuzz', '--seed', '0x1ffffffff']))).toMatch(/bad seed/);
+    expect(usage(() => parseArgs(['fuzz', 'x.elf']))).toMatch(/fuzz takes no IMAGE/);
   });
 });

@@ -424,6 +424,13 @@ export const DP_REG_ROWS: Row[] = [
                 r[d] = l;
               };
             case 4: // EOR
+              if (cpu.defect === 'eor-reg') {
+                return () => {
+                  const l = r[n] ^ r[m] ^ 1;
+                  r[d + 1] = r[n + 1] ^ r[m + 1];
+                  r[d] = l;
+                };
+              }
               return () => {
                 const l = r[n] ^ r[m];
                 r[d + 1] = r[n + 1] ^ r[m + 1];
