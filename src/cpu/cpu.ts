@@ -4,7 +4,7 @@
 
 import type { Defect } from './defects.js';
 import { CpuState, Slot, lo } from './state.js';
-import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException } from './exception.js';
+import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, type ExceptionHook } from './exception.js';
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 
@@ -62,6 +62,11 @@ export class Cpu extends CpuState {
   flushBlocks = false;
   /** Test-only: an instruction broken on purpose (see defects.ts); null in every real run. */
   defect: Defect | null = null;
+  /**
+   * Called after every exception entry (src/debug/trace.ts); null unless tracing. Whoever
+   * adds another way into takeException (interrupts) calls it too.
+   */
+  onException: ExceptionHook | null = null;
   private readonly warned = new Set<string>();
 
   constructor(
@@ -154,16 +159,10 @@ export class Cpu extends CpuState {
       if (retLo >>> 0 < pcLo >>> 0) retHi = (retHi + 1) | 0;
     }
     this.exclValid = false;
-    takeException(
-      this,
-      ExcKind.SYNC,
-      target,
-      esrOf(ec, e.il, iss),
-      retLo,
-      retHi,
-      e,
-    );
+    const from = this.el;
+    takeException(this, ExcKind.SYNC, target, esrOf(ec, e.il, iss), retLo, retHi, e);
     this.contextChanged();
+    if (this.onException !== null) this.onException(ExcKind.SYNC, from, target, e.hasFar);
   }
 
   /** ERET: returns from an exception and clears the local monitor (Arm ARM D1.11). */

@@ -40,6 +40,13 @@ export enum ExcKind {
 }
 
 /**
+ * Observes exception entry (traces): called after an exception has been taken, with
+ * ELR/SPSR/ESR/FAR of `targetEl` written and the PC at the vector. `hasFar`: FAR_ELx was
+ * written. Only exceptions call it, so it costs nothing per instruction.
+ */
+export type ExceptionHook = (kind: ExcKind, fromEl: number, targetEl: number, hasFar: boolean) => void;
+
+/**
  * A pending synchronous exception, filled in by whoever raises it and thrown to the run
  * loop, which knows the faulting instruction's address and calls {@link takeException}.
  * One instance per CPU is reused: raising allocates nothing.

@@ -75,11 +75,29 @@ export interface RunOptions {
    * instruction retired or an instruction that faulted, so an exception loop still stops.
    */
   maxInsns?: number;
+  /** Sees the steps of a window one at a time (traces: src/debug/trace.ts). */
+  observer?: StepObserver;
+}
+
+/**
+ * Watches steps `from` to `from + count - 1` of a run call (0-based, counted as maxInsns
+ * counts). The machine runs those steps one at a time and calls beforeStep/afterStep
+ * around each; outside the window it runs at full speed. Both are read at every slice,
+ * so an observer can end its window early (count 0).
+ */
+export interface StepObserver {
+  readonly from: number;
+  readonly count: number;
+  beforeStep(step: number): void;
+  /** Also called when the step ended in an internal error. */
+  afterStep(step: number): void;
 }
 
 /** Instructions per slice: the first guess; later slices aim at SLICE_MS each. */
 const FIRST_SLICE = 1_000_000;
 const SLICE_MS = 25;
+/** Steps per slice while an observer watches each one. */
+const OBSERVED_SLICE = 10_000;
 
 export class VirtMachine {
   readonly bus: Bus;
@@ -200,6 +218,7 @@ export class VirtMachine {
   async run(opts: RunOptions = {}): Promise<RunResult> {
     if (this.image === undefined) throw new ConfigError('no image loaded');
     const limit = opts.maxInsns ?? Infinity;
+    const obs = opts.observer;
     let executed = 0;
     let retired = 0;
     let resets = 0;
@@ -211,11 +230,19 @@ export class VirtMachine {
       return { stop, instructions: retired, steps: executed, resets };
     };
     for (;;) {
-      const budget = Math.min(slice, limit - executed);
+      let budget = Math.min(slice, limit - executed);
+      let observed = false;
+      if (obs !== undefined && executed < obs.from + obs.count) {
+        if (executed < obs.from) budget = Math.min(budget, obs.from - executed);
+        else {
+          observed = true;
+          budget = Math.min(budget, obs.from + obs.count - executed, OBSERVED_SLICE);
+        }
+      }
       const t0 = performance.now();
       const before = cpu.icount;
       try {
-        executed += this.runner.run(budget);
+        executed += observed ? this.runObserved(budget, executed, obs!) : this.runner.run(budget);
       } catch (e) {
         executed += cpu.icount - before; // up to the block that failed
         retired += cpu.icount - before;
@@ -240,7 +267,7 @@ export class VirtMachine {
       }
       if (executed >= limit) return result({ kind: 'limit' });
       // Aim each slice at SLICE_MS of host time so input and output stay responsive.
-      if (dt > 0 && budget === slice) {
+      if (dt > 0 && budget === slice && !observed) {
         slice = Math.max(100_000, Math.min(50_000_000, Math.round((slice * SLICE_MS) / dt)));
       }
       this.console.flush();
@@ -248,6 +275,24 @@ export class VirtMachine {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.stopRequested) return result({ kind: 'interrupted' });
     }
+  }
+
+  /** Runs up to `budget` steps one at a time, numbered from `first`, around obs's calls. */
+  private runObserved(budget: number, first: number, obs: StepObserver): number {
+    const cpu = this.cpu;
+    let n = 0;
+    while (n < budget && cpu.stop === null) {
+      obs.beforeStep(first + n);
+      let k = 0;
+      try {
+        k = this.runner.run(1);
+      } finally {
+        obs.afterStep(first + n);
+      }
+      if (k === 0) break;
+      n += k;
+    }
+    return n;
   }
 }
 
