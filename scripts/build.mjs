@@ -12,5 +12,8 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
   sourcemap: true,
   logLevel: 'warning',
+  // Capstone (a runtime dependency) stays a package: its module finds capstone.wasm beside
+  // itself in node_modules, and `a64emu run` never loads it (src/debug/disasm.ts).
+  external: ['capstone-wasm'],
 });
 chmodSync('dist/a64emu.mjs', 0o755);

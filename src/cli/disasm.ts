@@ -1,8 +1,63 @@
-// `a64emu disasm`: not written yet (issue 5).
-import type { DisasmArgs } from './args.js';
-import { EXIT, type CliIo } from './main.js';
+// `a64emu disasm IMAGE [--start ADDR] [--count N] [--load-addr ADDR]`: the image's bytes as
+// the board would load them, disassembled by Capstone, one instruction a line as objdump -d
+// prints them: address, instruction word, disassembly.
 
-export async function disasmCommand(_args: DisasmArgs, _io: CliIo, err: (text: string) => void): Promise<number> {
-  err('disasm is not implemented yet');
-  return EXIT.INTERNAL;
+import type { DisasmArgs } from './args.js';
+import { EXIT, fileError, type CliIo } from './main.js';
+import { LoadError, parseImage, type Segment } from '../machine/loader.js';
+import { MAX_RAM_SIZE, VIRT_RAM_BASE } from '../machine/virt.js';
+import { loadDisassembler } from '../debug/disasm.js';
+
+const DEFAULT_COUNT = 32;
+
+/** The segment whose file bytes hold the word at `addr`, if any. */
+function segmentAt(segments: readonly Segment[], addr: number): Segment | undefined {
+  return segments.find((s) => addr >= s.pa && addr + 4 <= s.pa + s.data.length);
+}
+
+export async function disasmCommand(args: DisasmArgs, io: CliIo, err: (text: string) => void): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = io.readFile(args.image);
+  } catch (e) {
+    err(fileError(args.image, e));
+    return EXIT.USAGE;
+  }
+  let image;
+  try {
+    // Any RAM size the board accepts: the image is disassembled, not run.
+    image = parseImage(bytes, { base: VIRT_RAM_BASE, size: MAX_RAM_SIZE }, { loadAddr: args.loadAddr });
+  } catch (e) {
+    if (!(e instanceof LoadError)) throw e;
+    err(`${args.image}: ${e.message}`);
+    return EXIT.USAGE;
+  }
+  const start = args.start ?? Number(image.entry);
+  const hex = (a: number): string => `0x${a.toString(16)}`;
+  if (start % 4 !== 0) {
+    err(`start address ${hex(start)} is not a multiple of 4 (A64 instructions are aligned)`);
+    return EXIT.USAGE;
+  }
+  if (segmentAt(image.segments, start) === undefined) {
+    const ranges = image.segments
+      .filter((s) => s.data.length > 0)
+      .map((s) => `${hex(s.pa)}-${hex(s.pa + s.data.length - 1)}`)
+      .join(', ');
+    err(`address ${hex(start)} is outside the image's loaded bytes (${ranges || 'none'})`);
+    return EXIT.USAGE;
+  }
+  const disasm = await loadDisassembler();
+  const count = args.count ?? DEFAULT_COUNT;
+  const lines: string[] = [];
+  // Stops early at the end of the loaded bytes, as objdump stops at the end of a section.
+  for (let i = 0, a = start; i < count; i++, a += 4) {
+    const seg = segmentAt(image.segments, a);
+    if (seg === undefined) break;
+    const off = a - seg.pa;
+    const d = seg.data;
+    const word = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
+    lines.push(`    ${a.toString(16).padStart(8, '0')}:\t${word.toString(16).padStart(8, '0')} \t${disasm(word, BigInt(a))}\n`);
+  }
+  io.write('stdout', lines.join(''));
+  return EXIT.OK;
 }

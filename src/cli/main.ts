@@ -12,6 +12,7 @@ import { ConfigError, VirtMachine, type MachineStop, type RunResult, type VirtOp
 import { LoadError } from '../machine/loader.js';
 import type { Stream } from '../machine/output.js';
 import { describeDefects, isDefect, type Defect } from '../cpu/defects.js';
+import type { TraceSession, TraceSink } from '../debug/trace.js';
 
 export const EXIT = { OK: 0, USAGE: 2, INTERNAL: 3, LIMIT: 124 } as const;
 
@@ -25,6 +26,8 @@ export interface CliIo {
   /** Awaited between run slices (the default waits for a full stdout/stderr to drain). */
   betweenSlices(): void | Promise<void>;
   env: Readonly<Record<string, string | undefined>>;
+  /** False once the stream has closed (EPIPE); a trace to stderr then stops. Default true. */
+  writable?(stream: Stream): boolean;
 }
 
 function processIo(): CliIo {
@@ -42,6 +45,7 @@ function processIo(): CliIo {
       }
     },
     env: process.env,
+    writable: (stream) => !streams[stream].destroyed,
   };
 }
 
@@ -149,6 +153,8 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
   if (typeof built === 'number') return built;
   const machine = built;
 
+  const trace = args.trace === undefined ? undefined : await openTrace(args, machine, io, err);
+  if (typeof trace === 'number') return trace;
   // No SIGINT handler: Ctrl-C keeps its default effect (the process ends at once), which
   // works even if the run loop were stuck; the console is flushed every slice anyway.
   const detachStdin = io.stdin
@@ -157,9 +163,11 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
   const t0 = io.now();
   let result: RunResult;
   try {
-    result = await machine.run({ maxInsns: args.maxInsns });
+    result = await machine.run({ maxInsns: args.maxInsns, observer: trace?.tracer });
   } finally {
     detachStdin();
+    const failed = trace?.finish();
+    if (failed !== undefined) err(`the trace stopped early: cannot write '${args.trace}': ${writeError(failed)}`);
   }
   const seconds = (io.now() - t0) / 1000;
   if (args.stats) {
@@ -167,6 +175,46 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
     err(`stats: ${result.instructions} instructions in ${seconds.toFixed(3)} s, ${mips.toFixed(2)} MIPS`);
   }
   return exitStatus(result.stop, result.instructions, io, err);
+}
+
+/**
+ * Opens --trace's destination ('-': stderr) and starts the trace. The trace code and
+ * Capstone are loaded only here, so a run without --trace never loads them.
+ */
+async function openTrace(args: RunArgs, machine: VirtMachine, io: CliIo, err: (text: string) => void): Promise<TraceSession | number> {
+  const { fileSink, startTrace } = await import('../debug/trace.js');
+  let sink: TraceSink;
+  let close = (): void => {};
+  if (args.trace === '-') {
+    sink = (chunk) => {
+      io.write('stderr', chunk);
+      return io.writable?.('stderr') ?? true;
+    };
+  } else {
+    try {
+      ({ sink, close } = fileSink(args.trace!));
+    } catch (e) {
+      err(`cannot write trace file '${args.trace}': ${writeError(e)}`);
+      return EXIT.USAGE;
+    }
+  }
+  const session = await startTrace(machine.cpu, sink, { format: args.traceFormat, from: args.traceFrom, count: args.traceCount });
+  return {
+    ...session,
+    finish: () => {
+      const error = session.finish();
+      close();
+      return error;
+    },
+  };
+}
+
+function writeError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such directory';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return e instanceof Error ? e.message : String(e);
 }
 
 function exitStatus(
@@ -217,6 +265,7 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   process.stdout.on('error', () => {}); // EPIPE (e.g. `| head`): stop writing, keep going
+  process.stderr.on('error', () => {}); // the same for stderr (a trace to `-` then stops)
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

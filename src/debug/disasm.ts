@@ -38,7 +38,11 @@ async function create(): Promise<Disassembler> {
     let s: string;
     try {
       const [insn] = cs.disasm(bytes, { address: pc, count: 1 });
-      s = insn.opStr === '' ? insn.mnemonic : `${insn.mnemonic} ${insn.opStr}`;
+      let ops = insn.opStr;
+      // Capstone 5 prints nothing for a PRFM prfop without a name (Arm ARM C6.2 PRFM:
+      // such values are shown as #imm5, the Rt field), e.g. `prfm , [x1]`.
+      if (insn.mnemonic.startsWith('prf') && ops.startsWith(', ')) ops = `#0x${(word & 0x1f).toString(16)}${ops}`;
+      s = ops === '' ? insn.mnemonic : `${insn.mnemonic} ${ops}`;
     } catch {
       s = undecodable(word); // Capstone throws when it decodes nothing
     }

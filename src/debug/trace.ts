@@ -316,6 +316,44 @@ export class TraceWriter {
   }
 }
 
+/** A trace being written: the tracer to pass to run({ observer }), and how to end it. */
+export interface TraceSession {
+  readonly tracer: Tracer;
+  readonly writer: TraceWriter;
+  /** Flushes the last lines and detaches; returns the sink's error, if it failed. */
+  finish(): unknown;
+}
+
+/** Starts tracing `cpu`'s steps from .. from+count-1 as `format` lines into `sink`. */
+export async function startTrace(
+  cpu: Cpu,
+  sink: TraceSink,
+  opts: { format?: TraceFormat; from?: number; count?: number } = {},
+): Promise<TraceSession> {
+  const disasm = await loadDisassembler();
+  const format = opts.format ?? 'text';
+  const writer = new TraceWriter(sink);
+  const tracer: Tracer = new Tracer(
+    cpu,
+    disasm,
+    (rec) => {
+      writer.line(formatRecord(rec, format));
+      if (writer.broken) tracer.stop(); // nobody reads on: run on at full speed
+    },
+    opts.from ?? 0,
+    opts.count ?? Infinity,
+  );
+  return {
+    tracer,
+    writer,
+    finish: () => {
+      tracer.close();
+      writer.flush();
+      return writer.error;
+    },
+  };
+}
+
 // ---- for other tools --------------------------------------------------------------------
 
 /**

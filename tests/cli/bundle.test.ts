@@ -2,9 +2,9 @@
 // through a pipe before exit, the exit status, stdin not keeping the process alive).
 // The bundle is built into a temporary directory with the options of scripts/build.mjs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decoder } from '../../src/cpu/run.js';
@@ -28,7 +28,13 @@ beforeAll(async () => {
     outfile: bundle,
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'silent',
+    external: ['capstone-wasm'],
   });
+  // The bundle alone (above) has no node_modules: `run` must not need Capstone. As
+  // installed (pkg/), capstone-wasm is a dependency beside it, for disasm and --trace.
+  mkdirSync(join(dir, 'pkg'));
+  copyFileSync(bundle, join(dir, 'pkg', 'a64emu.mjs'));
+  symlinkSync(resolve('node_modules'), join(dir, 'pkg', 'node_modules'), 'dir');
   writeFileSync(join(dir, 'exit42.elf'), elfOf(EXIT42));
   writeFileSync(join(dir, 'chatty.bin'), bytesOf(CHATTY));
   writeFileSync(join(dir, 'echo.bin'), bytesOf(ECHO));
@@ -45,9 +51,9 @@ interface Result {
 }
 
 /** Runs the bundle; `input` is written to its stdin, which stays open unless `end`. */
-function runBundle(args: string[], input = '', end = true): Promise<Result> {
+function runBundle(args: string[], input = '', end = true, script = bundle): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, ...args], { cwd: dir, stdio: 'pipe' });
+    const child = spawn(process.execPath, [script, ...args], { cwd: dir, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -94,5 +100,28 @@ describe('dist bundle', () => {
     const r = await runBundle(['run', '--max-insns', '50M', 'echo.bin'], 'abc\n');
     expect(r.stdout).toBe('abc\n');
     expect(r.code).toBe(5);
+  });
+
+  it('disassembles with Capstone (loaded from the installed dependency)', async () => {
+    const r = await runBundle(['disasm', '--count', '4', 'exit42.elf'], '', true, join(dir, 'pkg', 'a64emu.mjs'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      '    40080000:\t10000081 \tadr x1, #0x40080010',
+      '    40080004:\t52800300 \tmov w0, #0x18',
+      '    40080008:\td45e0000 \thlt #0xf000',
+      '    4008000c:\t14000000 \tb #0x4008000c',
+      '',
+    ]);
+  });
+
+  it.skipIf(!decodes(EXIT42, 4))('traces a run to stderr', async () => {
+    const r = await runBundle(['run', '--trace', '-', 'exit42.elf'], '', true, join(dir, 'pkg', 'a64emu.mjs'));
+    expect(r.code).toBe(42);
+    expect(r.stderr).toBe(
+      '       0 EL1 0000000040080000 10000081  adr x1, #0x40080010              x1=0x40080010\n' +
+        '       1 EL1 0000000040080004 52800300  mov w0, #0x18                    x0=0x18\n' +
+        '       2 EL1 0000000040080008 d45e0000  hlt #0xf000\n',
+    );
   });
 });

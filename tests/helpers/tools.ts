@@ -30,6 +30,12 @@ export const TOOLS = {
     versionArgs: ['--version'],
     install: 'apt-get install gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu',
   },
+  objdump: {
+    name: 'AArch64 objdump',
+    command: `${process.env.CROSS ?? 'aarch64-linux-gnu-'}objdump`,
+    versionArgs: ['--version'],
+    install: 'apt-get install binutils-aarch64-linux-gnu',
+  },
   gdbMultiarch: {
     name: 'gdb-multiarch',
     command: 'gdb-multiarch',
