@@ -149,12 +149,19 @@ export function buildMachine(
 }
 
 async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void): Promise<number> {
-  const built = buildMachine(args, io, err);
+  // With the trace on stderr, guest output and trace lines go out in the order they
+  // happened: the console is flushed before each traced step, and the trace before it.
+  let traceOnStderr: TraceSession | undefined;
+  const built = buildMachine(args, io, err, (stream, data) => {
+    traceOnStderr?.writer.flush();
+    io.write(stream, data);
+  });
   if (typeof built === 'number') return built;
   const machine = built;
 
   const trace = args.trace === undefined ? undefined : await openTrace(args, machine, io, err);
   if (typeof trace === 'number') return trace;
+  if (args.trace === '-') traceOnStderr = trace;
   // No SIGINT handler: Ctrl-C keeps its default effect (the process ends at once), which
   // works even if the run loop were stuck; the console is flushed every slice anyway.
   const detachStdin = io.stdin
@@ -198,7 +205,12 @@ async function openTrace(args: RunArgs, machine: VirtMachine, io: CliIo, err: (t
       return EXIT.USAGE;
     }
   }
-  const session = await startTrace(machine.cpu, sink, { format: args.traceFormat, from: args.traceFrom, count: args.traceCount });
+  const session = await startTrace(machine.cpu, sink, {
+    format: args.traceFormat,
+    from: args.traceFrom,
+    count: args.traceCount,
+    beforeStep: args.trace === '-' ? () => machine.console.flush() : undefined,
+  });
   return {
     ...session,
     finish: () => {

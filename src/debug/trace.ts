@@ -17,6 +17,9 @@
 //       run({ observer })); emit(record) gets each record as it happens; close() detaches.
 //   new TraceWriter(sink)                        buffered lines to a sink (fileSink(path));
 //       stops when the sink fails (EPIPE, a full disk) and remembers the error.
+//   startTrace(cpu, sink, { format, from, count, beforeStep }) → Promise<TraceSession>
+//       Tracer + TraceWriter + Capstone, as `a64emu run --trace` uses them; pass
+//       session.tracer as run({ observer }), then session.finish().
 //
 // Records
 //
@@ -30,10 +33,10 @@
 //       the EC enum); changed: elr_elN, spsr_elN, esr_elN (sync, serror), far_elN (when
 //       the exception wrote it), sp when the entry changed the current SP.
 //
-// Text format (one line each):
-//        5 EL1 0000000040080010 b1000401  adds x1, x0, #1                  x1=0x2 nzcv=nzcv
-//        6 EL1 0000000040080014 d4000001  svc #0
-//        6 EL1 exception sync SVC64 (EC 0x15) to EL1, vector 0000000040080200  esr_el1=0x56000000 ...
+// Text format (one line each; nzcv as letters, upper case when set):
+//        3 EL1 000000004008000c b1000401  adds x1, x0, #1                  x1=0x2 nzcv=nzcv
+//        7 EL1 000000004008001c d4000001  svc #0
+//        7 EL1 exception sync SVC64 (EC 0x15) to EL1, vector 0000000040080a00  elr_el1=0x40080020 spsr_el1=0x600003c5 esr_el1=0x56000000
 // JSONL: the same fields, 64-bit values as "0x..." strings, changed as an object.
 //
 // How: the VirtMachine runs steps outside the window at full speed and the window one
@@ -111,6 +114,8 @@ export class Tracer implements StepObserver {
   private spBeforeEntry: bigint | undefined;
   private pending: ExceptionTraceRecord[] = [];
   private stopped = false;
+  /** Called at the start of each traced step, before anything is read. */
+  beforeEachStep: (() => void) | null = null;
 
   constructor(
     private readonly cpu: Cpu,
@@ -137,6 +142,7 @@ export class Tracer implements StepObserver {
   }
 
   beforeStep(step: number): void {
+    if (this.beforeEachStep !== null) this.beforeEachStep();
     const cpu = this.cpu;
     const r = cpu.r;
     for (let i = 0; i < LANES; i++) this.prev[i] = r[i];
@@ -146,6 +152,8 @@ export class Tracer implements StepObserver {
     const pcLo = r[lo(Slot.PC)];
     const pcHi = r[lo(Slot.PC) + 1];
     this.pc = cpu.pc;
+    // A plain RAM read (PA = VA today). With stage 1 translation this must become a
+    // side-effect-free lookup: no access-flag updates, no fault recorded in cpu.exc.
     this.word = (pcLo & 3) === 0 && cpu.mem.canFetch(pcLo, pcHi) ? cpu.mem.fetch(pcLo, pcHi) >>> 0 : null;
     this.spBeforeEntry = undefined;
     this.inStep = true;
@@ -328,7 +336,14 @@ export interface TraceSession {
 export async function startTrace(
   cpu: Cpu,
   sink: TraceSink,
-  opts: { format?: TraceFormat; from?: number; count?: number } = {},
+  opts: {
+    format?: TraceFormat;
+    from?: number;
+    count?: number;
+    /** Called before each traced step (the CLI flushes the guest's console there, so
+     *  output from step N comes after line N). */
+    beforeStep?: () => void;
+  } = {},
 ): Promise<TraceSession> {
   const disasm = await loadDisassembler();
   const format = opts.format ?? 'text';
@@ -343,6 +358,7 @@ export async function startTrace(
     opts.from ?? 0,
     opts.count ?? Infinity,
   );
+  tracer.beforeEachStep = opts.beforeStep ?? null;
   return {
     tracer,
     writer,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { tracedElf } from '../debug/programs.js';
+import { elfOf, HELLO } from '../machine/images.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'a64emu-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,5 +93,23 @@ describe('a64emu run --trace', () => {
     });
     expect(r).toBe(0);
     expect(written).toBe(1);
+  });
+
+  it('with -, keeps guest output and trace lines in the order they happened', async () => {
+    const log: string[] = [];
+    const code = await main(['run', '--trace', '-', 'hello.elf'], {
+      write: (_stream, data) => log.push(typeof data === 'string' ? data : new TextDecoder().decode(data)),
+      readFile: () => elfOf(HELLO),
+      stdin: null,
+      now: () => 0,
+      betweenSlices: () => {},
+      env: {},
+    });
+    expect(code).toBe(7);
+    const all = log.join('');
+    // step 4 is the first `str w2, [x3]` to UARTDR: 'h' comes out between it and step 5
+    const h = all.indexOf('\nh');
+    expect(all.lastIndexOf('\n       4 EL1 0000000040080010 b9000062  str w2, [x3]', h)).toBeGreaterThan(0);
+    expect(all.slice(h + 1)).toMatch(/^h {7}5 EL1 0000000040080014 /);
   });
 });
