@@ -45,7 +45,7 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Cpu } from '../cpu/cpu.js';
-import { EC, ExcKind } from '../cpu/exception.js';
+import { EC, ExcKind, type ExceptionHook } from '../cpu/exception.js';
 import { CpuState, Slot, lo } from '../cpu/state.js';
 import type { StepObserver, VirtMachine } from '../machine/virt.js';
 import { loadDisassembler, type Disassembler } from './disasm.js';
@@ -116,6 +116,7 @@ export class Tracer implements StepObserver {
   private stopped = false;
   /** Called at the start of each traced step, before anything is read. */
   beforeEachStep: (() => void) | null = null;
+  private readonly hook: ExceptionHook = (kind, fromEl, targetEl, hasFar) => this.exception(kind, fromEl, targetEl, hasFar);
 
   constructor(
     private readonly cpu: Cpu,
@@ -124,7 +125,7 @@ export class Tracer implements StepObserver {
     readonly from = 0,
     private readonly steps = Infinity,
   ) {
-    cpu.onException = (kind, fromEl, targetEl, hasFar) => this.exception(kind, fromEl, targetEl, hasFar);
+    cpu.onException = this.hook;
   }
 
   get count(): number {
@@ -138,7 +139,7 @@ export class Tracer implements StepObserver {
 
   /** Detaches from the CPU. */
   close(): void {
-    if (this.cpu.onException !== null) this.cpu.onException = null;
+    if (this.cpu.onException === this.hook) this.cpu.onException = null;
   }
 
   beforeStep(step: number): void {
