@@ -1,8 +1,69 @@
-// `a64emu fuzz`: not written yet (issue 5).
+// `a64emu fuzz`: random instruction testing against QEMU (src/debug/fuzz/). Exit status:
+// 0 no mismatch, 1 mismatches (each reported; also when a64emu fails to finish an image
+// QEMU finished), 2 bad input, an unsupported class or QEMU missing.
+
 import type { FuzzArgs } from './args.js';
 import { EXIT, type CliIo } from './main.js';
+import { describeDefects, isDefect, type Defect } from '../cpu/defects.js';
+import { probeQemu, qemuBinary } from '../debug/qemu.js';
+import { UNSUPPORTED } from '../debug/fuzz/classes.js';
+import { FuzzError, runFuzz } from '../debug/fuzz/session.js';
+import { formatReport } from '../debug/fuzz/report.js';
+import type { Disassembler } from '../debug/disasm.js';
 
-export async function fuzzCommand(_args: FuzzArgs, _io: CliIo, err: (text: string) => void): Promise<number> {
-  err('fuzz is not implemented yet');
-  return EXIT.INTERNAL;
+export const MISMATCH = 1;
+export const DEFAULT_FUZZ_CPU = 'max';
+const MAX_LENGTH = 256;
+
+export async function fuzzCommand(args: FuzzArgs, io: CliIo, err: (text: string) => void): Promise<number> {
+  const unsupported = UNSUPPORTED[args.class];
+  if (unsupported) {
+    err(`cannot fuzz class ${args.class}: ${unsupported}`);
+    return EXIT.USAGE;
+  }
+  if (args.plantDefect !== undefined && !isDefect(args.plantDefect)) {
+    err(`unknown defect '${args.plantDefect}' (known: ${describeDefects()})`);
+    return EXIT.USAGE;
+  }
+  const length = args.length ?? 16;
+  if (length > MAX_LENGTH) {
+    err(`--length ${length} is too long: at most ${MAX_LENGTH} instructions per case`);
+    return EXIT.USAGE;
+  }
+  const binary = qemuBinary(args.qemu, io.env);
+  const probe = probeQemu(binary);
+  if (!probe.ok) {
+    err(probe.message);
+    return EXIT.USAGE;
+  }
+  const seed = args.seed ?? (Math.floor(io.now() * 1000) ^ Date.now()) >>> 0;
+  const cpu = args.cpu ?? DEFAULT_FUZZ_CPU;
+  io.write('stderr', `a64emu fuzz: seed ${seed}\n`);
+  let result;
+  try {
+    result = await runFuzz({
+      cls: args.class,
+      seed,
+      count: args.count,
+      length,
+      cpu,
+      qemu: binary,
+      defect: args.plantDefect as Defect | undefined,
+      saveDir: args.save,
+    });
+  } catch (e) {
+    if (!(e instanceof FuzzError)) throw e;
+    err(e.message);
+    return e.side === 'qemu' ? EXIT.USAGE : MISMATCH;
+  }
+  let disasm: Disassembler | undefined;
+  if (result.mismatches.length > 0) {
+    try {
+      disasm = await (await import('../debug/disasm.js')).loadDisassembler();
+    } catch {
+      disasm = undefined; // the report still has the words and row names
+    }
+  }
+  io.write('stdout', formatReport(result, { cls: args.class, cpu, defect: args.plantDefect, qemuVersion: probe.version, disasm }));
+  return result.mismatchCount > 0 ? MISMATCH : EXIT.OK;
 }

@@ -1,0 +1,238 @@
+// Builds a fuzz image: a bare-metal ELF for the virt board holding many cases and a driver
+// that runs them one after another. For each case the driver loads the case's registers,
+// SP and PSTATE (NZCV, through SPSR_EL1) and enters its code with an ERET; the code ends
+// with a branch to `save`, which stores X0-X30, SP, NZCV, TPIDR_EL0/EL1, DAIF and the case's
+// scratch buffer into the case's result record. An exception taken during a case goes
+// through a vector table at VBAR_EL1 that records the vector, ESR, ELR and FAR in the result
+// and moves on to the next case, so a fault is a result, not a hang. At the end the whole
+// result area goes to the host with semihosting SYS_WRITE on ":tt" (stdout), then SYS_EXIT.
+//
+// The driver keeps its state in memory (`cur`, the current case descriptor), reached by
+// ADR, so every general register belongs to the case; TPIDRRO_EL0 holds X0 while the
+// result pointer is fetched.
+
+import { A, Asm, COND_NE } from './asm.js';
+import { INIT, INIT_SLOTS, RESULT_SLOTS, SLOT, type Case, type Reloc } from './case.js';
+
+export const IMAGE_BASE = 0x4020_0000;
+/** Memory for both sides (MiB). */
+export const IMAGE_RAM = 128 * 1024 * 1024;
+
+const SYS_OPEN = 0x01;
+const SYS_WRITE = 0x05;
+const SYS_EXIT = 0x18;
+const ADP_Stopped_ApplicationExit = 0x20026;
+/** SPSR for entering a case: EL1h, DAIF masked, plus the case's NZCV. */
+const SPSR_EL1H_MASKED = 0x3c5;
+
+export interface Layout {
+  /** Each case's first instruction. */
+  readonly code: number[];
+  /** Each case's item start addresses (the last entry: the final branch to `save`). */
+  readonly itemAddr: number[][];
+  readonly scratch: number[];
+  /** The result area: N records of recordSize bytes. */
+  readonly results: number;
+  readonly recordSize: number;
+  readonly entry: number;
+  readonly end: number;
+}
+
+export interface Image {
+  readonly elf: Uint8Array;
+  readonly layout: Layout;
+}
+
+const align = (v: number, a: number): number => Math.ceil(v / a) * a;
+
+function driver(scratchSize: number): Asm {
+  const a = new Asm(IMAGE_BASE);
+  const S = (s: number): number => s * 8;
+  a.label('start');
+  a.ref('vectors', (o) => A.adr(0, o));
+  a.emit(A.msr('VBAR_EL1', 0));
+  a.label('loop');
+  a.ref('cur', (o) => A.adr(0, o));
+  a.emit(A.ldr(1, 0, 0), A.ldr(2, 1, 0));
+  a.ref('done', (o) => A.cbz(2, o));
+  a.emit(A.msr('ELR_EL1', 2), A.ldr(2, 1, 8));
+  a.emit(A.ldr(3, 2, S(INIT.SPSR)), A.msr('SPSR_EL1', 3));
+  a.emit(A.ldr(3, 2, S(INIT.SP)), A.addImm(31, 3, 0));
+  a.emit(A.ldr(3, 2, S(INIT.TPIDR_EL0)), A.msr('TPIDR_EL0', 3));
+  a.emit(A.ldr(3, 2, S(INIT.TPIDR_EL1)), A.msr('TPIDR_EL1', 3));
+  a.emit(A.clrex, A.addImm(30, 2, 0));
+  for (let r = 0; r < 30; r += 2) a.emit(A.ldp(r, r + 1, 30, 8 * r));
+  a.emit(A.ldr(30, 30, 240), A.eret);
+
+  // The end of every case.
+  a.label('save');
+  a.emit(A.msr('TPIDRRO_EL0', 0));
+  a.ref('cur', (o) => A.adr(0, o));
+  a.emit(A.ldr(0, 0, 0), A.ldr(0, 0, 16), A.stp(1, 2, 0, 8), A.str(31, 0, S(SLOT.STATUS)));
+  a.ref('common', (o) => A.b(o));
+
+  a.label('common');
+  for (let r = 3; r < 31; r += 2) a.emit(A.stp(r, r + 1, 0, 8 * r));
+  a.emit(A.mrs(1, 'TPIDRRO_EL0'), A.str(1, 0, 0));
+  a.emit(A.addImm(1, 31, 0), A.str(1, 0, S(SLOT.SP)));
+  a.emit(A.mrs(1, 'NZCV'), A.str(1, 0, S(SLOT.NZCV)));
+  a.emit(A.mrs(1, 'TPIDR_EL0'), A.str(1, 0, S(SLOT.TPIDR_EL0)));
+  a.emit(A.mrs(1, 'TPIDR_EL1'), A.str(1, 0, S(SLOT.TPIDR_EL1)));
+  a.emit(A.mrs(1, 'DAIF'), A.str(1, 0, S(SLOT.DAIF)));
+  a.ref('cur', (o) => A.adr(2, o));
+  a.emit(A.ldr(3, 2, 0), A.ldr(4, 3, 24), A.addImm(5, 0, 8 * RESULT_SLOTS), A.movz(6, scratchSize / 16));
+  a.label('copy');
+  a.emit(A.ldpPost(7, 8, 4, 16), A.stpPost(7, 8, 5, 16), A.subsImm(6, 6, 1));
+  a.ref('copy', (o) => A.bcond(COND_NE, o));
+  a.emit(A.addImm(3, 3, 32), A.str(3, 2, 0));
+  a.ref('loop', (o) => A.b(o));
+
+  a.label('done');
+  a.ref('openblk', (o) => A.adr(1, o));
+  a.emit(A.movz(0, SYS_OPEN), A.semihost);
+  a.ref('writeblk', (o) => A.adr(1, o));
+  a.emit(A.str(0, 1, 0), A.movz(0, SYS_WRITE), A.semihost);
+  a.ref('exitblk', (o) => A.adr(1, o));
+  a.emit(A.movz(0, SYS_EXIT), A.semihost);
+  a.label('hang');
+  a.ref('hang', (o) => A.b(o));
+
+  a.alignTo(0x800);
+  a.label('vectors');
+  for (let v = 0; v < 16; v++) {
+    a.emit(A.msr('TPIDRRO_EL0', 0));
+    a.ref('cur', (o) => A.adr(0, o));
+    a.emit(A.ldr(0, 0, 0), A.ldr(0, 0, 16), A.stp(1, 2, 0, 8));
+    a.emit(A.movz(1, v + 1), A.str(1, 0, S(SLOT.STATUS)));
+    a.emit(A.mrs(1, 'ESR_EL1'), A.str(1, 0, S(SLOT.ESR)));
+    a.emit(A.mrs(1, 'ELR_EL1'), A.str(1, 0, S(SLOT.ELR)));
+    a.emit(A.mrs(1, 'FAR_EL1'), A.str(1, 0, S(SLOT.FAR)));
+    a.ref('common', (o) => A.b(o));
+    a.alignTo(0x80);
+  }
+  return a;
+}
+
+/** The word at `pc` with its reloc filled in (items: the case's item addresses; scratch: its buffer). */
+export function relocate(word: number, reloc: Reloc, pc: number, items: readonly number[], scratch: number): number {
+  switch (reloc.kind) {
+    case 'branch': {
+      const off = (items[reloc.target] - pc) >> 2;
+      const mask = (2 ** reloc.bits - 1) * 2 ** reloc.lsb;
+      return ((word & ~mask) | ((off << reloc.lsb) & mask)) >>> 0;
+    }
+    case 'adr':
+      return (A.adr(0, items[reloc.target] - pc) | (word & 31)) >>> 0;
+    case 'literal': {
+      const off = (scratch + reloc.offset - pc) >> 2;
+      return ((word & ~(0x7ffff << 5)) | ((off & 0x7ffff) << 5)) >>> 0;
+    }
+  }
+}
+
+/** Lays out `cases` (sharing one scratch size) with the driver; returns the ELF and where everything is. */
+export function buildImage(cases: readonly Case[], scratchSize: number): Image {
+  const d = driver(scratchSize);
+  const dataStart = align(d.pc, 16);
+  // data: cur, openblk (3), writeblk (3), exitblk (2), ":tt\0"
+  const cur = dataStart;
+  const openblk = cur + 8;
+  const writeblk = openblk + 24;
+  const exitblk = writeblk + 24;
+  const tt = exitblk + 16;
+  const table = align(tt + 8, 64);
+  let p = align(table + 32 * (cases.length + 1), 64);
+  const code: number[] = [];
+  const itemAddr: number[][] = [];
+  const scratch: number[] = [];
+  const init: number[] = [];
+  for (const c of cases) {
+    code.push(p);
+    const addrs: number[] = [];
+    for (const it of c.items) {
+      addrs.push(p);
+      p += 4 * it.words.length;
+    }
+    addrs.push(p); // the final B save
+    itemAddr.push(addrs);
+    p = align(p + 4, 64);
+    scratch.push(p);
+    p += scratchSize;
+    init.push(p);
+    p = align(p + 8 * INIT_SLOTS, 64);
+  }
+  const recordSize = 8 * RESULT_SLOTS + scratchSize;
+  const results = p;
+  const end = results + recordSize * cases.length;
+  for (const [n, v] of [
+    ['cur', cur], ['openblk', openblk], ['writeblk', writeblk], ['exitblk', exitblk],
+  ] as const) d.define(n, v);
+  const words = d.finish();
+
+  const fileSize = results - IMAGE_BASE;
+  const mem = new Uint8Array(fileSize);
+  const dv = new DataView(mem.buffer);
+  const put32 = (addr: number, v: number): void => dv.setUint32(addr - IMAGE_BASE, v >>> 0, true);
+  const put64 = (addr: number, v: bigint): void => dv.setBigUint64(addr - IMAGE_BASE, BigInt.asUintN(64, v), true);
+  words.forEach((w, i) => put32(IMAGE_BASE + 4 * i, w));
+  put64(cur, BigInt(table));
+  put64(openblk, BigInt(tt));
+  put64(openblk + 8, 4n); // mode "w": stdout
+  put64(openblk + 16, 3n);
+  put64(writeblk + 8, BigInt(results));
+  put64(writeblk + 16, BigInt(recordSize * cases.length));
+  put64(exitblk, BigInt(ADP_Stopped_ApplicationExit));
+  put64(exitblk + 8, 0n);
+  mem.set([0x3a, 0x74, 0x74, 0], tt - IMAGE_BASE);
+  const save = d.address('save');
+  cases.forEach((c, i) => {
+    const t = table + 32 * i;
+    put64(t, BigInt(code[i]));
+    put64(t + 8, BigInt(init[i]));
+    put64(t + 16, BigInt(results + recordSize * i));
+    put64(t + 24, BigInt(scratch[i]));
+    const addrs = itemAddr[i];
+    c.items.forEach((it, k) => {
+      it.words.forEach((w, j) => {
+        const pc = addrs[k] + 4 * j;
+        put32(pc, w.reloc ? relocate(w.word, w.reloc, pc, addrs, scratch[i]) : w.word);
+      });
+    });
+    const last = addrs[addrs.length - 1];
+    put32(last, A.b(save - last));
+    mem.set(c.scratch.subarray(0, scratchSize), scratch[i] - IMAGE_BASE);
+    c.regs.forEach((r, n) => put64(init[i] + 8 * n, r.scratchRelative ? BigInt(scratch[i]) + r.value : r.value));
+    put64(init[i] + 8 * INIT.SPSR, BigInt((c.nzcv >>> 0) | SPSR_EL1H_MASKED));
+    put64(init[i] + 8 * INIT.TPIDR_EL0, 0n);
+    put64(init[i] + 8 * INIT.TPIDR_EL1, 0n);
+  });
+  const layout: Layout = { code, itemAddr, scratch, results, recordSize, entry: IMAGE_BASE, end };
+  return { elf: elf64(mem, IMAGE_BASE, end - IMAGE_BASE), layout };
+}
+
+/** An ELF64 AArch64 executable with one loadable segment (file bytes, then zeros to memSize). */
+function elf64(data: Uint8Array, vaddr: number, memSize: number): Uint8Array {
+  const off = 0x1000;
+  const out = new Uint8Array(off + data.length);
+  const v = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]);
+  v.setUint16(16, 2, true); // ET_EXEC
+  v.setUint16(18, 183, true); // EM_AARCH64
+  v.setUint32(20, 1, true);
+  v.setBigUint64(24, BigInt(vaddr), true); // entry
+  v.setBigUint64(32, 64n, true); // phoff
+  v.setUint16(52, 64, true); // ehsize
+  v.setUint16(54, 56, true); // phentsize
+  v.setUint16(56, 1, true); // phnum
+  v.setUint16(58, 64, true); // shentsize
+  v.setUint32(64, 1, true); // PT_LOAD
+  v.setUint32(68, 7, true); // RWX
+  v.setBigUint64(72, BigInt(off), true);
+  v.setBigUint64(80, BigInt(vaddr), true);
+  v.setBigUint64(88, BigInt(vaddr), true);
+  v.setBigUint64(96, BigInt(data.length), true);
+  v.setBigUint64(104, BigInt(memSize), true);
+  v.setBigUint64(112, 0x1000n, true);
+  out.set(data, off);
+  return out;
+}

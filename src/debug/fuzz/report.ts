@@ -1,0 +1,137 @@
+// The text report of a fuzz run: what ran, every mismatch (shrunk, with its instructions,
+// the initial values of the registers they name and both results), per-form counts and gaps.
+
+import { Decoder } from '../../cpu/decoder.js';
+import { decoder } from '../../cpu/run.js';
+import type { Disassembler } from '../disasm.js';
+import { SLOT } from './case.js';
+import { variantName } from './generate.js';
+import { relocate } from './image.js';
+import type { FuzzResult, Mismatch, RunCase } from './session.js';
+
+const hex = (v: bigint, digits = 16): string => '0x' + BigInt.asUintN(64, v).toString(16).padStart(digits, '0');
+const hex8 = (w: number): string => (w >>> 0).toString(16).padStart(8, '0');
+const REG_FIELDS = ['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs'];
+const VECTOR = ['current EL with SP0', 'current EL with SPx', 'lower EL AArch64', 'lower EL AArch32'];
+const KIND = ['synchronous', 'IRQ', 'FIQ', 'SError'];
+
+export interface ReportContext {
+  readonly cls: string;
+  readonly cpu: string;
+  readonly defect?: string;
+  readonly qemuVersion?: string;
+  readonly disasm?: Disassembler;
+}
+
+/** The case's instruction words with addresses, row, variant and disassembly. */
+function listing(r: RunCase, ctx: ReportContext): string[] {
+  const out: string[] = [];
+  r.case.items.forEach((it, k) => {
+    it.words.forEach((w, j) => {
+      const pc = r.itemAddr[k] + 4 * j;
+      const word = wordAt(r, k, j);
+      const text = ctx.disasm ? ctx.disasm(word, BigInt(pc)) : '';
+      const what = j === it.main ? it.variant : '(set-up)';
+      out.push(`    ${k.toString().padStart(2)}  ${hex8(word)}  ${text.padEnd(34)} ${what}`);
+    });
+  });
+  const end = r.itemAddr[r.itemAddr.length - 1];
+  out.push(`        (end of the sequence at 0x${end.toString(16)})`);
+  return out;
+}
+
+/** The word as laid out in the image. */
+function wordAt(r: RunCase, k: number, j: number): number {
+  const w = r.case.items[k].words[j];
+  return w.reloc ? relocate(w.word, w.reloc, r.itemAddr[k] + 4 * j, r.itemAddr, r.scratchAddr) : w.word;
+}
+
+/** The registers the case's instructions name, with their initial values. */
+function initialValues(r: RunCase): string[] {
+  const regs = new Set<number>();
+  for (const it of r.case.items) {
+    const word = it.words[it.main].word;
+    const c = decoder().lookup(word);
+    if (!c) continue;
+    const f = Decoder.fields(c, word);
+    for (const n of REG_FIELDS) if (n in f) regs.add(f[n]);
+    if (it.main > 0) regs.add(it.words[0].word & 31);
+  }
+  const out: string[] = [];
+  for (const n of [...regs].sort((a, b) => a - b)) {
+    const init = r.case.regs[n];
+    const v = init.scratchRelative ? BigInt(r.scratchAddr) + init.value : init.value;
+    const note = init.scratchRelative ? `  (scratch ${init.value >= 0n ? '+' : '-'} 0x${(init.value < 0n ? -init.value : init.value).toString(16)})` : '';
+    out.push(`    ${(n === 31 ? 'sp' : `x${n}`).padEnd(4)} = ${hex(v)}${note}`);
+  }
+  out.push(`    nzcv = ${nzcv(BigInt(r.case.nzcv >>> 0))}`);
+  return out;
+}
+
+const nzcv = (v: bigint): string => ['N', 'Z', 'C', 'V'].map((f, i) => ((v >> BigInt(31 - i)) & 1n ? f : f.toLowerCase())).join('');
+
+function status(r: RunCase, which: 'qemu' | 'a64emu'): string {
+  const s = r[which].slots;
+  const st = Number(s[SLOT.STATUS]);
+  if (st === 0) return 'completed';
+  const v = st - 1;
+  const elr = Number(s[SLOT.ELR]);
+  const k = r.itemAddr.findIndex((a, i) => elr >= a && (i + 1 >= r.itemAddr.length || elr < r.itemAddr[i + 1]));
+  const at = k >= 0 && k < r.case.items.length ? `item ${k}` : `0x${elr.toString(16)}`;
+  return `exception (${KIND[v & 3]}, ${VECTOR[v >> 2]}) at ${at}, ESR ${hex(s[SLOT.ESR], 8)}, FAR ${hex(s[SLOT.FAR])}`;
+}
+
+function mismatch(m: Mismatch, n: number, ctx: ReportContext): string[] {
+  const r = m.shrunk;
+  const out = [
+    `mismatch ${n + 1}: case ${m.index}` +
+      (m.shrinkRounds > 0 ? `, shrunk from ${m.original.case.items.length} to ${r.case.items.length} instructions` : `, ${r.case.items.length} instructions (no shorter failing sequence found)`),
+    '  instructions:',
+    ...listing(r, ctx),
+    '  initial values of the registers they name:',
+    ...initialValues(r),
+    `  QEMU:   ${status(r, 'qemu')}`,
+    `  a64emu: ${status(r, 'a64emu')}`,
+    `  differences:${' '.repeat(8)}${'QEMU'.padEnd(20)}a64emu`,
+  ];
+  for (const d of r.diffs) {
+    const fmt = d.what === 'nzcv' ? (v: bigint) => nzcv(v) : (v: bigint) => hex(v);
+    out.push(`    ${d.what.padEnd(16)} ${fmt(d.qemu).padEnd(20)}${fmt(d.a64emu)}`);
+  }
+  return out;
+}
+
+export function formatReport(res: FuzzResult, ctx: ReportContext): string {
+  const gen = res.generator;
+  const lines: string[] = [];
+  const s = (ms: number): string => (ms / 1000).toFixed(2) + ' s';
+  lines.push(
+    `a64emu fuzz: class ${ctx.cls}, cpu ${ctx.cpu}, seed ${res.seed} (0x${res.seed.toString(16)})` + (ctx.defect ? `, planted defect ${ctx.defect}` : ''),
+    `  reference: ${ctx.qemuVersion ?? 'QEMU'}`,
+    `  ${res.cases} cases, ${res.instructions} instructions, ${res.images} images (QEMU launches)`,
+    `  wall time ${s(res.ms.total)}: generating ${s(res.ms.generate)}, running both ${s(res.ms.run)}, of which shrinking ${s(res.ms.shrink)}`,
+    `  mismatches: ${res.mismatchCount}` + (res.mismatchCount > res.mismatches.length ? ` (the first ${res.mismatches.length} shrunk below)` : ''),
+    '',
+  );
+  res.mismatches.forEach((m, i) => lines.push(...mismatch(m, i, ctx), ''));
+  lines.push('forms (decoder rows): instances generated, variants seen / possible');
+  const gaps: string[] = [];
+  const variantGaps: string[] = [];
+  for (const f of gen.forms) {
+    const name = f.row.row.name;
+    const n = res.rowCounts.get(name) ?? 0;
+    const seen = f.variants.filter((k) => (res.variantCounts.get(variantNameOf(name, f, k)) ?? 0) > 0).length;
+    lines.push(`  ${name.padEnd(16)} ${n.toString().padStart(8)}   ${seen}/${f.variants.length}`);
+    if (n === 0) gaps.push(name);
+    else for (const k of f.variants) if (!res.variantCounts.get(variantNameOf(name, f, k))) variantGaps.push(variantNameOf(name, f, k));
+  }
+  lines.push(`gaps (rows never generated): ${gaps.length ? gaps.join(', ') : 'none'}`);
+  if (variantGaps.length) {
+    lines.push(`variants never generated (${variantGaps.length}): ${variantGaps.slice(0, 20).join('; ')}${variantGaps.length > 20 ? '; ...' : ''}`);
+  }
+  for (const [row, why] of Object.entries(gen.def.excluded)) lines.push(`excluded: ${row}: ${why}`);
+  if (gen.unavailable.length) lines.push(`not in CPU model ${ctx.cpu}: ${gen.unavailable.join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+const variantNameOf = (row: string, f: FuzzResult['generator']['forms'][number], k: Record<string, number>): string => variantName(row, k, f.keys);
