@@ -14,6 +14,11 @@ export const SYSREG = {
   TPIDR_EL0: [3, 3, 13, 0, 2],
   TPIDRRO_EL0: [3, 3, 13, 0, 3],
   TPIDR_EL1: [3, 0, 13, 0, 4],
+  SPSel: [3, 0, 4, 2, 0],
+  CPACR_EL1: [3, 0, 1, 0, 2],
+  CNTKCTL_EL1: [3, 0, 14, 1, 0],
+  CNTFRQ_EL0: [3, 3, 14, 0, 0],
+  SP_EL0: [3, 0, 4, 1, 0],
 } as const satisfies Record<string, readonly [number, number, number, number, number]>;
 export type Sysreg = keyof typeof SYSREG;
 
@@ -57,6 +62,8 @@ export const A = {
   /** CBZ Xt, pc + off */
   cbz: (t: number, off: number): number => u(0xb4000000 | (((off >> 2) & 0x7ffff) << 5) | t),
   eret: 0xd69f03e0,
+  /** MSR SPSel, #1 */
+  spsel1: 0xd50041bf,
   clrex: 0xd503305f,
   nop: 0xd503201f,
   /** HLT #0xF000: the A64 semihosting call */

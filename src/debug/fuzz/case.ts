@@ -43,6 +43,8 @@ export interface Case {
   scratch: Uint8Array;
   /** Registers the generator relies on (ldst: base and index registers). */
   fixed: number[];
+  /** SP_EL0 (the system class can select it). */
+  spEl0?: bigint;
 }
 
 /** The result record the guest writes per case: 8-byte slots, then the scratch buffer. */
@@ -59,11 +61,17 @@ export const SLOT = {
   TPIDR_EL0: 37,
   TPIDR_EL1: 38,
   DAIF: 39,
+  SPSEL: 40,
+  SP_EL0: 41,
+  SPSR: 42,
+  CPACR_EL1: 43,
+  CNTKCTL_EL1: 44,
+  CNTFRQ_EL0: 45,
 } as const;
-export const RESULT_SLOTS = 40;
+export const RESULT_SLOTS = 46;
 
 /** The init block the driver loads before entering the case: slots 0-30 X, then these. */
-export const INIT = { SP: 31, SPSR: 32, TPIDR_EL0: 33, TPIDR_EL1: 34 } as const;
+export const INIT = { SP: 31, SPSR: 32, TPIDR_EL0: 33, TPIDR_EL1: 34, SP_EL0: 35 } as const;
 export const INIT_SLOTS = 36;
 
 export const regName = (slot: number): string =>

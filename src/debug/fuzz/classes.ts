@@ -7,7 +7,8 @@ import { BRANCH_ROWS } from '../../cpu/insns/branch.js';
 import { LDST_ROWS } from '../../cpu/insns/ldst.js';
 import { ATOMIC_ROWS } from '../../cpu/insns/atomic.js';
 import { SYSTEM_ROWS } from '../../cpu/insns/system.js';
-import type { Row } from '../../cpu/decoder.js';
+import type { Fields, Row } from '../../cpu/decoder.js';
+import { findSysreg } from '../../sysregs/stopgap.js';
 import type { FuzzClass } from '../../cli/args.js';
 
 export interface ClassDef {
@@ -16,7 +17,19 @@ export interface ClassDef {
   readonly excluded: Readonly<Record<string, string>>;
   /** Bytes of scratch memory per case. */
   readonly scratch: number;
+  /** Variants (a row's non-operand fields) never produced... */
+  readonly skip?: (row: string, key: Fields) => boolean;
+  /** ...and why, for the report. */
+  readonly skipped?: readonly string[];
+  /** A readable variant name (default: the key fields). */
+  readonly label?: (row: string, key: Fields) => string | undefined;
 }
+
+/** The system register a MRS/MSR variant names (op0 = 2 + o0). */
+const sysreg = (k: Fields): string | undefined => findSysreg(2 + k.o0, k.op1, k.crn, k.crm, k.op2)?.name;
+
+/** System registers the system class must not write: the driver depends on them. */
+const DRIVER_REGS = ['VBAR_EL1', 'SCTLR_EL1', 'TPIDRRO_EL0'];
 
 /** Classes a64emu has no instructions for yet: the reason `fuzz` refuses them. */
 export const UNSUPPORTED: Partial<Record<FuzzClass, string>> = {
@@ -42,8 +55,28 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
     excluded: {
       EXC_call: 'exception generation (SVC/HVC/SMC) leaves the sequence',
       BRK: 'exception generation leaves the sequence',
-      HLT: 'HLT #0xF000 is the semihosting call the driver itself uses',
-      SYS: 'DC ZVA on Device memory is a documented QEMU 7.2 deviation; the other cache/TLB operations are NOPs here and in QEMU',
+      HLT: 'HLT #0xF000 is the semihosting call the driver itself uses; other HLTs are UNDEFINED here',
+    },
+    skip: (row, k) =>
+      (row === 'WFx' && k.wfi === 1) ||
+      (row === 'HINT' && k.crm === 0 && k.op2 === 7) ||
+      (row === 'SYS' && k.op1 === 3 && k.crn === 7 && k.crm === 4 && k.op2 === 1) ||
+      (row === 'MRS_MSR' && k.L === 0 && DRIVER_REGS.includes(sysreg(k) ?? '')) ||
+      (row === 'MRS_MSR' && sysreg(k) === 'CNTVCT_EL0'),
+    skipped: [
+      'WFI: QEMU waits for an interrupt, and there is none',
+      'XPACLRI (HINT #7): QEMU max has FEAT_PAuth and strips the PAC field of X30 even with pointer authentication disabled; a64emu has no FEAT_PAuth (a NOP)',
+      'DC ZVA: on Device memory (MMU off) an Alignment fault here, zeroing in QEMU 7.2 (a documented deviation)',
+      `MSR ${DRIVER_REGS.join(', ')}: the driver's vector table, memory model and X0 stash`,
+      "MRS CNTVCT_EL0: QEMU's counter follows the host clock, a64emu's the instruction count",
+    ],
+    label: (row, k) => {
+      if (row === 'MRS_MSR') return `${k.L ? 'MRS' : 'MSR'} ${sysreg(k) ?? '?'}`;
+      if (row === 'MSR_imm') {
+        const f = k.op1 === 0 && k.op2 === 5 ? 'SPSel' : k.op1 === 3 && k.op2 === 6 ? 'DAIFSet' : k.op1 === 3 && k.op2 === 7 ? 'DAIFClr' : '?';
+        return `${f} #${k.crm}`;
+      }
+      return undefined;
     },
     scratch: 16,
   },

@@ -19,18 +19,18 @@ import { extendIndex, immValue, memEffect, type MemEffect } from './ldstmodel.js
 const REG_FIELDS = new Set(['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs']);
 /** Fields that are operands (registers, immediates, conditions); the others name the variant. */
 const OPERAND = /^(rd|rn|rm|ra|rt|rt2|rs|imm.*|nzcv|cond|b40|b5|hw|LL)$/;
-/** Rows whose non-operand fields span more bits than this get no variant enumeration. */
+/** Rows whose non-operand fields span more bits than this get only the cheap decode test per variant. */
 const MAX_KEY_BITS = 10;
+const MAX_KEY_BITS_ANY = 16;
 
 export interface Form {
   readonly row: CompiledRow;
   readonly keys: readonly { name: string; width: number }[];
   /** Every key-field combination the generator can produce an instance of. */
   readonly variants: readonly Fields[];
+  /** The pattern's ignored (`-`) bits, set at random in every instance. */
+  readonly free: number;
 }
-
-export const variantName = (row: string, key: Fields, keys: Form['keys']): string =>
-  keys.length === 0 ? row : `${row} ${keys.map((k) => `${k.name}=${key[k.name]}`).join(' ')}`;
 
 const bitsOf = (mask: number): number => 32 - Math.clz32(mask);
 
@@ -92,8 +92,12 @@ export class Generator {
       const keys = c.fields.filter((fd) => !OPERAND.test(fd.name)).map((fd) => ({ name: fd.name, width: bitsOf(fd.mask) }));
       const variants: Fields[] = [];
       const total = keys.reduce((s, k) => s + k.width, 0);
-      const form0: Form = { row: c, keys, variants };
-      if (total > MAX_KEY_BITS) throw new Error(`${row.name}: ${total} key bits; give it operand fields`);
+      let fieldBits = 0;
+      for (const fd of c.fields) fieldBits |= fd.mask << fd.shift;
+      const form0: Form = { row: c, keys, variants, free: ~(c.mask | fieldBits) >>> 0 };
+      if (total > MAX_KEY_BITS_ANY) throw new Error(`${row.name}: ${total} key bits; give it operand fields`);
+      // Large key spaces (the system registers' op1:CRn:CRm:op2) get the cheap test only.
+      const big = total > MAX_KEY_BITS;
       for (let combo = 0; combo < 2 ** total; combo++) {
         const key: Fields = {};
         let rest = combo;
@@ -101,10 +105,12 @@ export class Generator {
           key[k.name] = rest & ((1 << k.width) - 1);
           rest >>>= k.width;
         }
+        if (def.skip?.(row.name, key)) continue;
         // Cheap test first: does any filling of the operands decode to this row at all?
         let decodes = false;
-        for (let t = 0; t < 64 && !decodes; t++) decodes = this.valid(form0, this.encode(form0, this.fill(form0, key, enumRng)));
-        for (let t = 0; decodes && t < 256; t++) {
+        for (let t = 0; t < (big ? 2 : 64) && !decodes; t++) decodes = this.valid(form0, this.encode(form0, this.fill(form0, key, enumRng)));
+        if (big && decodes) variants.push(key);
+        for (let t = 0; decodes && !big && t < 256; t++) {
           if (t % 8 === 0) st = this.initialState(enumRng).state;
           if (this.instance(form0, key, enumRng, cloneState(st), 0, this.length)) {
             variants.push(key);
@@ -115,6 +121,14 @@ export class Generator {
       if (variants.length === 0) this.unavailable.push(row.name);
       else this.forms.push(form0);
     }
+  }
+
+  /** The name of a variant: the class's label for it, or the row and its key fields. */
+  variantName(form: Form, key: Fields): string {
+    const row = form.row.row.name;
+    const label = this.def.label?.(row, key);
+    if (label) return `${row} ${label}`;
+    return form.keys.length === 0 ? row : `${row} ${form.keys.map((k) => `${k.name}=${key[k.name]}`).join(' ')}`;
   }
 
   /** True when `word` decodes to `form`'s row and that row gives an executor for it. */
@@ -211,7 +225,8 @@ export class Generator {
       }
       if (item) items.push(item);
     }
-    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed };
+    const spEl0 = this.cls === 'system' ? rng.edge64() : 0n;
+    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0 };
   }
 
   /**
@@ -220,7 +235,7 @@ export class Generator {
    */
   private instance(form: Form, key: Fields, rng: Rng, st: LdstState, k: number, len: number): Item | null {
     const name = form.row.row.name;
-    const variant = variantName(name, key, form.keys);
+    const variant = this.variantName(form, key);
     // The memory model depends only on the key fields (size, opc, idx, ...).
     const e = this.cls === 'ldst' ? memEffect(name, key) : null;
     if (this.cls === 'ldst' && !e) return null;
@@ -239,7 +254,7 @@ export class Generator {
           if (ok === null) return null; // no base register fits this form now
           if (!ok) continue;
         }
-        const w = this.encode(form, f);
+        const w = (this.encode(form, f) | (rng.u32() & form.free)) >>> 0;
         if (!this.valid(form, w)) continue;
         const next = cloneState(st);
         if (!this.stepLdst(e, f, reloc, next)) continue;
@@ -263,7 +278,7 @@ export class Generator {
         const adr: Word = { word: 0x10000000 | f.rn, reloc: { kind: 'adr', target } };
         return { row: name, variant, words: [adr, { word: w }], main: 1 };
       }
-      const w = this.encode(form, f);
+      const w = (this.encode(form, f) | (rng.u32() & form.free)) >>> 0;
       if (!this.valid(form, w)) continue;
       return { row: name, variant, words: [{ word: w }], main: 0 };
     }

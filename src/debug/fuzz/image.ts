@@ -1,8 +1,8 @@
 // Builds a fuzz image: a bare-metal ELF for the virt board holding many cases and a driver
 // that runs them one after another. For each case the driver loads the case's registers,
 // SP and PSTATE (NZCV, through SPSR_EL1) and enters its code with an ERET; the code ends
-// with a branch to `save`, which stores X0-X30, SP, NZCV, TPIDR_EL0/EL1, DAIF and the case's
-// scratch buffer into the case's result record. An exception taken during a case goes
+// with a branch to `save`, which stores X0-X30, SP, NZCV, DAIF, SPSel, SP_EL0, TPIDR_EL0/EL1,
+// ESR/ELR/FAR/SPSR_EL1 and the case's scratch buffer into the case's result record. An exception taken during a case goes
 // through a vector table at VBAR_EL1 that records the vector, ESR, ELR and FAR in the result
 // and moves on to the next case, so a fault is a result, not a hang. At the end the whole
 // result area goes to the host with semihosting SYS_WRITE on ":tt" (stdout), then SYS_EXIT.
@@ -12,6 +12,7 @@
 // result pointer is fetched.
 
 import { A, Asm, COND_NE } from './asm.js';
+import { COUNTER_FREQUENCY } from '../../machine/virt.js';
 import { INIT, INIT_SLOTS, RESULT_SLOTS, SLOT, type Case, type Reloc } from './case.js';
 
 export const IMAGE_BASE = 0x4020_0000;
@@ -52,6 +53,7 @@ function driver(scratchSize: number): Asm {
   a.ref('vectors', (o) => A.adr(0, o));
   a.emit(A.msr('VBAR_EL1', 0));
   a.label('loop');
+  a.emit(A.spsel1); // a case may have left SP_EL0 selected
   a.ref('cur', (o) => A.adr(0, o));
   a.emit(A.ldr(1, 0, 0), A.ldr(2, 1, 0));
   a.ref('done', (o) => A.cbz(2, o));
@@ -60,6 +62,11 @@ function driver(scratchSize: number): Asm {
   a.emit(A.ldr(3, 2, S(INIT.SP)), A.addImm(31, 3, 0));
   a.emit(A.ldr(3, 2, S(INIT.TPIDR_EL0)), A.msr('TPIDR_EL0', 3));
   a.emit(A.ldr(3, 2, S(INIT.TPIDR_EL1)), A.msr('TPIDR_EL1', 3));
+  a.emit(A.ldr(3, 2, S(INIT.SP_EL0)), A.msr('SP_EL0', 3));
+  // System registers a (system class) case may write: the same values before every case.
+  a.emit(A.msr('ESR_EL1', 31), A.msr('FAR_EL1', 31), A.msr('TPIDRRO_EL0', 31), A.msr('CNTKCTL_EL1', 31));
+  a.emit(A.movz(3, 0x30, 1), A.msr('CPACR_EL1', 3)); // FPEN = 11
+  a.emit(A.movz(3, COUNTER_FREQUENCY & 0xffff), A.movk(3, COUNTER_FREQUENCY >>> 16, 1), A.msr('CNTFRQ_EL0', 3));
   a.emit(A.clrex, A.addImm(30, 2, 0));
   for (let r = 0; r < 30; r += 2) a.emit(A.ldp(r, r + 1, 30, 8 * r));
   a.emit(A.ldr(30, 30, 240), A.eret);
@@ -69,16 +76,28 @@ function driver(scratchSize: number): Asm {
   a.emit(A.msr('TPIDRRO_EL0', 0));
   a.ref('cur', (o) => A.adr(0, o));
   a.emit(A.ldr(0, 0, 0), A.ldr(0, 0, 16), A.stp(1, 2, 0, 8), A.str(31, 0, S(SLOT.STATUS)));
+  a.emit(A.mrs(1, 'ESR_EL1'), A.str(1, 0, S(SLOT.ESR)));
+  a.emit(A.mrs(1, 'ELR_EL1'), A.str(1, 0, S(SLOT.ELR)));
+  a.emit(A.mrs(1, 'FAR_EL1'), A.str(1, 0, S(SLOT.FAR)));
+  // NZCV only here: after an exception QEMU 7.2 has cleared PSTATE.NZCV (its
+  // arm_cpu_do_interrupt_aarch64 writes PSTATE = DAIF | mode), which AArch64.TakeException
+  // does not do; SPSR_EL1 holds the flags at the exception on both sides.
+  a.emit(A.mrs(1, 'NZCV'), A.str(1, 0, S(SLOT.NZCV)));
   a.ref('common', (o) => A.b(o));
 
   a.label('common');
   for (let r = 3; r < 31; r += 2) a.emit(A.stp(r, r + 1, 0, 8 * r));
   a.emit(A.mrs(1, 'TPIDRRO_EL0'), A.str(1, 0, 0));
   a.emit(A.addImm(1, 31, 0), A.str(1, 0, S(SLOT.SP)));
-  a.emit(A.mrs(1, 'NZCV'), A.str(1, 0, S(SLOT.NZCV)));
   a.emit(A.mrs(1, 'TPIDR_EL0'), A.str(1, 0, S(SLOT.TPIDR_EL0)));
   a.emit(A.mrs(1, 'TPIDR_EL1'), A.str(1, 0, S(SLOT.TPIDR_EL1)));
   a.emit(A.mrs(1, 'DAIF'), A.str(1, 0, S(SLOT.DAIF)));
+  a.emit(A.mrs(1, 'SPSel'), A.str(1, 0, S(SLOT.SPSEL)), A.spsel1);
+  a.emit(A.mrs(1, 'SP_EL0'), A.str(1, 0, S(SLOT.SP_EL0)));
+  a.emit(A.mrs(1, 'SPSR_EL1'), A.str(1, 0, S(SLOT.SPSR)));
+  a.emit(A.mrs(1, 'CPACR_EL1'), A.str(1, 0, S(SLOT.CPACR_EL1)));
+  a.emit(A.mrs(1, 'CNTKCTL_EL1'), A.str(1, 0, S(SLOT.CNTKCTL_EL1)));
+  a.emit(A.mrs(1, 'CNTFRQ_EL0'), A.str(1, 0, S(SLOT.CNTFRQ_EL0)));
   a.ref('cur', (o) => A.adr(2, o));
   a.emit(A.ldr(3, 2, 0), A.ldr(4, 3, 24), A.addImm(5, 0, 8 * RESULT_SLOTS), A.movz(6, scratchSize / 16));
   a.label('copy');
@@ -205,6 +224,7 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
     put64(init[i] + 8 * INIT.SPSR, BigInt((c.nzcv >>> 0) | SPSR_EL1H_MASKED));
     put64(init[i] + 8 * INIT.TPIDR_EL0, 0n);
     put64(init[i] + 8 * INIT.TPIDR_EL1, 0n);
+    put64(init[i] + 8 * INIT.SP_EL0, c.spEl0 ?? 0n);
   });
   const layout: Layout = { code, itemAddr, scratch, results, recordSize, entry: IMAGE_BASE, end };
   return { elf: elf64(mem, IMAGE_BASE, end - IMAGE_BASE), layout };

@@ -5,7 +5,6 @@ import { Decoder } from '../../cpu/decoder.js';
 import { decoder } from '../../cpu/run.js';
 import type { Disassembler } from '../disasm.js';
 import { SLOT } from './case.js';
-import { variantName } from './generate.js';
 import { relocate } from './image.js';
 import type { FuzzResult, Mismatch, RunCase } from './session.js';
 
@@ -120,18 +119,18 @@ export function formatReport(res: FuzzResult, ctx: ReportContext): string {
   for (const f of gen.forms) {
     const name = f.row.row.name;
     const n = res.rowCounts.get(name) ?? 0;
-    const seen = f.variants.filter((k) => (res.variantCounts.get(variantNameOf(name, f, k)) ?? 0) > 0).length;
+    const names = f.variants.map((k) => gen.variantName(f, k));
+    const seen = names.filter((v) => (res.variantCounts.get(v) ?? 0) > 0).length;
     lines.push(`  ${name.padEnd(16)} ${n.toString().padStart(8)}   ${seen}/${f.variants.length}`);
     if (n === 0) gaps.push(name);
-    else for (const k of f.variants) if (!res.variantCounts.get(variantNameOf(name, f, k))) variantGaps.push(variantNameOf(name, f, k));
+    else variantGaps.push(...names.filter((v) => !res.variantCounts.get(v)));
   }
   lines.push(`gaps (rows never generated): ${gaps.length ? gaps.join(', ') : 'none'}`);
   if (variantGaps.length) {
     lines.push(`variants never generated (${variantGaps.length}): ${variantGaps.slice(0, 20).join('; ')}${variantGaps.length > 20 ? '; ...' : ''}`);
   }
   for (const [row, why] of Object.entries(gen.def.excluded)) lines.push(`excluded: ${row}: ${why}`);
+  for (const why of gen.def.skipped ?? []) lines.push(`excluded: ${why}`);
   if (gen.unavailable.length) lines.push(`not in CPU model ${ctx.cpu}: ${gen.unavailable.join(', ')}`);
   return lines.join('\n') + '\n';
 }
-
-const variantNameOf = (row: string, f: FuzzResult['generator']['forms'][number], k: Record<string, number>): string => variantName(row, k, f.keys);
