@@ -77,7 +77,8 @@ export const STOPGAP_SYSREGS: readonly SysregRow[] = [
   // Bits [10:0] are RES0; like QEMU, only [4:0] are forced to zero on writes.
   { name: 'VBAR_EL1', op0: 3, op1: 0, crn: 12, crm: 0, op2: 0, access: EL1_RW, slot: Slot.VBAR_EL1, res0: 0x1fn },
   { name: 'SCTLR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 0, access: EL1_RW, slot: Slot.SCTLR_EL1, context: true },
-  { name: 'CPACR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 2, access: EL1_RW, slot: Slot.CPACR_EL1, res0: ~(3n << 20n) & 0xffffffffffffffffn },
+  // CPACR_EL1 keeps every bit written, as in QEMU 7.2 (its cpacr_write masks only on Armv7).
+  { name: 'CPACR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 2, access: EL1_RW, slot: Slot.CPACR_EL1 },
   { name: 'TPIDR_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 2, access: EL0_RW, slot: Slot.TPIDR_EL0 },
   { name: 'TPIDRRO_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 3, access: { read: 0, write: 1 }, slot: Slot.TPIDRRO_EL0 },
   { name: 'TPIDR_EL1', op0: 3, op1: 0, crn: 13, crm: 0, op2: 4, access: EL1_RW, slot: Slot.TPIDR_EL1 },
