@@ -90,7 +90,8 @@ export const STOPGAP_SYSREGS: readonly SysregRow[] = [
     name: 'CNTFRQ_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 0, access: { read: 0, write: 1 },
     el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 3) !== 0,
     get: (cpu) => cpu.cntfrq,
-    set: (cpu, v) => void (cpu.highestEl === cpu.el ? (cpu.cntfrq = v & 0xffffffffn) : cpu.undef()),
+    // Bits [63:32] are RES0; like QEMU 7.2 (a plain 64-bit field), they keep what was written.
+    set: (cpu, v) => void (cpu.highestEl === cpu.el ? (cpu.cntfrq = v) : cpu.undef()),
   },
   {
     name: 'CNTVCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 2, access: { read: 0, write: 4 },

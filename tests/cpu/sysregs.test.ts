@@ -18,4 +18,10 @@ describe('system register writes', () => {
     expect(roundTrip(0xd5181041, 0xd5381042, 0xan)).toBe(0xan);
     expect(roundTrip(0xd5181041, 0xd5381042, 0xffn, 'cortex-a57')).toBe(0xffn);
   });
+
+  it('CNTFRQ_EL0 keeps its RES0 upper half as written, as QEMU 7.2', () => {
+    // msr cntfrq_el0, x1; mrs x2, cntfrq_el0 (at EL1, the highest EL of the model)
+    expect(roundTrip(0xd51be001, 0xd53be002, 0x3e906029c6b745e4n)).toBe(0x3e906029c6b745e4n);
+    expect(roundTrip(0xd51be001, 0xd53be002, 0x07728b1deb674d44n)).toBe(0x07728b1deb674d44n);
+  });
 });
