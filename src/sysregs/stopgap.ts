@@ -82,8 +82,9 @@ export const STOPGAP_SYSREGS: readonly SysregRow[] = [
   { name: 'TPIDR_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 2, access: EL0_RW, slot: Slot.TPIDR_EL0 },
   { name: 'TPIDRRO_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 3, access: { read: 0, write: 1 }, slot: Slot.TPIDRRO_EL0 },
   { name: 'TPIDR_EL1', op0: 3, op1: 0, crn: 13, crm: 0, op2: 4, access: EL1_RW, slot: Slot.TPIDR_EL1 },
-  // CNTKCTL_EL1: only the EL0 access enables are modelled (EL0PCTEN bit 0, EL0VCTEN bit 1).
-  { name: 'CNTKCTL_EL1', op0: 3, op1: 0, crn: 14, crm: 1, op2: 0, access: EL1_RW, slot: Slot.CNTKCTL_EL1, res0: ~0x3ffn & 0xffffffffffffffffn },
+  // CNTKCTL_EL1: only the EL0 access enables are modelled (EL0PCTEN bit 0, EL0VCTEN bit 1);
+  // like QEMU 7.2 (a plain 64-bit field), the register keeps every bit written.
+  { name: 'CNTKCTL_EL1', op0: 3, op1: 0, crn: 14, crm: 1, op2: 0, access: EL1_RW, slot: Slot.CNTKCTL_EL1 },
   {
     // EL0 reads need CNTKCTL_EL1.EL0PCTEN or EL0VCTEN, else they trap to EL1.
     // Writable only at the highest implemented EL (Arm ARM D17.11.1).

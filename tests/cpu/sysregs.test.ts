@@ -24,4 +24,9 @@ describe('system register writes', () => {
     expect(roundTrip(0xd51be001, 0xd53be002, 0x3e906029c6b745e4n)).toBe(0x3e906029c6b745e4n);
     expect(roundTrip(0xd51be001, 0xd53be002, 0x07728b1deb674d44n)).toBe(0x07728b1deb674d44n);
   });
+
+  it('CNTKCTL_EL1 keeps its RES0 bits as written, as QEMU 7.2', () => {
+    // msr cntkctl_el1, x1; mrs x2, cntkctl_el1
+    expect(roundTrip(0xd518e101, 0xd538e102, 0x8000n)).toBe(0x8000n);
+  });
 });
