@@ -1,4 +1,4 @@
-// The `a64emu fuzz` generator without QEMU: every row of int and ldst is generated, the
+// The `a64emu fuzz` generator without QEMU: every row of int, ldst and system is generated, the
 // generated loads and stores stay inside their scratch buffer, aligned, with no CONSTRAINED
 // UNPREDICTABLE register overlap, and the driver's encodings are the assembler's.
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ describe('fuzz generator', () => {
     expect(ours.map((w) => w.toString(16))).toEqual(gas.map((w) => w.toString(16)));
   });
 
-  for (const cls of ['int', 'ldst'] as const) {
+  for (const cls of ['int', 'ldst', 'system'] as const) {
     it(`generates every row of class ${cls} (max) and only words that decode to it`, () => {
       const gen = new Generator(cls, 'max', 16);
       expect(gen.unavailable).toEqual([]);

@@ -1,6 +1,9 @@
 // `a64emu fuzz` against QEMU, through the CLI in-process: fixed seeds of int and ldst give
 // no mismatch and no gap; the planted defect eor-reg is found and shrunk to an EOR; a
 // missing QEMU or an unsupported class is exit status 2 with a clear message.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { requireTool, TOOLS } from '../helpers/tools.js';
@@ -19,7 +22,7 @@ async function fuzz(argv: string[]) {
 }
 
 describe('a64emu fuzz against QEMU', () => {
-  for (const [cls, seed] of [['int', 1001], ['ldst', 2002]] as const) {
+  for (const [cls, seed] of [['int', 1001], ['ldst', 2002], ['system', 3003]] as const) {
     it(`${cls}: 3000 cases of seed ${seed} agree with QEMU and leave no gap`, async (ctx) => {
       requireTool(ctx, TOOLS.qemu);
       const r = await fuzz(['--class', cls, '--count', '3000', '--seed', String(seed)]);
@@ -30,6 +33,18 @@ describe('a64emu fuzz against QEMU', () => {
       expect(r.code).toBe(0);
     });
   }
+
+  it('keeps the images with --save', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-save-'));
+    try {
+      const r = await fuzz(['--class', 'int', '--count', '300', '--seed', '5', '--save', dir]);
+      expect(r.code).toBe(0);
+      expect(readdirSync(dir)).toEqual(['fuzz-int-5-0.elf']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('finds the planted defect eor-reg and shrinks it to one EOR', async (ctx) => {
     requireTool(ctx, TOOLS.qemu);
