@@ -70,7 +70,9 @@ function initialValues(r: RunCase): string[] {
 const nzcv = (v: bigint): string => ['N', 'Z', 'C', 'V'].map((f, i) => ((v >> BigInt(31 - i)) & 1n ? f : f.toLowerCase())).join('');
 
 function status(r: RunCase, which: 'qemu' | 'a64emu'): string {
-  const s = r[which].slots;
+  const res = r[which];
+  if (!res) return `did not finish: ${r.a64emuError ?? '?'}`;
+  const s = res.slots;
   const st = Number(s[SLOT.STATUS]);
   if (st === 0) return 'completed';
   const v = st - 1;
@@ -84,15 +86,19 @@ function mismatch(m: Mismatch, n: number, ctx: ReportContext): string[] {
   const r = m.shrunk;
   const out = [
     `mismatch ${n + 1}: case ${m.index}` +
-      (m.shrinkRounds > 0 ? `, shrunk from ${m.original.case.items.length} to ${r.case.items.length} instructions` : `, ${r.case.items.length} instructions (no shorter failing sequence found)`),
+      (!r.a64emu
+        ? `, ${r.case.items.length} instructions (not shrunk: a64emu did not finish it)`
+        : m.shrinkRounds > 0
+          ? `, shrunk from ${m.original.case.items.length} to ${r.case.items.length} instructions`
+          : `, ${r.case.items.length} instructions (no shorter failing sequence found)`),
     '  instructions:',
     ...listing(r, ctx),
     '  initial values of the registers they name:',
     ...initialValues(r),
     `  QEMU:   ${status(r, 'qemu')}`,
     `  a64emu: ${status(r, 'a64emu')}`,
-    `  differences:${' '.repeat(8)}${'QEMU'.padEnd(20)}a64emu`,
   ];
+  if (r.diffs.length > 0) out.push(`  differences:${' '.repeat(8)}${'QEMU'.padEnd(20)}a64emu`);
   for (const d of r.diffs) {
     const fmt = d.what === 'nzcv' ? (v: bigint) => nzcv(v) : (v: bigint) => hex(v);
     out.push(`    ${d.what.padEnd(16)} ${fmt(d.qemu).padEnd(20)}${fmt(d.a64emu)}`);

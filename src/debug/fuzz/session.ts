@@ -39,7 +39,9 @@ export interface RunCase {
   /** The scratch buffer's address in that image (scratch-relative registers are based on it). */
   readonly scratchAddr: number;
   readonly qemu: CaseResult;
-  readonly a64emu: CaseResult;
+  /** Null when a64emu could not finish the case (a64emuError says why). */
+  readonly a64emu: CaseResult | null;
+  readonly a64emuError?: string;
   readonly diffs: readonly Difference[];
 }
 
@@ -119,12 +121,40 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     a64emu: caseResult(b.e, b.layout, i),
     diffs,
   });
+  /** Whether a64emu alone finishes an image of `cases` (the error when not). */
+  const a64emuAlone = async (cases: readonly Case[]): Promise<string | undefined> => {
+    const img = buildImage(cases, gen.def.scratch);
+    const r = await runA64emu(img.elf, o.cpu, img.layout.recordSize * cases.length, cases.length * (400 + 4 * o.length) + 10_000, o.defect);
+    return r.data ? undefined : r.error;
+  };
+  /** The cases a64emu cannot finish (found by halving), with its error; QEMU's result for each. */
+  const isolate = async (cases: readonly Case[], index: readonly number[]): Promise<{ index: number; run: RunCase }[]> => {
+    if (cases.length === 1) {
+      const error = await a64emuAlone(cases);
+      if (error === undefined) return [];
+      const img = buildImage(cases, gen.def.scratch);
+      const path = join(dir, `failing-${o.cls}-${o.seed}-${index[0]}.elf`);
+      writeFileSync(path, img.elf);
+      const q = await runQemu(o.qemu, path, o.cpu, img.layout.recordSize, 60_000);
+      if (!q.data) throw new FuzzError('qemu', `${q.error} (image ${path})`);
+      const run: RunCase = {
+        case: cases[0], itemAddr: img.layout.itemAddr[0], scratchAddr: img.layout.scratch[0],
+        qemu: caseResult(q.data, img.layout, 0), a64emu: null, a64emuError: error, diffs: [],
+      };
+      return [{ index: index[0], run }];
+    }
+    if ((await a64emuAlone(cases)) === undefined) return [];
+    const h = cases.length >> 1;
+    return [...(await isolate(cases.slice(0, h), index.slice(0, h))), ...(await isolate(cases.slice(h), index.slice(h)))];
+  };
 
   try {
     const rng = new Rng(o.seed);
     const rowCounts = new Map<string, number>();
     const variantCounts = new Map<string, number>();
     const found: { index: number; run: RunCase }[] = [];
+    /** Cases a64emu could not finish (not shrunk). */
+    const failed: { index: number; run: RunCase }[] = [];
     let mismatchCount = 0;
     let instructions = 0;
     const per = o.batch ?? 2500;
@@ -142,12 +172,29 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         cases.push(c);
       }
       ms.generate += performance.now() - t;
-      const b = await runImage(cases, `fuzz-${o.cls}-${o.seed}-${start / per}`);
-      for (let i = 0; i < n; i++) {
+      const name = `fuzz-${o.cls}-${o.seed}-${start / per}`;
+      let index = cases.map((_, i) => start + i);
+      let b: Batch;
+      try {
+        b = await runImage(cases, name);
+      } catch (e) {
+        if (!(e instanceof FuzzError) || e.side !== 'a64emu') throw e;
+        // a64emu failed to finish the image: find the cases it cannot finish, report them,
+        // and compare the others.
+        const failing = await isolate(cases, index);
+        if (failing.length === 0) throw e;
+        mismatchCount += failing.length;
+        failed.push(...failing.slice(0, Math.max(0, (o.shrinkMax ?? 5) - failed.length)));
+        const bad = new Set(failing.map((f) => f.index));
+        const rest = cases.filter((_, i) => !bad.has(index[i]));
+        index = index.filter((i) => !bad.has(i));
+        b = await runImage(rest, `${name}-rest`);
+      }
+      for (let i = 0; i < b.cases.length; i++) {
         const diffs = compareCase(b.q, b.e, b.layout, i);
         if (diffs.length === 0) continue;
         mismatchCount++;
-        if (found.length < (o.shrinkMax ?? 5)) found.push({ index: start + i, run: runCase(b, i, diffs) });
+        if (found.length < (o.shrinkMax ?? 5)) found.push({ index: index[i], run: runCase(b, i, diffs) });
       }
       o.progress?.(`${start + n} cases, ${mismatchCount} mismatches`);
     }
@@ -186,7 +233,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       });
     }
     ms.shrink = performance.now() - t;
-    const mismatches = found.map((f, k) => ({ index: f.index, original: f.run, shrunk: best[k].run, shrinkRounds: best[k].rounds }));
+    const mismatches = [
+      ...failed.map((f) => ({ index: f.index, original: f.run, shrunk: f.run, shrinkRounds: 0 })),
+      ...found.map((f, k) => ({ index: f.index, original: f.run, shrunk: best[k].run, shrinkRounds: best[k].rounds })),
+    ];
     ms.total = performance.now() - t0;
     return { seed: o.seed, cases: o.count, instructions, images, mismatchCount, mismatches, rowCounts, variantCounts, generator: gen, ms };
   } finally {
