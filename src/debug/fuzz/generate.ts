@@ -71,6 +71,8 @@ export class Generator {
   /** Rows of the class that the CPU model does not have (no valid encoding). */
   readonly unavailable: string[] = [];
   private readonly ctx: DecodeCtx;
+  /** The ldst memory model of each variant (it depends on the key fields only). */
+  private readonly effects = new Map<string, MemEffect | null>();
 
   constructor(
     readonly cls: FuzzClass,
@@ -237,7 +239,11 @@ export class Generator {
     const name = form.row.row.name;
     const variant = this.variantName(form, key);
     // The memory model depends only on the key fields (size, opc, idx, ...).
-    const e = this.cls === 'ldst' ? memEffect(name, key) : null;
+    let e: MemEffect | null = null;
+    if (this.cls === 'ldst') {
+      if (!this.effects.has(variant)) this.effects.set(variant, memEffect(name, key));
+      e = this.effects.get(variant) ?? null;
+    }
     if (this.cls === 'ldst' && !e) return null;
     for (let t = 0; t < 24; t++) {
       const f = this.fill(form, key, rng);
