@@ -46,7 +46,7 @@ function wordAt(r: RunCase, k: number, j: number): number {
 }
 
 /** The registers the case's instructions name, with their initial values. */
-function initialValues(r: RunCase): string[] {
+function initialValues(r: RunCase, ctx: ReportContext): string[] {
   const regs = new Set<number>();
   for (const it of r.case.items) {
     const word = it.words[it.main].word;
@@ -55,6 +55,11 @@ function initialValues(r: RunCase): string[] {
     const f = Decoder.fields(c, word);
     for (const n of REG_FIELDS) if (n in f) regs.add(f[n]);
     if (it.main > 0) regs.add(it.words[0].word & 31);
+  }
+  // Register 31 is SP or XZR depending on the field; with a disassembler, SP only when it says so.
+  if (ctx.disasm && regs.has(31)) {
+    const usesSp = r.case.items.some((it, k) => /\bw?sp\b/.test(ctx.disasm!(wordAt(r, k, it.main), BigInt(r.itemAddr[k] + 4 * it.main))));
+    if (!usesSp) regs.delete(31);
   }
   const out: string[] = [];
   for (const n of [...regs].sort((a, b) => a - b)) {
@@ -94,7 +99,7 @@ function mismatch(m: Mismatch, n: number, ctx: ReportContext): string[] {
     '  instructions:',
     ...listing(r, ctx),
     '  initial values of the registers they name:',
-    ...initialValues(r),
+    ...initialValues(r, ctx),
     `  QEMU:   ${status(r, 'qemu')}`,
     `  a64emu: ${status(r, 'a64emu')}`,
   ];
