@@ -3,7 +3,12 @@ import { defineConfig } from 'vitest/config';
 // Two projects: `fast` is the inner loop (`npm run test:fast`, under two minutes);
 // `slow` holds the guest-image comparisons against QEMU and the million-word fuzz run.
 // `npm test` runs both.
-const SLOW = ['tests/guest/**/*.test.ts', 'tests/fuzz/**/*.test.ts', 'tests/workloads/**/*.test.ts'];
+const SLOW = [
+  'tests/guest/**/*.test.ts',
+  'tests/fuzz/**/*.test.ts',
+  'tests/workloads/**/*.test.ts',
+  'tests/debug/lockstep-workloads.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -1,0 +1,555 @@
+// Lockstep: run one image on a64emu and on QEMU (through its gdb stub) and find the first
+// step after which their registers differ: x0..x30, SP, PC, NZCV and, when FP is on, V0..V31.
+//
+// How (fast, and exact at the end):
+//   - a64emu runs ahead of QEMU, one step at a time (a VirtMachine StepObserver), and
+//     records the PC after every step (for the whole run) and the full register state
+//     after every step since the last checkpoint;
+//   - QEMU is moved from the last checkpoint s to a new checkpoint b <= s + K by the cheaper
+//     of: K single steps, or a breakpoint at the PC a64emu had after step b, continued as
+//     many times as that PC occurs in (s, b] (planHop picks b and the method from the
+//     measured costs of the stub's packets); then QEMU's registers are read and compared
+//     with a64emu's recorded state after step b;
+//   - when a checkpoint differs, QEMU is started again, brought to s the same way (over the
+//     whole history) and single-stepped from s, comparing after every step: the first
+//     step that differs is reported.
+// A step is what --max-insns counts: an instruction retired, or one that faulted (its
+// exception taken: the PC is then at the vector). QEMU's single step agrees (see
+// tests/debug/lockstep.test.ts). The image ending (semihosting SYS_EXIT, PSCI SYSTEM_OFF;
+// QEMU's stub sends W) at the same step on both sides is agreement; on one side only, a
+// divergence.
+//
+// QEMU runs with -icount shift=0, so its generic counter is virtual time derived from the
+// instruction count, as a64emu's (docs/ARCHITECTURE.md, "Timekeeping"); -serial null
+// discards its UART (the caller's a64emu board should discard its output too).
+
+import type { MachineStop, StepObserver, VirtMachine } from '../machine/virt.js';
+import { GdbError, type GdbRemote, type StopReply } from './gdbremote.js';
+import { QemuProcess, type QemuLaunch } from './lockstep_qemu.js';
+import {
+  LANES,
+  V_LANES,
+  checkCoreXml,
+  copyCpuLanes,
+  differing,
+  pcOf,
+  sameGprs,
+  stateFromG,
+  type RegState,
+} from './lockstep_state.js';
+
+export interface LockstepOptions {
+  /** A fresh a64emu board with the image loaded (called again for nothing else). */
+  machine: VirtMachine;
+  qemu: QemuLaunch;
+  /** Compare this many steps (default: until the image ends). */
+  maxInsns?: number;
+  /** Bring both sides to this step before comparing (default 0). */
+  from?: number;
+  /** The longest stretch between two comparisons (default 1000). */
+  every?: number;
+  /**
+   * Compare V0..V31 too. The hook for FP/SIMD (issue 8): a64emu has no FP yet, so callers
+   * pass false; when FP lands, pass true when the guest has FP enabled (CPACR_EL1.FPEN).
+   */
+  fp?: boolean;
+  /** Raw images: QEMU first runs its boot code up to this address (a64emu starts there). */
+  qemuEntry?: bigint;
+  /** Milliseconds QEMU may take to reach a breakpoint before it counts as lost (default 10 s). */
+  contTimeoutMs?: number;
+  /** Called after each checkpoint that matched. */
+  onProgress?: (step: number) => void;
+}
+
+export type SideView = { state: RegState; ended: null } | { state: RegState | null; ended: string };
+
+export interface LockstepStats {
+  checkpoints: number;
+  qemuSteps: number;
+  qemuConts: number;
+  qemuLaunches: number;
+}
+
+export type LockstepResult =
+  | { kind: 'agree'; steps: number; why: 'limit' | 'ended'; ended?: string; stats: LockstepStats }
+  | {
+      kind: 'diverged';
+      /** The step (0-based, as traces count) of the first instruction after which the sides differ; -1: before any. */
+      step: number;
+      emu: SideView;
+      qemu: SideView;
+      differing: string[];
+      note?: string;
+      stats: LockstepStats;
+    }
+  | { kind: 'emu-error'; step: number; message: string; stats: LockstepStats };
+
+/** Options that cannot work for this image (the CLI's exit status 2). */
+export class LockstepInputError extends Error {
+  override name = 'LockstepInputError';
+}
+
+// ---- history of a64emu's run ------------------------------------------------------------
+
+/** PCs after every step (index = steps done), and full states since `base`. */
+export class History {
+  pcs = new Float64Array(1 << 16);
+  /** Entries in pcs: steps recorded + 1 (index 0 is the state before the first step). */
+  n = 0;
+  base = 0;
+  lanes = new Int32Array(LANES * 1024);
+  cpsr = new Int32Array(1024);
+  v: Int32Array | null;
+
+  constructor(private readonly fp: boolean) {
+    this.v = fp ? new Int32Array(V_LANES * 1024) : null;
+  }
+
+  /** Records the state after step n (or the initial state, n = 0). */
+  record(m: VirtMachine): void {
+    const cpu = m.cpu;
+    if (this.n === this.pcs.length) {
+      const p = new Float64Array(this.pcs.length * 2);
+      p.set(this.pcs);
+      this.pcs = p;
+    }
+    const k = this.n - this.base;
+    if (k >= 0) {
+      if (k >= this.cpsr.length) this.grow(k + 1);
+      copyCpuLanes(cpu, this.lanes, k * LANES);
+      this.cpsr[k] = cpu.spsrBits;
+      if (this.v) this.v.set(cpu.r.subarray(256, 256 + V_LANES), k * V_LANES);
+      this.pcs[this.n] = pcOf(this.lanes, k * LANES);
+    } else {
+      const r = cpu.r;
+      this.pcs[this.n] = (r[69] >>> 0) * 0x1_0000_0000 + (r[68] >>> 0);
+    }
+    this.n++;
+  }
+
+  private grow(min: number): void {
+    let cap = this.cpsr.length;
+    while (cap < min) cap *= 2;
+    const l = new Int32Array(cap * LANES);
+    l.set(this.lanes);
+    this.lanes = l;
+    const c = new Int32Array(cap);
+    c.set(this.cpsr);
+    this.cpsr = c;
+    if (this.v) {
+      const v = new Int32Array(cap * V_LANES);
+      v.set(this.v);
+      this.v = v;
+    }
+  }
+
+  /** Drops the states before step `base` (keeps the PCs). */
+  rebase(base: number): void {
+    const d = base - this.base;
+    if (d <= 0) return;
+    const keep = Math.max(0, this.n - base);
+    this.lanes.copyWithin(0, d * LANES, (d + keep) * LANES);
+    this.cpsr.copyWithin(0, d, d + keep);
+    this.v?.copyWithin(0, d * V_LANES, (d + keep) * V_LANES);
+    this.base = base;
+  }
+
+  /** Forgets everything after step n. */
+  truncate(n: number): void {
+    this.n = Math.min(this.n, n + 1);
+  }
+
+  has(step: number): boolean {
+    return step >= this.base && step < this.n;
+  }
+
+  state(step: number): RegState {
+    const k = step - this.base;
+    return {
+      lanes: this.lanes.slice(k * LANES, (k + 1) * LANES),
+      cpsr: this.cpsr[k] >>> 0,
+      v: this.v ? this.v.slice(k * V_LANES, (k + 1) * V_LANES) : null,
+    };
+  }
+
+  /** Equal to `q` in x0..x30, sp, pc and NZCV (and V when compared)? */
+  matches(step: number, q: RegState): boolean {
+    const k = step - this.base;
+    if (!sameGprs(this.lanes, k * LANES, this.cpsr[k], q)) return false;
+    if (this.v && q.v) {
+      for (let i = 0; i < V_LANES; i++) if (this.v[k * V_LANES + i] !== q.v[i]) return false;
+    }
+    return true;
+  }
+}
+
+// ---- a64emu -------------------------------------------------------------------------------
+
+class Emu {
+  steps = 0;
+  end: { step: number; stop: MachineStop } | null = null;
+  private readonly observer: StepObserver;
+
+  constructor(
+    readonly machine: VirtMachine,
+    readonly hist: History,
+  ) {
+    hist.record(machine);
+    this.observer = { from: 0, count: Infinity, beforeStep: () => {}, afterStep: () => hist.record(machine) };
+  }
+
+  /** Runs to step `target` (or the end), recording every step. */
+  async runTo(target: number): Promise<void> {
+    if (this.end !== null || this.steps >= target) return;
+    const r = await this.machine.run({ maxInsns: target - this.steps, observer: this.observer });
+    this.steps += r.steps;
+    this.hist.truncate(this.steps);
+    if (r.stop.kind !== 'limit') this.end = { step: this.steps, stop: r.stop };
+  }
+}
+
+export function describeStop(stop: MachineStop): string {
+  switch (stop.kind) {
+    case 'exit':
+      return `semihosting exit, status ${stop.code}`;
+    case 'poweroff':
+      return 'PSCI SYSTEM_OFF';
+    case 'reset':
+      return 'PSCI SYSTEM_RESET (no reboot)';
+    case 'cpu-off':
+      return 'PSCI CPU_OFF of the only CPU';
+    case 'internal':
+      return `internal error: ${stop.message}`;
+    default:
+      return stop.kind;
+  }
+}
+
+function describeReply(r: StopReply): string {
+  if (r.kind === 'exited') return `QEMU exited, status ${r.code}`;
+  if (r.kind === 'killed') return `QEMU killed by signal ${r.signal}`;
+  return `stopped with signal ${r.signal}`;
+}
+
+// ---- QEMU ---------------------------------------------------------------------------------
+
+/** Measured on QEMU 7.2's stub (ms): a step, a continue to a breakpoint, Z0 + z0, a 'g'. */
+const COST = { step: 0.2, cont: 0.2, breakpoint: 0.14, read: 0.05 };
+
+export type Hop = { kind: 'steps'; from: number; to: number } | { kind: 'break'; from: number; to: number; pc: number; hits: number };
+
+/**
+ * The cheapest way per step to move QEMU from step a towards step maxB: single steps to
+ * maxB, or a breakpoint at pcs[b] continued to its hits-th hit in (a, b], for the b with
+ * the best steps-per-millisecond. `check`: the cost of the comparison at the end.
+ */
+export function planHop(pcs: Float64Array, a: number, maxB: number, check = COST.read): Hop {
+  let best: Hop = { kind: 'steps', from: a, to: maxB };
+  let bestRate = (maxB - a) / (COST.step * (maxB - a) + check);
+  const counts = new Map<number, number>();
+  const start = pcs[a];
+  for (let j = a + 1; j <= maxB; j++) {
+    const pc = pcs[j];
+    const hits = (counts.get(pc) ?? 0) + 1;
+    counts.set(pc, hits);
+    // Each hit after the first needs a step off the breakpoint, as does a start on it.
+    const cost = COST.breakpoint + COST.cont * hits + COST.step * (hits - 1 + (pc === start ? 1 : 0)) + check;
+    const rate = (j - a) / cost;
+    if (rate >= bestRate) {
+      bestRate = rate;
+      best = { kind: 'break', from: a, to: j, pc, hits };
+    }
+  }
+  return best;
+}
+
+/** Steps looked at when planning one hop over recorded history. */
+const SCAN = 100_000;
+
+/**
+ * A hop from step a straight to a step j near `to` (within SCAN of it), at the breakpoint
+ * with the fewest hits in (a, j]: how a long stretch of history is crossed in one go.
+ */
+export function planLongHop(pcs: Float64Array, a: number, to: number, scan = SCAN): Hop {
+  const total = new Map<number, number>();
+  for (let j = a + 1; j <= to; j++) total.set(pcs[j], (total.get(pcs[j]) ?? 0) + 1);
+  const after = new Map<number, number>();
+  let best: Hop = { kind: 'steps', from: a, to };
+  let bestCost = COST.step * (to - a);
+  const start = pcs[a];
+  for (let j = to; j > a && j >= to - scan; j--) {
+    const pc = pcs[j];
+    const later = after.get(pc) ?? 0;
+    after.set(pc, later + 1);
+    const hits = total.get(pc)! - later;
+    // The hop, then the rest to `to` at about a step's cost each.
+    const cost = COST.breakpoint + COST.cont * hits + COST.step * (hits - 1 + (pc === start ? 1 : 0)) + COST.step * (to - j);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = { kind: 'break', from: a, to: j, pc, hits };
+    }
+  }
+  return best;
+}
+
+type HopOutcome = { kind: 'ok' } | { kind: 'ended'; reply: StopReply; at: number } | { kind: 'lost'; why: string };
+
+class Qemu {
+  constructor(
+    readonly proc: QemuProcess,
+    private readonly stats: LockstepStats,
+    private readonly fp: boolean,
+    private readonly contTimeoutMs: number,
+  ) {}
+
+  get gdb(): GdbRemote {
+    return this.proc.gdb;
+  }
+
+  static async start(opts: LockstepOptions, stats: LockstepStats): Promise<Qemu> {
+    const proc = await QemuProcess.launch(opts.qemu);
+    stats.qemuLaunches++;
+    const q = new Qemu(proc, stats, opts.fp ?? false, opts.contTimeoutMs ?? 10_000);
+    try {
+      const core = await proc.gdb.readXfer('features', 'aarch64-core.xml');
+      const bad = checkCoreXml(core);
+      if (bad) throw new GdbError(bad);
+      if (opts.qemuEntry !== undefined) {
+        // Raw images: QEMU's boot code sets up registers and jumps to the image.
+        await proc.gdb.insertBreakpoint(opts.qemuEntry);
+        await proc.gdb.cont(q.contTimeoutMs);
+        await proc.gdb.removeBreakpoint(opts.qemuEntry);
+      }
+    } catch (e) {
+      await proc.close();
+      throw e;
+    }
+    return q;
+  }
+
+  async state(): Promise<RegState> {
+    const g = await this.gdb.readRegisters();
+    let v: Int32Array | null = null;
+    if (this.fp) {
+      // V0..V31 are registers 34..65 in QEMU's target description (aarch64-fpu.xml).
+      v = new Int32Array(V_LANES);
+      for (let n = 0; n < 32; n++) {
+        const b = await this.gdb.readRegister(34 + n);
+        v.set(new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16)), 4 * n);
+      }
+    }
+    return stateFromG(g, v);
+  }
+
+  /** The registers, or how QEMU ended if it is gone. */
+  async stateOrEnd(): Promise<RegState | StopReply> {
+    try {
+      return await this.state();
+    } catch (e) {
+      if (!(e instanceof GdbError) || !this.gdb.isClosed) throw e;
+      const x = await this.proc.waitExit(2000);
+      if (x === null) throw e;
+      return x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
+    }
+  }
+
+  async step(): Promise<StopReply> {
+    this.stats.qemuSteps++;
+    return this.ended(() => this.gdb.step());
+  }
+
+  async cont(): Promise<StopReply> {
+    this.stats.qemuConts++;
+    return this.ended(() => this.gdb.cont(this.contTimeoutMs));
+  }
+
+  /**
+   * Runs a stub request whose reply is a stop. QEMU does not always say W when it ends: after
+   * PSCI SYSTEM_OFF it reports the HVC's step as usual, then its main loop shuts down and
+   * closes the connection. A closed connection with QEMU gone is therefore its exit.
+   */
+  private async ended(f: () => Promise<StopReply>): Promise<StopReply> {
+    try {
+      return await f();
+    } catch (e) {
+      if (!(e instanceof GdbError) || !this.gdb.isClosed) throw e;
+      const x = await this.proc.waitExit(2000);
+      if (x === null) throw e;
+      return x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
+    }
+  }
+
+  /** Moves QEMU along `hop`, assuming it follows a64emu's PCs. */
+  async hop(hop: Hop, pcs: Float64Array): Promise<HopOutcome> {
+    try {
+      if (hop.kind === 'steps') {
+        for (let i = hop.from; i < hop.to; i++) {
+          const r = await this.step();
+          if (r.kind !== 'signal') return { kind: 'ended', reply: r, at: i };
+        }
+        return { kind: 'ok' };
+      }
+      const bp = BigInt(hop.pc);
+      await this.gdb.insertBreakpoint(bp);
+      let pos = hop.from;
+      let left = hop.hits;
+      while (left > 0) {
+        if (pcs[pos] === hop.pc) {
+          // On the breakpoint: a continue would stop at once, so step off it.
+          const r = await this.step();
+          if (r.kind !== 'signal') return { kind: 'ended', reply: r, at: pos };
+          pos++;
+          if (pcs[pos] === hop.pc) left--;
+          continue;
+        }
+        const r = await this.cont();
+        if (r.kind !== 'signal') return { kind: 'ended', reply: r, at: pos };
+        do pos++;
+        while (pos < hop.to && pcs[pos] !== hop.pc);
+        left--;
+      }
+      await this.gdb.removeBreakpoint(bp);
+      return { kind: 'ok' };
+    } catch (e) {
+      if (e instanceof GdbError) return { kind: 'lost', why: e.message };
+      throw e;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.proc.close();
+  }
+}
+
+// ---- the algorithm ---------------------------------------------------------------------------
+
+export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
+  const fp = opts.fp ?? false;
+  const every = opts.every ?? 1000;
+  const limit = opts.maxInsns ?? Infinity;
+  const stats: LockstepStats = { checkpoints: 0, qemuSteps: 0, qemuConts: 0, qemuLaunches: 0 };
+  const hist = new History(fp);
+  const emu = new Emu(opts.machine, hist);
+  let q = await Qemu.start(opts, stats);
+
+  const diverged = (step: number, emuSide: SideView, qemuSide: SideView, note?: string): LockstepResult => ({
+    kind: 'diverged',
+    step,
+    emu: emuSide,
+    qemu: qemuSide,
+    differing: emuSide.ended === null && qemuSide.ended === null ? differing(emuSide.state, qemuSide.state) : [],
+    note,
+    stats,
+  });
+  const running = (state: RegState): SideView => ({ state, ended: null });
+
+  /** Moves QEMU (at step a) to step `to` over the recorded PCs; no comparison on the way. */
+  const fastForward = async (a: number, to: number): Promise<HopOutcome> => {
+    while (a < to) {
+      const hop = to - a > SCAN ? planLongHop(hist.pcs, a, to) : planHop(hist.pcs, a, to, 0);
+      const r = await q.hop(hop, hist.pcs);
+      if (r.kind !== 'ok') return r;
+      a = hop.to;
+    }
+    return { kind: 'ok' };
+  };
+
+  /** QEMU matched at s and not at b: start it again, bring it to s and step to the first difference. */
+  const bisect = async (s: number, b: number, first: string): Promise<LockstepResult> => {
+    await q.close();
+    q = await Qemu.start(opts, stats);
+    const ff = await fastForward(0, s);
+    if (ff.kind !== 'ok') {
+      return diverged(s, running(hist.state(s)), { state: null, ended: ff.kind === 'ended' ? describeReply(ff.reply) : ff.why },
+        `QEMU did not repeat its first run up to step ${s} (${first})`);
+    }
+    for (let j = s + 1; j <= b; j++) {
+      const r = await q.step();
+      if (r.kind !== 'signal') return diverged(j - 1, running(hist.state(j)), { state: null, ended: describeReply(r) });
+      const st = await q.stateOrEnd();
+      if (!('lanes' in st)) return diverged(j - 1, running(hist.state(j)), { state: null, ended: describeReply(st) });
+      if (!hist.matches(j, st)) return diverged(j - 1, running(hist.state(j)), running(st));
+    }
+    return diverged(b - 1, running(hist.state(b)), { state: null, ended: first },
+      `the checkpoint after step ${b - 1} differed (${first}) but single steps from step ${s} did not`);
+  };
+
+  try {
+    // The start: both at step 0, or both fast-forwarded to --from.
+    let s = 0;
+    const from = Math.min(opts.from ?? 0, limit);
+    if (from > 0) {
+      hist.base = from; // before --from, only the PCs are kept
+      await emu.runTo(from);
+      if (emu.end !== null && emu.end.step <= from) {
+        throw new LockstepInputError(`--from ${from} is past the end of the image on a64emu (${describeStop(emu.end.stop)} after ${emu.end.step} steps)`);
+      }
+      s = from;
+      const ff = await fastForward(0, s);
+      if (ff.kind !== 'ok') {
+        return diverged(s, running(hist.state(s)), { state: null, ended: ff.kind === 'ended' ? describeReply(ff.reply) : ff.why },
+          `QEMU did not reach step ${s} as a64emu did: the first divergence is before --from; try a smaller --from`);
+      }
+    }
+    const st0 = await q.state();
+    stats.checkpoints++;
+    if (!hist.matches(s, st0)) {
+      return diverged(s - 1, running(hist.state(s)), running(st0),
+        s === 0 ? 'the states differ before the first instruction' : `the states differ at --from ${s}: the first divergence is at or before it; try a smaller --from`);
+    }
+
+    for (;;) {
+      await emu.runTo(Math.min(s + every, limit));
+      // An internal error stops a64emu before its step completes; any other end completes it.
+      const lastRunning = emu.end ? emu.end.step - (emu.end.stop.kind === 'internal' ? 0 : 1) : emu.steps;
+      const maxB = Math.min(s + every, lastRunning);
+      if (maxB > s) {
+        const hop = planHop(hist.pcs, s, maxB);
+        const b = hop.to;
+        const out = await q.hop(hop, hist.pcs);
+        const st = out.kind === 'ok' ? await q.stateOrEnd() : null;
+        if (st !== null && 'lanes' in st) {
+          stats.checkpoints++;
+          if (hist.matches(b, st)) {
+            s = b;
+            hist.rebase(s);
+            opts.onProgress?.(s);
+            continue;
+          }
+        }
+        if (b === s + 1 && st !== null) {
+          // One step: this is the first difference, no need to look back.
+          return 'lanes' in st ? diverged(s, running(hist.state(b)), running(st)) : diverged(s, running(hist.state(b)), { state: null, ended: describeReply(st) });
+        }
+        if (b === s + 1 && out.kind === 'ended') return diverged(s, running(hist.state(b)), { state: null, ended: describeReply(out.reply) });
+        const first =
+          out.kind === 'ended' ? describeReply(out.reply) : out.kind === 'lost' ? out.why : st !== null && !('lanes' in st) ? describeReply(st) : 'registers differ';
+        return await bisect(s, b, first);
+      }
+      // s is the last step with both sides running.
+      if (emu.end === null) return { kind: 'agree', steps: s, why: 'limit', stats };
+      const stop = emu.end.stop;
+      const e = emu.end.step;
+      if (stop.kind === 'internal') return { kind: 'emu-error', step: e, message: stop.message, stats };
+      const emuEnded: SideView = { state: hist.has(e) ? hist.state(e) : null, ended: describeStop(stop) };
+      if (stop.kind === 'cpu-off') {
+        // QEMU would idle for ever: nothing more to compare.
+        return { kind: 'agree', steps: e, why: 'ended', ended: describeStop(stop), stats };
+      }
+      let r = await q.step();
+      if (r.kind === 'signal' && (stop.kind === 'poweroff' || stop.kind === 'reset')) {
+        // QEMU reports the HVC's step as usual, then exits on its own (see Qemu.ended).
+        const x = await q.proc.waitExit(2000);
+        if (x !== null) r = x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
+      }
+      if (r.kind === 'signal') return diverged(e - 1, emuEnded, running(await q.state()));
+      const code = stop.kind === 'exit' ? stop.code & 0xff : 0;
+      if (r.kind === 'exited' && r.code === code) {
+        return { kind: 'agree', steps: e, why: 'ended', ended: describeStop(stop), stats };
+      }
+      return diverged(e - 1, emuEnded, { state: null, ended: describeReply(r) }, 'both ended, differently');
+    }
+  } finally {
+    await q.close();
+  }
+}

@@ -1,0 +1,69 @@
+// The text lockstep prints: a divergence (the instruction, both states side by side with the
+// differing registers marked, the list, the last trace lines) or the agreement summary.
+
+import type { LockstepResult, LockstepStats, SideView } from './lockstep.js';
+import { GPR_NAMES, NZCV_MASK, u64At } from './lockstep_state.js';
+import { formatRecord, nzcvText, type InsnRecord, type TraceRecord } from './trace.js';
+
+type Diverged = Extract<LockstepResult, { kind: 'diverged' }>;
+
+const hex16 = (v: bigint | number): string => `0x${v.toString(16).padStart(16, '0')}`;
+const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+
+export function statsText(s: LockstepStats, seconds: number): string {
+  return `${s.checkpoints} checkpoints; QEMU: ${s.qemuSteps} single steps, ${s.qemuConts} continues, ${s.qemuLaunches} launch${s.qemuLaunches === 1 ? '' : 'es'}; ${seconds.toFixed(1)} s`;
+}
+
+function column(side: SideView, row: string): string {
+  const st = side.state;
+  if (st === null) return '-';
+  if (row === 'nzcv') return nzcvText(st.cpsr & NZCV_MASK);
+  if (row === 'cpsr') return hex8(st.cpsr);
+  if (row.startsWith('v')) {
+    if (st.v === null) return '-';
+    const n = Number(row.slice(1));
+    return `0x${[3, 2, 1, 0].map((k) => (st.v![4 * n + k] >>> 0).toString(16).padStart(8, '0')).join('')}`;
+  }
+  return hex16(u64At(st.lanes, GPR_NAMES.indexOf(row)));
+}
+
+/** The report of a divergence; `trace`: the records of the steps up to and including it. */
+export function divergenceReport(d: Diverged, trace: readonly TraceRecord[] | null, seconds: number): string {
+  const out: string[] = [];
+  if (d.step < 0) out.push('lockstep: DIVERGENCE before the first instruction (the initial states differ)');
+  else out.push(`lockstep: DIVERGENCE at step ${d.step} (0-based; the ${d.step + 1}th instruction executed)`);
+  const insn = trace?.find((r): r is InsnRecord => r.type === 'insn' && r.step === d.step);
+  if (insn) {
+    const word = insn.word === null ? '????????' : insn.word.toString(16).padStart(8, '0');
+    out.push(`instruction: EL${insn.el} pc ${hex16(insn.pc)}  ${word}  ${insn.asm}`);
+  }
+  if (d.note) out.push(`note: ${d.note}`);
+  out.push('');
+  out.push(d.step < 0 ? 'states before the first instruction:' : 'states after it:');
+  const rows = [...GPR_NAMES, 'nzcv', 'cpsr'];
+  if (d.emu.state?.v && d.qemu.state?.v) rows.push(...Array.from({ length: 32 }, (_, i) => `v${i}`));
+  const w = 34;
+  out.push(`  ${''.padEnd(5)} ${'a64emu'.padEnd(w)} ${'QEMU'}`);
+  if (d.emu.ended !== null || d.qemu.ended !== null) {
+    out.push(`  ${'end'.padEnd(5)} ${(d.emu.ended ?? 'running').padEnd(w)} ${d.qemu.ended ?? 'running'}`);
+  }
+  const marked = new Set(d.differing);
+  for (const r of rows) {
+    const a = column(d.emu, r);
+    const b = column(d.qemu, r);
+    out.push(`  ${r.padEnd(5)} ${a.padEnd(w)} ${b.padEnd(w)}${marked.has(r) ? ' <<' : ''}`.trimEnd());
+  }
+  out.push('  (cpsr: a64emu shows PSTATE in the SPSR layout, QEMU its gdb cpsr; only NZCV is compared)');
+  out.push('');
+  if (d.differing.length > 0) out.push(`differing registers: ${d.differing.join(' ')}`);
+  else out.push(`differing: ${d.emu.ended !== null || d.qemu.ended !== null ? 'one side ended' : '(none in the compared registers)'}`);
+  if (trace && trace.length > 0) {
+    const lines = trace.map((r) => formatRecord(r, 'text')).slice(-20);
+    out.push('');
+    out.push(`last ${lines.length} trace lines (a64emu, up to the diverging step):`);
+    for (const l of lines) out.push(`  ${l}`);
+  }
+  out.push('');
+  out.push(`lockstep: ${statsText(d.stats, seconds)}`);
+  return out.join('\n') + '\n';
+}
