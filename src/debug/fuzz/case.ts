@@ -45,6 +45,8 @@ export interface Case {
   fixed: number[];
   /** SP_EL0 (the system class can select it). */
   spEl0?: bigint;
+  /** Runs of the case in a row (default 1); the last run's results are compared. */
+  repeats?: number;
 }
 
 /** The result record the guest writes per case: 8-byte slots, then the scratch buffer. */

@@ -7,6 +7,9 @@
 // and moves on to the next case, so a fault is a result, not a hang. At the end the whole
 // result area goes to the host with semihosting SYS_WRITE on ":tt" (stdout), then SYS_EXIT.
 //
+// A case may run several times from the same state (its scratch buffer restored from a
+// pristine copy), so that what is compared comes from a64emu's compiled blocks.
+//
 // The driver keeps its state in memory (`cur`, the current case descriptor), reached by
 // ADR, so every general register belongs to the case; TPIDRRO_EL0 holds X0 while the
 // result pointer is fetched.
@@ -23,6 +26,15 @@ const SYS_OPEN = 0x01;
 const SYS_WRITE = 0x05;
 const SYS_EXIT = 0x18;
 const ADP_Stopped_ApplicationExit = 0x20026;
+/**
+ * Runs of a case that should go through compiled code: a64emu compiles a block on its 8th
+ * run and uses the compiled function from the 9th (src/cpu/run.ts). Compiling costs far more
+ * than interpreting a block once, so only some cases (Case.repeats) are run this often.
+ */
+export const COMPILED_REPEATS = 9;
+/** A case descriptor: the addresses the driver needs, and the runs still to do. */
+const DESC = { CODE: 0, INIT: 8, RESULT: 16, SCRATCH: 24, PRISTINE: 32, REPEATS: 40 } as const;
+const DESC_SIZE = 48;
 /** SPSR for entering a case: EL1h, DAIF masked, plus the case's NZCV. */
 const SPSR_EL1H_MASKED = 0x3c5;
 
@@ -45,6 +57,8 @@ export interface Image {
 }
 
 const align = (v: number, a: number): number => Math.ceil(v / a) * a;
+/** The granule of a64emu's self-modifying-code detection (src/mmu/memory.ts). */
+const CODE_CHUNK = 256;
 
 function driver(scratchSize: number): Asm {
   const a = new Asm(IMAGE_BASE);
@@ -55,9 +69,14 @@ function driver(scratchSize: number): Asm {
   a.label('loop');
   a.emit(A.spsel1); // a case may have left SP_EL0 selected
   a.ref('cur', (o) => A.adr(0, o));
-  a.emit(A.ldr(1, 0, 0), A.ldr(2, 1, 0));
+  a.emit(A.ldr(1, 0, 0), A.ldr(2, 1, DESC.CODE));
   a.ref('done', (o) => A.cbz(2, o));
-  a.emit(A.msr('ELR_EL1', 2), A.ldr(2, 1, 8));
+  // The scratch buffer from its pristine copy (each run of a case starts from the same memory).
+  a.emit(A.ldr(4, 1, DESC.PRISTINE), A.ldr(5, 1, DESC.SCRATCH), A.movz(6, scratchSize / 16));
+  a.label('restore');
+  a.emit(A.ldpPost(7, 8, 4, 16), A.stpPost(7, 8, 5, 16), A.subsImm(6, 6, 1));
+  a.ref('restore', (o) => A.bcond(COND_NE, o));
+  a.emit(A.msr('ELR_EL1', 2), A.ldr(2, 1, DESC.INIT));
   a.emit(A.ldr(3, 2, S(INIT.SPSR)), A.msr('SPSR_EL1', 3));
   a.emit(A.ldr(3, 2, S(INIT.SP)), A.addImm(31, 3, 0));
   a.emit(A.ldr(3, 2, S(INIT.TPIDR_EL0)), A.msr('TPIDR_EL0', 3));
@@ -75,7 +94,7 @@ function driver(scratchSize: number): Asm {
   a.label('save');
   a.emit(A.msr('TPIDRRO_EL0', 0));
   a.ref('cur', (o) => A.adr(0, o));
-  a.emit(A.ldr(0, 0, 0), A.ldr(0, 0, 16), A.stp(1, 2, 0, 8), A.str(31, 0, S(SLOT.STATUS)));
+  a.emit(A.ldr(0, 0, 0), A.ldr(0, 0, DESC.RESULT), A.stp(1, 2, 0, 8), A.str(31, 0, S(SLOT.STATUS)));
   a.emit(A.mrs(1, 'ESR_EL1'), A.str(1, 0, S(SLOT.ESR)));
   a.emit(A.mrs(1, 'ELR_EL1'), A.str(1, 0, S(SLOT.ELR)));
   a.emit(A.mrs(1, 'FAR_EL1'), A.str(1, 0, S(SLOT.FAR)));
@@ -99,11 +118,14 @@ function driver(scratchSize: number): Asm {
   a.emit(A.mrs(1, 'CNTKCTL_EL1'), A.str(1, 0, S(SLOT.CNTKCTL_EL1)));
   a.emit(A.mrs(1, 'CNTFRQ_EL0'), A.str(1, 0, S(SLOT.CNTFRQ_EL0)));
   a.ref('cur', (o) => A.adr(2, o));
-  a.emit(A.ldr(3, 2, 0), A.ldr(4, 3, 24), A.addImm(5, 0, 8 * RESULT_SLOTS), A.movz(6, scratchSize / 16));
+  a.emit(A.ldr(3, 2, 0), A.ldr(4, 3, DESC.SCRATCH), A.addImm(5, 0, 8 * RESULT_SLOTS), A.movz(6, scratchSize / 16));
   a.label('copy');
   a.emit(A.ldpPost(7, 8, 4, 16), A.stpPost(7, 8, 5, 16), A.subsImm(6, 6, 1));
   a.ref('copy', (o) => A.bcond(COND_NE, o));
-  a.emit(A.addImm(3, 3, 32), A.str(3, 2, 0));
+  // Run the case again until its repeat count is used up (the last run's results stay).
+  a.emit(A.ldr(9, 3, DESC.REPEATS), A.subsImm(9, 9, 1), A.str(9, 3, DESC.REPEATS));
+  a.ref('loop', (o) => A.bcond(COND_NE, o));
+  a.emit(A.addImm(3, 3, DESC_SIZE), A.str(3, 2, 0));
   a.ref('loop', (o) => A.b(o));
 
   a.label('done');
@@ -121,7 +143,7 @@ function driver(scratchSize: number): Asm {
   for (let v = 0; v < 16; v++) {
     a.emit(A.msr('TPIDRRO_EL0', 0));
     a.ref('cur', (o) => A.adr(0, o));
-    a.emit(A.ldr(0, 0, 0), A.ldr(0, 0, 16), A.stp(1, 2, 0, 8));
+    a.emit(A.ldr(0, 0, 0), A.ldr(0, 0, DESC.RESULT), A.stp(1, 2, 0, 8));
     a.emit(A.movz(1, v + 1), A.str(1, 0, S(SLOT.STATUS)));
     a.emit(A.mrs(1, 'ESR_EL1'), A.str(1, 0, S(SLOT.ESR)));
     a.emit(A.mrs(1, 'ELR_EL1'), A.str(1, 0, S(SLOT.ELR)));
@@ -160,7 +182,10 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
   const exitblk = writeblk + 24;
   const tt = exitblk + 16;
   const table = align(tt + 8, 64);
-  let p = align(table + 32 * (cases.length + 1), 64);
+  // Code and data never share a 256-byte chunk: a store to a chunk that decoded code came
+  // from makes a64emu drop its decoded blocks (Memory.codeMap), which would keep every case
+  // from reaching its compiled blocks (and would make the run slow).
+  let p = align(table + DESC_SIZE * (cases.length + 1), CODE_CHUNK);
   const code: number[] = [];
   const itemAddr: number[][] = [];
   const scratch: number[] = [];
@@ -174,11 +199,11 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
     }
     addrs.push(p); // the final B save
     itemAddr.push(addrs);
-    p = align(p + 4, 64);
+    p = align(p + 4, CODE_CHUNK);
     scratch.push(p);
-    p += scratchSize;
+    p += 2 * scratchSize; // the buffer, then its pristine copy
     init.push(p);
-    p = align(p + 8 * INIT_SLOTS, 64);
+    p = align(p + 8 * INIT_SLOTS, CODE_CHUNK);
   }
   const recordSize = 8 * RESULT_SLOTS + scratchSize;
   const results = p;
@@ -205,11 +230,13 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
   mem.set([0x3a, 0x74, 0x74, 0], tt - IMAGE_BASE);
   const save = d.address('save');
   cases.forEach((c, i) => {
-    const t = table + 32 * i;
-    put64(t, BigInt(code[i]));
-    put64(t + 8, BigInt(init[i]));
-    put64(t + 16, BigInt(results + recordSize * i));
-    put64(t + 24, BigInt(scratch[i]));
+    const t = table + DESC_SIZE * i;
+    put64(t + DESC.CODE, BigInt(code[i]));
+    put64(t + DESC.INIT, BigInt(init[i]));
+    put64(t + DESC.RESULT, BigInt(results + recordSize * i));
+    put64(t + DESC.SCRATCH, BigInt(scratch[i]));
+    put64(t + DESC.PRISTINE, BigInt(scratch[i] + scratchSize));
+    put64(t + DESC.REPEATS, BigInt(c.repeats ?? 1));
     const addrs = itemAddr[i];
     c.items.forEach((it, k) => {
       it.words.forEach((w, j) => {
@@ -219,7 +246,7 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
     });
     const last = addrs[addrs.length - 1];
     put32(last, A.b(save - last));
-    mem.set(c.scratch.subarray(0, scratchSize), scratch[i] - IMAGE_BASE);
+    mem.set(c.scratch.subarray(0, scratchSize), scratch[i] + scratchSize - IMAGE_BASE);
     c.regs.forEach((r, n) => put64(init[i] + 8 * n, r.scratchRelative ? BigInt(scratch[i]) + r.value : r.value));
     put64(init[i] + 8 * INIT.SPSR, BigInt((c.nzcv >>> 0) | SPSR_EL1H_MASKED));
     put64(init[i] + 8 * INIT.TPIDR_EL0, 0n);

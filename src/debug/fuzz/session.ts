@@ -9,7 +9,7 @@ import type { Defect } from '../../cpu/defects.js';
 import { deleteItems, type Case } from './case.js';
 import { compareCase, caseResult, type CaseResult, type Difference } from './compare.js';
 import { Generator } from './generate.js';
-import { buildImage, type Layout } from './image.js';
+import { buildImage, COMPILED_REPEATS, type Layout } from './image.js';
 import { Rng } from './rng.js';
 import { runA64emu, runQemu } from './run.js';
 
@@ -69,6 +69,12 @@ export interface FuzzResult {
 }
 
 /** A side did not produce its results: QEMU (bad installation, timeout) or a64emu (a bug). */
+/** Every this many cases, one is run COMPILED_REPEATS times (see image.ts). */
+export const COMPILED_EVERY = 8;
+
+/** Runs of all the cases of an image (for the a64emu step budget). */
+const runs = (cases: readonly Case[]): number => cases.reduce((s, c) => s + (c.repeats ?? 1), 0);
+
 export class FuzzError extends Error {
   override name = 'FuzzError';
   constructor(
@@ -103,7 +109,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     t = performance.now();
     const expected = img.layout.recordSize * cases.length;
     // Budget: the driver's ~150 instructions per case plus the sequence, with room to spare.
-    const budget = cases.length * (400 + 4 * o.length) + 10_000;
+    const budget = runs(cases) * (400 + 4 * o.length) + 10_000;
     const [q, e] = await Promise.all([
       runQemu(o.qemu, path, o.cpu, expected, 60_000 + cases.length * 20),
       runA64emu(img.elf, o.cpu, expected, budget, o.defect),
@@ -124,7 +130,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   /** Whether a64emu alone finishes an image of `cases` (the error when not). */
   const a64emuAlone = async (cases: readonly Case[]): Promise<string | undefined> => {
     const img = buildImage(cases, gen.def.scratch);
-    const r = await runA64emu(img.elf, o.cpu, img.layout.recordSize * cases.length, cases.length * (400 + 4 * o.length) + 10_000, o.defect);
+    const r = await runA64emu(img.elf, o.cpu, img.layout.recordSize * cases.length, runs(cases) * (400 + 4 * o.length) + 10_000, o.defect);
     return r.data ? undefined : r.error;
   };
   /** The cases a64emu cannot finish (found by halving), with its error; QEMU's result for each. */
@@ -164,6 +170,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       const cases: Case[] = [];
       for (let i = 0; i < n; i++) {
         const c = gen.genCase(rng);
+        // One case in COMPILED_EVERY runs until a64emu executes it as compiled blocks.
+        if ((start + i) % COMPILED_EVERY === 0) c.repeats = COMPILED_REPEATS;
         for (const it of c.items) {
           rowCounts.set(it.row, (rowCounts.get(it.row) ?? 0) + 1);
           variantCounts.set(it.variant, (variantCounts.get(it.variant) ?? 0) + 1);
