@@ -8,7 +8,7 @@ import { VirtMachine } from '../../src/machine/virt.js';
 import { A } from '../../src/debug/fuzz/asm.js';
 import { deleteItems, SLOT, type Case } from '../../src/debug/fuzz/case.js';
 import { Generator } from '../../src/debug/fuzz/generate.js';
-import { buildImage, IMAGE_RAM } from '../../src/debug/fuzz/image.js';
+import { buildImage, COMPILED_REPEATS, IMAGE_RAM } from '../../src/debug/fuzz/image.js';
 import { caseResult } from '../../src/debug/fuzz/compare.js';
 import { Rng } from '../../src/debug/fuzz/rng.js';
 import { CLASSES } from '../../src/debug/fuzz/classes.js';
@@ -115,6 +115,24 @@ describe('fuzz generator', () => {
     expect(changedInside).toBeGreaterThan(1000);
     const results = ram.subarray(off(L.results), off(L.end));
     for (let i = 0; i < cs.length; i++) expect(caseResult(results, L, i).slots[SLOT.STATUS]).toBe(0n);
+  });
+
+  it('a case run 9 times (the last through compiled blocks) gives the results of one run', async () => {
+    for (const cls of ['int', 'ldst'] as const) {
+      const gen = new Generator(cls, 'max', 16);
+      const results = [];
+      for (const repeats of [1, COMPILED_REPEATS]) {
+        const cs = cases(gen, 17, 200).map((c) => ({ ...c, repeats }));
+        const img = buildImage(cs, gen.def.scratch);
+        const m = new VirtMachine({ cpu: 'max', memory: IMAGE_RAM, output: () => {}, warn: () => {} });
+        m.load(img.elf);
+        const r = await m.run({ maxInsns: 20_000_000 });
+        expect(r.stop).toEqual({ kind: 'exit', code: 0 });
+        const off = img.layout.results - 0x4000_0000;
+        results.push(m.bus.ram.slice(off, off + img.layout.recordSize * cs.length));
+      }
+      expect(Buffer.compare(Buffer.from(results[0]), Buffer.from(results[1]))).toBe(0);
+    }
   });
 
   it('deleting an item moves branches that targeted it to the next one', () => {
