@@ -166,7 +166,16 @@ export class Generator {
   /** The initial registers, NZCV and scratch of a case, and (ldst) the fixed registers. */
   private initialState(rng: Rng): { regs: RegInit[]; state: LdstState; fixed: number[] } {
     const regs: RegInit[] = [];
-    for (let i = 0; i < 32; i++) regs.push({ value: rng.edge64(), scratchRelative: false });
+    for (let i = 0; i < 32; i++) {
+      // Some registers repeat another one's value, or differ from it by one: equal and
+      // adjacent operands are where compares, subtractions and carries turn.
+      let value = rng.edge64();
+      if (i > 0 && rng.chance(0.15)) {
+        const other = regs[rng.below(i)].value;
+        value = BigInt.asUintN(64, other + BigInt(rng.pick([0, 0, 1, -1])));
+      }
+      regs.push({ value, scratchRelative: false });
+    }
     const state: LdstState = { bases: new Map(), indexes: new Map(), monitor: null };
     const fixed: number[] = [];
     if (this.cls !== 'ldst') return { regs, state, fixed };
