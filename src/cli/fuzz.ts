@@ -7,7 +7,7 @@ import { EXIT, type CliIo } from './main.js';
 import { describeDefects, isDefect, type Defect } from '../cpu/defects.js';
 import { probeQemu, qemuBinary } from '../debug/qemu.js';
 import { UNSUPPORTED } from '../debug/fuzz/classes.js';
-import { FuzzError, runFuzz } from '../debug/fuzz/session.js';
+import { BATCH, FuzzError, runFuzz } from '../debug/fuzz/session.js';
 import { formatReport } from '../debug/fuzz/report.js';
 import type { Disassembler } from '../debug/disasm.js';
 
@@ -50,6 +50,8 @@ export async function fuzzCommand(args: FuzzArgs, io: CliIo, err: (text: string)
       qemu: binary,
       defect: args.plantDefect as Defect | undefined,
       saveDir: args.save,
+      // One line per image on long runs.
+      progress: args.count > BATCH ? (line) => io.write('stderr', `a64emu fuzz: ${line}\n`) : undefined,
     });
   } catch (e) {
     if (!(e instanceof FuzzError)) throw e;

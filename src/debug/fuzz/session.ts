@@ -23,7 +23,7 @@ export interface FuzzOptions {
   readonly defect?: Defect;
   /** Keep the images here. */
   readonly saveDir?: string;
-  /** Cases per image (default 2500). */
+  /** Cases per image (default BATCH). */
   readonly batch?: number;
   /** Mismatches to shrink (default 5); the others are counted. */
   readonly shrinkMax?: number;
@@ -69,6 +69,9 @@ export interface FuzzResult {
 }
 
 /** A side did not produce its results: QEMU (bad installation, timeout) or a64emu (a bug). */
+/** Cases per image (and QEMU launch). */
+export const BATCH = 2500;
+
 /** Every this many cases, one is run COMPILED_REPEATS times (see image.ts). */
 export const COMPILED_EVERY = 8;
 
@@ -163,7 +166,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     const failed: { index: number; run: RunCase }[] = [];
     let mismatchCount = 0;
     let instructions = 0;
-    const per = o.batch ?? 2500;
+    const per = o.batch ?? BATCH;
     for (let start = 0; start < o.count; start += per) {
       const t = performance.now();
       const n = Math.min(per, o.count - start);
