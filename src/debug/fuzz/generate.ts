@@ -259,10 +259,9 @@ export class Generator {
       if (e) {
         let reloc: Reloc | undefined;
         if (e.literal) {
-          const S = this.def.scratch;
-          const span = e.size * e.count;
-          reloc = { kind: 'literal', offset: rng.below((S - span) / 4 + 1) * 4 };
-          reloc = { ...reloc, offset: reloc.offset - (reloc.offset % e.align) };
+          // The literal is in the scratch buffer, aligned: imm19 is filled in at layout.
+          const slots = (this.def.scratch - e.size * e.count) / e.align + 1;
+          reloc = { kind: 'literal', offset: rng.below(slots) * e.align };
           f.imm19 = 0;
         } else {
           const ok = this.assignMem(e, f, st, rng);
