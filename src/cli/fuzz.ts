@@ -5,6 +5,7 @@
 import type { FuzzArgs } from './args.js';
 import { EXIT, type CliIo } from './main.js';
 import { describeDefects, isDefect, type Defect } from '../cpu/defects.js';
+import { MODELS } from '../cpu/models.js';
 import { probeQemu, qemuBinary } from '../debug/qemu.js';
 import { UNSUPPORTED } from '../debug/fuzz/classes.js';
 import { BATCH, FuzzError, runFuzz } from '../debug/fuzz/session.js';
@@ -30,6 +31,13 @@ export async function fuzzCommand(args: FuzzArgs, io: CliIo, err: (text: string)
     err(`--length ${length} is too long: at most ${MAX_LENGTH} instructions per case`);
     return EXIT.USAGE;
   }
+  const cpu = args.cpu ?? DEFAULT_FUZZ_CPU;
+  const f = MODELS[cpu].features;
+  if (f.EL2 || f.EL3) {
+    // The driver runs at EL1 (VBAR_EL1, ELR_EL1, ...), where an ELF starts without EL2/EL3.
+    err(`cannot fuzz on ${cpu}: the fuzz images run at EL1, and this model starts at EL${f.EL3 ? 3 : 2}`);
+    return EXIT.USAGE;
+  }
   const binary = qemuBinary(args.qemu, io.env);
   const probe = probeQemu(binary);
   if (!probe.ok) {
@@ -37,7 +45,6 @@ export async function fuzzCommand(args: FuzzArgs, io: CliIo, err: (text: string)
     return EXIT.USAGE;
   }
   const seed = args.seed ?? (Math.floor(io.now() * 1000) ^ Date.now()) >>> 0;
-  const cpu = args.cpu ?? DEFAULT_FUZZ_CPU;
   io.write('stderr', `a64emu fuzz: seed ${seed}\n`);
   let result;
   try {
