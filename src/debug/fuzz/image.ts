@@ -2,10 +2,11 @@
 // that runs them one after another. For each case the driver loads the case's registers,
 // SP and PSTATE (NZCV, through SPSR_EL1) and enters its code with an ERET; the code ends
 // with a branch to `save`, which stores X0-X30, SP, NZCV, DAIF, SPSel, SP_EL0, TPIDR_EL0/EL1,
-// ESR/ELR/FAR/SPSR_EL1 and the case's scratch buffer into the case's result record. An exception taken during a case goes
-// through a vector table at VBAR_EL1 that records the vector, ESR, ELR and FAR in the result
-// and moves on to the next case, so a fault is a result, not a hang. At the end the whole
-// result area goes to the host with semihosting SYS_WRITE on ":tt" (stdout), then SYS_EXIT.
+// ESR/ELR/FAR/SPSR_EL1, CPACR_EL1, CNTKCTL_EL1, CNTFRQ_EL0 and the case's scratch buffer
+// into the case's result record. An exception taken during a case goes through a vector
+// table at VBAR_EL1 that records the vector, ESR, ELR and FAR in the result and moves on
+// to the next case, so a fault is a result, not a hang. At the end the whole result area
+// goes to the host with semihosting SYS_WRITE on ":tt" (stdout), then SYS_EXIT.
 //
 // A case may run several times from the same state (its scratch buffer restored from a
 // pristine copy), so that what is compared comes from a64emu's compiled blocks.
@@ -19,7 +20,7 @@ import { COUNTER_FREQUENCY } from '../../machine/virt.js';
 import { INIT, INIT_SLOTS, RESULT_SLOTS, SLOT, type Case, type Reloc } from './case.js';
 
 export const IMAGE_BASE = 0x4020_0000;
-/** Memory for both sides (MiB). */
+/** RAM for both sides, in bytes (128 MiB). */
 export const IMAGE_RAM = 128 * 1024 * 1024;
 
 const SYS_OPEN = 0x01;
