@@ -225,7 +225,11 @@ export function describeStop(stop: MachineStop): string {
   }
 }
 
-function describeReply(r: StopReply): string {
+/** How QEMU stopped, or that it stopped answering (a timeout, a closed connection). */
+type QemuStop = StopReply | { kind: 'lost'; why: string };
+
+function describeReply(r: QemuStop): string {
+  if (r.kind === 'lost') return `QEMU stopped answering: ${r.why}`;
   if (r.kind === 'exited') return `QEMU exited, status ${r.code}`;
   if (r.kind === 'killed') return `QEMU killed by signal ${r.signal}`;
   return `stopped with signal ${r.signal}`;
@@ -292,7 +296,7 @@ export function planLongHop(pcs: Float64Array, a: number, to: number, scan = SCA
   return best;
 }
 
-type HopOutcome = { kind: 'ok' } | { kind: 'ended'; reply: StopReply; at: number } | { kind: 'lost'; why: string };
+type HopOutcome = { kind: 'ok' } | { kind: 'ended'; reply: QemuStop; at: number } | { kind: 'lost'; why: string };
 
 class Qemu {
   constructor(
@@ -342,23 +346,21 @@ class Qemu {
   }
 
   /** The registers, or how QEMU ended if it is gone. */
-  async stateOrEnd(): Promise<RegState | StopReply> {
+  async stateOrEnd(): Promise<RegState | QemuStop> {
     try {
       return await this.state();
     } catch (e) {
-      if (!(e instanceof GdbError) || !this.gdb.isClosed) throw e;
-      const x = await this.proc.waitExit(2000);
-      if (x === null) throw e;
-      return x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
+      if (!(e instanceof GdbError)) throw e;
+      return this.gone(e);
     }
   }
 
-  async step(): Promise<StopReply> {
+  async step(): Promise<QemuStop> {
     this.stats.qemuSteps++;
     return this.ended(() => this.gdb.step());
   }
 
-  async cont(): Promise<StopReply> {
+  async cont(): Promise<QemuStop> {
     this.stats.qemuConts++;
     return this.ended(() => this.gdb.cont(this.contTimeoutMs));
   }
@@ -368,15 +370,20 @@ class Qemu {
    * PSCI SYSTEM_OFF it reports the HVC's step as usual, then its main loop shuts down and
    * closes the connection. A closed connection with QEMU gone is therefore its exit.
    */
-  private async ended(f: () => Promise<StopReply>): Promise<StopReply> {
+  private async ended(f: () => Promise<StopReply>): Promise<QemuStop> {
     try {
       return await f();
     } catch (e) {
-      if (!(e instanceof GdbError) || !this.gdb.isClosed) throw e;
-      const x = await this.proc.waitExit(2000);
-      if (x === null) throw e;
-      return x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
+      if (!(e instanceof GdbError)) throw e;
+      return this.gone(e);
     }
+  }
+
+  /** After a failed request: QEMU's exit if it has ended, else lost (the connection is closed). */
+  private async gone(e: GdbError): Promise<QemuStop> {
+    const x = this.gdb.isClosed ? await this.proc.waitExit(2000) : null;
+    if (x === null) return { kind: 'lost', why: e.message };
+    return x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
   }
 
   /** Moves QEMU along `hop`, assuming it follows a64emu's PCs. */
@@ -459,10 +466,13 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
     await q.close();
     q = await Qemu.start(opts, stats);
     const ff = await fastForward(0, s);
+    const again = `QEMU did not repeat its first run up to the last match, after ${s} steps (then: ${first})`;
     if (ff.kind !== 'ok') {
-      return diverged(s, running(hist.state(s)), { state: null, ended: ff.kind === 'ended' ? describeReply(ff.reply) : ff.why },
-        `QEMU did not repeat its first run up to step ${s} (${first})`);
+      return diverged(s - 1, running(hist.state(s)), { state: null, ended: ff.kind === 'ended' ? describeReply(ff.reply) : ff.why }, again);
     }
+    const at = await q.stateOrEnd();
+    if (!('lanes' in at)) return diverged(s - 1, running(hist.state(s)), { state: null, ended: describeReply(at) }, again);
+    if (!hist.matches(s, at)) return diverged(s - 1, running(hist.state(s)), running(at), again);
     for (let j = s + 1; j <= b; j++) {
       const r = await q.step();
       if (r.kind !== 'signal') return diverged(j - 1, running(hist.state(j)), { state: null, ended: describeReply(r) });
@@ -487,15 +497,19 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
       s = from;
       const ff = await fastForward(0, s);
       if (ff.kind !== 'ok') {
-        return diverged(s, running(hist.state(s)), { state: null, ended: ff.kind === 'ended' ? describeReply(ff.reply) : ff.why },
-          `QEMU did not reach step ${s} as a64emu did: the first divergence is before --from; try a smaller --from`);
+        return diverged(s - 1, running(hist.state(s)), { state: null, ended: ff.kind === 'ended' ? describeReply(ff.reply) : ff.why },
+          `QEMU did not reach --from ${s} as a64emu did: the first divergence is before it; try a smaller --from`);
       }
     }
-    const st0 = await q.state();
+    const st0 = await q.state(); // a failure here is an error (exit 3), not a divergence
     stats.checkpoints++;
     if (!hist.matches(s, st0)) {
       return diverged(s - 1, running(hist.state(s)), running(st0),
-        s === 0 ? 'the states differ before the first instruction' : `the states differ at --from ${s}: the first divergence is at or before it; try a smaller --from`);
+        s > 0
+          ? `the states differ at --from ${s}: the first divergence is at or before it; try a smaller --from`
+          : opts.qemuEntry !== undefined
+            ? "a raw image: QEMU's boot code ran up to the entry point first and leaves its own values (x0: the device tree's address; a64emu builds no device tree yet)"
+            : undefined);
     }
 
     for (;;) {
@@ -542,7 +556,10 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
         const x = await q.proc.waitExit(2000);
         if (x !== null) r = x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
       }
-      if (r.kind === 'signal') return diverged(e - 1, emuEnded, running(await q.state()));
+      if (r.kind === 'signal') {
+        const st = await q.stateOrEnd();
+        return diverged(e - 1, emuEnded, 'lanes' in st ? running(st) : { state: null, ended: describeReply(st) });
+      }
       const code = stop.kind === 'exit' ? stop.code & 0xff : 0;
       if (r.kind === 'exited' && r.code === code) {
         return { kind: 'agree', steps: e, why: 'ended', ended: describeStop(stop), stats };

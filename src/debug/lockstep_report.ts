@@ -11,7 +11,8 @@ const hex16 = (v: bigint | number): string => `0x${v.toString(16).padStart(16, '
 const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
 export function statsText(s: LockstepStats, seconds: number): string {
-  return `${s.checkpoints} checkpoints; QEMU: ${s.qemuSteps} single steps, ${s.qemuConts} continues, ${s.qemuLaunches} launch${s.qemuLaunches === 1 ? '' : 'es'}; ${seconds.toFixed(1)} s`;
+  const n = (k: number, what: string, plural = `${what}s`): string => `${k} ${k === 1 ? what : plural}`;
+  return `${n(s.checkpoints, 'checkpoint')}; QEMU: ${n(s.qemuSteps, 'single step')}, ${n(s.qemuConts, 'continue')}, ${n(s.qemuLaunches, 'launch', 'launches')}; ${seconds.toFixed(1)} s`;
 }
 
 function column(side: SideView, row: string): string {
@@ -31,7 +32,7 @@ function column(side: SideView, row: string): string {
 export function divergenceReport(d: Diverged, trace: readonly TraceRecord[] | null, seconds: number): string {
   const out: string[] = [];
   if (d.step < 0) out.push('lockstep: DIVERGENCE before the first instruction (the initial states differ)');
-  else out.push(`lockstep: DIVERGENCE at step ${d.step} (0-based; the ${d.step + 1}th instruction executed)`);
+  else out.push(`lockstep: DIVERGENCE at step ${d.step} (0-based; the states differ after ${d.step + 1} instructions)`);
   const insn = trace?.find((r): r is InsnRecord => r.type === 'insn' && r.step === d.step);
   if (insn) {
     const word = insn.word === null ? '????????' : insn.word.toString(16).padStart(8, '0');

@@ -2,14 +2,16 @@
 // lockstep-workloads.test.ts). Needs qemu-system-aarch64: skipped with the reason when it is
 // missing, failing under CI=true. Also pins how QEMU's gdb single step counts instructions
 // that take an exception, against a64emu's steps.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { QemuProcess, liveQemuCount } from '../../src/debug/lockstep_qemu.js';
 import { VirtMachine } from '../../src/machine/virt.js';
-import { elfOf, EXIT42, POWEROFF } from '../machine/images.js';
+import { elfOf, EXIT42, LOOP, POWEROFF } from '../machine/images.js';
+import { ensureCli, ROOT } from '../helpers/a64emu.js';
 import { requireTool, TOOLS } from '../helpers/tools.js';
 
 // Exceptions of every kind the integer core takes at EL1, each followed by an ADD so the
@@ -76,7 +78,23 @@ beforeAll(() => {
   write('flags', FLAGS_AT_SVC);
   write('exit42', EXIT42);
   write('poweroff', POWEROFF);
+  write('loop', LOOP);
 });
+
+/** Processes whose command line mentions `text` (Linux /proc). */
+function processesWith(text: string): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'latin1');
+      if (cmd.includes(text) && !readFileSync(`/proc/${d}/stat`, 'latin1').includes(') Z ')) pids.push(Number(d));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return pids;
+}
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -193,4 +211,25 @@ describe("QEMU's gdb single step, against a64emu's steps", () => {
     expect(after(0x40080040)).toBe(0x40080044n); // hvc (PSCI)
     expect(emuPcs.length - 1).toBe(45);
   });
+});
+
+describe('lockstep cleans up QEMU', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`when the a64emu process gets ${signal}`, async (ctx) => {
+      requireTool(ctx, TOOLS.qemu);
+      if (!existsSync('/proc')) ctx.skip('needs /proc to look for stray processes');
+      const cli = ensureCli();
+      expect(cli.ok, cli.ok ? '' : cli.error).toBe(true);
+      // An endless loop: lockstep runs until stopped.
+      const child = spawn(process.execPath, [join(ROOT, 'dist/a64emu.mjs'), 'lockstep', images.loop], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const t0 = Date.now();
+      while (processesWith(images.loop).length < 2 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+      expect(processesWith(images.loop).length).toBe(2); // a64emu and its QEMU
+      child.kill(signal);
+      await exited;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(processesWith(images.loop)).toEqual([]);
+    }, 30_000);
+  }
 });
