@@ -8,7 +8,7 @@ import { VirtMachine } from '../../src/machine/virt.js';
 import { A } from '../../src/debug/fuzz/asm.js';
 import { deleteItems, SLOT, type Case } from '../../src/debug/fuzz/case.js';
 import { Generator } from '../../src/debug/fuzz/generate.js';
-import { buildImage, COMPILED_REPEATS, IMAGE_RAM } from '../../src/debug/fuzz/image.js';
+import { buildImage, COMPILED_REPEATS, END_SVC_IMM, IMAGE_RAM } from '../../src/debug/fuzz/image.js';
 import { caseResult } from '../../src/debug/fuzz/compare.js';
 import { Rng } from '../../src/debug/fuzz/rng.js';
 import { CLASSES } from '../../src/debug/fuzz/classes.js';
@@ -133,6 +133,30 @@ describe('fuzz generator', () => {
       }
       expect(Buffer.compare(Buffer.from(results[0]), Buffer.from(results[1]))).toBe(0);
     }
+  });
+
+  it('system cases run at EL1 and at EL0; those at EL0 end with the SVC back to EL1', async () => {
+    const gen = new Generator('system', 'max', 4);
+    const cs = cases(gen, 3, 400);
+    const img = buildImage(cs, gen.def.scratch);
+    const m = new VirtMachine({ cpu: 'max', memory: IMAGE_RAM, output: () => {}, warn: () => {} });
+    m.load(img.elf);
+    expect((await m.run({ maxInsns: 10_000_000 })).stop).toEqual({ kind: 'exit', code: 0 });
+    const results = m.bus.ram.subarray(img.layout.results - 0x4000_0000);
+    let el0Done = 0;
+    let el1Done = 0;
+    cs.forEach((c, i) => {
+      const r = caseResult(results, img.layout, i).slots;
+      const end = img.layout.itemAddr[i][c.items.length];
+      if (c.el === 0 && r[SLOT.STATUS] === 9n && r[SLOT.ESR] === BigInt(0x56000000 | END_SVC_IMM)) {
+        expect(r[SLOT.ELR]).toBe(BigInt(end + 4));
+        expect(r[SLOT.SPSR] & 0xfn).toBe(0n); // taken from EL0t
+        el0Done++;
+      }
+      if (c.el !== 0 && r[SLOT.STATUS] === 0n) el1Done++;
+    });
+    expect(el0Done).toBeGreaterThan(20);
+    expect(el1Done).toBeGreaterThan(100);
   });
 
   it('deleting an item moves branches that targeted it to the next one', () => {

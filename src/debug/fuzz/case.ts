@@ -47,6 +47,8 @@ export interface Case {
   spEl0?: bigint;
   /** Runs of the case in a row (default 1); the last run's results are compared. */
   repeats?: number;
+  /** The exception level the case runs at (default 1). */
+  el?: 0 | 1;
 }
 
 /** The result record the guest writes per case: 8-byte slots, then the scratch buffer. */

@@ -8,7 +8,7 @@
 import { compilePattern, Decoder, type CompiledRow, type DecodeCtx, type Fields } from '../../cpu/decoder.js';
 import { decoder } from '../../cpu/run.js';
 import { Cpu } from '../../cpu/cpu.js';
-import { MODELS } from '../../cpu/models.js';
+import { MODELS, type CpuModel } from '../../cpu/models.js';
 import { Bus } from '../../machine/bus.js';
 import type { FuzzClass } from '../../cli/args.js';
 import { CLASSES, type ClassDef } from './classes.js';
@@ -71,6 +71,7 @@ export class Generator {
   /** Rows of the class that the CPU model does not have (no valid encoding). */
   readonly unavailable: string[] = [];
   private readonly ctx: DecodeCtx;
+  private readonly model: CpuModel;
   /** The ldst memory model of each variant (it depends on the key fields only). */
   private readonly effects = new Map<string, MemEffect | null>();
 
@@ -84,6 +85,7 @@ export class Generator {
     this.def = def;
     const model = MODELS[cpuModel];
     if (!model) throw new Error(`unknown CPU model ${cpuModel}`);
+    this.model = model;
     const cpu = new Cpu(new Bus({ ramBase: 0x4000_0000, ramSize: 4096 }), model);
     this.ctx = { cpu, pcLo: 0x4008_0000, pcHi: 0, insn: 0, index: 0 };
     const enumRng = new Rng(0x5eed);
@@ -217,6 +219,8 @@ export class Generator {
       const v = rng.chance(0.2) ? rng.edge64() : rng.u64();
       for (let k = 0; k < 8; k++) scratch[i + k] = Number((v >> BigInt(8 * k)) & 0xffn);
     }
+    // Half the system cases run at EL0, where many of these instructions trap or are UNDEFINED.
+    const el = this.cls === 'system' && rng.chance(0.5) ? 0 : 1;
     const items: Item[] = [];
     const st = state;
     for (let k = 0; k < this.length; k++) {
@@ -232,12 +236,14 @@ export class Generator {
       }
       for (let tries = 0; tries < 50 && !item; tries++) {
         const form = rng.pick(this.forms);
-        item = this.instance(form, rng.pick(form.variants), rng, st, k, this.length);
+        const key = rng.pick(form.variants);
+        if (el === 0 && this.def.skipAtEl0?.(form.row.row.name, key, this.model)) continue;
+        item = this.instance(form, key, rng, st, k, this.length);
       }
       if (item) items.push(item);
     }
     const spEl0 = this.cls === 'system' ? rng.edge64() : 0n;
-    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0 };
+    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0, el };
   }
 
   /**

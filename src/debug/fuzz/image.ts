@@ -8,6 +8,10 @@
 // to the next case, so a fault is a result, not a hang. At the end the whole result area
 // goes to the host with semihosting SYS_WRITE on ":tt" (stdout), then SYS_EXIT.
 //
+// A case at EL0 (the system class runs some there) is entered with SPSR_EL1.M = EL0t and
+// ends with SVC #END_SVC_IMM instead of the branch: its state is saved by the vector for
+// synchronous exceptions from a lower EL, SP_EL0 being its stack pointer.
+//
 // A case may run several times from the same state (its scratch buffer restored from a
 // pristine copy), so that what is compared comes from a64emu's compiled blocks.
 //
@@ -36,8 +40,15 @@ export const COMPILED_REPEATS = 9;
 /** A case descriptor: the addresses the driver needs, and the runs still to do. */
 const DESC = { CODE: 0, INIT: 8, RESULT: 16, SCRATCH: 24, PRISTINE: 32, REPEATS: 40 } as const;
 const DESC_SIZE = 48;
-/** SPSR for entering a case: EL1h, DAIF masked, plus the case's NZCV. */
+/** SPSR for entering a case: DAIF masked, EL1h (or EL0t), plus the case's NZCV. */
 const SPSR_EL1H_MASKED = 0x3c5;
+const SPSR_EL0T_MASKED = 0x3c0;
+/**
+ * A case at EL0 ends with this SVC (its immediate tells it from a generated one): the
+ * exception takes it back to EL1, where the vector saves its state like any exception's.
+ */
+export const END_SVC_IMM = 0xf022;
+const svc = (imm: number): number => (0xd4000001 | (imm << 5)) >>> 0;
 
 export interface Layout {
   /** Each case's first instruction. */
@@ -246,10 +257,10 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
       });
     });
     const last = addrs[addrs.length - 1];
-    put32(last, A.b(save - last));
+    put32(last, c.el === 0 ? svc(END_SVC_IMM) : A.b(save - last));
     mem.set(c.scratch.subarray(0, scratchSize), scratch[i] + scratchSize - IMAGE_BASE);
     c.regs.forEach((r, n) => put64(init[i] + 8 * n, r.scratchRelative ? BigInt(scratch[i]) + r.value : r.value));
-    put64(init[i] + 8 * INIT.SPSR, BigInt((c.nzcv >>> 0) | SPSR_EL1H_MASKED));
+    put64(init[i] + 8 * INIT.SPSR, BigInt((c.nzcv >>> 0) | (c.el === 0 ? SPSR_EL0T_MASKED : SPSR_EL1H_MASKED)));
     put64(init[i] + 8 * INIT.TPIDR_EL0, 0n);
     put64(init[i] + 8 * INIT.TPIDR_EL1, 0n);
     put64(init[i] + 8 * INIT.SP_EL0, c.spEl0 ?? 0n);

@@ -5,12 +5,14 @@ import { Decoder } from '../../cpu/decoder.js';
 import { decoder } from '../../cpu/run.js';
 import type { Disassembler } from '../disasm.js';
 import { SLOT } from './case.js';
-import { relocate } from './image.js';
+import { END_SVC_IMM, relocate } from './image.js';
 import type { FuzzResult, Mismatch, RunCase } from './session.js';
 
 const hex = (v: bigint, digits = 16): string => '0x' + BigInt.asUintN(64, v).toString(16).padStart(digits, '0');
 const hex8 = (w: number): string => (w >>> 0).toString(16).padStart(8, '0');
 const REG_FIELDS = ['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs'];
+/** ESR of the SVC that ends a case at EL0: EC 0x15, IL, the immediate. */
+const END_SVC_ESR = 0x56000000 | END_SVC_IMM;
 const VECTOR = ['current EL with SP0', 'current EL with SPx', 'lower EL AArch64', 'lower EL AArch32'];
 const KIND = ['synchronous', 'IRQ', 'FIQ', 'SError'];
 
@@ -82,6 +84,8 @@ function status(r: RunCase, which: 'qemu' | 'a64emu'): string {
   if (st === 0) return 'completed';
   const v = st - 1;
   const elr = Number(s[SLOT.ELR]);
+  const end = r.itemAddr[r.itemAddr.length - 1];
+  if (s[SLOT.ESR] === BigInt(END_SVC_ESR) && elr === end + 4) return 'completed at EL0';
   const k = r.itemAddr.findIndex((a, i) => elr >= a && (i + 1 >= r.itemAddr.length || elr < r.itemAddr[i + 1]));
   const at = k >= 0 && k < r.case.items.length ? `item ${k}` : `0x${elr.toString(16)}`;
   return `exception (${KIND[v & 3]}, ${VECTOR[v >> 2]}) at ${at}, ESR ${hex(s[SLOT.ESR], 8)}, FAR ${hex(s[SLOT.FAR])}`;
