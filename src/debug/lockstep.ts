@@ -462,7 +462,7 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
   };
 
   /** QEMU matched at s and not at b: start it again, bring it to s and step to the first difference. */
-  const bisect = async (s: number, b: number, first: string): Promise<LockstepResult> => {
+  const bisect = async (s: number, b: number, first: string, firstState: RegState | null): Promise<LockstepResult> => {
     await q.close();
     q = await Qemu.start(opts, stats);
     const ff = await fastForward(0, s);
@@ -480,8 +480,8 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
       if (!('lanes' in st)) return diverged(j - 1, running(hist.state(j)), { state: null, ended: describeReply(st) });
       if (!hist.matches(j, st)) return diverged(j - 1, running(hist.state(j)), running(st));
     }
-    return diverged(b - 1, running(hist.state(b)), { state: null, ended: first },
-      `the checkpoint after step ${b - 1} differed (${first}) but single steps from step ${s} did not`);
+    return diverged(b - 1, running(hist.state(b)), firstState ? running(firstState) : { state: null, ended: first },
+      `the checkpoint after step ${b - 1} differed (${first}) but single steps from step ${s} did not: QEMU is not deterministic here?`);
   };
 
   try {
@@ -538,7 +538,7 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
         if (b === s + 1 && out.kind === 'ended') return diverged(s, running(hist.state(b)), { state: null, ended: describeReply(out.reply) });
         const first =
           out.kind === 'ended' ? describeReply(out.reply) : out.kind === 'lost' ? out.why : st !== null && !('lanes' in st) ? describeReply(st) : 'registers differ';
-        return await bisect(s, b, first);
+        return await bisect(s, b, first, st !== null && 'lanes' in st ? st : null);
       }
       // s is the last step with both sides running.
       if (emu.end === null) return { kind: 'agree', steps: s, why: 'limit', stats };

@@ -57,7 +57,9 @@ export function divergenceReport(d: Diverged, trace: readonly TraceRecord[] | nu
   out.push('  (cpsr: a64emu shows PSTATE in the SPSR layout, QEMU its gdb cpsr; only NZCV is compared)');
   out.push('');
   if (d.differing.length > 0) out.push(`differing registers: ${d.differing.join(' ')}`);
-  else out.push(`differing: ${d.emu.ended !== null || d.qemu.ended !== null ? 'one side ended' : '(none in the compared registers)'}`);
+  else if (d.emu.ended !== null && d.qemu.ended !== null) out.push('differing: how the run ended');
+  else if (d.emu.ended !== null || d.qemu.ended !== null) out.push(`differing: ${d.emu.ended !== null ? 'a64emu' : 'QEMU'} ended, the other did not`);
+  else out.push('differing: (none in the compared registers)');
   if (trace && trace.length > 0) {
     const lines = trace.map((r) => formatRecord(r, 'text')).slice(-20);
     out.push('');

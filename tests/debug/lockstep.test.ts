@@ -65,6 +65,21 @@ const STEPS = program(STEPS_CODE);
 /** The same with NZCV = nZCv (from cmp x5, #7) when the SVC is taken. */
 const FLAGS_AT_SVC = program([...STEPS_CODE.slice(0, 5), 0xf1001cbf /* cmp x5, #0x7 */, ...STEPS_CODE.slice(5)]);
 
+/** An EOR whose result reaches only memory (the SYS_EXIT status), then the register is cleared. */
+const HIDDEN_EOR = [
+  0xd28000a1, // 40080000: mov  x1, #0x5
+  0xd28000a2, // 40080004: mov  x2, #0x5
+  0xca020023, // 40080008: eor  x3, x1, x2           (0; 1 with --plant-defect eor-reg)
+  0x100000e4, // 4008000c: adr  x4, 40080028 <block>
+  0xf9000483, // 40080010: str  x3, [x4, #8]         (the exit status)
+  0xd2800003, // 40080014: mov  x3, #0x0
+  0xd2800300, // 40080018: mov  x0, #0x18            (SYS_EXIT)
+  0xaa0403e1, // 4008001c: mov  x1, x4
+  0xd45e0000, // 40080020: hlt  #0xf000
+  0x14000000, // 40080024: b    .
+  0x00020026, 0x00000000, 0x00000000, 0x00000000, // block: .quad 0x20026, 0
+];
+
 let dir: string;
 const images: Record<string, string> = {};
 
@@ -79,6 +94,7 @@ beforeAll(() => {
   write('exit42', EXIT42);
   write('poweroff', POWEROFF);
   write('loop', LOOP);
+  write('hidden', HIDDEN_EOR);
 });
 
 /** Processes whose command line mentions `text` (Linux /proc). */
@@ -173,6 +189,23 @@ describe('lockstep against QEMU', () => {
     expect(r.stdout).toContain('differing registers: nzcv\n');
     expect(r.stdout).toContain('last 8 trace lines'); // 7 steps, one with an exception line
     expect(r.stdout).toContain('QEMU: 7 single steps, 0 continues, 1 launch');
+  });
+});
+
+describe('lockstep: the end of the image', () => {
+  it('reports both sides ending differently at the exiting step (a difference only in memory)', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const r = await lockstep(['--plant-defect', 'eor-reg', images.hidden]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^lockstep: DIVERGENCE at step 8 \(0-based/);
+    expect(r.stdout).toMatch(/instruction: EL1 pc 0x0000000040080020 {2}d45e0000 {2}hlt #0xf000\n/);
+    expect(r.stdout).toContain('note: both ended, differently\n');
+    expect(r.stdout).toMatch(/ {2}end +semihosting exit, status 1 +QEMU exited, status 0\n/);
+    // Compared after every step, the EOR itself is the first difference.
+    const every = await lockstep(['--plant-defect', 'eor-reg', '--every', '1', images.hidden]);
+    expect(every.code).toBe(1);
+    expect(every.stdout).toMatch(/^lockstep: DIVERGENCE at step 2 \(0-based/);
+    expect(every.stdout).toContain('differing registers: x3\n');
   });
 });
 
