@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { lockstep as runLockstep } from '../../src/debug/lockstep.js';
 import { QemuProcess, liveQemuCount } from '../../src/debug/lockstep_qemu.js';
 import { VirtMachine } from '../../src/machine/virt.js';
 import { elfOf, EXIT42, LOOP, POWEROFF } from '../machine/images.js';
@@ -189,6 +190,38 @@ describe('lockstep against QEMU', () => {
     expect(r.stdout).toContain('differing registers: nzcv\n');
     expect(r.stdout).toContain('last 8 trace lines'); // 7 steps, one with an exception line
     expect(r.stdout).toContain('QEMU: 7 single steps, 0 continues, 1 launch');
+  });
+});
+
+// The hook for FP/SIMD (issue 8): with fp on, V0..V31 are read from QEMU (registers 34..65 of
+// its target description) and compared with a64emu's V slots.
+describe('lockstep with V registers (the FP hook)', () => {
+  const board = (): VirtMachine => {
+    const m = new VirtMachine({ output: () => {}, reboot: false });
+    m.load(images.steps);
+    return m;
+  };
+
+  it('agrees on an integer-only image (V0..V31 zero on both sides)', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const r = await runLockstep({ machine: board(), qemu: { binary: TOOLS.qemu.command, kernel: images.steps }, fp: true, every: 5 });
+    expect(r).toMatchObject({ kind: 'agree', steps: 45, why: 'ended' });
+  });
+
+  it('names a V register that differs', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const m = board();
+    m.cpu.r[2 * 128 + 4 * 3 + 2] = 1; // V3 bits [95:64]: slot 128 + 2*3 + 1, low word
+    const r = await runLockstep({ machine: m, qemu: { binary: TOOLS.qemu.command, kernel: images.steps }, fp: true });
+    expect(r.kind).toBe('diverged');
+    if (r.kind === 'diverged') {
+      expect(r.step).toBe(-1);
+      expect(r.differing).toEqual(['v3']);
+    }
+    const m2 = board();
+    m2.cpu.r[2 * 128 + 4 * 3 + 2] = 1;
+    const off = await runLockstep({ machine: m2, qemu: { binary: TOOLS.qemu.command, kernel: images.steps } });
+    expect(off.kind).toBe('agree'); // fp off (today's default): V is not compared
   });
 });
 
