@@ -315,6 +315,7 @@ class Qemu {
     stats.qemuLaunches++;
     const q = new Qemu(proc, stats, opts.fp ?? false, opts.contTimeoutMs ?? 10_000);
     try {
+      await proc.gdb.startNoAck(); // QEMU 7.2 declines (acks stay on); later versions accept
       const core = await proc.gdb.readXfer('features', 'aarch64-core.xml');
       const bad = checkCoreXml(core);
       if (bad) throw new GdbError(bad);

@@ -156,6 +156,26 @@ describe('GdbRemote against a fake stub', () => {
     expect(f.raw()).toContain('-');
   });
 
+  it('stops acking after QStartNoAckMode is accepted', async () => {
+    const f = await fakeStub((p) => encodePacket(p === 'QStartNoAckMode' ? 'OK' : 'S05'));
+    const c = await connect(f);
+    expect(await c.startNoAck()).toBe(true);
+    await c.haltReason();
+    await c.haltReason();
+    await new Promise((r) => setTimeout(r, 20));
+    // The OK is acked (the switch happens once it is received), nothing after it.
+    expect(f.raw()).toBe(`${encodePacket('QStartNoAckMode')}+${encodePacket('?')}${encodePacket('?')}`);
+  });
+
+  it('keeps acking when the stub declines QStartNoAckMode (QEMU 7.2)', async () => {
+    const f = await fakeStub((p) => encodePacket(p === 'QStartNoAckMode' ? '' : 'S05'));
+    const c = await connect(f);
+    expect(await c.startNoAck()).toBe(false);
+    await c.haltReason();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(f.raw()).toBe(`${encodePacket('QStartNoAckMode')}+${encodePacket('?')}+`);
+  });
+
   it('skips console output (O packets) before a stop reply', async () => {
     const f = await fakeStub((p) => (p === 'c' ? encodePacket('O48690a') + encodePacket('T05thread:01;') : null));
     const c = await connect(f);
