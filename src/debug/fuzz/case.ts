@@ -43,7 +43,7 @@ export interface Case {
   scratch: Uint8Array;
   /** Registers the generator relies on (ldst: base and index registers). */
   fixed: number[];
-  /** SP_EL0 (the system class can select it). */
+  /** The stack pointer the case does not use: SP_EL0 at EL1 (the system class can select it), SP_EL1 at EL0. */
   spEl0?: bigint;
   /** Runs of the case in a row (default 1); the last run's results are compared. */
   repeats?: number;

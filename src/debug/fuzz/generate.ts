@@ -219,8 +219,9 @@ export class Generator {
       const v = rng.chance(0.2) ? rng.edge64() : rng.u64();
       for (let k = 0; k < 8; k++) scratch[i + k] = Number((v >> BigInt(8 * k)) & 0xffn);
     }
-    // Half the system cases run at EL0, where many of these instructions trap or are UNDEFINED.
-    const el = this.cls === 'system' && rng.chance(0.5) ? 0 : 1;
+    // Some cases run at EL0: half the system ones (many of those instructions trap or are
+    // UNDEFINED there), a quarter of the others (SP is then SP_EL0).
+    const el = rng.chance(this.cls === 'system' ? 0.5 : 0.25) ? 0 : 1;
     const items: Item[] = [];
     const st = state;
     for (let k = 0; k < this.length; k++) {
@@ -242,7 +243,7 @@ export class Generator {
       }
       if (item) items.push(item);
     }
-    const spEl0 = this.cls === 'system' ? rng.edge64() : 0n;
+    const spEl0 = rng.edge64();
     return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0, el };
   }
 

@@ -8,8 +8,8 @@
 // to the next case, so a fault is a result, not a hang. At the end the whole result area
 // goes to the host with semihosting SYS_WRITE on ":tt" (stdout), then SYS_EXIT.
 //
-// A case at EL0 (the system class runs some there) is entered with SPSR_EL1.M = EL0t and
-// ends with SVC #END_SVC_IMM instead of the branch: its state is saved by the vector for
+// A case at EL0 (some of every class) is entered with SPSR_EL1.M = EL0t and ends with
+// NOP; SVC #END_SVC_IMM instead of the branch: its state is saved by the vector for
 // synchronous exceptions from a lower EL, SP_EL0 being its stack pointer.
 //
 // A case may run several times from the same state (its scratch buffer restored from a
@@ -209,9 +209,9 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
       addrs.push(p);
       p += 4 * it.words.length;
     }
-    addrs.push(p); // the final B save
+    addrs.push(p); // the final B save (at EL0: NOP; SVC)
     itemAddr.push(addrs);
-    p = align(p + 4, CODE_CHUNK);
+    p = align(p + 8, CODE_CHUNK);
     scratch.push(p);
     p += 2 * scratchSize; // the buffer, then its pristine copy
     init.push(p);
@@ -257,13 +257,24 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
       });
     });
     const last = addrs[addrs.length - 1];
-    put32(last, c.el === 0 ? svc(END_SVC_IMM) : A.b(save - last));
+    if (c.el === 0) {
+      // The NOP first: QEMU's max has FEAT_BTI, so a BR/BLR landing on the SVC would leave
+      // PSTATE.BTYPE in SPSR_EL1; a64emu has no FEAT_BTI. After the NOP, BTYPE is 0.
+      put32(last, A.nop);
+      put32(last + 4, svc(END_SVC_IMM));
+    } else {
+      put32(last, A.b(save - last));
+    }
     mem.set(c.scratch.subarray(0, scratchSize), scratch[i] + scratchSize - IMAGE_BASE);
-    c.regs.forEach((r, n) => put64(init[i] + 8 * n, r.scratchRelative ? BigInt(scratch[i]) + r.value : r.value));
+    const value = (r: Case['regs'][number]): bigint => (r.scratchRelative ? BigInt(scratch[i]) + r.value : r.value);
+    c.regs.forEach((r, n) => put64(init[i] + 8 * n, value(r)));
+    // The case's SP (regs[31]) is SP_EL1 at EL1 and SP_EL0 at EL0; spEl0 is the other one.
+    const other = c.spEl0 ?? 0n;
+    put64(init[i] + 8 * INIT.SP, c.el === 0 ? other : value(c.regs[31]));
+    put64(init[i] + 8 * INIT.SP_EL0, c.el === 0 ? value(c.regs[31]) : other);
     put64(init[i] + 8 * INIT.SPSR, BigInt((c.nzcv >>> 0) | (c.el === 0 ? SPSR_EL0T_MASKED : SPSR_EL1H_MASKED)));
     put64(init[i] + 8 * INIT.TPIDR_EL0, 0n);
     put64(init[i] + 8 * INIT.TPIDR_EL1, 0n);
-    put64(init[i] + 8 * INIT.SP_EL0, c.spEl0 ?? 0n);
   });
   const layout: Layout = { code, itemAddr, scratch, results, recordSize, entry: IMAGE_BASE, end };
   return { elf: elf64(mem, IMAGE_BASE, end - IMAGE_BASE), layout };

@@ -85,7 +85,7 @@ function status(r: RunCase, which: 'qemu' | 'a64emu'): string {
   const v = st - 1;
   const elr = Number(s[SLOT.ELR]);
   const end = r.itemAddr[r.itemAddr.length - 1];
-  if (s[SLOT.ESR] === BigInt(END_SVC_ESR) && elr === end + 4) return 'completed at EL0';
+  if (s[SLOT.ESR] === BigInt(END_SVC_ESR) && elr === end + 8) return 'completed at EL0';
   const k = r.itemAddr.findIndex((a, i) => elr >= a && (i + 1 >= r.itemAddr.length || elr < r.itemAddr[i + 1]));
   const at = k >= 0 && k < r.case.items.length ? `item ${k}` : `0x${elr.toString(16)}`;
   return `exception (${KIND[v & 3]}, ${VECTOR[v >> 2]}) at ${at}, ESR ${hex(s[SLOT.ESR], 8)}, FAR ${hex(s[SLOT.FAR])}`;
