@@ -6,6 +6,8 @@
 export const DEFECTS = {
   /** EOR (shifted register), 64-bit: bit 0 of the result is flipped. */
   'eor-reg': 'EOR (shifted register, 64-bit) flips bit 0 of its result',
+  /** ADD (immediate, 64-bit, no flags, neither operand SP): bit 0 of the result is flipped. */
+  'add-imm': 'ADD (immediate, 64-bit, not to or from SP) flips bit 0 of its result',
 } as const;
 
 export type Defect = keyof typeof DEFECTS;

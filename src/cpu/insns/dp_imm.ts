@@ -47,6 +47,14 @@ export const DP_IMM_ROWS: Row[] = [
       const flags = f.S === 1;
       if (f.sf) {
         if (f.op === 0 && !flags) {
+          if (cpu.defect === 'add-imm' && f.rd !== 31 && f.rn !== 31) {
+            return () => {
+              const s = (r[n] >>> 0) + imm;
+              const h = r[n + 1];
+              r[d] = s ^ 1;
+              r[d + 1] = s > 0xffffffff ? h + 1 : h;
+            };
+          }
           return () => {
             const s = (r[n] >>> 0) + imm;
             const h = r[n + 1];
