@@ -187,11 +187,17 @@ export class GdbRemote {
   }
 
   /** Sends `data` as a packet and resolves to the reply packet's data. */
-  request(data: string, timeoutMs = this.timeoutMs): Promise<string> {
+  request(data: string, timeoutMs = this.timeoutMs, interruptAfterMs?: number): Promise<string> {
     const run = async (): Promise<string> => {
       if (this.closed) throw this.closed;
       this.sock.write(encodePacket(data));
-      return this.nextPacket(timeoutMs, data.slice(0, 32));
+      // A target still running after interruptAfterMs gets a ^C (0x03): it stops and replies.
+      const timer = interruptAfterMs === undefined ? undefined : setTimeout(() => this.interrupt(), interruptAfterMs);
+      try {
+        return await this.nextPacket(timeoutMs, data.slice(0, 32));
+      } finally {
+        clearTimeout(timer);
+      }
     };
     const p = this.chain.then(run, run);
     this.chain = p.catch(() => undefined);
@@ -238,8 +244,13 @@ export class GdbRemote {
     return this.stopReply('?');
   }
 
-  private async stopReply(cmd: string, timeoutMs?: number): Promise<StopReply> {
-    const r = await this.request(cmd, timeoutMs);
+  /** Sends ^C (0x03, outside any packet): a running target stops and sends a stop reply. */
+  interrupt(): void {
+    if (!this.closed) this.sock.write(Buffer.from([0x03]));
+  }
+
+  private async stopReply(cmd: string, timeoutMs?: number, interruptAfterMs?: number): Promise<StopReply> {
+    const r = await this.request(cmd, timeoutMs, interruptAfterMs);
     const s = parseStopReply(r);
     if (s === null) throw new GdbError(`'${cmd}': unexpected reply '${r}'`);
     return s;
@@ -266,14 +277,14 @@ export class GdbRemote {
     return hexToBytes(r);
   }
 
-  /** One instruction ('s'). */
-  step(timeoutMs?: number): Promise<StopReply> {
-    return this.stopReply('s', timeoutMs);
+  /** One instruction ('s'); with interruptAfterMs, a ^C if it has not finished by then. */
+  step(timeoutMs?: number, interruptAfterMs?: number): Promise<StopReply> {
+    return this.stopReply('s', timeoutMs, interruptAfterMs);
   }
 
-  /** Runs until a breakpoint, the end, or the timeout ('c'). */
-  cont(timeoutMs?: number): Promise<StopReply> {
-    return this.stopReply('c', timeoutMs);
+  /** Runs until a breakpoint or the end ('c'); with interruptAfterMs, a ^C then. */
+  cont(timeoutMs?: number, interruptAfterMs?: number): Promise<StopReply> {
+    return this.stopReply('c', timeoutMs, interruptAfterMs);
   }
 
   /** A software breakpoint ('Z0'), 4-byte A64 instruction. */

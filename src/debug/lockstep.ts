@@ -225,17 +225,32 @@ export function describeStop(stop: MachineStop): string {
   }
 }
 
-/** How QEMU stopped, or that it stopped answering (a timeout, a closed connection). */
-type QemuStop = StopReply | { kind: 'lost'; why: string };
+/** How QEMU stopped, that it did not finish (stuck), or stopped answering (lost). */
+type QemuStop = StopReply | { kind: 'lost'; why: string } | { kind: 'stuck'; what: 'step' | 'continue' };
 
 function describeReply(r: QemuStop): string {
   if (r.kind === 'lost') return `QEMU stopped answering: ${r.why}`;
+  if (r.kind === 'stuck') {
+    return r.what === 'step'
+      ? `QEMU did not finish the step in ${WAKE_MS} ms (stopped with ^C; a WFI with nothing to wake the CPU waits for ever)`
+      : 'QEMU did not reach the breakpoint in time';
+  }
   if (r.kind === 'exited') return `QEMU exited, status ${r.code}`;
   if (r.kind === 'killed') return `QEMU killed by signal ${r.signal}`;
   return `stopped with signal ${r.signal}`;
 }
 
 // ---- QEMU ---------------------------------------------------------------------------------
+
+/**
+ * A step or continue still running after this many ms gets a ^C (QEMU then stops with
+ * SIGINT). A single step never ends on QEMU when it is a WFI with nothing to wake the CPU
+ * (a64emu's WFI completes at once: it has no interrupts yet): such a step is `stuck`, a
+ * divergence. A long continue may be interrupted and continued a few times (see cont).
+ */
+const WAKE_MS = 1000;
+const MAX_WAKES = 10;
+const SIGINT = 2;
 
 /** Measured on QEMU 7.2's stub (ms): a step, a continue to a breakpoint, Z0 + z0, a 'g'. */
 const COST = { step: 0.2, cont: 0.2, breakpoint: 0.14, read: 0.05 };
@@ -358,12 +373,19 @@ class Qemu {
 
   async step(): Promise<QemuStop> {
     this.stats.qemuSteps++;
-    return this.ended(() => this.gdb.step());
+    const r = await this.ended(() => this.gdb.step(undefined, WAKE_MS));
+    return r.kind === 'signal' && r.signal === SIGINT ? { kind: 'stuck', what: 'step' } : r;
   }
 
-  async cont(): Promise<QemuStop> {
+  /** Continues to a breakpoint `steps` ahead: ^C and continue again at most once per 1e8 steps. */
+  async cont(steps: number): Promise<QemuStop> {
     this.stats.qemuConts++;
-    return this.ended(() => this.gdb.cont(this.contTimeoutMs));
+    const wakes = Math.min(MAX_WAKES, 1 + Math.floor(steps / 1e8));
+    for (let i = 0; i < wakes; i++) {
+      const r = await this.ended(() => this.gdb.cont(this.contTimeoutMs, WAKE_MS));
+      if (r.kind !== 'signal' || r.signal !== SIGINT) return r;
+    }
+    return { kind: 'stuck', what: 'continue' };
   }
 
   /**
@@ -401,19 +423,22 @@ class Qemu {
       await this.gdb.insertBreakpoint(bp);
       let pos = hop.from;
       let left = hop.hits;
+      let onBp = pcs[pos] === hop.pc;
       while (left > 0) {
-        if (pcs[pos] === hop.pc) {
+        if (onBp) {
           // On the breakpoint: a continue would stop at once, so step off it.
           const r = await this.step();
           if (r.kind !== 'signal') return { kind: 'ended', reply: r, at: pos };
           pos++;
-          if (pcs[pos] === hop.pc) left--;
+          onBp = pcs[pos] === hop.pc;
+          if (onBp) left--;
           continue;
         }
-        const r = await this.cont();
+        const r = await this.cont(hop.to - pos);
         if (r.kind !== 'signal') return { kind: 'ended', reply: r, at: pos };
         do pos++;
         while (pos < hop.to && pcs[pos] !== hop.pc);
+        onBp = true;
         left--;
       }
       await this.gdb.removeBreakpoint(bp);
@@ -450,6 +475,11 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
     stats,
   });
   const running = (state: RegState): SideView => ({ state, ended: null });
+  /** QEMU's side when it did not stop normally: its registers too when it is stuck (still there). */
+  const notRunning = async (r: QemuStop): Promise<SideView> => {
+    const st = r.kind === 'stuck' ? await q.stateOrEnd() : null;
+    return { state: st !== null && 'lanes' in st ? st : null, ended: describeReply(r) };
+  };
 
   /** Moves QEMU (at step a) to step `to` over the recorded PCs; no comparison on the way. */
   const fastForward = async (a: number, to: number): Promise<HopOutcome> => {
@@ -476,7 +506,7 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
     if (!hist.matches(s, at)) return diverged(s - 1, running(hist.state(s)), running(at), again);
     for (let j = s + 1; j <= b; j++) {
       const r = await q.step();
-      if (r.kind !== 'signal') return diverged(j - 1, running(hist.state(j)), { state: null, ended: describeReply(r) });
+      if (r.kind !== 'signal') return diverged(j - 1, running(hist.state(j)), await notRunning(r));
       const st = await q.stateOrEnd();
       if (!('lanes' in st)) return diverged(j - 1, running(hist.state(j)), { state: null, ended: describeReply(st) });
       if (!hist.matches(j, st)) return diverged(j - 1, running(hist.state(j)), running(st));
@@ -536,7 +566,7 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
           // One step: this is the first difference, no need to look back.
           return 'lanes' in st ? diverged(s, running(hist.state(b)), running(st)) : diverged(s, running(hist.state(b)), { state: null, ended: describeReply(st) });
         }
-        if (b === s + 1 && out.kind === 'ended') return diverged(s, running(hist.state(b)), { state: null, ended: describeReply(out.reply) });
+        if (b === s + 1 && out.kind === 'ended') return diverged(s, running(hist.state(b)), await notRunning(out.reply));
         const first =
           out.kind === 'ended' ? describeReply(out.reply) : out.kind === 'lost' ? out.why : st !== null && !('lanes' in st) ? describeReply(st) : 'registers differ';
         return await bisect(s, b, first, st !== null && 'lanes' in st ? st : null);
@@ -565,7 +595,7 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
       if (r.kind === 'exited' && r.code === code) {
         return { kind: 'agree', steps: e, why: 'ended', ended: describeStop(stop), stats };
       }
-      return diverged(e - 1, emuEnded, { state: null, ended: describeReply(r) }, 'both ended, differently');
+      return diverged(e - 1, emuEnded, await notRunning(r), r.kind === 'exited' || r.kind === 'killed' ? 'both ended, differently' : undefined);
     }
   } finally {
     await q.close();

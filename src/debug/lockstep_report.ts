@@ -58,6 +58,7 @@ export function divergenceReport(d: Diverged, trace: readonly TraceRecord[] | nu
   out.push('');
   if (d.differing.length > 0) out.push(`differing registers: ${d.differing.join(' ')}`);
   else if (d.emu.ended !== null && d.qemu.ended !== null) out.push('differing: how the run ended');
+  else if (d.qemu.ended?.startsWith('QEMU stopped answering') || d.qemu.ended?.startsWith('QEMU did not')) out.push('differing: QEMU did not finish');
   else if (d.emu.ended !== null || d.qemu.ended !== null) out.push(`differing: ${d.emu.ended !== null ? 'a64emu' : 'QEMU'} ended, the other did not`);
   else out.push('differing: (none in the compared registers)');
   if (trace && trace.length > 0) {

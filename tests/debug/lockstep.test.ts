@@ -81,6 +81,13 @@ const HIDDEN_EOR = [
   0x00020026, 0x00000000, 0x00000000, 0x00000000, // block: .quad 0x20026, 0
 ];
 
+/** A WFI with nothing to wake the CPU. */
+const WFI = [
+  0xd2800020, // 40080000: mov  x0, #0x1
+  0xd503207f, // 40080004: wfi
+  0x14000000, // 40080008: b    .
+];
+
 let dir: string;
 const images: Record<string, string> = {};
 
@@ -96,6 +103,7 @@ beforeAll(() => {
   write('poweroff', POWEROFF);
   write('loop', LOOP);
   write('hidden', HIDDEN_EOR);
+  write('wfi', WFI);
 });
 
 /** Processes whose command line mentions `text` (Linux /proc). */
@@ -240,6 +248,20 @@ describe('lockstep: the end of the image', () => {
     expect(every.stdout).toMatch(/^lockstep: DIVERGENCE at step 2 \(0-based/);
     expect(every.stdout).toContain('differing registers: x3\n');
   });
+});
+
+describe('lockstep: WFI', () => {
+  // QEMU's single step of a WFI with no interrupt to come never ends (the CPU waits); a64emu
+  // has no interrupts yet and its WFI completes at once. Lockstep stops QEMU with a ^C.
+  it('reports a WFI that QEMU does not finish', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const r = await lockstep([images.wfi]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^lockstep: DIVERGENCE at step 1 \(0-based/);
+    expect(r.stdout).toMatch(/instruction: EL1 pc 0x0000000040080004 {2}d503207f {2}wfi\n/);
+    expect(r.stdout).toMatch(/ {2}end +running +QEMU did not finish the step in 1000 ms/);
+    expect(r.stdout).toContain('differing: QEMU did not finish\n');
+  }, 20_000);
 });
 
 describe("QEMU's gdb single step, against a64emu's steps", () => {
