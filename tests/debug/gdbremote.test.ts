@@ -208,6 +208,18 @@ describe('GdbRemote against a fake stub', () => {
     expect(await c.readXfer('features', 'target.xml')).toBe('<target></target>');
   });
 
+  it('sends ^C (0x03) to a target still running after interruptAfterMs', async () => {
+    const f = await fakeStub((p, sock) => {
+      if (p === 'c') sock.once('data', (d) => d.includes(0x03) && sock.write(encodePacket('T02thread:01;')));
+      return null; // runs until interrupted
+    });
+    const c = await connect(f);
+    const t0 = Date.now();
+    expect(await c.cont(2000, 50)).toMatchObject({ kind: 'signal', signal: 2 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(40);
+    expect(f.raw()).toContain('\x03');
+  });
+
   it('keeps requests in order when several are issued at once', async () => {
     const f = await fakeStub((p) => encodePacket(`r${p}`));
     const c = await connect(f);
