@@ -14,10 +14,16 @@
 //     whole history) and single-stepped from s, comparing after every step: the first
 //     step that differs is reported.
 // A step is what --max-insns counts: an instruction retired, or one that faulted (its
-// exception taken: the PC is then at the vector). QEMU's single step agrees (see
-// tests/debug/lockstep.test.ts). The image ending (semihosting SYS_EXIT, PSCI SYSTEM_OFF;
-// QEMU's stub sends W) at the same step on both sides is agreement; on one side only, a
-// divergence.
+// exception taken: the PC is then at the vector). QEMU's single step agrees, for SVC, HVC,
+// BRK, UDF, aborts, PC alignment faults and HLT semihosting (tests/debug/lockstep.test.ts);
+// a WFI with nothing to wake the CPU never finishes on QEMU: after 1 s it gets a ^C and is
+// reported. The image ending at the same step on both sides is agreement (semihosting
+// SYS_EXIT: QEMU's stub sends W; PSCI SYSTEM_OFF: it reports the HVC's step, then exits
+// without W); on one side only, or with another status, a divergence.
+//
+// Checkpoints see the registers only every K steps, so a difference that is gone again by
+// the next checkpoint (a flag overwritten, a value only stored to memory) is missed, or
+// found later; --every 1 compares after every step.
 //
 // QEMU runs with -icount shift=0, so its generic counter is virtual time derived from the
 // instruction count, as a64emu's (docs/ARCHITECTURE.md, "Timekeeping"); -serial null
@@ -39,7 +45,7 @@ import {
 } from './lockstep_state.js';
 
 export interface LockstepOptions {
-  /** A fresh a64emu board with the image loaded (called again for nothing else). */
+  /** a64emu's board, fresh, with the image loaded: lockstep runs it (its output should go nowhere). */
   machine: VirtMachine;
   qemu: QemuLaunch;
   /** Compare this many steps (default: until the image ends). */
@@ -55,7 +61,7 @@ export interface LockstepOptions {
   fp?: boolean;
   /** Raw images: QEMU first runs its boot code up to this address (a64emu starts there). */
   qemuEntry?: bigint;
-  /** Milliseconds QEMU may take to reach a breakpoint before it counts as lost (default 10 s). */
+  /** Milliseconds to wait for any one reply to a continue before QEMU counts as lost (default 10 s). */
   contTimeoutMs?: number;
   /** Called after each checkpoint that matched. */
   onProgress?: (step: number) => void;
