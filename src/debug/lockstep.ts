@@ -25,9 +25,11 @@
 // the next checkpoint (a flag overwritten, a value only stored to memory) is missed, or
 // found later; --every 1 compares after every step.
 //
-// QEMU runs with -icount shift=0, so its generic counter is virtual time derived from the
-// instruction count, as a64emu's (docs/ARCHITECTURE.md, "Timekeeping"); -serial null
-// discards its UART (the caller's a64emu board should discard its output too).
+// QEMU runs with -icount shift=0,sleep=off, so its generic counter is virtual time derived
+// from the instruction count alone, as a64emu's (docs/ARCHITECTURE.md, "Timekeeping"). With
+// sleep on (QEMU's default) the time QEMU spends stopped under the stub leaks into
+// CNTVCT_EL0 and intmix's first counter read differs. -serial null discards QEMU's UART (the
+// caller's a64emu board should discard its output too).
 
 import type { MachineStop, StepObserver, VirtMachine } from '../machine/virt.js';
 import { GdbError, type GdbRemote, type StopReply } from './gdbremote.js';

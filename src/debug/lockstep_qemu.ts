@@ -110,7 +110,8 @@ export class QemuProcess {
     let lastError = '';
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = await freePort();
-      const args = [...qemuBoardArgs(opts), '-serial', 'null', '-icount', 'shift=0', '-S', '-gdb', `tcp:127.0.0.1:${port}`];
+      // sleep=off: virtual time advances with instructions only, never while stopped (lockstep.ts).
+      const args = [...qemuBoardArgs(opts), '-serial', 'null', '-icount', 'shift=0,sleep=off', '-S', '-gdb', `tcp:127.0.0.1:${port}`];
       const proc = spawn(opts.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       const q = new QemuProcess(proc, port, args);
       try {

@@ -31,11 +31,16 @@ async function lockstep(argv: string[]) {
   return { code, ...out };
 }
 
-/** EOR (shifted register), 64-bit (Arm ARM C6.2): sf=1 opc=10 01010 shift:2 N=0 Rm imm6 Rn Rd. */
-const isEor64ShiftedReg = (w: number): boolean => (w & 0xff20_0000) >>> 0 === 0xca00_0000;
+// Encodings from the Arm ARM (C6.2), to find instructions without the lockstep code.
+/** EOR (shifted register), 64-bit: sf=1 opc=10 01010 shift:2 N=0 Rm imm6 Rn Rd; Rd = 31 is XZR. */
+const isEorDefect = (w: number): boolean => (w & 0xff20_0000) >>> 0 === 0xca00_0000 && (w & 31) !== 31;
+/** ADD (immediate), 64-bit, no flags: sf=1 op=0 S=0 100010 sh imm12 Rn Rd; 31 is SP (the defect spares it). */
+const isAddImmDefect = (w: number): boolean => (w & 0xff80_0000) >>> 0 === 0x9100_0000 && (w & 31) !== 31 && ((w >>> 5) & 31) !== 31;
+/** MRS Xt, CNTVCT_EL0: 1101010100 1 1 1 011 1110 0000 010 Rt. */
+const isMrsCntvct = (w: number): boolean => (w & 0xffff_ffe0) >>> 0 === 0xd53b_e040;
 
-/** The first step at which a64emu (no defect) executes a 64-bit EOR (shifted register) with Rd != 31. */
-async function firstEor(image: string): Promise<{ step: number; rd: number }> {
+/** The first step at which a64emu (no defect) executes an instruction `match` accepts, and its Rd. */
+async function firstStep(image: string, match: (word: number) => boolean): Promise<{ step: number; rd: number }> {
   const m = new VirtMachine({ output: () => {}, reboot: false });
   m.load(image);
   const cpu = m.cpu;
@@ -48,7 +53,7 @@ async function firstEor(image: string): Promise<{ step: number; rd: number }> {
       const hi = cpu.r[69];
       if (found || (lo & 3) !== 0 || !cpu.mem.canFetch(lo, hi)) return;
       const w = cpu.mem.fetch(lo, hi);
-      if (isEor64ShiftedReg(w) && (w & 31) !== 31) {
+      if (match(w)) {
         found = { step, rd: w & 31 };
         observer.count = 0; // the rest at full speed
       }
@@ -56,7 +61,7 @@ async function firstEor(image: string): Promise<{ step: number; rd: number }> {
     afterStep() {},
   };
   await m.run({ maxInsns: 50_000_000, observer });
-  if (!found) throw new Error('no 64-bit EOR (shifted register) in the first 50M steps');
+  if (!found) throw new Error('no such instruction in the first 50M steps');
   return found;
 }
 
@@ -77,7 +82,7 @@ describe('lockstep on intmix', () => {
   it('finds the planted EOR defect at the first 64-bit EOR, in its Rd', async (ctx) => {
     requireTool(ctx, TOOLS.qemu);
     needIntmix(ctx);
-    const eor = await firstEor(INTMIX);
+    const eor = await firstStep(INTMIX, isEorDefect);
     const r = await lockstep(['--plant-defect', 'eor-reg', '--from', String(eor.step - 500), '--max-insns', String(eor.step + 500), INTMIX]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`^lockstep: DIVERGENCE at step ${eor.step} \\(0-based`));
@@ -87,5 +92,28 @@ describe('lockstep on intmix', () => {
     const ok = await lockstep(['--from', String(eor.step - 500), '--max-insns', String(eor.step + 500), INTMIX]);
     expect(ok.stdout).toMatch(new RegExp(`^lockstep: no divergence from step ${eor.step - 500} to step ${eor.step + 500}: --max-insns reached\\n`));
     expect(ok.code).toBe(0);
+  });
+
+  it('finds the planted ADD (immediate) defect within 200,000 steps, at the first such ADD', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    needIntmix(ctx);
+    const add = await firstStep(INTMIX, isAddImmDefect);
+    expect(add.step).toBeLessThan(200_000);
+    const r = await lockstep(['--plant-defect', 'add-imm', '--max-insns', '200000', INTMIX]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^lockstep: DIVERGENCE at step ${add.step} \\(0-based`));
+    expect(r.stdout).toContain(`\ndiffering registers: x${add.rd}\n`);
+  });
+
+  // QEMU runs with -icount shift=0,sleep=off: its counter is then one tick per 16
+  // instructions however it is driven, as a64emu's. (With sleep on, the time QEMU spends
+  // stopped under the stub shows up in CNTVCT_EL0.)
+  it("agrees on intmix's read of CNTVCT_EL0, compared after every step", async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    needIntmix(ctx);
+    const mrs = await firstStep(INTMIX, isMrsCntvct);
+    const r = await lockstep(['--every', '1', '--from', String(mrs.step - 3), '--max-insns', String(mrs.step + 3), INTMIX]);
+    expect(r.stdout).toMatch(/^lockstep: no divergence from step \d+ to step \d+: --max-insns reached\n/);
+    expect(r.code).toBe(0);
   });
 });
