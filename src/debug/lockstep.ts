@@ -547,7 +547,7 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
         s > 0
           ? `the states differ at --from ${s}: the first divergence is at or before it; try a smaller --from`
           : opts.qemuEntry !== undefined
-            ? "a raw image: QEMU's boot code ran up to the entry point first and leaves its own values (x0: the device tree's address; a64emu builds no device tree yet)"
+            ? "a raw image: QEMU's boot code ran up to the entry point first and leaves its own values (x0: the device tree's address, as the Linux boot protocol wants, which a64emu does not build yet; x4: the entry point it jumped through)"
             : undefined);
     }
 

@@ -11,7 +11,7 @@ import { main, type CliIo } from '../../src/cli/main.js';
 import { lockstep as runLockstep } from '../../src/debug/lockstep.js';
 import { QemuProcess, liveQemuCount } from '../../src/debug/lockstep_qemu.js';
 import { VirtMachine } from '../../src/machine/virt.js';
-import { elfOf, EXIT42, LOOP, POWEROFF } from '../machine/images.js';
+import { bytesOf, elfOf, EXIT42, LOOP, POWEROFF } from '../machine/images.js';
 import { ensureCli, ROOT } from '../helpers/a64emu.js';
 import { requireTool, TOOLS } from '../helpers/tools.js';
 
@@ -104,6 +104,8 @@ beforeAll(() => {
   write('loop', LOOP);
   write('hidden', HIDDEN_EOR);
   write('wfi', WFI);
+  images.raw = join(dir, 'exit42.bin');
+  writeFileSync(images.raw, bytesOf(EXIT42));
 });
 
 /** Processes whose command line mentions `text` (Linux /proc). */
@@ -247,6 +249,20 @@ describe('lockstep: the end of the image', () => {
     expect(every.code).toBe(1);
     expect(every.stdout).toMatch(/^lockstep: DIVERGENCE at step 2 \(0-based/);
     expect(every.stdout).toContain('differing registers: x3\n');
+  });
+});
+
+describe('lockstep: raw images', () => {
+  // QEMU enters a raw image through its boot code (Linux boot protocol): x0 holds the device
+  // tree's address and x4 the entry point. a64emu starts at the entry with both 0.
+  it('runs QEMU to the entry point and reports the boot registers as differing at the start', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const r = await lockstep([images.raw]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^lockstep: DIVERGENCE before the first instruction/);
+    expect(r.stdout).toMatch(/ {2}pc +0x0000000040080000 +0x0000000040080000\n/);
+    expect(r.stdout).toContain('differing registers: x0 x4\n');
+    expect(r.stdout).toContain("note: a raw image: QEMU's boot code ran up to the entry point first");
   });
 });
 
