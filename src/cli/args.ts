@@ -325,7 +325,7 @@ const MACHINE_HELP = `  --cpu NAME          CPU model: ${Object.keys(MODELS).joi
                       that lockstep and fuzz find it (${Object.keys(DEFECTS).join(', ')})`;
 
 export const HELP = `Usage: a64emu run [options] IMAGE
-       a64emu disasm [--start ADDR] [--count N] IMAGE
+       a64emu disasm [--start ADDR] [--count N] [--load-addr ADDR] IMAGE
        a64emu lockstep [options] IMAGE
        a64emu fuzz [--class CLASS] [--seed S] [--count N]
        a64emu help COMMAND | --help | --version
@@ -377,12 +377,18 @@ Options:
 Runs IMAGE on a64emu and on qemu-system-aarch64 (through its gdb stub, same CPU
 model, memory size and board) and stops at the first instruction after which any
 general register, SP, PC or NZCV differs. Reports the step count, both states,
-the registers that differ and the last 20 trace lines.
+the registers that differ and the last 20 trace lines. QEMU runs with
+-icount shift=0,sleep=off so that both counters follow the instruction count;
+guest output is discarded on both sides and a guest reset ends the run.
 
 Options (before or after IMAGE):
 ${MACHINE_HELP}
   --from N            run both sides to step N before comparing
-  --every K           compare every K steps, then bisect back (default 1000)
+  --every K           compare every K steps (default 1000); on a difference, go
+                      back to the last match and step to the first differing
+                      step. A difference gone again by the next comparison (a
+                      flag overwritten, a value only stored) is missed or found
+                      later: --every 1 compares after every step
   --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
 
 Exit status: 0 no divergence (the image ended or --max-insns was reached);
