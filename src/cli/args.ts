@@ -1,7 +1,7 @@
 // Command-line parsing for `a64emu`: pure functions, no I/O, so that every rule is testable.
 
 import { MODELS } from '../cpu/models.js';
-import { DEFECTS } from '../cpu/defects.js';
+import { DEFECTS, describeDefects, isDefect, type Defect } from '../cpu/defects.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -74,7 +74,9 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz', CommandSpec> = {
     flags: [...MACHINE_FLAGS, '--stats'],
   },
   disasm: { values: ['--start', '--count', '--load-addr'], flags: [] },
-  lockstep: { values: [...MACHINE_VALUES, '--from', '--every', '--qemu'], flags: [...MACHINE_FLAGS] },
+  // No --load-addr (QEMU loads raw images at 0x40080000 only) and no --no-reboot (QEMU runs
+  // with -no-reboot, so a guest reset always ends the run).
+  lockstep: { values: ['--cpu', '--memory', '--max-insns', '--plant-defect', '--from', '--every', '--qemu'], flags: [] },
   fuzz: {
     values: ['--seed', '--count', '--class', '--length', '--cpu', '--plant-defect', '--qemu', '--save'],
     flags: [],
@@ -92,7 +94,7 @@ export interface MachineArgs {
   readonly loadAddr?: number;
   readonly reboot: boolean;
   /** Test-only: break one instruction on purpose (see src/cpu/defects.ts). */
-  readonly plantDefect?: string;
+  readonly plantDefect?: Defect;
 }
 
 export type TraceFormat = 'text' | 'jsonl';
@@ -142,7 +144,7 @@ export interface FuzzArgs {
   /** Instructions per case (default 16). */
   readonly length?: number;
   readonly cpu?: string;
-  readonly plantDefect?: string;
+  readonly plantDefect?: Defect;
   readonly qemu?: string;
   /** Keep the generated images in this directory. */
   readonly save?: string;
@@ -211,6 +213,12 @@ function cpuOption(p: Parsed): string | undefined {
   return cpu;
 }
 
+function defectOption(p: Parsed): Defect | undefined {
+  const d = p.values.get('--plant-defect');
+  if (d !== undefined && !isDefect(d)) throw new UsageError(`unknown defect '${d}' (known: ${describeDefects()})`);
+  return d;
+}
+
 function opt<T>(p: Parsed, name: string, parse: (text: string) => T): T | undefined {
   const v = p.values.get(name);
   return v === undefined ? undefined : parse(v);
@@ -224,7 +232,7 @@ function machineArgs(command: string, p: Parsed): MachineArgs {
     maxInsns: opt(p, '--max-insns', parseCount),
     loadAddr: opt(p, '--load-addr', parseAddress),
     reboot: !p.flags.has('--no-reboot'),
-    plantDefect: p.values.get('--plant-defect'),
+    plantDefect: defectOption(p),
   };
 }
 
@@ -290,7 +298,7 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
         class: cls as FuzzClass,
         length: opt(p, '--length', parseCount),
         cpu: cpuOption(p),
-        plantDefect: p.values.get('--plant-defect'),
+        plantDefect: defectOption(p),
         qemu: p.values.get('--qemu'),
         save: p.values.get('--save'),
       };
@@ -350,7 +358,7 @@ Other commands ('a64emu help COMMAND' for their options):
   disasm     disassemble an image (default: 32 instructions from the entry point)
   lockstep   run IMAGE on a64emu and on qemu-system-aarch64 side by side and stop
              at the first instruction after which their registers differ
-  fuzz       random instruction testing against QEMU (int, ldst, fp, simd, system)
+  fuzz       random instruction testing against QEMU (classes int, ldst, system)
 
 Exit status: the guest's semihosting exit status; 0 after PSCI SYSTEM_OFF;
 124 when --max-insns is reached; 2 for bad input or options; 3 for an internal
@@ -382,7 +390,10 @@ the registers that differ and the last 20 trace lines. QEMU runs with
 guest output is discarded on both sides and a guest reset ends the run.
 
 Options (before or after IMAGE):
-${MACHINE_HELP}
+  --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+  -m, --memory SIZE   RAM size (default 512M), the same on both sides
+  --max-insns N       compare at most N steps (exit status 0 when reached)
+  --plant-defect NAME testing only: break one instruction on purpose (${Object.keys(DEFECTS).join(', ')})
   --from N            run both sides to step N before comparing
   --every K           compare every K steps (default 1000); on a difference, go
                       back to the last match and step to the first differing
@@ -391,8 +402,10 @@ ${MACHINE_HELP}
                       later: --every 1 compares after every step
   --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
 
+Raw images are loaded at 0x40080000 on both sides (QEMU's only address).
+
 Exit status: 0 no divergence (the image ended or --max-insns was reached);
-1 a divergence was found; 2 bad input or QEMU missing.
+1 a divergence was found; 2 bad input or QEMU missing; 3 an internal error.
 `,
   fuzz: `Usage: a64emu fuzz [options]
 
@@ -403,13 +416,14 @@ qemu-system-aarch64, and reports each mismatch shrunk to the shortest failing
 sequence found.
 
 Options:
-  --class CLASS       ${FUZZ_CLASSES.join(', ')} (default int)
+  --class CLASS       int, ldst or system (default int); fp and simd are refused
+                      until a64emu has FP/SIMD
   --seed S            random seed (default: from the clock; always printed)
   --count N           test cases (default 1000)
   --length N          instructions per case (default 16)
   --cpu NAME          CPU model (default max)
   --save DIR          keep the generated images in DIR
-  --plant-defect NAME testing only: break one instruction on purpose
+  --plant-defect NAME testing only: break one instruction on purpose (${Object.keys(DEFECTS).join(', ')})
   --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
 
 Exit status: 0 no mismatch; 1 mismatches (each reported); 2 bad input or QEMU

@@ -11,7 +11,6 @@ import { attachStdin, type StdinLike } from './stdin.js';
 import { ConfigError, VirtMachine, type MachineStop, type RunResult, type VirtOptions } from '../machine/virt.js';
 import { LoadError } from '../machine/loader.js';
 import type { Stream } from '../machine/output.js';
-import { describeDefects, isDefect, type Defect } from '../cpu/defects.js';
 import type { TraceSession, TraceSink } from '../debug/trace.js';
 
 export const EXIT = { OK: 0, USAGE: 2, INTERNAL: 3, LIMIT: 124 } as const;
@@ -49,7 +48,7 @@ function processIo(): CliIo {
   };
 }
 
-export const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
+const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
 
 export function fileError(path: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -118,10 +117,6 @@ export function buildMachine(
   err: (text: string) => void,
   output: VirtOptions['output'] = (stream, data) => io.write(stream, data),
 ): VirtMachine | number {
-  if (args.plantDefect !== undefined && !isDefect(args.plantDefect)) {
-    err(`unknown defect '${args.plantDefect}' (known: ${describeDefects()})`);
-    return EXIT.USAGE;
-  }
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(args.image);
@@ -137,7 +132,7 @@ export function buildMachine(
       output,
       betweenSlices: () => io.betweenSlices(),
     });
-    if (args.plantDefect !== undefined) machine.cpu.defect = args.plantDefect as Defect;
+    if (args.plantDefect !== undefined) machine.cpu.defect = args.plantDefect;
     machine.load(bytes, { loadAddr: args.loadAddr, name: args.image });
     return machine;
   } catch (e) {
@@ -205,12 +200,18 @@ async function openTrace(args: RunArgs, machine: VirtMachine, io: CliIo, err: (t
       return EXIT.USAGE;
     }
   }
-  const session = await startTrace(machine.cpu, sink, {
-    format: args.traceFormat,
-    from: args.traceFrom,
-    count: args.traceCount,
-    beforeStep: args.trace === '-' ? () => machine.console.flush() : undefined,
-  });
+  let session: TraceSession;
+  try {
+    session = await startTrace(machine.cpu, sink, {
+      format: args.traceFormat,
+      from: args.traceFrom,
+      count: args.traceCount,
+      beforeStep: args.trace === '-' ? () => machine.console.flush() : undefined,
+    });
+  } catch (e) {
+    close(); // e.g. Capstone failed to load: the trace file must not stay open
+    throw e;
+  }
   return {
     ...session,
     finish: () => {

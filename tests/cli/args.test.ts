@@ -134,6 +134,15 @@ describe('the other commands', () => {
       every: 500,
     });
     expect(usage(() => parseArgs(['lockstep']))).toMatch(/no IMAGE given: a64emu lockstep/);
+    // QEMU loads raw images only at 0x40080000 and runs with -no-reboot.
+    expect(usage(() => parseArgs(['lockstep', 'i.bin', '--load-addr', '0x40000000']))).toBe("unknown option '--load-addr'");
+    expect(usage(() => parseArgs(['lockstep', 'i.elf', '--no-reboot']))).toBe("unknown option '--no-reboot'");
+  });
+
+  it('knows the planted defects', () => {
+    expect(parseArgs(['run', 'a.elf', '--plant-defect', 'eor-reg'])).toMatchObject({ plantDefect: 'eor-reg' });
+    expect(parseArgs(['fuzz', '--plant-defect=add-imm'])).toMatchObject({ plantDefect: 'add-imm' });
+    expect(usage(() => parseArgs(['lockstep', 'a.elf', '--plant-defect', 'nope']))).toMatch(/^unknown defect 'nope' \(known: eor-reg/);
   });
 
   it('fuzz has defaults, checks the class and the seed, and takes no image', () => {
