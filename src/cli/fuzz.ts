@@ -1,6 +1,8 @@
 // `a64emu fuzz`: random instruction testing against QEMU (src/debug/fuzz/). Exit status:
 // 0 no mismatch, 1 mismatches (each reported; also when a64emu fails to finish an image
-// QEMU finished), 2 bad input, an unsupported class or QEMU missing.
+// QEMU finished), 2 bad input, an unsupported class or QEMU missing, 3 QEMU failed on an
+// image (a timeout or crash: reported, and the run stopped there or went on without it)
+// and no mismatch was found (with mismatches found, 1).
 
 import type { FuzzArgs } from './args.js';
 import { EXIT, type CliIo } from './main.js';
@@ -8,8 +10,8 @@ import { describeDefects, isDefect, type Defect } from '../cpu/defects.js';
 import { MODELS } from '../cpu/models.js';
 import { probeQemu, qemuBinary } from '../debug/qemu.js';
 import { UNSUPPORTED } from '../debug/fuzz/classes.js';
-import { BATCH, FuzzError, runFuzz } from '../debug/fuzz/session.js';
-import { formatReport } from '../debug/fuzz/report.js';
+import { BATCH, runFuzz } from '../debug/fuzz/session.js';
+import { failureText, formatReport } from '../debug/fuzz/report.js';
 import type { Disassembler } from '../debug/disasm.js';
 
 export const MISMATCH = 1;
@@ -46,25 +48,19 @@ export async function fuzzCommand(args: FuzzArgs, io: CliIo, err: (text: string)
   }
   const seed = args.seed ?? (Math.floor(io.now() * 1000) ^ Date.now()) >>> 0;
   io.write('stderr', `a64emu fuzz: seed ${seed}\n`);
-  let result;
-  try {
-    result = await runFuzz({
-      cls: args.class,
-      seed,
-      count: args.count,
-      length,
-      cpu,
-      qemu: binary,
-      defect: args.plantDefect as Defect | undefined,
-      saveDir: args.save,
-      // One line per image on long runs.
-      progress: args.count > BATCH ? (line) => io.write('stderr', `a64emu fuzz: ${line}\n`) : undefined,
-    });
-  } catch (e) {
-    if (!(e instanceof FuzzError)) throw e;
-    err(e.message);
-    return e.side === 'qemu' ? EXIT.USAGE : MISMATCH;
-  }
+  const result = await runFuzz({
+    cls: args.class,
+    seed,
+    count: args.count,
+    length,
+    cpu,
+    qemu: binary,
+    defect: args.plantDefect as Defect | undefined,
+    saveDir: args.save,
+    // One line per image on long runs.
+    progress: args.count > BATCH ? (line) => io.write('stderr', `a64emu fuzz: ${line}\n`) : undefined,
+  });
+  for (const f of result.failures) err(failureText(f));
   let disasm: Disassembler | undefined;
   if (result.mismatches.length > 0) {
     try {
@@ -74,5 +70,6 @@ export async function fuzzCommand(args: FuzzArgs, io: CliIo, err: (text: string)
     }
   }
   io.write('stdout', formatReport(result, { cls: args.class, cpu, defect: args.plantDefect, qemuVersion: probe.version, disasm }));
-  return result.mismatchCount > 0 ? MISMATCH : EXIT.OK;
+  if (result.mismatchCount > 0 || result.failures.some((f) => f.side === 'a64emu')) return MISMATCH;
+  return result.failures.length > 0 ? EXIT.INTERNAL : EXIT.OK;
 }

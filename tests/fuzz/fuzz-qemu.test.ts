@@ -1,7 +1,7 @@
 // `a64emu fuzz` against QEMU, through the CLI in-process: fixed seeds of int and ldst give
 // no mismatch and no gap; the planted defect eor-reg is found and shrunk to an EOR; a
 // missing QEMU or an unsupported class is exit status 2 with a clear message.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,48 @@ describe('a64emu fuzz against QEMU', () => {
     // The one instruction left: EOR (shifted register), 64-bit, named by Capstone and by its row.
     expect(first).toMatch(/^\s+0 {2}[0-9a-f]{8} {2}eor x\d+, .*LOGICAL_shifted sf=1 opc=2 /m);
     expect(first).toMatch(/differences:[\s\S]*\n {4}x\d+ +0x[0-9a-f]{16} +0x[0-9a-f]{16}/);
+  });
+});
+
+/** A QEMU that works for its first `good` runs (and --version), then fails as a crash does. */
+function flakyQemu(dir: string, good: number): string {
+  const path = join(dir, 'qemu');
+  writeFileSync(path, [
+    '#!/bin/sh',
+    `if [ "$1" = --version ]; then exec ${TOOLS.qemu.command} --version; fi`,
+    `n=$(cat ${dir}/n 2>/dev/null || echo 0); echo $((n + 1)) > ${dir}/n`,
+    `if [ "$n" -lt ${good} ]; then exec ${TOOLS.qemu.command} "$@"; fi`,
+    'echo "simulated crash" >&2; exit 1',
+  ].join('\n') + '\n');
+  chmodSync(path, 0o755);
+  return path;
+}
+
+describe('a64emu fuzz when QEMU fails', () => {
+  it('keeps the mismatches found when QEMU fails while shrinking (exit 1)', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-flaky-'));
+    try {
+      const r = await fuzz(['--class', 'int', '--count', '500', '--seed', '1', '--plant-defect', 'eor-reg', '--qemu', flakyQemu(dir, 1)]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/mismatches: [1-9]/);
+      expect(r.stdout).toContain('mismatch 1:');
+      expect(r.stderr).toMatch(/QEMU failed while shrinking; the mismatches keep their shortest form so far: QEMU exited with 1 after writing 0 of \d+ result bytes: simulated crash/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 3 when QEMU fails and no mismatch was found', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const dir = mkdtempSync(join(tmpdir(), 'fuzz-flaky-'));
+    try {
+      const r = await fuzz(['--class', 'int', '--count', '50', '--seed', '1', '--qemu', flakyQemu(dir, 0)]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/QEMU failed on a batch of new cases; the run stopped there: QEMU exited with 1 .*simulated crash/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { decoder } from '../../cpu/run.js';
 import type { Disassembler } from '../disasm.js';
 import { SLOT } from './case.js';
 import { END_SVC_IMM, relocate } from './image.js';
-import type { FuzzResult, Mismatch, RunCase } from './session.js';
+import type { FuzzFailure, FuzzResult, Mismatch, RunCase } from './session.js';
 
 const hex = (v: bigint, digits = 16): string => '0x' + BigInt.asUintN(64, v).toString(16).padStart(digits, '0');
 const hex8 = (w: number): string => (w >>> 0).toString(16).padStart(8, '0');
@@ -115,6 +115,20 @@ function mismatch(m: Mismatch, n: number, ctx: ReportContext): string[] {
   return out;
 }
 
+/** What a failed image means for the run. */
+export function failureText(f: FuzzFailure): string {
+  const who = f.side === 'qemu' ? 'QEMU failed' : 'a64emu failed where QEMU did not (a bug)';
+  const then =
+    f.during === 'shrink'
+      ? 'while shrinking; the mismatches keep their shortest form so far'
+      : f.during === 'rest'
+        ? 'on the cases left after taking out the ones a64emu could not finish; those cases were not compared'
+        : f.side === 'qemu'
+          ? 'on a batch of new cases; the run stopped there'
+          : 'on a batch of new cases, but on no case alone; that batch was not compared';
+  return `${who} ${then}: ${f.message}`;
+}
+
 export function formatReport(res: FuzzResult, ctx: ReportContext): string {
   const gen = res.generator;
   const lines: string[] = [];
@@ -125,8 +139,9 @@ export function formatReport(res: FuzzResult, ctx: ReportContext): string {
     `  ${res.cases} cases, ${res.instructions} instructions, ${res.images} images (QEMU launches)`,
     `  wall time ${s(res.ms.total)}: generating ${s(res.ms.generate)}, running both ${s(res.ms.run)}, of which shrinking ${s(res.ms.shrink)}`,
     `  mismatches: ${res.mismatchCount}` + (res.mismatchCount > res.mismatches.length ? ` (the first ${res.mismatches.length} shrunk below)` : ''),
-    '',
   );
+  for (const f of res.failures) lines.push(`  ${failureText(f)}`);
+  lines.push('');
   res.mismatches.forEach((m, i) => lines.push(...mismatch(m, i, ctx), ''));
   lines.push('forms (decoder rows): instances generated, variants seen / possible');
   const gaps: string[] = [];

@@ -65,10 +65,11 @@ export interface FuzzResult {
   readonly rowCounts: Map<string, number>;
   readonly variantCounts: Map<string, number>;
   readonly generator: Generator;
+  /** Images a side could not finish (the run went on without them, or stopped: see FuzzFailure). */
+  readonly failures: FuzzFailure[];
   readonly ms: { total: number; generate: number; run: number; shrink: number };
 }
 
-/** A side did not produce its results: QEMU (bad installation, timeout) or a64emu (a bug). */
 /** Cases per image (and QEMU launch). */
 export const BATCH = 2500;
 
@@ -78,6 +79,7 @@ export const COMPILED_EVERY = 8;
 /** Runs of all the cases of an image (for the a64emu step budget). */
 const runs = (cases: readonly Case[]): number => cases.reduce((s, c) => s + (c.repeats ?? 1), 0);
 
+/** A side did not produce its results: QEMU (bad installation, timeout) or a64emu (a bug). */
 export class FuzzError extends Error {
   override name = 'FuzzError';
   constructor(
@@ -86,6 +88,14 @@ export class FuzzError extends Error {
   ) {
     super(message);
   }
+}
+
+/** An image that did not run to the end on one side, and what was lost with it. */
+export interface FuzzFailure {
+  readonly side: 'qemu' | 'a64emu';
+  readonly message: string;
+  /** batch: a batch of new cases (QEMU: the run stopped there); rest: a batch without the cases a64emu could not finish; shrink: a shrinking round (the mismatches keep their shortest form so far). */
+  readonly during: 'batch' | 'rest' | 'shrink';
 }
 
 interface Batch {
@@ -167,6 +177,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     let mismatchCount = 0;
     let instructions = 0;
     const per = o.batch ?? BATCH;
+    const failures: FuzzFailure[] = [];
+    let generated = 0;
     for (let start = 0; start < o.count; start += per) {
       const t = performance.now();
       const n = Math.min(per, o.count - start);
@@ -182,24 +194,35 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         instructions += c.items.length;
         cases.push(c);
       }
+      generated += n;
       ms.generate += performance.now() - t;
       const name = `fuzz-${o.cls}-${o.seed}-${start / per}`;
       let index = cases.map((_, i) => start + i);
       let b: Batch;
+      let during: FuzzFailure['during'] = 'batch';
       try {
-        b = await runImage(cases, name);
+        try {
+          b = await runImage(cases, name);
+        } catch (e) {
+          if (!(e instanceof FuzzError) || e.side !== 'a64emu') throw e;
+          // a64emu failed to finish the image: find the cases it cannot finish, report them,
+          // and compare the others.
+          const failing = await isolate(cases, index);
+          if (failing.length === 0) throw e;
+          mismatchCount += failing.length;
+          failed.push(...failing.slice(0, Math.max(0, (o.shrinkMax ?? 5) - failed.length)));
+          const bad = new Set(failing.map((f) => f.index));
+          const rest = cases.filter((_, i) => !bad.has(index[i]));
+          index = index.filter((i) => !bad.has(i));
+          during = 'rest';
+          b = await runImage(rest, `${name}-rest`);
+        }
       } catch (e) {
-        if (!(e instanceof FuzzError) || e.side !== 'a64emu') throw e;
-        // a64emu failed to finish the image: find the cases it cannot finish, report them,
-        // and compare the others.
-        const failing = await isolate(cases, index);
-        if (failing.length === 0) throw e;
-        mismatchCount += failing.length;
-        failed.push(...failing.slice(0, Math.max(0, (o.shrinkMax ?? 5) - failed.length)));
-        const bad = new Set(failing.map((f) => f.index));
-        const rest = cases.filter((_, i) => !bad.has(index[i]));
-        index = index.filter((i) => !bad.has(i));
-        b = await runImage(rest, `${name}-rest`);
+        if (!(e instanceof FuzzError)) throw e;
+        failures.push({ side: e.side, message: e.message, during });
+        // QEMU failing on a new batch will likely fail on the next: stop generating.
+        if (e.side === 'qemu' && during === 'batch') break;
+        continue;
       }
       for (let i = 0; i < b.cases.length; i++) {
         const diffs = compareCase(b.q, b.e, b.layout, i);
@@ -229,7 +252,16 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         if (!any) m.done = true;
       });
       if (cands.length === 0) break;
-      const b = await runImage(cands.map((x) => x.c), `shrink-${o.cls}-${o.seed}-${round}`);
+      let b: Batch;
+      try {
+        b = await runImage(cands.map((x) => x.c), `shrink-${o.cls}-${o.seed}-${round}`);
+      } catch (e) {
+        if (!(e instanceof FuzzError)) throw e;
+        // Keep the shortest forms found so far.
+        failures.push({ side: e.side, message: e.message, during: 'shrink' });
+        for (const m of best) m.done = true;
+        break;
+      }
       const advanced = new Set<number>();
       cands.forEach((x, i) => {
         if (advanced.has(x.m)) return;
@@ -249,7 +281,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       ...found.map((f, k) => ({ index: f.index, original: f.run, shrunk: best[k].run, shrinkRounds: best[k].rounds })),
     ];
     ms.total = performance.now() - t0;
-    return { seed: o.seed, cases: o.count, instructions, images, mismatchCount, mismatches, rowCounts, variantCounts, generator: gen, ms };
+    return { seed: o.seed, cases: generated, instructions, images, mismatchCount, mismatches, rowCounts, variantCounts, generator: gen, failures, ms };
   } finally {
     if (!o.saveDir) rmSync(dir, { recursive: true, force: true });
   }
