@@ -1,12 +1,14 @@
 // `a64emu lockstep [options] IMAGE`: runs IMAGE on a64emu and on QEMU side by side and
 // reports the first step after which their registers differ (src/debug/lockstep.ts).
-// Exit status: 0 no divergence, 1 a divergence, 2 bad input (QEMU missing, image
-// unreadable), 3 an internal error. Guest output is discarded on both sides.
+// Exit status: 0 no divergence, 1 a divergence, 2 bad input (QEMU missing or not
+// starting, its registers not laid out as expected, image unreadable), 3 an internal error
+// (also QEMU's gdb stub failing during the run). Guest output is discarded on both sides.
 
 import type { LockstepArgs } from './args.js';
 import { EXIT, buildMachine, type CliIo } from './main.js';
 import { probeQemu, qemuBinary } from '../debug/qemu.js';
 import { LockstepInputError, lockstep, type LockstepResult } from '../debug/lockstep.js';
+import { GdbError } from '../debug/gdbremote.js';
 import { QemuStartError } from '../debug/lockstep_qemu.js';
 import { divergenceReport, statsText } from '../debug/lockstep_report.js';
 import { traceSteps, type TraceRecord } from '../debug/trace.js';
@@ -49,6 +51,11 @@ export async function lockstepCommand(args: LockstepArgs, io: CliIo, err: (text:
     if (e instanceof LockstepInputError) {
       err(e.message);
       return EXIT.USAGE;
+    }
+    if (e instanceof GdbError) {
+      err(`QEMU's gdb stub failed: ${e.message}`);
+      if (io.env.A64EMU_DEBUG) io.write('stderr', `${e.stack}\n`);
+      return EXIT.INTERNAL;
     }
     throw e;
   }

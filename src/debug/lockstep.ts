@@ -33,7 +33,7 @@
 
 import type { MachineStop, StepObserver, VirtMachine } from '../machine/virt.js';
 import { GdbError, type GdbRemote, type StopReply } from './gdbremote.js';
-import { QemuProcess, type QemuLaunch } from './lockstep_qemu.js';
+import { QemuProcess, QemuStartError, type QemuLaunch } from './lockstep_qemu.js';
 import {
   LANES,
   V_LANES,
@@ -350,7 +350,7 @@ class Qemu {
       }
     } catch (e) {
       await proc.close();
-      throw e;
+      throw e instanceof GdbError ? new QemuStartError(`QEMU's gdb stub: ${e.message}`) : e;
     }
     return q;
   }

@@ -3,6 +3,7 @@
 // BigInt), CPSR (only NZCV is compared) and, when FP is on, V0..V31.
 
 import type { Cpu } from '../cpu/cpu.js';
+import { GdbError } from './gdbremote.js';
 import { Slot, lo } from '../cpu/state.js';
 
 /** x0..x30, sp, pc: 33 64-bit registers, 66 lanes. */
@@ -77,7 +78,7 @@ export function sameGprs(lanes: Int32Array, at: number, cpsr: number, b: RegStat
 export const G_CORE_BYTES = 33 * 8 + 4;
 
 export function stateFromG(g: Uint8Array, v: Int32Array | null): RegState {
-  if (g.length < G_CORE_BYTES) throw new Error(`'g' reply of ${g.length} bytes; expected at least ${G_CORE_BYTES}`);
+  if (g.length < G_CORE_BYTES) throw new GdbError(`'g' reply of ${g.length} bytes; expected at least ${G_CORE_BYTES}`);
   const dv = new DataView(g.buffer, g.byteOffset, g.byteLength);
   const lanes = new Int32Array(LANES);
   for (let i = 0; i < LANES; i++) lanes[i] = dv.getInt32(4 * i, true);

@@ -3,7 +3,7 @@
 // missing, failing under CI=true. Also pins how QEMU's gdb single step counts instructions
 // that take an exception, against a64emu's steps.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,59 @@ describe('lockstep: bad input', () => {
     const r = await lockstep([join(dir, 'missing.elf')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no such file');
+  });
+});
+
+/**
+ * A stand-in for qemu-system-aarch64: answers --version, then serves a gdb stub on the port
+ * of its -gdb argument that describes `coreXml` and answers 'g' with `g` (hex).
+ */
+function fakeQemu(name: string, coreXml: string, g: string): string {
+  const path = join(dir, `${name}.mjs`);
+  writeFileSync(path, `#!/usr/bin/env node
+import { createServer } from 'node:net';
+const argv = process.argv.slice(2);
+if (argv[0] === '--version') { console.log('QEMU emulator version 7.2.0 (fake)'); process.exit(0); }
+const port = Number(/:(\\d+)$/.exec(argv[argv.indexOf('-gdb') + 1])[1]);
+const frame = (d) => '$' + d + '#' + ([...d].reduce((s, c) => s + c.charCodeAt(0), 0) & 255).toString(16).padStart(2, '0');
+const reply = (p) => p.startsWith('qXfer:features:read:aarch64-core.xml:0,') ? 'l' + ${JSON.stringify(coreXml)} : p === 'g' ? ${JSON.stringify(g)} : '';
+const srv = createServer((sock) => {
+  let buf = '';
+  sock.on('data', (d) => {
+    buf += d.toString('latin1');
+    for (let m; (m = /\\$([^#]*)#[0-9a-f]{2}/.exec(buf)); ) {
+      buf = buf.slice(m.index + m[0].length);
+      if (m[1] === 'k') process.exit(0);
+      sock.write('+' + frame(reply(m[1])));
+    }
+  });
+  sock.on('close', () => process.exit(0));
+});
+srv.listen(port, '127.0.0.1');
+`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** QEMU 7.2's core feature (x0..x30, sp, pc 64 bits, cpsr 32), or with x0 of `x0bits`. */
+const coreXml = (x0bits = 64): string =>
+  [...Array.from({ length: 31 }, (_, i) => [`x${i}`, i === 0 ? x0bits : 64]), ['sp', 64], ['pc', 64], ['cpsr', 32]]
+    .map(([n, b]) => `<reg name="${n}" bitsize="${b}"/>`).join('');
+
+describe("lockstep: QEMU's gdb stub misbehaving", () => {
+  it('exits 2 when the core registers are not laid out as expected', async () => {
+    const r = await lockstep(['--qemu', fakeQemu('badxml', coreXml(32), ''), images.steps]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot start QEMU');
+    expect(r.stderr).toContain("QEMU's gdb stub: QEMU's core registers are not laid out as expected: register 0 is x0/32, expected x0/64");
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("exits 3 when a 'g' reply is short, naming the stub", async () => {
+    const r = await lockstep(['--qemu', fakeQemu('shortg', coreXml(), '00'.repeat(100)), images.steps]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("QEMU's gdb stub failed: 'g' reply of 100 bytes; expected at least 268");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
