@@ -88,81 +88,92 @@ export class Runner {
     this.cpu.flushBlocks = false;
   }
 
+  /** After run() threw: the steps it completed before the failing one. */
+  stepsBeforeError = 0;
+
   /**
    * Executes at most `budget` steps, or until an executor sets cpu.stop. A step is an
    * instruction executed or an instruction that faulted (cpu.icount counts only the
-   * former). Returns the number of steps taken.
+   * former). Returns the number of steps taken; when it throws, see stepsBeforeError.
    */
   run(budget: number): number {
     const cpu = this.cpu;
     const r = cpu.r;
     const PC = lo(Slot.PC);
     let remaining = budget;
-    while (remaining > 0 && cpu.stop === null) {
-      if (cpu.flushBlocks) this.flush();
-      const pcLo = r[PC];
-      const pcHi = r[PC + 1];
-      if (cpu.il !== 0) {
-        // After an illegal exception return, the next instruction takes an Illegal
-        // Execution state exception instead of executing (Arm ARM D1.11.5, CheckIllegalState).
-        cpu.exc.set(EC.ILLEGAL_STATE, 0);
-        cpu.takeSync(pcLo, pcHi, 0);
-        remaining--;
-        continue;
-      }
-      const key = (pcLo >>> 2) & ((1 << CACHE_BITS) - 1);
-      let b = this.blocks[key];
-      if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi) {
-        try {
-          b = this.translate(pcLo, pcHi);
-        } catch (e) {
-          if (e !== cpu.exc) throw e;
+    try {
+      while (remaining > 0 && cpu.stop === null) {
+        if (cpu.flushBlocks) this.flush();
+        const pcLo = r[PC];
+        const pcHi = r[PC + 1];
+        if (cpu.il !== 0) {
+          // After an illegal exception return, the next instruction takes an Illegal
+          // Execution state exception instead of executing (Arm ARM D1.11.5, CheckIllegalState).
+          cpu.exc.set(EC.ILLEGAL_STATE, 0);
           cpu.takeSync(pcLo, pcHi, 0);
-          remaining--; // a fault counts as a step, so exception loops end
+          remaining--;
           continue;
         }
-        this.blocks[key] = b;
-      }
-      const ops = b.ops;
-      const n = ops.length < remaining ? ops.length : remaining;
-      let i = 0;
-      let compiled = false;
-      try {
-        if (b.fn !== null && n === ops.length) {
-          compiled = true;
-          b.fn();
-          i = n;
-        } else {
-          if (++b.hits === COMPILE_AFTER) b.fn = compileBlock(b);
-          for (; i < n; i++) ops[i]();
+        const key = (pcLo >>> 2) & ((1 << CACHE_BITS) - 1);
+        let b = this.blocks[key];
+        if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi) {
+          try {
+            b = this.translate(pcLo, pcHi);
+          } catch (e) {
+            if (e !== cpu.exc) throw e;
+            cpu.takeSync(pcLo, pcHi, 0);
+            remaining--; // a fault counts as a step, so exception loops end
+            continue;
+          }
+          this.blocks[key] = b;
         }
-      } catch (e) {
-        if (compiled) i = faultAt.i;
-        const ipcLo = (pcLo + 4 * i) | 0;
-        const ipcHi = ipcLo >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi;
-        if (e !== cpu.exc) {
-          throw new InternalError(
-            `host exception while executing 0x${(b.insns[i] >>> 0).toString(16).padStart(8, '0')}: ${String(e)}`,
-            (BigInt(ipcHi >>> 0) << 32n) | BigInt(ipcLo >>> 0),
-            b.insns[i],
-            { cause: e },
-          );
+        const ops = b.ops;
+        const n = ops.length < remaining ? ops.length : remaining;
+        let i = 0;
+        let compiled = false;
+        try {
+          if (b.fn !== null && n === ops.length) {
+            compiled = true;
+            b.fn();
+            i = n;
+          } else {
+            if (++b.hits === COMPILE_AFTER) b.fn = compileBlock(b);
+            for (; i < n; i++) ops[i]();
+          }
+        } catch (e) {
+          if (compiled) i = faultAt.i;
+          const ipcLo = (pcLo + 4 * i) | 0;
+          const ipcHi = ipcLo >>> 0 < pcLo >>> 0 ? (pcHi + 1) | 0 : pcHi;
+          if (e !== cpu.exc) {
+            // The instructions before it in the block completed.
+            cpu.icount += i;
+            remaining -= i;
+            throw new InternalError(
+              `host exception while executing 0x${(b.insns[i] >>> 0).toString(16).padStart(8, '0')}: ${String(e)}`,
+              (BigInt(ipcHi >>> 0) << 32n) | BigInt(ipcLo >>> 0),
+              b.insns[i],
+              { cause: e },
+            );
+          }
+          // Instructions that complete before trapping (SVC, HVC, SMC) count as executed.
+          // A faulting instruction is not retired, but it uses a step of the budget, so
+          // that a guest stuck in an exception loop still reaches the budget.
+          cpu.icount += cpu.exc.retOffset !== 0 ? i + 1 : i;
+          remaining -= i + 1;
+          cpu.takeSync(ipcLo, ipcHi, b.insns[i]);
+          continue;
         }
-        // Instructions that complete before trapping (SVC, HVC, SMC) count as executed.
-        // A faulting instruction is not retired, but it uses a step of the budget, so
-        // that a guest stuck in an exception loop still reaches the budget.
-        cpu.icount += cpu.exc.retOffset !== 0 ? i + 1 : i;
-        remaining -= i + 1;
-        cpu.takeSync(ipcLo, ipcHi, b.insns[i]);
-        continue;
+        cpu.icount += n;
+        remaining -= n;
+        if (n < ops.length || !b.endsWithEnd) {
+          const nLo = (pcLo + 4 * n) | 0;
+          r[PC] = nLo;
+          if (nLo >>> 0 < pcLo >>> 0) r[PC + 1] = (pcHi + 1) | 0;
+        }
       }
-      cpu.icount += n;
-      remaining -= n;
-      if (n < ops.length || !b.endsWithEnd) {
-        const nLo = (pcLo + 4 * n) | 0;
-        r[PC] = nLo;
-        if (nLo >>> 0 < pcLo >>> 0) r[PC + 1] = (pcHi + 1) | 0;
-      }
+    } catch (e) {
+      this.stepsBeforeError = budget - remaining;
+      throw e;
     }
     return budget - remaining;
   }

@@ -244,7 +244,7 @@ export class VirtMachine {
       try {
         executed += observed ? this.runObserved(budget, executed, obs!) : this.runner.run(budget);
       } catch (e) {
-        executed += cpu.icount - before; // up to the block that failed
+        executed += observed ? this.observedBeforeError : this.runner.stepsBeforeError; // up to the step that failed
         retired += cpu.icount - before;
         return result(internalStop(e, cpu));
       }
@@ -277,6 +277,9 @@ export class VirtMachine {
     }
   }
 
+  /** After runObserved threw: the steps it completed before the failing one. */
+  private observedBeforeError = 0;
+
   /** Runs up to `budget` steps one at a time, numbered from `first`, around obs's calls. */
   private runObserved(budget: number, first: number, obs: StepObserver): number {
     const cpu = this.cpu;
@@ -286,6 +289,9 @@ export class VirtMachine {
       let k = 0;
       try {
         k = this.runner.run(1);
+      } catch (e) {
+        this.observedBeforeError = n;
+        throw e;
       } finally {
         obs.afterStep(first + n);
       }

@@ -7,7 +7,7 @@ import { decoder } from '../../src/cpu/run.js';
 import { MiB } from '../../src/machine/bus.js';
 import { LoadError } from '../../src/machine/loader.js';
 import { Semihosting } from '../../src/machine/semihosting.js';
-import { COUNTER_FREQUENCY, ConfigError, VirtMachine } from '../../src/machine/virt.js';
+import { COUNTER_FREQUENCY, ConfigError, VirtMachine, type StepObserver } from '../../src/machine/virt.js';
 import { bytesOf, elfOf, EXIT42, HELLO, LOOP, POWEROFF, RESET3 } from './images.js';
 
 /** The programs' instruction words (not their data) all decode: the executors exist. */
@@ -142,4 +142,38 @@ describe('VirtMachine runs', () => {
     expect(r.stop.insn).toBe(0xd45e0000 | 0);
     expect(r.stop.message).toMatch(/boom/);
   });
+
+  // At EL1 (max has no EL2/EL3): two UDFs, each skipped by the vector at VBAR + 0x200,
+  // then the semihosting call, which throws on the host. Words from GNU as 2.40.
+  const FAULTS_THEN_THROW = [
+    0x10004001, // 40080000: adr  x1, 40080800 <vectors>
+    0xd518c001, // 40080004: msr  vbar_el1, x1
+    0xd5033fdf, // 40080008: isb
+    0x00000000, // 4008000c: udf  #0
+    0x00000000, // 40080010: udf  #0
+    0xd2800300, // 40080014: mov  x0, #0x18
+    0xd45e0000, // 40080018: hlt  #0xf000
+    ...new Array<number>(0xa00 / 4 - 7).fill(0),
+    0xd538402a, // 40080a00: mrs  x10, elr_el1
+    0x9100114a, // 40080a04: add  x10, x10, #0x4
+    0xd518402a, // 40080a08: msr  elr_el1, x10
+    0xd69f03e0, // 40080a0c: eret
+  ];
+  for (const observed of [false, true]) {
+    it(`counts the faulted steps before a host exception exactly (${observed ? 'observed' : 'full speed'})`, async () => {
+      const { m } = machine({ cpu: 'max' });
+      m.load(elfOf(FAULTS_THEN_THROW));
+      m.semihosting.call = () => {
+        throw new TypeError('boom');
+      };
+      const after: number[] = [];
+      const observer: StepObserver = { from: 0, count: Infinity, beforeStep: () => {}, afterStep: (k) => after.push(k) };
+      const r = await m.run(observed ? { observer } : {});
+      expect(r.stop.kind).toBe('internal');
+      // adr, msr, isb, udf (faulted), 4 handler, udf (faulted), 4 handler, mov: 14 steps, 12 retired.
+      expect(r.steps).toBe(14);
+      expect(r.instructions).toBe(12);
+      if (observed) expect(after).toEqual(Array.from({ length: 15 }, (_, k) => k)); // the failing step 14 too
+    });
+  }
 });
