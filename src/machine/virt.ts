@@ -82,8 +82,8 @@ export interface RunOptions {
 /**
  * Watches steps `from` to `from + count - 1` of a run call (0-based, counted as maxInsns
  * counts). The machine runs those steps one at a time and calls beforeStep/afterStep
- * around each; outside the window it runs at full speed. Both are read at every slice,
- * so an observer can end its window early (count 0).
+ * around each; outside the window it runs at full speed. `count` is read before every
+ * observed step, so an observer can end its window early (it stops at once).
  */
 export interface StepObserver {
   readonly from: number;
@@ -280,23 +280,24 @@ export class VirtMachine {
   /** After runObserved threw: the steps it completed before the failing one. */
   private observedBeforeError = 0;
 
-  /** Runs up to `budget` steps one at a time, numbered from `first`, around obs's calls. */
+  /**
+   * Runs up to `budget` steps one at a time, numbered from `first`, around obs's calls;
+   * stops as soon as the observer's window ends (it may shrink it in a call).
+   */
   private runObserved(budget: number, first: number, obs: StepObserver): number {
     const cpu = this.cpu;
     let n = 0;
-    while (n < budget && cpu.stop === null) {
-      obs.beforeStep(first + n);
-      let k = 0;
+    while (n < budget && first + n < obs.from + obs.count && cpu.stop === null) {
+      const step = first + n;
+      obs.beforeStep(step);
       try {
-        k = this.runner.run(1);
+        n += this.runner.run(1);
       } catch (e) {
         this.observedBeforeError = n;
         throw e;
       } finally {
-        obs.afterStep(first + n);
+        obs.afterStep(step);
       }
-      if (k === 0) break;
-      n += k;
     }
     return n;
   }

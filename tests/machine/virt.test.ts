@@ -176,4 +176,21 @@ describe('VirtMachine runs', () => {
       if (observed) expect(after).toEqual(Array.from({ length: 15 }, (_, k) => k)); // the failing step 14 too
     });
   }
+
+  it.skipIf(!decodes(LOOP, 2))('stops single-stepping as soon as the observer ends its window', async () => {
+    const { m } = machine();
+    m.load(elfOf(LOOP));
+    const seen: number[] = [];
+    const observer = {
+      from: 0,
+      count: Infinity,
+      beforeStep: (k: number) => seen.push(k),
+      afterStep: (k: number) => {
+        if (k === 5) observer.count = 6;
+      },
+    };
+    const r = await m.run({ maxInsns: 100, observer });
+    expect(r.steps).toBe(100);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+  });
 });
