@@ -7,6 +7,7 @@ import { CpuState, Slot, lo } from './state.js';
 import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, type ExceptionHook } from './exception.js';
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
+import { resetSysregs } from '../sysregs/table.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -99,8 +100,9 @@ export class Cpu extends CpuState {
     // NZCV is UNKNOWN at reset; QEMU's reset state has Z set, and QEMU is the reference.
     this.z = 1;
     this.cntfrq = BigInt(this.platform.counterFrequency ?? 0);
-    // SCTLR_ELx reset values: MMU and caches off (Arm ARM D17.2.118); EL1's is the model's.
-    this.x[Slot.SCTLR_EL1] = this.model.resetSctlr;
+    // The cpreg table's stored registers (SCTLR_EL1: the model's value, CSSELR_EL1, ...).
+    resetSysregs(this);
+    // SCTLR_EL2/EL3 reset values: MMU and caches off (Arm ARM D17.2.118).
     this.x[Slot.SCTLR_EL1 + 1] = 0x30c50830n;
     this.x[Slot.SCTLR_EL1 + 2] = 0x30c50830n;
     this.flushBlocks = true;

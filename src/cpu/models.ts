@@ -1,7 +1,7 @@
 // CPU models: a record of identification values and feature switches. Executors ask for a
-// feature (FEAT_LSE, FEAT_CRC32, ...), never for a model name. ID register values follow
-// QEMU's models of the same name (target/arm/cpu64.c); the full ID register set arrives
-// with the cpreg table.
+// feature (FEAT_LSE, FEAT_CRC32, ...), never for a model name. The ID register values are
+// QEMU 7.2's for the model of the same name (tests/sysregs/qemu/<model>-el1.json, `probe`);
+// src/sysregs/id.ts then rewrites every feature field to say what a64emu implements.
 
 export interface Features {
   /** EL2 and EL3 are implemented (QEMU's virt board: virtualization=on / secure=on). */
@@ -13,7 +13,20 @@ export interface Features {
   CRC32: boolean;
   /** FEAT_LRCPC: LDAPR, the RCpc load-acquire (Armv8.3). */
   LRCPC: boolean;
+  /**
+   * FEAT_IDST (Armv8.4): an EL0 read of the ID register space that would be UNDEFINED traps
+   * to EL1 with EC 0x18 instead.
+   */
+  IDST: boolean;
+  /**
+   * The Cortex-A57/A72 IMPLEMENTATION DEFINED registers (CBAR_EL1, L2CTLR_EL1, ...), which
+   * QEMU 7.2 gives cortex-a57, cortex-a72 and also max.
+   */
+  IMPDEF_A57: boolean;
 }
+
+/** QEMU 7.2's ID register values for a model, by Arm ARM name. */
+export type IdValues = Readonly<Record<string, bigint>>;
 
 export interface CpuModel {
   readonly name: string;
@@ -24,16 +37,68 @@ export interface CpuModel {
   /** SCTLR_EL1 at reset (QEMU's reset_sctlr for the model: SA, SA0, nTWI, nTWE and the RES1 bits). */
   readonly resetSctlr: bigint;
   readonly features: Readonly<Features>;
+  /** QEMU 7.2's values of the ID registers at EL1, before src/sysregs/id.ts applies our features. */
+  readonly qemuId: IdValues;
+  /** CCSIDR_EL1 for CSSELR_EL1 = 0, 1, 2, ... (Level << 1 | InD), the caches CLIDR_EL1 describes. */
+  readonly ccsidr: readonly bigint[];
 }
 
+// Recorded from QEMU 7.2 (`probe` of tests/sysregs/qemu/cortex-a57-el1.json).
+const CORTEX_A57_ID: IdValues = {
+  MIDR_EL1: 0x411fd070n, REVIDR_EL1: 0x0n, MPIDR_EL1: 0x80000000n,
+  ID_PFR0_EL1: 0x131n, ID_PFR1_EL1: 0x10001n, ID_PFR2_EL1: 0x0n, ID_DFR0_EL1: 0x3010006n, ID_DFR1_EL1: 0x0n,
+  ID_AFR0_EL1: 0x0n, ID_MMFR0_EL1: 0x10101105n, ID_MMFR1_EL1: 0x40000000n, ID_MMFR2_EL1: 0x1260000n,
+  ID_MMFR3_EL1: 0x2102211n, ID_MMFR4_EL1: 0x0n, ID_MMFR5_EL1: 0x0n, ID_ISAR0_EL1: 0x2101110n,
+  ID_ISAR1_EL1: 0x13112111n, ID_ISAR2_EL1: 0x21232042n, ID_ISAR3_EL1: 0x1112131n, ID_ISAR4_EL1: 0x11142n,
+  ID_ISAR5_EL1: 0x11121n, ID_ISAR6_EL1: 0x0n, MVFR0_EL1: 0x10110222n, MVFR1_EL1: 0x12111111n, MVFR2_EL1: 0x43n,
+  ID_AA64PFR0_EL1: 0x22n, ID_AA64PFR1_EL1: 0x0n, ID_AA64ZFR0_EL1: 0x0n, ID_AA64SMFR0_EL1: 0x0n,
+  ID_AA64DFR0_EL1: 0x10305106n, ID_AA64DFR1_EL1: 0x0n, ID_AA64AFR0_EL1: 0x0n, ID_AA64AFR1_EL1: 0x0n,
+  ID_AA64ISAR0_EL1: 0x11120n, ID_AA64ISAR1_EL1: 0x0n, ID_AA64ISAR2_EL1: 0x0n,
+  ID_AA64MMFR0_EL1: 0x1124n, ID_AA64MMFR1_EL1: 0x0n, ID_AA64MMFR2_EL1: 0x0n,
+  CTR_EL0: 0x8444c004n, DCZID_EL0: 0x4n, CLIDR_EL1: 0xa200023n, AIDR_EL1: 0x0n,
+  // IMPLEMENTATION DEFINED: CBAR_EL1 is the base of the virt board's GIC (QEMU sets it for virt).
+  CBAR_EL1: 0x8000000n,
+};
+
+// Recorded from QEMU 7.2 (`probe` of tests/sysregs/qemu/max-el1.json).
+const MAX_ID: IdValues = {
+  MIDR_EL1: 0xf0510n, REVIDR_EL1: 0x0n, MPIDR_EL1: 0x80000000n,
+  ID_PFR0_EL1: 0x11020131n, ID_PFR1_EL1: 0x10001n, ID_PFR2_EL1: 0x11n, ID_DFR0_EL1: 0x6010009n, ID_DFR1_EL1: 0x0n,
+  ID_AFR0_EL1: 0x0n, ID_MMFR0_EL1: 0x10101105n, ID_MMFR1_EL1: 0x40000000n, ID_MMFR2_EL1: 0x1260000n,
+  ID_MMFR3_EL1: 0x2122211n, ID_MMFR4_EL1: 0x11110n, ID_MMFR5_EL1: 0x1n, ID_ISAR0_EL1: 0x2101110n,
+  ID_ISAR1_EL1: 0x13112111n, ID_ISAR2_EL1: 0x21232042n, ID_ISAR3_EL1: 0x1112131n, ID_ISAR4_EL1: 0x11142n,
+  ID_ISAR5_EL1: 0x11011121n, ID_ISAR6_EL1: 0x1111111n, MVFR0_EL1: 0x10110222n, MVFR1_EL1: 0x13211111n, MVFR2_EL1: 0x43n,
+  ID_AA64PFR0_EL1: 0x1201001120110022n, ID_AA64PFR1_EL1: 0x1000021n, ID_AA64ZFR0_EL1: 0x110110100110021n,
+  ID_AA64SMFR0_EL1: 0x80f100fd00000000n, ID_AA64DFR0_EL1: 0x10305609n, ID_AA64DFR1_EL1: 0x0n,
+  ID_AA64AFR0_EL1: 0x0n, ID_AA64AFR1_EL1: 0x0n,
+  ID_AA64ISAR0_EL1: 0x1221111110212120n, ID_AA64ISAR1_EL1: 0x11111101211012n, ID_AA64ISAR2_EL1: 0x0n,
+  ID_AA64MMFR0_EL1: 0x32310201126n, ID_AA64MMFR1_EL1: 0x11010211122n, ID_AA64MMFR2_EL1: 0x1021011010011011n,
+  CTR_EL0: 0x8444c004n, DCZID_EL0: 0x4n, CLIDR_EL1: 0x2000023n, AIDR_EL1: 0x0n,
+  CBAR_EL1: 0x8000000n,
+};
+
 export const MODELS: Readonly<Record<string, CpuModel>> = {
-  // MIDR_EL1 0x411fd070, ID_AA64MMFR0_EL1 0x1124 (PARange 44 bits), ID_AA64ISAR0_EL1 0x11120 (CRC32).
-  'cortex-a57': { name: 'cortex-a57', midr: 0x411fd070n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false } },
-  // MIDR_EL1 0x410fd083, ID_AA64MMFR0_EL1 0x1124, ID_AA64ISAR0_EL1 0x11120.
-  'cortex-a72': { name: 'cortex-a72', midr: 0x410fd083n, paBits: 44, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false } },
-  // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC;
-  // ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
-  max: { name: 'max', midr: 0x000f0510n, paBits: 52, resetSctlr: 0x00c50838n, features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true } },
+  'cortex-a57': {
+    name: 'cortex-a57', midr: CORTEX_A57_ID.MIDR_EL1, paBits: 44, resetSctlr: 0x00c50838n,
+    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true },
+    qemuId: CORTEX_A57_ID,
+    ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
+  },
+  'cortex-a72': {
+    name: 'cortex-a72', midr: 0x410fd083n, paBits: 44, resetSctlr: 0x00c50838n,
+    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true },
+    // As cortex-a57 except MIDR_EL1 and ID_MMFR0_EL1 (tests/sysregs/qemu/cortex-a72-el1.json).
+    qemuId: { ...CORTEX_A57_ID, MIDR_EL1: 0x410fd083n, ID_MMFR0_EL1: 0x10201105n },
+    ccsidr: [0x701fe00an, 0x201fe012n, 0x707fe07an],
+  },
+  // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC,
+  // IDST; ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
+  max: {
+    name: 'max', midr: MAX_ID.MIDR_EL1, paBits: 52, resetSctlr: 0x00c50838n,
+    features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true },
+    qemuId: MAX_ID,
+    ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
+  },
 };
 
 export const DEFAULT_MODEL = 'cortex-a57';

@@ -28,6 +28,7 @@ export enum Slot {
   TMP1 = 62,
   TMP2 = 63,
   CNTKCTL_EL1 = 64,
+  CSSELR_EL1 = 65,
   /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
   V0 = 128,
   COUNT = 192,

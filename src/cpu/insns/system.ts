@@ -7,7 +7,7 @@ import type { Cpu } from '../cpu.js';
 import { EC, FSC } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
-import { findSysreg, type SysregRow } from '../../sysregs/stopgap.js';
+import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
 
 const PC = Slot.PC * 2;
 
@@ -21,20 +21,38 @@ function sysregTrapIss(op0: number, op1: number, crn: number, crm: number, op2: 
 
 /**
  * Checks an MRS/MSR against the row's access level (UNDEFINED below it) and, at EL0, the
- * row's trap condition (trapped to EL1 with EC 0x18).
+ * row's trap condition (trapped to EL1 with EC 0x18). `idTrap`: FEAT_IDST, an EL0 read of
+ * the ID space that would be UNDEFINED traps instead (Arm ARM D17.2, FEAT_IDST).
  */
-function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number): void {
-  if (cpu.el < minEl) cpu.undef();
+function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number, idTrap: boolean): void {
+  if (cpu.el < minEl) {
+    if (idTrap && cpu.el === 0) cpu.raise(EC.SYSREG, iss, 0, 1);
+    cpu.undef();
+  }
   if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu)) cpu.raise(EC.SYSREG, iss, 0, 1);
 }
 
-function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
+/** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
+const inIdSpace = (op0: number, op1: number, crn: number, crm: number): boolean =>
+  op0 === 3 && (op1 === 0 || op1 === 1 || op1 === 3) && crn === 0 && crm < 8;
+
+function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boolean): Op {
   const { cpu, index } = c;
   const r = cpu.r;
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
+  if (row.constValue !== undefined) {
+    const [vl, vh] = halves(row.constValue);
+    return () => {
+      checkAccess(cpu, row, minEl, iss, idTrap);
+      r[t] = vl;
+      r[t + 1] = vh;
+      r[PC] = nl;
+      r[PC + 1] = nh;
+    };
+  }
   return () => {
-    checkAccess(cpu, row, minEl, iss);
+    checkAccess(cpu, row, minEl, iss, idTrap);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -56,13 +74,15 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.write;
   const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
-  const s = row.slot === undefined ? -1 : row.slot * 2;
+  const [oneLo, oneHi] = halves(row.res1 ?? 0n);
+  // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
+  const s = row.slot === undefined || (row.flags & Flag.CONST) !== 0 ? -1 : row.slot * 2;
   return () => {
     if (row.access.write > 3) cpu.undef();
-    checkAccess(cpu, row, minEl, iss);
+    checkAccess(cpu, row, minEl, iss, false);
     if (s >= 0) {
-      r[s] = r[t] & keepLo;
-      r[s + 1] = r[t + 1] & keepHi;
+      r[s] = (r[t] & keepLo) | oneLo;
+      r[s + 1] = (r[t + 1] & keepHi) | oneHi;
     } else if (row.set32) {
       row.set32(cpu, r[t]);
     } else if (row.set) {
@@ -277,11 +297,14 @@ export const SYSTEM_ROWS: Row[] = [
     end: true,
     build: (f, c) => {
       const op0 = 2 + f.o0;
-      const row = findSysreg(op0, f.op1, f.crn, f.crm, f.op2);
+      // An encoding the model does not implement has no row: UNDEFINED.
+      const row = findSysreg(op0, f.op1, f.crn, f.crm, f.op2, c.cpu.model);
       if (!row) return null;
       const read = f.L === 1;
       const iss = sysregTrapIss(op0, f.op1, f.crn, f.crm, f.op2, f.rt, read);
-      return read ? mrs(c, row, wz(f.rt), iss) : msr(c, row, rz(f.rt), iss);
+      if (!read) return msr(c, row, rz(f.rt), iss);
+      const idTrap = c.cpu.model.features.IDST && inIdSpace(op0, f.op1, f.crn, f.crm);
+      return mrs(c, row, wz(f.rt), iss, idTrap);
     },
   },
 ];

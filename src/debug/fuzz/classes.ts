@@ -8,7 +8,8 @@ import { LDST_ROWS } from '../../cpu/insns/ldst.js';
 import { ATOMIC_ROWS } from '../../cpu/insns/atomic.js';
 import { SYSTEM_ROWS } from '../../cpu/insns/system.js';
 import type { Fields, Row } from '../../cpu/decoder.js';
-import { findSysreg } from '../../sysregs/stopgap.js';
+import { findSysreg } from '../../sysregs/table.js';
+import { ID_REGS_OURS } from '../../sysregs/id.js';
 import type { CpuModel } from '../../cpu/models.js';
 import type { FuzzClass } from '../../cli/args.js';
 
@@ -65,18 +66,17 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       (row === 'HINT' && k.crm === 0 && k.op2 === 7) ||
       (row === 'SYS' && k.op1 === 3 && k.crn === 7 && k.crm === 4 && k.op2 === 1) ||
       (row === 'MRS_MSR' && k.L === 0 && DRIVER_REGS.includes(sysreg(k) ?? '')) ||
-      (row === 'MRS_MSR' && sysreg(k) === 'CNTVCT_EL0'),
-    skipAtEl0: (row, k, model) =>
-      (row === 'MSR_imm' && k.op1 === 3 && (k.op2 === 6 || k.op2 === 7)) ||
-      (row === 'MRS_MSR' && model.name === 'max' && k.o0 === 1 && k.op1 === 0 && k.crn === 0 && k.crm < 8),
+      (row === 'MRS_MSR' && sysreg(k) === 'CNTVCT_EL0') ||
+      (row === 'MRS_MSR' && k.L === 1 && ID_REGS_OURS.has(sysreg(k) ?? '')),
+    skipAtEl0: (row, k) => row === 'MSR_imm' && k.op1 === 3 && (k.op2 === 6 || k.op2 === 7),
     skipped: [
       'WFI: QEMU waits for an interrupt, and there is none',
       'XPACLRI (HINT #7): QEMU max has FEAT_PAuth and strips the PAC field of X30 even with pointer authentication disabled; a64emu has no FEAT_PAuth (a NOP)',
       'DC ZVA: on Device memory (MMU off) an Alignment fault here, zeroing in QEMU 7.2 (a documented deviation)',
       `MSR ${DRIVER_REGS.join(', ')}: the driver's vector table, memory model and X0 stash`,
       "MRS CNTVCT_EL0: QEMU's counter follows the host clock, a64emu's the instruction count",
+      'MRS of the ID registers whose feature fields say what a64emu implements, not what QEMU does (src/sysregs/id.ts, ID_FIELDS)',
       'at EL0, MSR DAIFSet/DAIFClr: QEMU 7.2 swaps op1 and op2 in the ISS of the trap (a documented deviation)',
-      "at EL0 on max, MRS/MSR of the ID registers (op1 0, CRn 0): QEMU's max has FEAT_IDST (a trap, EC 0x18), a64emu's max does not (UNDEFINED)",
     ],
     label: (row, k) => {
       if (row === 'MRS_MSR') return `${k.L ? 'MRS' : 'MSR'} ${sysreg(k) ?? '?'}`;

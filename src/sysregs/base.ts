@@ -1,0 +1,77 @@
+// The registers of the Armv8.0 core that the integer core uses: PSTATE views, the EL1
+// exception registers, thread IDs, the generic timer's EL0/EL1 controls. Encodings and reset
+// values are from the Arm ARM (chapter D17) and QEMU's models. RES0 bits are stored as
+// written (which the architecture allows) except where QEMU masks them, so reads match QEMU.
+
+import { Slot } from '../cpu/state.js';
+import { EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
+
+export const BASE_ROWS: readonly RowSpec[] = [
+  {
+    // PSTATE views are NO_RAW (as QEMU): KVM carries PSTATE in the core registers.
+    name: 'NZCV', op0: 3, op1: 3, crn: 4, crm: 2, op2: 0, access: EL0_RW, flags: Flag.NO_RAW,
+    get32: (cpu) => cpu.nzcv | 0,
+    set32: (cpu, v) => void (cpu.nzcv = v & 0xf0000000),
+  },
+  {
+    // EL0 access is allowed when SCTLR_EL1.UMA is 1, otherwise trapped to EL1.
+    name: 'DAIF', op0: 3, op1: 3, crn: 4, crm: 2, op2: 1, access: EL0_RW, flags: Flag.NO_RAW,
+    el0Trap: (cpu) => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 9) & 1) !== 0, // SCTLR_EL1.UMA
+    get32: (cpu) => cpu.daif << 6,
+    set32: (cpu, v) => void (cpu.daif = (v >>> 6) & 0xf),
+    context: true,
+  },
+  {
+    name: 'CurrentEL', op0: 3, op1: 0, crn: 4, crm: 2, op2: 2, access: EL1_RO, flags: Flag.NO_RAW,
+    get: (cpu) => BigInt(cpu.el << 2),
+  },
+  {
+    name: 'SPSel', op0: 3, op1: 0, crn: 4, crm: 2, op2: 0, access: EL1_RW, flags: Flag.NO_RAW,
+    get: (cpu) => BigInt(cpu.spsel),
+    set: (cpu, v) => cpu.selectSp(cpu.el, Number(v & 1n)),
+  },
+  {
+    // SP_EL0 is UNDEFINED while it is the stack pointer in use (Arm ARM D17.2.133). ALIAS:
+    // KVM carries it in the core registers (QEMU flags it the same way).
+    name: 'SP_EL0', op0: 3, op1: 0, crn: 4, crm: 1, op2: 0, access: EL1_RW, flags: Flag.ALIAS,
+    get: (cpu) => (cpu.spsel === 0 ? cpu.undef() : cpu.getSpEl(0)),
+    set: (cpu, v) => (cpu.spsel === 0 ? cpu.undef() : cpu.setSpEl(0, v)),
+    raw: { get: (cpu) => cpu.getSpEl(0), set: (cpu, v) => cpu.setSpEl(0, v) },
+  },
+  // SPSR_EL1 and ELR_EL1 are core registers for KVM (struct kvm_regs): ALIAS, as in QEMU.
+  { name: 'SPSR_EL1', op0: 3, op1: 0, crn: 4, crm: 0, op2: 0, access: EL1_RW, flags: Flag.ALIAS, slot: Slot.SPSR_EL1 },
+  { name: 'ELR_EL1', op0: 3, op1: 0, crn: 4, crm: 0, op2: 1, access: EL1_RW, flags: Flag.ALIAS, slot: Slot.ELR_EL1 },
+  { name: 'ESR_EL1', op0: 3, op1: 0, crn: 5, crm: 2, op2: 0, access: EL1_RW, slot: Slot.ESR_EL1 },
+  { name: 'FAR_EL1', op0: 3, op1: 0, crn: 6, crm: 0, op2: 0, access: EL1_RW, slot: Slot.FAR_EL1 },
+  // Bits [10:0] are RES0; like QEMU, only [4:0] are forced to zero on writes.
+  { name: 'VBAR_EL1', op0: 3, op1: 0, crn: 12, crm: 0, op2: 0, access: EL1_RW, slot: Slot.VBAR_EL1, res0: 0x1fn },
+  {
+    name: 'SCTLR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 0, access: EL1_RW, slot: Slot.SCTLR_EL1,
+    reset: (m) => m.resetSctlr, context: true,
+  },
+  // CPACR_EL1 keeps every bit written, as in QEMU 7.2 (its cpacr_write masks only on Armv7).
+  { name: 'CPACR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 2, access: EL1_RW, slot: Slot.CPACR_EL1 },
+  { name: 'TPIDR_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 2, access: EL0_RW, slot: Slot.TPIDR_EL0 },
+  { name: 'TPIDRRO_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 3, access: { read: 0, write: 1 }, slot: Slot.TPIDRRO_EL0 },
+  { name: 'TPIDR_EL1', op0: 3, op1: 0, crn: 13, crm: 0, op2: 4, access: EL1_RW, slot: Slot.TPIDR_EL1 },
+  // CNTKCTL_EL1: only the EL0 access enables are modelled (EL0PCTEN bit 0, EL0VCTEN bit 1);
+  // like QEMU 7.2 (a plain 64-bit field), the register keeps every bit written.
+  { name: 'CNTKCTL_EL1', op0: 3, op1: 0, crn: 14, crm: 1, op2: 0, access: EL1_RW, slot: Slot.CNTKCTL_EL1 },
+  {
+    // EL0 reads need CNTKCTL_EL1.EL0PCTEN or EL0VCTEN, else they trap to EL1.
+    // Writable only at the highest implemented EL (Arm ARM D17.11.1). The reset value is
+    // the board's counter frequency (cpu.resetTo).
+    name: 'CNTFRQ_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 0, access: { read: 0, write: 1 },
+    el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 3) !== 0,
+    get: (cpu) => cpu.cntfrq,
+    // Bits [63:32] are RES0; like QEMU 7.2 (a plain 64-bit field), they keep what was written.
+    set: (cpu, v) => void (cpu.highestEl === cpu.el ? (cpu.cntfrq = v) : cpu.undef()),
+    raw: { get: (cpu) => cpu.cntfrq, set: (cpu, v) => void (cpu.cntfrq = BigInt.asUintN(64, v)) },
+  },
+  {
+    name: 'CNTVCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 2, access: { read: 0, write: 4 },
+    flags: Flag.NO_RAW | Flag.IO,
+    el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 2) !== 0,
+    get: (cpu, index) => cpu.counterValue(index),
+  },
+];

@@ -1,0 +1,96 @@
+// The row format of the cpreg table: one declarative row per system register (see
+// ../../../shared/DESIGN.md, "Sources of truth are tables"). Rows are data; the table
+// (table.ts) binds them to a CPU model, looks them up by encoding and gives the raw accessors.
+
+import type { Cpu } from '../cpu/cpu.js';
+import type { CpuModel, Features } from '../cpu/models.js';
+
+/**
+ * Flags, with QEMU's meanings (target/arm/cpregs.h), because the KVM sync logic depends on them.
+ */
+export const Flag = {
+  /** Another row (or the core registers) owns this state for migration and sync. */
+  ALIAS: 1,
+  /** No raw state at all (maintenance ops, values computed on read); never migrated or synced. */
+  NO_RAW: 2,
+  /** Read-only constant (ID registers): writes are UNDEFINED, or ignored where the access allows them. */
+  CONST: 4,
+  /** The access has side effects on devices (timers, counters). */
+  IO: 8,
+} as const;
+
+export const FLAG_NAMES: readonly [number, string][] = [
+  [Flag.ALIAS, 'ALIAS'],
+  [Flag.NO_RAW, 'NO_RAW'],
+  [Flag.CONST, 'CONST'],
+  [Flag.IO, 'IO'],
+];
+
+/** Who may touch a register: the lowest EL for reads and writes (4 = never: UNDEFINED). */
+export interface Access {
+  readonly read: number;
+  readonly write: number;
+}
+
+export const EL0_RW: Access = { read: 0, write: 0 };
+export const EL0_RO: Access = { read: 0, write: 4 };
+export const EL1_RW: Access = { read: 1, write: 1 };
+export const EL1_RO: Access = { read: 1, write: 4 };
+
+export interface RowSpec {
+  /** The Arm ARM name (AArch64), or S<op0>_<op1>_C<n>_C<m>_<op2> for a reserved encoding. */
+  readonly name: string;
+  readonly op0: number;
+  readonly op1: number;
+  readonly crn: number;
+  readonly crm: number;
+  readonly op2: number;
+  readonly access: Access;
+  /** Flag bits (Flag.*); 0 for a plain stored register. */
+  readonly flags?: number;
+  /** The feature the register belongs to: the row is absent when the model lacks it. */
+  readonly feature?: keyof Features;
+
+  // ---- storage: exactly one of slot, value, or the computed accessors ----
+  /** A register-file slot (plain 64-bit register). */
+  readonly slot?: number;
+  /** Value of a slot at reset (default 0; cpu.resetTo applies it). */
+  readonly reset?: (m: CpuModel) => bigint;
+  /** CONST rows: the model's value. */
+  readonly value?: (m: CpuModel) => bigint;
+  /** Bits forced to zero on writes (RES0 that the register does not keep). */
+  readonly res0?: bigint;
+  /** Bits forced to one on writes. */
+  readonly res1?: bigint;
+
+  // ---- computed registers (PSTATE views, counters, registers that depend on others) ----
+  readonly get?: (cpu: Cpu, index: number) => bigint;
+  readonly set?: (cpu: Cpu, v: bigint) => void;
+  /** Computed registers whose upper 32 bits are zero (PSTATE views): no BigInt. */
+  readonly get32?: (cpu: Cpu) => number;
+  readonly set32?: (cpu: Cpu, lo: number) => void;
+  /**
+   * Raw accessors of computed rows that have state (no side effects, no access checks);
+   * NO_RAW rows have none.
+   */
+  readonly raw?: { readonly get: (cpu: Cpu) => bigint; readonly set: (cpu: Cpu, v: bigint) => void };
+
+  /**
+   * EL0 access that the architecture traps to EL1 (EC 0x18) rather than making UNDEFINED,
+   * with the condition under which it is allowed.
+   */
+  readonly el0Trap?: (cpu: Cpu) => boolean;
+  /** The write changes what the memory system or decoded code depend on. */
+  readonly context?: boolean;
+}
+
+/** A row bound to a CPU model: CONST rows carry their value. */
+export interface SysregRow extends RowSpec {
+  readonly flags: number;
+  /** CONST rows: the value (and its 32-bit halves, for the MRS executor). */
+  readonly constValue?: bigint;
+}
+
+/** The generic name of an encoding (Arm ARM C5.3, "S<op0>_<op1>_<Cn>_<Cm>_<op2>"). */
+export const genericName = (op0: number, op1: number, crn: number, crm: number, op2: number): string =>
+  `S${op0}_${op1}_C${crn}_C${crm}_${op2}`;

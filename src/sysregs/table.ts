@@ -1,0 +1,115 @@
+// The cpreg table: every row of base.ts and id.ts bound to a CPU model (rows of features the
+// model lacks are absent; CONST rows get the model's value), looked up by encoding at decode
+// time. readRaw/writeRaw are the only way tools (regs, and later kvmcompat and migration)
+// reach the state: no side effects, no access checks.
+
+import type { Cpu } from '../cpu/cpu.js';
+import { MODELS, type CpuModel } from '../cpu/models.js';
+import { BASE_ROWS } from './base.js';
+import { ID_ROWS, IMPDEF_ROWS } from './id.js';
+import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
+
+export { Flag, type SysregRow } from './row.js';
+
+export const ROW_SPECS: readonly RowSpec[] = [...BASE_ROWS, ...ID_ROWS, ...IMPDEF_ROWS];
+
+export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
+  (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+
+export interface SysregTable {
+  readonly model: CpuModel;
+  /** Rows in table order. */
+  readonly rows: readonly SysregRow[];
+  readonly byKey: ReadonlyMap<number, SysregRow>;
+}
+
+function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
+  if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;
+  const flags = spec.flags ?? 0;
+  if (flags & Flag.CONST) return { ...spec, flags, constValue: spec.value!(model) };
+  return { ...spec, flags };
+}
+
+const TABLES = new WeakMap<CpuModel, SysregTable>();
+
+/** The table of `model` (built once per model). */
+export function sysregTable(model: CpuModel): SysregTable {
+  let t = TABLES.get(model);
+  if (t === undefined) {
+    const rows: SysregRow[] = [];
+    const byKey = new Map<number, SysregRow>();
+    for (const spec of ROW_SPECS) {
+      const row = bind(spec, model);
+      if (row === undefined) continue;
+      const key = encodingKey(row.op0, row.op1, row.crn, row.crm, row.op2);
+      if (byKey.has(key)) throw new Error(`sysreg table: ${row.name} has the encoding of ${byKey.get(key)!.name}`);
+      byKey.set(key, row);
+      rows.push(row);
+    }
+    t = { model, rows, byKey };
+    TABLES.set(model, t);
+  }
+  return t;
+}
+
+/** The row of an encoding on `model` (default `max`, for tools that want names only). */
+export function findSysreg(
+  op0: number, op1: number, crn: number, crm: number, op2: number, model: CpuModel = MODELS.max,
+): SysregRow | undefined {
+  return sysregTable(model).byKey.get(encodingKey(op0, op1, crn, crm, op2));
+}
+
+/** The row named `name` on `model`. */
+export function sysregByName(model: CpuModel, name: string): SysregRow | undefined {
+  return sysregTable(model).rows.find((r) => r.name === name);
+}
+
+/** Whether a row has raw state (everything but NO_RAW). */
+export const hasRaw = (row: SysregRow): boolean => (row.flags & Flag.NO_RAW) === 0;
+
+/** The raw value of a row (no side effects, no access checks); undefined for NO_RAW rows. */
+export function readRaw(cpu: Cpu, row: SysregRow): bigint | undefined {
+  if (!hasRaw(row)) return undefined;
+  if (row.constValue !== undefined) return row.constValue;
+  if (row.slot !== undefined) return cpu.x[row.slot];
+  if (row.raw !== undefined) return row.raw.get(cpu);
+  throw new Error(`sysreg table: ${row.name} has state but no raw accessor`);
+}
+
+/**
+ * Writes a row's raw value (no side effects, no access checks, no write masks). False when
+ * the row takes no such value: NO_RAW rows, and CONST rows given another value than theirs
+ * (as KVM refuses to change an invariant register).
+ */
+export function writeRaw(cpu: Cpu, row: SysregRow, v: bigint): boolean {
+  if (!hasRaw(row)) return false;
+  const value = BigInt.asUintN(64, v);
+  if (row.constValue !== undefined) return value === row.constValue;
+  if (row.slot !== undefined) {
+    cpu.x[row.slot] = value;
+    return true;
+  }
+  if (row.raw !== undefined) {
+    row.raw.set(cpu, value);
+    return true;
+  }
+  throw new Error(`sysreg table: ${row.name} has state but no raw accessor`);
+}
+
+/** Sets every stored register of the table to its reset value (cpu.resetTo). */
+export function resetSysregs(cpu: Cpu): void {
+  for (const row of sysregTable(cpu.model).rows) {
+    if (row.slot !== undefined) cpu.x[row.slot] = row.reset ? row.reset(cpu.model) : 0n;
+  }
+}
+
+/** The flags of a row as names, e.g. "ALIAS|NO_RAW" ("" for none). */
+export const flagNames = (flags: number): string[] => FLAG_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name);
+
+/**
+ * The KVM register ID of an AArch64 system register (Linux Documentation/virt/kvm/api.rst,
+ * "ARM64 system registers"): KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG (0x13 << 16)
+ * | op0 << 14 | op1 << 11 | CRn << 7 | CRm << 3 | op2.
+ */
+export const kvmId = (row: { op0: number; op1: number; crn: number; crm: number; op2: number }): bigint =>
+  0x6030000000130000n | BigInt(encodingKey(row.op0, row.op1, row.crn, row.crm, row.op2));
