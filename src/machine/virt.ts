@@ -93,8 +93,11 @@ export interface StepObserver {
   afterStep(step: number): void;
 }
 
-/** Instructions per slice: the first guess; later slices aim at SLICE_MS each. */
-const FIRST_SLICE = 1_000_000;
+/**
+ * Instructions per slice: the first guess, small so that the caller's timers and I/O get a
+ * turn early (fuzz runs QEMU's child process alongside); later slices aim at SLICE_MS each.
+ */
+const FIRST_SLICE = 100_000;
 const SLICE_MS = 25;
 /** Steps per slice while an observer watches each one. */
 const OBSERVED_SLICE = 10_000;

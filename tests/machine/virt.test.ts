@@ -119,6 +119,17 @@ describe('VirtMachine runs', () => {
     expect(m.cpu.x[0]).toBe(1_250_001n); // the add ran once more than the branch
   });
 
+  it.skipIf(!decodes(LOOP, 2))('lets timers run within the first 100,000 steps', async () => {
+    const { m } = machine();
+    m.load(elfOf(LOOP));
+    let at = -1;
+    setTimeout(() => (at = m.cpu.icount), 0);
+    const r = await m.run({ maxInsns: 1_000_000 });
+    expect(r.instructions).toBe(1_000_000);
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThanOrEqual(100_000);
+  });
+
   it.skipIf(!decodes(LOOP, 2))('stops when asked between slices', async () => {
     const { m } = machine();
     m.load(elfOf(LOOP));
