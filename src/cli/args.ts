@@ -68,7 +68,7 @@ interface CommandSpec {
   flags: readonly string[];
 }
 
-const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz', CommandSpec> = {
+const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs', CommandSpec> = {
   run: {
     values: [...MACHINE_VALUES, '--trace', '--trace-format', '--trace-from', '--trace-count'],
     flags: [...MACHINE_FLAGS, '--stats'],
@@ -81,6 +81,8 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz', CommandSpec> = {
     values: ['--seed', '--count', '--class', '--length', '--cpu', '--plant-defect', '--qemu', '--save'],
     flags: [],
   },
+  // --el N arrives with the EL2/EL3 start modes (issue 6).
+  regs: { values: ['--cpu'], flags: ['--json'] },
 };
 const ALIASES: Record<string, string> = { '-m': '--memory' };
 const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
@@ -150,11 +152,19 @@ export interface FuzzArgs {
   readonly save?: string;
 }
 
+export interface RegsArgs {
+  readonly command: 'regs';
+  readonly cpu?: string;
+  /** A JSON array instead of a table. */
+  readonly json: boolean;
+}
+
 export type Args =
   | RunArgs
   | DisasmArgs
   | LockstepArgs
   | FuzzArgs
+  | RegsArgs
   | { readonly command: 'help'; readonly topic?: string }
   | { readonly command: 'version' };
 
@@ -303,6 +313,9 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
         save: p.values.get('--save'),
       };
     }
+    case 'regs':
+      if (p.positional.length > 0) throw new UsageError(`regs takes no IMAGE: ${p.positional.join(' ')}`);
+      return { command: 'regs', cpu: cpuOption(p), json: p.flags.has('--json') };
   }
 }
 
@@ -336,6 +349,7 @@ export const HELP = `Usage: a64emu run [options] IMAGE
        a64emu disasm [--start ADDR] [--count N] [--load-addr ADDR] IMAGE
        a64emu lockstep [options] IMAGE
        a64emu fuzz [--class CLASS] [--seed S] [--count N]
+       a64emu regs [--cpu NAME] [--json]
        a64emu help COMMAND | --help | --version
 
 Runs a bare-metal AArch64 IMAGE (an ELF executable, or a raw binary) on a board
@@ -359,6 +373,7 @@ Other commands ('a64emu help COMMAND' for their options):
   lockstep   run IMAGE on a64emu and on qemu-system-aarch64 side by side and stop
              at the first instruction after which their registers differ
   fuzz       random instruction testing against QEMU (classes int, ldst, system)
+  regs       print every system register of a CPU model at reset
 
 Exit status: the guest's semihosting exit status; 0 after PSCI SYSTEM_OFF;
 124 when --max-insns is reached; 2 for bad input or options; 3 for an internal
@@ -428,5 +443,18 @@ Options:
 
 Exit status: 0 no mismatch; 1 mismatches (each reported); 2 bad input or QEMU
 missing.
+`,
+  regs: `Usage: a64emu regs [--cpu NAME] [--json]
+
+Prints every system register of the CPU model (the cpreg table) at reset, as the
+CPU starts on the board (EL1): name (Arm ARM), op0 op1 CRn CRm op2, flags (ALIAS,
+NO_RAW, CONST, IO with QEMU's meanings), the KVM register ID and the value.
+Registers with no raw state (NO_RAW) have no value.
+
+Options:
+  --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+  --json              a JSON array of {"name","op0","op1","crn","crm","op2","flags",
+                      "kvmId","value"}: kvmId and value as 0x-prefixed hex strings,
+                      value null for NO_RAW registers, flags an array of names
 `,
 };

@@ -104,6 +104,8 @@ export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> 
       return (await import('./lockstep.js')).lockstepCommand(args, io, err);
     case 'fuzz':
       return (await import('./fuzz.js')).fuzzCommand(args, io, err);
+    case 'regs':
+      return (await import('./regs.js')).regsCommand(args, io);
   }
 }
 

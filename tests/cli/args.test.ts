@@ -87,7 +87,7 @@ describe('parseArgs', () => {
 
   it('explains what is wrong', () => {
     expect(usage(() => parseArgs([]))).toBe('no command given');
-    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (commands: run, disasm, lockstep, fuzz)");
+    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (commands: run, disasm, lockstep, fuzz, regs)");
     expect(usage(() => parseArgs(['--stats', 'x.elf']))).toMatch(/options go after the command/);
     expect(usage(() => parseArgs(['run']))).toMatch(/no IMAGE given/);
     expect(usage(() => parseArgs(['run', 'a.elf', 'b.elf']))).toMatch(/one IMAGE expected, got 2/);
@@ -156,5 +156,18 @@ describe('the other commands', () => {
     expect(usage(() => parseArgs(['fuzz', '--seed', '-3']))).toMatch(/needs a value|bad seed/);
     expect(usage(() => parseArgs(['fuzz', '--seed', '0x1ffffffff']))).toMatch(/bad seed/);
     expect(usage(() => parseArgs(['fuzz', 'x.elf']))).toMatch(/fuzz takes no IMAGE/);
+  });
+});
+
+describe('parseArgs: regs', () => {
+  it('takes --cpu and --json, no IMAGE and nothing else', () => {
+    expect(parseArgs(['regs'])).toEqual({ command: 'regs', cpu: undefined, json: false });
+    expect(parseArgs(['regs', '--cpu', 'max', '--json'])).toEqual({ command: 'regs', cpu: 'max', json: true });
+    expect(parseArgs(['help', 'regs'])).toEqual({ command: 'help', topic: 'regs' });
+    expect(usage(() => parseArgs(['regs', 'x.elf']))).toMatch(/regs takes no IMAGE/);
+    expect(usage(() => parseArgs(['regs', '--cpu', 'cortex-a53']))).toMatch(/unknown CPU model 'cortex-a53'/);
+    // --el comes with the EL2/EL3 start modes.
+    expect(usage(() => parseArgs(['regs', '--el', '2']))).toBe("unknown option '--el'");
+    expect(usage(() => parseArgs(['regs', '--json=yes']))).toBe('option --json takes no value');
   });
 });
