@@ -21,12 +21,12 @@ function sysregTrapIss(op0: number, op1: number, crn: number, crm: number, op2: 
 
 /**
  * Checks an MRS/MSR against the row's access level (UNDEFINED below it) and, at EL0, the
- * row's trap condition (trapped to EL1 with EC 0x18). `idTrap`: FEAT_IDST, an EL0 read of
- * the ID space that would be UNDEFINED traps instead (Arm ARM D17.2, FEAT_IDST).
+ * row's trap condition (trapped to EL1 with EC 0x18). `idTrap`: FEAT_IDST, a read of the
+ * ID space that would be UNDEFINED takes EC 0x18 instead (Arm ARM D17.2, FEAT_IDST).
  */
 function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number, idTrap: boolean): void {
   if (cpu.el < minEl) {
-    if (idTrap && cpu.el === 0) cpu.raise(EC.SYSREG, iss, 0, 1);
+    if (idTrap) cpu.raise(EC.SYSREG, iss, 0, 1);
     cpu.undef();
   }
   if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu)) cpu.raise(EC.SYSREG, iss, 0, 1);
@@ -297,13 +297,16 @@ export const SYSTEM_ROWS: Row[] = [
     end: true,
     build: (f, c) => {
       const op0 = 2 + f.o0;
-      // An encoding the model does not implement has no row: UNDEFINED.
-      const row = findSysreg(op0, f.op1, f.crn, f.crm, f.op2, c.cpu.model);
-      if (!row) return null;
+      const cpu = c.cpu;
       const read = f.L === 1;
       const iss = sysregTrapIss(op0, f.op1, f.crn, f.crm, f.op2, f.rt, read);
+      const idTrap = read && cpu.model.features.IDST && inIdSpace(op0, f.op1, f.crn, f.crm);
+      // An encoding the model does not implement has no row: UNDEFINED, except that with
+      // FEAT_IDST a read in the ID space that would be UNDEFINED takes EC 0x18 instead, at
+      // any EL (as QEMU 7.2's gen_sysreg_undef).
+      const row = findSysreg(op0, f.op1, f.crn, f.crm, f.op2, cpu.model);
+      if (!row) return idTrap ? () => cpu.raise(EC.SYSREG, iss, 0, 1) : null;
       if (!read) return msr(c, row, rz(f.rt), iss);
-      const idTrap = c.cpu.model.features.IDST && inIdSpace(op0, f.op1, f.crn, f.crm);
       return mrs(c, row, wz(f.rt), iss, idTrap);
     },
   },

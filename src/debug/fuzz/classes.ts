@@ -67,7 +67,8 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       (row === 'SYS' && k.op1 === 3 && k.crn === 7 && k.crm === 4 && k.op2 === 1) ||
       (row === 'MRS_MSR' && k.L === 0 && DRIVER_REGS.includes(sysreg(k) ?? '')) ||
       (row === 'MRS_MSR' && sysreg(k) === 'CNTVCT_EL0') ||
-      (row === 'MRS_MSR' && k.L === 1 && ID_REGS_OURS.has(sysreg(k) ?? '')),
+      (row === 'MRS_MSR' && k.L === 1 && ID_REGS_OURS.has(sysreg(k) ?? '')) ||
+      (row === 'MRS_MSR' && k.L === 1 && k.o0 === 1 && k.op1 === 1 && k.crn === 0 && k.crm === 0 && k.op2 === 6),
     skipAtEl0: (row, k) => row === 'MSR_imm' && k.op1 === 3 && (k.op2 === 6 || k.op2 === 7),
     skipped: [
       'WFI: QEMU waits for an interrupt, and there is none',
@@ -76,6 +77,7 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       `MSR ${DRIVER_REGS.join(', ')}: the driver's vector table, memory model and X0 stash`,
       "MRS CNTVCT_EL0: QEMU's counter follows the host clock, a64emu's the instruction count",
       'MRS of the ID registers whose feature fields say what a64emu implements, not what QEMU does (src/sysregs/id.ts, ID_FIELDS)',
+      "MRS SMIDR_EL1 (S3_1_C0_C0_6): QEMU's max has SME (it reads 0), a64emu has no SME (FEAT_IDST: EC 0x18)",
       'at EL0, MSR DAIFSet/DAIFClr: QEMU 7.2 swaps op1 and op2 in the ISS of the trap (a documented deviation)',
     ],
     label: (row, k) => {
