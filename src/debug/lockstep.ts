@@ -3,16 +3,18 @@
 //
 // How (fast, and exact at the end):
 //   - a64emu runs ahead of QEMU, one step at a time (a VirtMachine StepObserver), and
-//     records the PC after every step (for the whole run) and the full register state
-//     after every step since the last checkpoint;
+//     records the PC after every step and the full register state after every step since
+//     the last checkpoint; PCs more than KEEP_PCS steps before the last checkpoint are
+//     only counted (per PC), so memory does not grow with the run (History);
 //   - QEMU is moved from the last checkpoint s to a new checkpoint b <= s + K by the cheaper
 //     of: K single steps, or a breakpoint at the PC a64emu had after step b, continued as
 //     many times as that PC occurs in (s, b] (planHop picks b and the method from the
 //     measured costs of the stub's packets); then QEMU's registers are read and compared
 //     with a64emu's recorded state after step b;
-//   - when a checkpoint differs, QEMU is started again, brought to s the same way (over the
-//     whole history) and single-stepped from s, comparing after every step: the first
-//     step that differs is reported.
+//   - when a checkpoint differs, QEMU is started again, brought to s (a breakpoint at a PC
+//     near s, continued as often as the counts say, then over the kept PCs) and
+//     single-stepped from s, comparing after every step: the first step that differs is
+//     reported. --from is reached the same way (a64emu still single-steps up to it).
 // A step is what --max-insns counts: an instruction retired, or one that faulted (its
 // exception taken: the PC is then at the vector). QEMU's single step agrees, for SVC, HVC,
 // BRK, UDF, aborts, PC alignment faults and HLT semihosting (tests/debug/lockstep.test.ts);
@@ -31,6 +33,7 @@
 // CNTVCT_EL0 and intmix's first counter read differs. -serial null discards QEMU's UART (the
 // caller's a64emu board should discard its output too).
 
+import { Slot, lo } from '../cpu/state.js';
 import type { MachineStop, StepObserver, VirtMachine } from '../machine/virt.js';
 import { GdbError, type GdbRemote, type StopReply } from './gdbremote.js';
 import { QemuProcess, QemuStartError, type QemuLaunch } from './lockstep_qemu.js';
@@ -99,41 +102,93 @@ export class LockstepInputError extends Error {
 
 // ---- history of a64emu's run ------------------------------------------------------------
 
-/** PCs after every step (index = steps done), and full states since `base`. */
+/** PCs kept before the last checkpoint (and before --from), for crossing long stretches. */
+export const KEEP_PCS = 100_000;
+
+/**
+ * a64emu's run: the PCs after the steps from `start` on (index = steps done), the PCs before
+ * `start` only as counts (how often each occurred, and which ever followed themselves), and
+ * the full states since `base`. The PC window keeps about KEEP_PCS steps before the last
+ * checkpoint (`base`), so its size does not grow with the run.
+ */
 export class History {
-  pcs = new Float64Array(1 << 16);
-  /** Entries in pcs: steps recorded + 1 (index 0 is the state before the first step). */
+  /** win[k]: the PC after step start + k. */
+  win = new Float64Array(1 << 16);
+  start = 0;
+  /** Entries recorded: steps recorded + 1 (index 0 is the state before the first step). */
   n = 0;
   base = 0;
+  /** The PC before the first step. */
+  pc0 = 0;
+  /** Occurrences of each PC after steps 1..start - 1. */
+  readonly counts = new Map<number, number>();
+  /** PCs that occurred after two consecutive steps before `start` (a branch to itself). */
+  readonly repeats = new Set<number>();
   lanes = new Int32Array(LANES * 1024);
   cpsr = new Int32Array(1024);
   v: Int32Array | null;
 
-  constructor(private readonly fp: boolean) {
+  constructor(
+    private readonly fp: boolean,
+    private readonly keep = KEEP_PCS,
+  ) {
     this.v = fp ? new Int32Array(V_LANES * 1024) : null;
   }
 
   /** Records the state after step n (or the initial state, n = 0). */
   record(m: VirtMachine): void {
     const cpu = m.cpu;
-    if (this.n === this.pcs.length) {
-      const p = new Float64Array(this.pcs.length * 2);
-      p.set(this.pcs);
-      this.pcs = p;
-    }
     const k = this.n - this.base;
     if (k >= 0) {
       if (k >= this.cpsr.length) this.grow(k + 1);
       copyCpuLanes(cpu, this.lanes, k * LANES);
       this.cpsr[k] = cpu.spsrBits;
-      if (this.v) this.v.set(cpu.r.subarray(256, 256 + V_LANES), k * V_LANES);
-      this.pcs[this.n] = pcOf(this.lanes, k * LANES);
+      if (this.v) this.v.set(cpu.r.subarray(lo(Slot.V0), lo(Slot.V0) + V_LANES), k * V_LANES);
+      this.pushPc(pcOf(this.lanes, k * LANES));
     } else {
       const r = cpu.r;
-      this.pcs[this.n] = (r[69] >>> 0) * 0x1_0000_0000 + (r[68] >>> 0);
+      this.pushPc((r[lo(Slot.PC) + 1] >>> 0) * 0x1_0000_0000 + (r[lo(Slot.PC)] >>> 0));
     }
+  }
+
+  /** Appends the PC after the next step. */
+  pushPc(pc: number): void {
+    if (this.n - this.start === this.win.length) this.makeRoom();
+    if (this.n === 0) this.pc0 = pc;
+    this.win[this.n - this.start] = pc;
     this.n++;
   }
+
+  /** The PC after step j (j >= start). */
+  pc(j: number): number {
+    return this.win[j - this.start];
+  }
+
+  /** Folds the PCs older than `keep` before base (or before the newest) into the counts, or grows. */
+  private makeRoom(): void {
+    const to = Math.min(this.base, this.n - this.keep);
+    if (to - this.start < this.win.length / 4) {
+      const w = new Float64Array(this.win.length * 2);
+      w.set(this.win);
+      this.win = w;
+      return;
+    }
+    let prev = this.start > 0 ? this.lastFolded : NaN;
+    for (let j = this.start; j < to; j++) {
+      const pc = this.win[j - this.start];
+      if (j > 0) {
+        this.counts.set(pc, (this.counts.get(pc) ?? 0) + 1);
+        if (pc === prev) this.repeats.add(pc);
+      }
+      prev = pc;
+    }
+    this.lastFolded = prev;
+    this.win.copyWithin(0, to - this.start, this.n - this.start);
+    this.start = to;
+  }
+
+  /** The PC after step start - 1 (NaN when start is 0). */
+  lastFolded = NaN;
 
   private grow(min: number): void {
     let cap = this.cpsr.length;
@@ -151,7 +206,7 @@ export class History {
     }
   }
 
-  /** Drops the states before step `base` (keeps the PCs). */
+  /** Drops the states before step `base` (the PCs are kept as the window allows). */
   rebase(base: number): void {
     const d = base - this.base;
     if (d <= 0) return;
@@ -263,20 +318,27 @@ const SIGINT = 2;
 /** Measured on QEMU 7.2's stub (ms): a step, a continue to a breakpoint, Z0 + z0, a 'g'. */
 const COST = { step: 0.2, cont: 0.2, breakpoint: 0.14, read: 0.05 };
 
-export type Hop = { kind: 'steps'; from: number; to: number } | { kind: 'break'; from: number; to: number; pc: number; hits: number };
+/**
+ * A move of QEMU from step `from` to step `to`. A blind break hop does not look at the PCs
+ * on the way (they are no longer kept): its PC never follows itself, and `startOn` says
+ * whether QEMU starts on it.
+ */
+export type Hop =
+  | { kind: 'steps'; from: number; to: number }
+  | { kind: 'break'; from: number; to: number; pc: number; hits: number; blind?: { startOn: boolean } };
 
 /**
  * The cheapest way per step to move QEMU from step a towards step maxB: single steps to
  * maxB, or a breakpoint at pcs[b] continued to its hits-th hit in (a, b], for the b with
  * the best steps-per-millisecond. `check`: the cost of the comparison at the end.
  */
-export function planHop(pcs: Float64Array, a: number, maxB: number, check = COST.read): Hop {
+export function planHop(pcs: Float64Array, a: number, maxB: number, check = COST.read, base = 0): Hop {
   let best: Hop = { kind: 'steps', from: a, to: maxB };
   let bestRate = (maxB - a) / (COST.step * (maxB - a) + check);
   const counts = new Map<number, number>();
-  const start = pcs[a];
+  const start = pcs[a - base];
   for (let j = a + 1; j <= maxB; j++) {
-    const pc = pcs[j];
+    const pc = pcs[j - base];
     const hits = (counts.get(pc) ?? 0) + 1;
     counts.set(pc, hits);
     // Each hit after the first needs a step off the breakpoint, as does a start on it.
@@ -296,16 +358,17 @@ const SCAN = 100_000;
 /**
  * A hop from step a straight to a step j near `to` (within SCAN of it), at the breakpoint
  * with the fewest hits in (a, j]: how a long stretch of history is crossed in one go.
+ * `pcs[k - base]` is the PC after step k.
  */
-export function planLongHop(pcs: Float64Array, a: number, to: number, scan = SCAN): Hop {
+export function planLongHop(pcs: Float64Array, a: number, to: number, scan = SCAN, base = 0): Hop {
   const total = new Map<number, number>();
-  for (let j = a + 1; j <= to; j++) total.set(pcs[j], (total.get(pcs[j]) ?? 0) + 1);
+  for (let j = a + 1; j <= to; j++) total.set(pcs[j - base], (total.get(pcs[j - base]) ?? 0) + 1);
   const after = new Map<number, number>();
   let best: Hop = { kind: 'steps', from: a, to };
   let bestCost = COST.step * (to - a);
-  const start = pcs[a];
+  const start = pcs[a - base];
   for (let j = to; j > a && j >= to - scan; j--) {
-    const pc = pcs[j];
+    const pc = pcs[j - base];
     const later = after.get(pc) ?? 0;
     after.set(pc, later + 1);
     const hits = total.get(pc)! - later;
@@ -314,6 +377,37 @@ export function planLongHop(pcs: Float64Array, a: number, to: number, scan = SCA
     if (cost < bestCost) {
       bestCost = cost;
       best = { kind: 'break', from: a, to: j, pc, hits };
+    }
+  }
+  return best;
+}
+
+/**
+ * planLongHop from step 0 when the PCs before h.start are only counted: a blind hop to a
+ * step j in the window (within `scan` of `to`) at a PC that never follows itself.
+ */
+export function planFarHop(h: History, to: number, scan = SCAN): Hop {
+  const total = new Map(h.counts);
+  const self = new Set(h.repeats);
+  for (let j = Math.max(h.start, 1); j <= to; j++) {
+    const pc = h.pc(j);
+    total.set(pc, (total.get(pc) ?? 0) + 1);
+    if ((j > h.start ? h.pc(j - 1) : h.lastFolded) === pc) self.add(pc);
+  }
+  const after = new Map<number, number>();
+  let best: Hop = { kind: 'steps', from: 0, to };
+  let bestCost = COST.step * to;
+  for (let j = to; j > 0 && j >= h.start && j >= to - scan; j--) {
+    const pc = h.pc(j);
+    const later = after.get(pc) ?? 0;
+    after.set(pc, later + 1);
+    if (self.has(pc)) continue;
+    const hits = total.get(pc)! - later;
+    const startOn = pc === h.pc0;
+    const cost = COST.breakpoint + COST.cont * hits + COST.step * (hits - 1 + (startOn ? 1 : 0)) + COST.step * (to - j);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = { kind: 'break', from: 0, to: j, pc, hits, blind: { startOn } };
     }
   }
   return best;
@@ -417,8 +511,8 @@ class Qemu {
     return x.code !== null ? { kind: 'exited', code: x.code } : { kind: 'killed', signal: 9 };
   }
 
-  /** Moves QEMU along `hop`, assuming it follows a64emu's PCs. */
-  async hop(hop: Hop, pcs: Float64Array): Promise<HopOutcome> {
+  /** Moves QEMU along `hop`, assuming it follows a64emu's PCs (`pcs[k - base]`: after step k). */
+  async hop(hop: Hop, pcs: Float64Array, base: number): Promise<HopOutcome> {
     try {
       if (hop.kind === 'steps') {
         for (let i = hop.from; i < hop.to; i++) {
@@ -431,21 +525,25 @@ class Qemu {
       await this.gdb.insertBreakpoint(bp);
       let pos = hop.from;
       let left = hop.hits;
-      let onBp = pcs[pos] === hop.pc;
+      const blind = hop.blind !== undefined;
+      let onBp = blind ? hop.blind!.startOn : pcs[pos - base] === hop.pc;
       while (left > 0) {
         if (onBp) {
           // On the breakpoint: a continue would stop at once, so step off it.
           const r = await this.step();
           if (r.kind !== 'signal') return { kind: 'ended', reply: r, at: pos };
           pos++;
-          onBp = pcs[pos] === hop.pc;
+          onBp = !blind && pcs[pos - base] === hop.pc;
           if (onBp) left--;
           continue;
         }
         const r = await this.cont(hop.to - pos);
         if (r.kind !== 'signal') return { kind: 'ended', reply: r, at: pos };
-        do pos++;
-        while (pos < hop.to && pcs[pos] !== hop.pc);
+        if (blind) pos = Math.min(pos + 1, hop.to); // somewhere on the way: only `to` is known
+        else {
+          do pos++;
+          while (pos < hop.to && pcs[pos - base] !== hop.pc);
+        }
         onBp = true;
         left--;
       }
@@ -492,8 +590,9 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
   /** Moves QEMU (at step a) to step `to` over the recorded PCs; no comparison on the way. */
   const fastForward = async (a: number, to: number): Promise<HopOutcome> => {
     while (a < to) {
-      const hop = to - a > SCAN ? planLongHop(hist.pcs, a, to) : planHop(hist.pcs, a, to, 0);
-      const r = await q.hop(hop, hist.pcs);
+      const hop =
+        a < hist.start ? planFarHop(hist, to) : to - a > SCAN ? planLongHop(hist.win, a, to, SCAN, hist.start) : planHop(hist.win, a, to, 0, hist.start);
+      const r = await q.hop(hop, hist.win, hist.start);
       if (r.kind !== 'ok') return r;
       a = hop.to;
     }
@@ -557,9 +656,9 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
       const lastRunning = emu.end ? emu.end.step - (emu.end.stop.kind === 'internal' ? 0 : 1) : emu.steps;
       const maxB = Math.min(s + every, lastRunning);
       if (maxB > s) {
-        const hop = planHop(hist.pcs, s, maxB);
+        const hop = planHop(hist.win, s, maxB, COST.read, hist.start);
         const b = hop.to;
-        const out = await q.hop(hop, hist.pcs);
+        const out = await q.hop(hop, hist.win, hist.start);
         const st = out.kind === 'ok' ? await q.stateOrEnd() : null;
         if (st !== null && 'lanes' in st) {
           stats.checkpoints++;
