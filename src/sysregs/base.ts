@@ -38,6 +38,13 @@ export const BASE_ROWS: readonly RowSpec[] = [
     set: (cpu, v) => (cpu.spsel === 0 ? cpu.undef() : cpu.setSpEl(0, v)),
     raw: { get: (cpu) => cpu.getSpEl(0), set: (cpu, v) => cpu.setSpEl(0, v) },
   },
+  {
+    // SP_EL1 is accessible from EL2 and EL3 only (UNDEFINED below); ALIAS: a KVM core register.
+    name: 'SP_EL1', op0: 3, op1: 4, crn: 4, crm: 1, op2: 0, access: { read: 2, write: 2 }, flags: Flag.ALIAS,
+    get: (cpu) => cpu.getSpEl(1),
+    set: (cpu, v) => cpu.setSpEl(1, v),
+    raw: { get: (cpu) => cpu.getSpEl(1), set: (cpu, v) => cpu.setSpEl(1, v) },
+  },
   // SPSR_EL1 and ELR_EL1 are core registers for KVM (struct kvm_regs): ALIAS, as in QEMU.
   { name: 'SPSR_EL1', op0: 3, op1: 0, crn: 4, crm: 0, op2: 0, access: EL1_RW, flags: Flag.ALIAS, slot: Slot.SPSR_EL1 },
   { name: 'ELR_EL1', op0: 3, op1: 0, crn: 4, crm: 0, op2: 1, access: EL1_RW, flags: Flag.ALIAS, slot: Slot.ELR_EL1 },
