@@ -30,8 +30,6 @@ export type IdValues = Readonly<Record<string, bigint>>;
 
 export interface CpuModel {
   readonly name: string;
-  /** MIDR_EL1. */
-  readonly midr: bigint;
   /** The physical address size in bits (ID_AA64MMFR0_EL1.PARange). */
   readonly paBits: number;
   /** SCTLR_EL1 at reset (QEMU's reset_sctlr for the model: SA, SA0, nTWI, nTWE and the RES1 bits). */
@@ -79,13 +77,13 @@ const MAX_ID: IdValues = {
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
-    name: 'cortex-a57', midr: CORTEX_A57_ID.MIDR_EL1, paBits: 44, resetSctlr: 0x00c50838n,
+    name: 'cortex-a57', paBits: 44, resetSctlr: 0x00c50838n,
     features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true },
     qemuId: CORTEX_A57_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
   },
   'cortex-a72': {
-    name: 'cortex-a72', midr: 0x410fd083n, paBits: 44, resetSctlr: 0x00c50838n,
+    name: 'cortex-a72', paBits: 44, resetSctlr: 0x00c50838n,
     features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true },
     // As cortex-a57 except MIDR_EL1 and ID_MMFR0_EL1 (tests/sysregs/qemu/cortex-a72-el1.json).
     qemuId: { ...CORTEX_A57_ID, MIDR_EL1: 0x410fd083n, ID_MMFR0_EL1: 0x10201105n },
@@ -94,7 +92,7 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
   // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC,
   // IDST; ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
   max: {
-    name: 'max', midr: MAX_ID.MIDR_EL1, paBits: 52, resetSctlr: 0x00c50838n,
+    name: 'max', paBits: 52, resetSctlr: 0x00c50838n,
     features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

@@ -1,4 +1,5 @@
-// The cpreg table against QEMU 7.2's recorded reset state (tests/sysregs/qemu/<model>-el1.json):
+// The cpreg table against QEMU 7.2's recorded reset state (tests/sysregs/qemu/<model>-el1.json,
+// cortex-a57, cortex-a72 and max):
 // every register the gdb stub lists (`registers`) has, in `a64emu regs`, QEMU's value, and
 // every probed MRS (`probe`, the same instruction words executed here) has QEMU's outcome —
 // except the deliberate differences listed below with their reasons, and the registers not
@@ -61,14 +62,16 @@ const nonZeroAarch32 = (model: string): string[] =>
   AARCH32_ID.filter((n) => MODELS[model].qemuId[n] !== 0n);
 
 /** Registers whose value differs from QEMU's on purpose, and why. */
+const CORTEX_DELIBERATE = (model: string): Record<string, string> => ({
+  ...Object.fromEntries(nonZeroAarch32(model).map((n) => [n, NO_AARCH32])),
+  ID_AA64PFR0_EL1: 'EL0/EL1 AArch64 only (1); FP and AdvSIMD 0xF: no FP/AdvSIMD yet (issue 8)',
+  ID_AA64ISAR0_EL1: 'AES/SHA1/SHA2 0: no cryptographic extension (AdvSIMD, issue 8)',
+  ID_AA64DFR0_EL1: 'PMUVer 0: no PMU yet',
+  ID_AA64MMFR0_EL1: 'BigEnd 0: no big-endian data accesses',
+});
 const DELIBERATE: Record<string, Record<string, string>> = {
-  'cortex-a57': {
-    ...Object.fromEntries(nonZeroAarch32('cortex-a57').map((n) => [n, NO_AARCH32])),
-    ID_AA64PFR0_EL1: 'EL0/EL1 AArch64 only (1); FP and AdvSIMD 0xF: no FP/AdvSIMD yet (issue 8)',
-    ID_AA64ISAR0_EL1: 'AES/SHA1/SHA2 0: no cryptographic extension (AdvSIMD, issue 8)',
-    ID_AA64DFR0_EL1: 'PMUVer 0: no PMU yet',
-    ID_AA64MMFR0_EL1: 'BigEnd 0: no big-endian data accesses',
-  },
+  'cortex-a57': CORTEX_DELIBERATE('cortex-a57'),
+  'cortex-a72': CORTEX_DELIBERATE('cortex-a72'),
   max: {
     ...Object.fromEntries(nonZeroAarch32('max').map((n) => [n, NO_AARCH32])),
     ID_AA64PFR0_EL1: 'EL0/EL1 AArch64 only; FP/AdvSIMD 0xF (issue 8); no RAS, SVE, SEL2, DIT; CSV2 1 (no SCXTNUM)',
@@ -116,6 +119,7 @@ const MISSING_COMMON = [
 ];
 const MISSING: Record<string, string[]> = {
   'cortex-a57': MISSING_COMMON,
+  'cortex-a72': MISSING_COMMON,
   max: [
     ...MISSING_COMMON,
     // FEAT_LOR, FEAT_RAS, FEAT_HCX, FEAT_CSV2_2, PMUv3p4 (issue 6 asks for them in max)
@@ -131,6 +135,7 @@ const MISSING: Record<string, string[]> = {
  */
 const ABSENT_FEATURES: Record<string, string[]> = {
   'cortex-a57': [],
+  'cortex-a72': [],
   max: [
     'APDAKEYHI_EL1', 'APDAKEYLO_EL1', 'APDBKEYHI_EL1', 'APDBKEYLO_EL1', 'APGAKEYHI_EL1', 'APGAKEYLO_EL1',
     'APIAKEYHI_EL1', 'APIAKEYLO_EL1', 'APIBKEYHI_EL1', 'APIBKEYLO_EL1',
@@ -160,7 +165,7 @@ function execute(model: string, p: Probe): Outcome {
 
 const qemuOutcome = (p: Probe): Outcome => (p.value !== null ? { value: BigInt(p.value) } : { ec: Number(p.trapped!.ec) });
 
-for (const model of ['cortex-a57', 'max']) {
+for (const model of ['cortex-a57', 'cortex-a72', 'max']) {
   describe(`${model}: reset values against QEMU 7.2 (tests/sysregs/qemu/${model}-el1.json)`, () => {
     const rec = recording(model);
     const regs = new Map(resetRegisters(model).map((r) => [r.name, r]));

@@ -133,6 +133,16 @@ describe('unimplemented encodings', () => {
   });
 });
 
+describe('features', () => {
+  it("a row of a feature the model lacks is absent: its encoding is UNDEFINED", () => {
+    const base = MODELS['cortex-a57'];
+    const without = { ...base, features: { ...base.features, IMPDEF_A57: false } };
+    expect(findSysreg(3, 1, 15, 3, 0, base)?.name).toBe('CBAR_EL1');
+    expect(findSysreg(3, 1, 15, 3, 0, without)).toBeUndefined();
+    expect(sysregTable(without).rows.length).toBe(sysregTable(base).rows.length - 8);
+  });
+});
+
 describe('KVM register IDs', () => {
   it('are KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | the encoding (Linux api.rst)', () => {
     // ARM64_SYS_REG(op0, op1, CRn, CRm, op2): 0x6030000000130000 | op0 << 14 | op1 << 11 |
