@@ -1,6 +1,7 @@
 // `a64emu lockstep [options] IMAGE`: runs IMAGE on a64emu and on QEMU side by side and
 // reports the first step after which their registers differ (src/debug/lockstep.ts).
-// Exit status: 0 no divergence, 1 a divergence, 2 bad input (QEMU missing or not
+// Exit status: 0 no divergence, 1 a divergence (also a64emu at full speed differing from
+// a64emu single-stepped: an a64emu inconsistency), 2 bad input (QEMU missing or not
 // starting, its registers not laid out as expected, image unreadable), 3 an internal error
 // (also QEMU's gdb stub failing during the run). Guest output is discarded on both sides.
 
@@ -10,7 +11,7 @@ import { probeQemu, qemuBinary } from '../debug/qemu.js';
 import { LockstepInputError, lockstep, type LockstepResult } from '../debug/lockstep.js';
 import { GdbError } from '../debug/gdbremote.js';
 import { QemuStartError } from '../debug/lockstep_qemu.js';
-import { divergenceReport, statsText } from '../debug/lockstep_report.js';
+import { divergenceReport, inconsistencyReport, statsText } from '../debug/lockstep_report.js';
 import { traceSteps, type TraceRecord } from '../debug/trace.js';
 import type { VirtMachine } from '../machine/virt.js';
 
@@ -30,6 +31,9 @@ export async function lockstepCommand(args: LockstepArgs, io: CliIo, err: (text:
   const fresh = (): VirtMachine | number => buildMachine(board, io, err, () => {});
   const machine = fresh();
   if (typeof machine === 'number') return machine;
+  // The same board at full speed, against the single-stepped one (compiled blocks).
+  const fullSpeed = fresh();
+  if (typeof fullSpeed === 'number') return fullSpeed;
 
   const t0 = io.now();
   let result: LockstepResult;
@@ -42,6 +46,7 @@ export async function lockstepCommand(args: LockstepArgs, io: CliIo, err: (text:
       every: args.every,
       fp: false, // a64emu has no FP/SIMD yet (issue 8): V registers are not compared
       qemuEntry: machine.loaded?.format === 'raw' ? machine.loaded.entry : undefined,
+      fullSpeed,
     });
   } catch (e) {
     if (e instanceof QemuStartError) {
@@ -71,6 +76,9 @@ export async function lockstepCommand(args: LockstepArgs, io: CliIo, err: (text:
       io.write('stdout', `lockstep: no divergence ${span}: ${why}\nlockstep: ${statsText(result.stats, seconds)}\n`);
       return EXIT.OK;
     }
+    case 'emu-inconsistent':
+      io.write('stdout', inconsistencyReport(result, seconds));
+      return DIVERGED;
     case 'emu-error':
       err(`a64emu failed at step ${result.step}: ${result.message} (no divergence before it; this is a bug in a64emu)`);
       return EXIT.INTERNAL;

@@ -68,6 +68,12 @@ export interface LockstepOptions {
   qemuEntry?: bigint;
   /** Milliseconds to wait for any one reply to a continue before QEMU counts as lost (default 10 s). */
   contTimeoutMs?: number;
+  /**
+   * A second a64emu board like `machine` (fresh, the same image and options), run at full
+   * speed (compiled, multi-instruction blocks) to every checkpoint that matched QEMU and
+   * compared there with the single-stepped `machine`: a difference is 'emu-inconsistent'.
+   */
+  fullSpeed?: VirtMachine;
   /** Called after each checkpoint that matched. */
   onProgress?: (step: number) => void;
 }
@@ -93,7 +99,18 @@ export type LockstepResult =
       note?: string;
       stats: LockstepStats;
     }
-  | { kind: 'emu-error'; step: number; message: string; stats: LockstepStats };
+  | { kind: 'emu-error'; step: number; message: string; stats: LockstepStats }
+  | {
+      /** a64emu at full speed differs from a64emu single-stepped (which QEMU agreed with up to `from`). */
+      kind: 'emu-inconsistent';
+      /** Steps done when both last agreed, and when they differ. */
+      from: number;
+      to: number;
+      stepped: SideView;
+      fast: SideView;
+      differing: string[];
+      stats: LockstepStats;
+    };
 
 /** Options that cannot work for this image (the CLI's exit status 2). */
 export class LockstepInputError extends Error {
@@ -269,6 +286,58 @@ class Emu {
     this.hist.truncate(this.steps);
     if (r.stop.kind !== 'limit') this.end = { step: this.steps, stop: r.stop };
   }
+}
+
+/** The board run at full speed next to the single-stepped one (LockstepOptions.fullSpeed). */
+export class FastEmu {
+  steps = 0;
+  end: MachineStop | null = null;
+  /** Steps done at the last agreement. */
+  agreed = 0;
+
+  constructor(
+    readonly machine: VirtMachine,
+    private readonly fp: boolean,
+  ) {}
+
+  /** Runs at full speed to step `target` (or the end). */
+  async runTo(target: number): Promise<void> {
+    if (this.end !== null || this.steps >= target) return;
+    const r = await this.machine.run({ maxInsns: target - this.steps });
+    this.steps += r.steps;
+    if (r.stop.kind !== 'limit') this.end = r.stop;
+  }
+
+  state(): RegState {
+    const cpu = this.machine.cpu;
+    const lanes = new Int32Array(LANES);
+    copyCpuLanes(cpu, lanes, 0);
+    return { lanes, cpsr: cpu.spsrBits, v: this.fp ? cpu.r.slice(lo(Slot.V0), lo(Slot.V0) + V_LANES) : null };
+  }
+}
+
+/**
+ * Brings `fast` to step b, where the single-stepped run had state `stepped` and was still
+ * running (`end`: or ended so, at b); null when they agree, else what differs.
+ */
+export async function checkFullSpeed(
+  fast: FastEmu,
+  b: number,
+  stepped: SideView,
+  end?: MachineStop,
+): Promise<{ fast: SideView; differing: string[] } | null> {
+  // An end is seen one step later: the run stops with it at step b.
+  await fast.runTo(end ? b + 1 : b);
+  const st = fast.state();
+  const ended = fast.end && fast.steps <= b ? describeStop(fast.end) : null;
+  const fastView: SideView = ended === null ? { state: st, ended: null } : { state: st, ended };
+  const endsDiffer = ended !== (end ? describeStop(end) : null) || (end !== undefined && fast.steps !== b);
+  const regs = stepped.state ? differing(stepped.state, st) : [];
+  if (!endsDiffer && regs.length === 0) {
+    fast.agreed = b;
+    return null;
+  }
+  return { fast: fastView, differing: regs };
 }
 
 export function describeStop(stop: MachineStop): string {
@@ -569,6 +638,7 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
   const stats: LockstepStats = { checkpoints: 0, qemuSteps: 0, qemuConts: 0, qemuLaunches: 0 };
   const hist = new History(fp);
   const emu = new Emu(opts.machine, hist);
+  const fast = opts.fullSpeed ? new FastEmu(opts.fullSpeed, fp) : null;
   let q = await Qemu.start(opts, stats);
 
   const diverged = (step: number, emuSide: SideView, qemuSide: SideView, note?: string): LockstepResult => ({
@@ -581,6 +651,14 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
     stats,
   });
   const running = (state: RegState): SideView => ({ state, ended: null });
+  /** The full-speed board against the single-stepped one at step b (null: they agree). */
+  const fastCheck = async (b: number, end?: MachineStop): Promise<LockstepResult | null> => {
+    if (fast === null) return null;
+    const from = fast.agreed;
+    const stepped: SideView = end ? { state: hist.has(b) ? hist.state(b) : null, ended: describeStop(end) } : running(hist.state(b));
+    const d = await checkFullSpeed(fast, b, stepped, end);
+    return d && { kind: 'emu-inconsistent', from, to: b, stepped, fast: d.fast, differing: d.differing, stats };
+  };
   /** QEMU's side when it did not stop normally: its registers too when it is stuck (still there). */
   const notRunning = async (r: QemuStop): Promise<SideView> => {
     const st = r.kind === 'stuck' ? await q.stateOrEnd() : null;
@@ -649,6 +727,10 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
             ? "a raw image: QEMU's boot code ran up to the entry point first and leaves its own values (x0: the device tree's address, as the Linux boot protocol wants, which a64emu does not build yet; x4: the entry point it jumped through)"
             : undefined);
     }
+    if (s > 0) {
+      const bad = await fastCheck(s);
+      if (bad) return bad;
+    }
 
     for (;;) {
       await emu.runTo(Math.min(s + every, limit));
@@ -665,6 +747,8 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
           if (hist.matches(b, st)) {
             s = b;
             hist.rebase(s);
+            const bad = await fastCheck(s);
+            if (bad) return bad;
             opts.onProgress?.(s);
             continue;
           }
@@ -680,6 +764,10 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
       }
       // s is the last step with both sides running.
       if (emu.end === null) return { kind: 'agree', steps: s, why: 'limit', stats };
+      if (emu.end.stop.kind !== 'internal') {
+        const bad = await fastCheck(emu.end.step, emu.end.stop);
+        if (bad) return bad;
+      }
       const stop = emu.end.stop;
       const e = emu.end.step;
       if (stop.kind === 'internal') return { kind: 'emu-error', step: e, message: stop.message, stats };

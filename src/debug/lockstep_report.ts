@@ -6,6 +6,7 @@ import { GPR_NAMES, NZCV_MASK, u64At } from './lockstep_state.js';
 import { formatRecord, nzcvText, type InsnRecord, type TraceRecord } from './trace.js';
 
 type Diverged = Extract<LockstepResult, { kind: 'diverged' }>;
+type Inconsistent = Extract<LockstepResult, { kind: 'emu-inconsistent' }>;
 
 const hex16 = (v: bigint | number): string => `0x${v.toString(16).padStart(16, '0')}`;
 const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
@@ -67,6 +68,25 @@ export function divergenceReport(d: Diverged, trace: readonly TraceRecord[] | nu
     out.push(`last ${lines.length} trace lines (a64emu, up to the diverging step):`);
     for (const l of lines) out.push(`  ${l}`);
   }
+  out.push('');
+  out.push(`lockstep: ${statsText(d.stats, seconds)}`);
+  return out.join('\n') + '\n';
+}
+
+/** The report of a64emu at full speed differing from a64emu single-stepped. */
+export function inconsistencyReport(d: Inconsistent, seconds: number): string {
+  const out = [
+    `lockstep: A64EMU INCONSISTENCY between step ${d.from} and step ${d.to - 1} (0-based): run at full speed, a64emu's state after ${d.to} steps differs from its single-stepped run`,
+    `note: the two runs agreed after ${d.from} steps; the single-stepped run is the one compared with QEMU, so the block compiler or multi-instruction blocks behave differently from single steps in this range`,
+    '',
+    `  ${''.padEnd(5)} ${'single-stepped'.padEnd(34)} full speed`,
+  ];
+  if (d.stepped.ended !== null || d.fast.ended !== null) {
+    out.push(`  ${'end'.padEnd(5)} ${(d.stepped.ended ?? 'running').padEnd(34)} ${d.fast.ended ?? 'running'}`);
+  }
+  for (const r of d.differing) out.push(`  ${r.padEnd(5)} ${column(d.stepped, r).padEnd(34)} ${column(d.fast, r)}`);
+  out.push('');
+  out.push(d.differing.length > 0 ? `differing registers: ${d.differing.join(' ')}` : 'differing: how the run ended');
   out.push('');
   out.push(`lockstep: ${statsText(d.stats, seconds)}`);
   return out.join('\n') + '\n';

@@ -2,7 +2,9 @@
 // had after the target step, continued once per occurrence of that PC, or single steps when
 // a breakpoint would be hit too often.
 import { describe, expect, it } from 'vitest';
-import { History, planFarHop, planHop, planLongHop, type Hop } from '../../src/debug/lockstep.js';
+import { checkFullSpeed, FastEmu, History, planFarHop, planHop, planLongHop, type Hop } from '../../src/debug/lockstep.js';
+import { VirtMachine } from '../../src/machine/virt.js';
+import { elfOf, EXIT42, LOOP } from '../machine/images.js';
 
 const pcs = (list: readonly number[]): Float64Array => Float64Array.from(list);
 /** Straight-line code: PC 0x40080000 + 4k after k steps. */
@@ -127,5 +129,36 @@ describe('History and planFarHop: PCs before the window only counted', () => {
     expect(h.n).toBe(1_000_000);
     expect(h.win.length).toBeLessThanOrEqual(1 << 17);
     expect(h.counts.get(0x40000000)).toBe(Math.floor((h.start - 1) / 1000));
+  });
+});
+
+describe('checkFullSpeed: a64emu at full speed against single steps', () => {
+  const board = (words: readonly number[]): VirtMachine => {
+    const m = new VirtMachine({ memory: 16 << 20, output: () => {}, reboot: false });
+    m.load(elfOf(words));
+    return m;
+  };
+  /** The state after `n` single steps (and how the run ended, if it did). */
+  const stepped = async (words: readonly number[], n: number) => {
+    const m = board(words);
+    const r = await m.run({ maxInsns: n, observer: { from: 0, count: Infinity, beforeStep: () => {}, afterStep: () => {} } });
+    return { state: new FastEmu(m, false).state(), stop: r.stop, steps: r.steps };
+  };
+
+  it('agrees with the single-stepped run at a checkpoint, and names a register that differs', async () => {
+    const s = await stepped(LOOP, 1001);
+    expect(await checkFullSpeed(new FastEmu(board(LOOP), false), 1001, { state: s.state, ended: null })).toBeNull();
+    s.state.lanes[0] ^= 1; // x0, as if a compiled block had computed it differently
+    const d = await checkFullSpeed(new FastEmu(board(LOOP), false), 1001, { state: s.state, ended: null });
+    expect(d?.differing).toEqual(['x0']);
+  });
+
+  it('compares how the run ended', async () => {
+    const s = await stepped(EXIT42, 100);
+    expect(s.stop).toEqual({ kind: 'exit', code: 42 });
+    const view = { state: s.state, ended: 'semihosting exit, status 42' };
+    expect(await checkFullSpeed(new FastEmu(board(EXIT42), false), s.steps, view, s.stop)).toBeNull();
+    const d = await checkFullSpeed(new FastEmu(board(EXIT42), false), s.steps, view, { kind: 'exit', code: 41 });
+    expect(d).toMatchObject({ differing: [], fast: { ended: 'semihosting exit, status 42' } });
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { lockstep as runLockstep } from '../../src/debug/lockstep.js';
 import { QemuProcess, liveQemuCount } from '../../src/debug/lockstep_qemu.js';
+import { inconsistencyReport } from '../../src/debug/lockstep_report.js';
 import { VirtMachine } from '../../src/machine/virt.js';
 import { bytesOf, elfOf, EXIT42, LOOP, POWEROFF } from '../machine/images.js';
 import { ensureCli, ROOT } from '../helpers/a64emu.js';
@@ -285,6 +286,43 @@ describe('lockstep with V registers (the FP hook)', () => {
     m2.cpu.r[2 * 128 + 4 * 3 + 2] = 1;
     const off = await runLockstep({ machine: m2, qemu: { binary: TOOLS.qemu.command, kernel: images.steps } });
     expect(off.kind).toBe('agree'); // fp off (today's default): V is not compared
+  });
+});
+
+// a64emu at full speed against a64emu single-stepped: the full-speed board gets an image
+// with one instruction changed (mov x1, #6 for mov x1, #5), a stand-in for a block-compiler bug.
+describe('lockstep: a64emu at full speed against single steps', () => {
+  const board = (words: readonly number[]): VirtMachine => {
+    const m = new VirtMachine({ output: () => {}, reboot: false });
+    m.load(elfOf(words));
+    return m;
+  };
+  const MOV_X1_6 = 0xd28000c1; // mov x1, #0x6
+  const changed = [MOV_X1_6, ...HIDDEN_EOR.slice(1)];
+
+  it('agrees when both boards run the same image', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const r = await runLockstep({ machine: board(HIDDEN_EOR), fullSpeed: board(HIDDEN_EOR), qemu: { binary: TOOLS.qemu.command, kernel: images.hidden } });
+    expect(r).toMatchObject({ kind: 'agree', why: 'ended' });
+  });
+
+  it('names the registers and the step range of a difference', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const r = await runLockstep({ machine: board(HIDDEN_EOR), fullSpeed: board(changed), qemu: { binary: TOOLS.qemu.command, kernel: images.hidden }, every: 1 });
+    expect(r).toMatchObject({ kind: 'emu-inconsistent', from: 0, to: 1, differing: ['x1'] });
+    if (r.kind !== 'emu-inconsistent') return;
+    const text = inconsistencyReport(r, 0);
+    expect(text).toMatch(/^lockstep: A64EMU INCONSISTENCY between step 0 and step 0 \(0-based\)/);
+    expect(text).toMatch(/\n {2}x1 +0x0000000000000005 +0x0000000000000006\n/);
+  });
+
+  it('reports a different end (the exit status, from x3 = 5 ^ 6 stored to memory)', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const r = await runLockstep({ machine: board(HIDDEN_EOR), fullSpeed: board(changed), qemu: { binary: TOOLS.qemu.command, kernel: images.hidden } });
+    expect(r).toMatchObject({ kind: 'emu-inconsistent', to: 9, differing: [] });
+    if (r.kind !== 'emu-inconsistent') return;
+    expect(r.stepped.ended).toBe('semihosting exit, status 0');
+    expect(r.fast.ended).toBe('semihosting exit, status 3');
   });
 });
 
