@@ -7,6 +7,7 @@ import { EXIT, fileError, type CliIo } from './main.js';
 import { LoadError, parseImage, type Segment } from '../machine/loader.js';
 import { MAX_RAM_SIZE, VIRT_RAM_BASE } from '../machine/virt.js';
 import { loadDisassembler } from '../debug/disasm.js';
+import { hexDigits, wordHex } from '../debug/fmt.js';
 
 const DEFAULT_COUNT = 32;
 
@@ -56,7 +57,7 @@ export async function disasmCommand(args: DisasmArgs, io: CliIo, err: (text: str
     const off = a - seg.pa;
     const d = seg.data;
     const word = (d[off] | (d[off + 1] << 8) | (d[off + 2] << 16) | (d[off + 3] << 24)) >>> 0;
-    lines.push(`    ${a.toString(16).padStart(8, '0')}:\t${word.toString(16).padStart(8, '0')} \t${disasm(word, BigInt(a))}\n`);
+    lines.push(`    ${hexDigits(a, 8)}:\t${wordHex(word)} \t${disasm(word, BigInt(a))}\n`);
   }
   io.write('stdout', lines.join(''));
   return EXIT.OK;

@@ -4,13 +4,14 @@
 // (The bundle keeps capstone-wasm external, so its .wasm is found beside its own
 // module in node_modules; see scripts/build.mjs.)
 
+import { wordHex } from './fmt.js';
+
 /** Disassembles one instruction word at `pc` (branch targets are absolute addresses). */
 export type Disassembler = (word: number, pc: bigint) => string;
 
 /** Text for a word Capstone does not decode, as objdump's `.inst 0x... ; undefined`. */
-export const undecodable = (word: number): string => `.inst 0x${hex8(word)} ; undefined`;
+export const undecodable = (word: number): string => `.inst 0x${wordHex(word)} ; undefined`;
 
-const hex8 = (w: number): string => (w >>> 0).toString(16).padStart(8, '0');
 
 let loading: Promise<Disassembler> | undefined;
 

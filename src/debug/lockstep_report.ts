@@ -2,14 +2,13 @@
 // differing registers marked, the list, the last trace lines) or the agreement summary.
 
 import type { LockstepResult, LockstepStats, SideView } from './lockstep.js';
-import { GPR_NAMES, NZCV_MASK, u64At } from './lockstep_state.js';
+import { hex32, hex64, hexDigits, wordHex } from './fmt.js';
+import { CORE_NAMES, NZCV_MASK, u64At } from './lockstep_state.js';
 import { formatRecord, nzcvText, type InsnRecord, type TraceRecord } from './trace.js';
 
 type Diverged = Extract<LockstepResult, { kind: 'diverged' }>;
 type Inconsistent = Extract<LockstepResult, { kind: 'emu-inconsistent' }>;
 
-const hex16 = (v: bigint | number): string => `0x${v.toString(16).padStart(16, '0')}`;
-const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
 export function statsText(s: LockstepStats, seconds: number): string {
   const n = (k: number, what: string, plural = `${what}s`): string => `${k} ${k === 1 ? what : plural}`;
@@ -20,13 +19,13 @@ function column(side: SideView, row: string): string {
   const st = side.state;
   if (st === null) return '-';
   if (row === 'nzcv') return nzcvText(st.cpsr & NZCV_MASK);
-  if (row === 'cpsr') return hex8(st.cpsr);
+  if (row === 'cpsr') return hex32(st.cpsr);
   if (row.startsWith('v')) {
     if (st.v === null) return '-';
     const n = Number(row.slice(1));
-    return `0x${[3, 2, 1, 0].map((k) => (st.v![4 * n + k] >>> 0).toString(16).padStart(8, '0')).join('')}`;
+    return `0x${[3, 2, 1, 0].map((k) => hexDigits(st.v![4 * n + k], 8)).join('')}`;
   }
-  return hex16(u64At(st.lanes, GPR_NAMES.indexOf(row)));
+  return hex64(u64At(st.lanes, CORE_NAMES.indexOf(row)));
 }
 
 /** The report of a divergence; `trace`: the records of the steps up to and including it. */
@@ -36,13 +35,12 @@ export function divergenceReport(d: Diverged, trace: readonly TraceRecord[] | nu
   else out.push(`lockstep: DIVERGENCE at step ${d.step} (0-based; the states differ after ${d.step + 1} instructions)`);
   const insn = trace?.find((r): r is InsnRecord => r.type === 'insn' && r.step === d.step);
   if (insn) {
-    const word = insn.word === null ? '????????' : insn.word.toString(16).padStart(8, '0');
-    out.push(`instruction: EL${insn.el} pc ${hex16(insn.pc)}  ${word}  ${insn.asm}`);
+    out.push(`instruction: EL${insn.el} pc ${hex64(insn.pc)}  ${wordHex(insn.word)}  ${insn.asm}`);
   }
   if (d.note) out.push(`note: ${d.note}`);
   out.push('');
   out.push(d.step < 0 ? 'states before the first instruction:' : 'states after it:');
-  const rows = [...GPR_NAMES, 'nzcv', 'cpsr'];
+  const rows = [...CORE_NAMES, 'nzcv', 'cpsr'];
   if (d.emu.state?.v && d.qemu.state?.v) rows.push(...Array.from({ length: 32 }, (_, i) => `v${i}`));
   const w = 34;
   out.push(`  ${''.padEnd(5)} ${'a64emu'.padEnd(w)} ${'QEMU'}`);

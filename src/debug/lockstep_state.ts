@@ -3,11 +3,12 @@
 // BigInt), CPSR (only NZCV is compared) and, when FP is on, V0..V31.
 
 import type { Cpu } from '../cpu/cpu.js';
+import { GPR_NAMES } from './fmt.js';
 import { GdbError } from './gdbremote.js';
 import { Slot, lo } from '../cpu/state.js';
 
 /** x0..x30, sp, pc: 33 64-bit registers, 66 lanes. */
-export const GPR_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc'];
+export const CORE_NAMES: readonly string[] = [...GPR_NAMES, 'pc'];
 export const LANES = 66;
 const PC_LANE = 64;
 /** V0..V31, 128 bits each: 128 lanes. */
@@ -48,8 +49,8 @@ export const u64At = (lanes: Int32Array, i: number): bigint =>
 /** The names of the registers that differ (x0..x30, sp, pc, nzcv, then v0..v31). */
 export function differing(a: RegState, b: RegState): string[] {
   const out: string[] = [];
-  for (let i = 0; i < GPR_NAMES.length; i++) {
-    if (a.lanes[2 * i] !== b.lanes[2 * i] || a.lanes[2 * i + 1] !== b.lanes[2 * i + 1]) out.push(GPR_NAMES[i]);
+  for (let i = 0; i < CORE_NAMES.length; i++) {
+    if (a.lanes[2 * i] !== b.lanes[2 * i] || a.lanes[2 * i + 1] !== b.lanes[2 * i + 1]) out.push(CORE_NAMES[i]);
   }
   if (((a.cpsr ^ b.cpsr) & NZCV_MASK) !== 0) out.push('nzcv');
   if (a.v !== null && b.v !== null) {
@@ -86,7 +87,7 @@ export function stateFromG(g: Uint8Array, v: Int32Array | null): RegState {
 }
 
 /** The core registers QEMU must describe, in 'g' order, with their sizes. */
-export const EXPECTED_CORE: readonly [string, number][] = [...GPR_NAMES.map((n): [string, number] => [n, 64]), ['cpsr', 32]];
+export const EXPECTED_CORE: readonly [string, number][] = [...CORE_NAMES.map((n): [string, number] => [n, 64]), ['cpsr', 32]];
 
 /** Checks a core feature XML against EXPECTED_CORE; returns a complaint or null. */
 export function checkCoreXml(xml: string): string | null {

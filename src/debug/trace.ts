@@ -48,6 +48,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import { EC, ExcKind, type ExceptionHook } from '../cpu/exception.js';
 import { CpuState, Slot, lo } from '../cpu/state.js';
 import type { StepObserver, VirtMachine } from '../machine/virt.js';
+import { GPR_NAMES, hexDigits, wordHex } from './fmt.js';
 import { loadDisassembler, type Disassembler } from './disasm.js';
 
 export type TraceFormat = 'text' | 'jsonl';
@@ -97,7 +98,6 @@ export function ecName(ec: number): string {
 const GPRS = 31;
 /** The 32-bit lanes snapshotted: X0..X30 and the current SP (slots 0..31). */
 const LANES = lo(Slot.SP) + 2;
-const REG_NAMES = [...Array.from({ length: GPRS }, (_, i) => `x${i}`), 'sp'];
 
 const u64 = (u: Uint32Array | Int32Array, i: number): bigint => (BigInt(u[i + 1] >>> 0) << 32n) | BigInt(u[i] >>> 0);
 
@@ -167,7 +167,7 @@ export class Tracer implements StepObserver {
     const changed: RegValue[] = [];
     for (let n = 0; n < GPRS; n++) {
       const i = 2 * n;
-      if (r[i] !== this.prev[i] || r[i + 1] !== this.prev[i + 1]) changed.push({ name: REG_NAMES[n], value: u64(r, i) });
+      if (r[i] !== this.prev[i] || r[i + 1] !== this.prev[i + 1]) changed.push({ name: GPR_NAMES[n], value: u64(r, i) });
     }
     const sp = lo(Slot.SP);
     const spNow = this.spBeforeEntry ?? u64(r, sp);
@@ -221,7 +221,7 @@ export class Tracer implements StepObserver {
 // ---- formatting -----------------------------------------------------------------------
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
-const hex16 = (v: bigint): string => v.toString(16).padStart(16, '0');
+const hex16 = (v: bigint): string => hexDigits(v, 16);
 
 /** NZCV as four letters, upper case when set: nZCv. */
 export function nzcvText(nzcv: number): string {
@@ -265,7 +265,7 @@ export function formatRecord(rec: TraceRecord, format: TraceFormat = 'text'): st
   }
   const step = String(rec.step).padStart(8);
   if (rec.type === 'insn') {
-    const word = rec.word === null ? '????????' : rec.word.toString(16).padStart(8, '0');
+    const word = wordHex(rec.word);
     const changes = changesText(rec.changed);
     const line = `${step} EL${rec.el} ${hex16(rec.pc)} ${word}  ${changes === '' ? rec.asm : rec.asm.padEnd(32)} ${changes}`;
     return line.trimEnd();

@@ -2,6 +2,8 @@
 // from. Values and branch targets that depend on where the case lands in an image are kept
 // symbolic (relative to the case's scratch buffer, or item indexes) and resolved at layout.
 
+import { GPR_NAMES } from '../fmt.js';
+
 /** A word whose field is filled at layout time. */
 export type Reloc =
   /** A PC-relative branch field (bits [lsb, lsb+bits), in words) to item `target` (items.length: the end). */
@@ -79,7 +81,7 @@ export const INIT = { SP: 31, SPSR: 32, TPIDR_EL0: 33, TPIDR_EL1: 34, SP_EL0: 35
 export const INIT_SLOTS = 36;
 
 export const regName = (slot: number): string =>
-  slot < 31 ? `x${slot}` : (Object.entries(SLOT).find(([, v]) => v === slot)?.[0].toLowerCase() ?? `slot${slot}`);
+  slot < 31 ? GPR_NAMES[slot] : (Object.entries(SLOT).find(([, v]) => v === slot)?.[0].toLowerCase() ?? `slot${slot}`);
 
 /** A copy of `c` without the items at the given indexes; branch targets move to the next survivor. */
 export function deleteItems(c: Case, drop: ReadonlySet<number>): Case {

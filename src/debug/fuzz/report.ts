@@ -4,12 +4,11 @@
 import { Decoder } from '../../cpu/decoder.js';
 import { decoder } from '../../cpu/run.js';
 import type { Disassembler } from '../disasm.js';
+import { GPR_NAMES, hex64, hexDigits, wordHex } from '../fmt.js';
 import { SLOT } from './case.js';
 import { END_SVC_IMM, relocate } from './image.js';
 import type { FuzzFailure, FuzzResult, Mismatch, RunCase } from './session.js';
 
-const hex = (v: bigint, digits = 16): string => '0x' + BigInt.asUintN(64, v).toString(16).padStart(digits, '0');
-const hex8 = (w: number): string => (w >>> 0).toString(16).padStart(8, '0');
 const REG_FIELDS = ['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs'];
 /** ESR of the SVC that ends a case at EL0: EC 0x15, IL, the immediate. */
 const END_SVC_ESR = 0x56000000 | END_SVC_IMM;
@@ -33,7 +32,7 @@ function listing(r: RunCase, ctx: ReportContext): string[] {
       const word = wordAt(r, k, j);
       const text = ctx.disasm ? ctx.disasm(word, BigInt(pc)) : '';
       const what = j === it.main ? it.variant : '(set-up)';
-      out.push(`    ${k.toString().padStart(2)}  ${hex8(word)}  ${text.padEnd(34)} ${what}`);
+      out.push(`    ${k.toString().padStart(2)}  ${wordHex(word)}  ${text.padEnd(34)} ${what}`);
     });
   });
   const end = r.itemAddr[r.itemAddr.length - 1];
@@ -68,7 +67,7 @@ function initialValues(r: RunCase, ctx: ReportContext): string[] {
     const init = r.case.regs[n];
     const v = init.scratchRelative ? BigInt(r.scratchAddr) + init.value : init.value;
     const note = init.scratchRelative ? `  (scratch ${init.value >= 0n ? '+' : '-'} 0x${(init.value < 0n ? -init.value : init.value).toString(16)})` : '';
-    out.push(`    ${(n === 31 ? 'sp' : `x${n}`).padEnd(4)} = ${hex(v)}${note}`);
+    out.push(`    ${GPR_NAMES[n].padEnd(4)} = ${hex64(v)}${note}`);
   }
   out.push(`    nzcv = ${nzcv(BigInt(r.case.nzcv >>> 0))}`);
   return out;
@@ -88,7 +87,7 @@ function status(r: RunCase, which: 'qemu' | 'a64emu'): string {
   if (s[SLOT.ESR] === BigInt(END_SVC_ESR) && elr === end + 8) return 'completed at EL0';
   const k = r.itemAddr.findIndex((a, i) => elr >= a && (i + 1 >= r.itemAddr.length || elr < r.itemAddr[i + 1]));
   const at = k >= 0 && k < r.case.items.length ? `item ${k}` : `0x${elr.toString(16)}`;
-  return `exception (${KIND[v & 3]}, ${VECTOR[v >> 2]}) at ${at}, ESR ${hex(s[SLOT.ESR], 8)}, FAR ${hex(s[SLOT.FAR])}`;
+  return `exception (${KIND[v & 3]}, ${VECTOR[v >> 2]}) at ${at}, ESR 0x${hexDigits(s[SLOT.ESR], 8)}, FAR ${hex64(s[SLOT.FAR])}`;
 }
 
 function mismatch(m: Mismatch, n: number, ctx: ReportContext): string[] {
@@ -109,7 +108,7 @@ function mismatch(m: Mismatch, n: number, ctx: ReportContext): string[] {
   ];
   if (r.diffs.length > 0) out.push(`  differences:${' '.repeat(8)}${'QEMU'.padEnd(20)}a64emu`);
   for (const d of r.diffs) {
-    const fmt = d.what === 'nzcv' ? (v: bigint) => nzcv(v) : (v: bigint) => hex(v);
+    const fmt = d.what === 'nzcv' ? (v: bigint) => nzcv(v) : (v: bigint) => hex64(v);
     out.push(`    ${d.what.padEnd(16)} ${fmt(d.qemu).padEnd(20)}${fmt(d.a64emu)}`);
   }
   return out;
