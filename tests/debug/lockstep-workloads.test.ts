@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { Slot, lo } from '../../src/cpu/state.js';
 import { liveQemuCount } from '../../src/debug/lockstep_qemu.js';
 import { VirtMachine } from '../../src/machine/virt.js';
 import { ROOT } from '../helpers/a64emu.js';
@@ -49,10 +50,10 @@ async function firstStep(image: string, match: (word: number) => boolean): Promi
     from: 0,
     count: Infinity,
     beforeStep(step: number) {
-      const lo = cpu.r[68]; // the PC's low and high words (Slot.PC = 34)
-      const hi = cpu.r[69];
-      if (found || (lo & 3) !== 0 || !cpu.mem.canFetch(lo, hi)) return;
-      const w = cpu.mem.fetch(lo, hi);
+      const pcLo = cpu.r[lo(Slot.PC)]; // the PC's low and high words
+      const pcHi = cpu.r[lo(Slot.PC) + 1];
+      if (found || (pcLo & 3) !== 0 || !cpu.mem.canFetch(pcLo, pcHi)) return;
+      const w = cpu.mem.fetch(pcLo, pcHi);
       if (match(w)) {
         found = { step, rd: w & 31 };
         observer.count = 0; // the rest at full speed

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { Slot, lo } from '../../src/cpu/state.js';
 import { lockstep as runLockstep } from '../../src/debug/lockstep.js';
 import { QemuProcess, liveQemuCount } from '../../src/debug/lockstep_qemu.js';
 import { inconsistencyReport } from '../../src/debug/lockstep_report.js';
@@ -275,7 +276,7 @@ describe('lockstep with V registers (the FP hook)', () => {
   it('names a V register that differs', async (ctx) => {
     requireTool(ctx, TOOLS.qemu);
     const m = board();
-    m.cpu.r[2 * 128 + 4 * 3 + 2] = 1; // V3 bits [95:64]: slot 128 + 2*3 + 1, low word
+    m.cpu.r[lo(Slot.V0) + 4 * 3 + 2] = 1; // V3 bits [95:64]
     const r = await runLockstep({ machine: m, qemu: { binary: TOOLS.qemu.command, kernel: images.steps }, fp: true });
     expect(r.kind).toBe('diverged');
     if (r.kind === 'diverged') {
@@ -283,7 +284,7 @@ describe('lockstep with V registers (the FP hook)', () => {
       expect(r.differing).toEqual(['v3']);
     }
     const m2 = board();
-    m2.cpu.r[2 * 128 + 4 * 3 + 2] = 1;
+    m2.cpu.r[lo(Slot.V0) + 4 * 3 + 2] = 1;
     const off = await runLockstep({ machine: m2, qemu: { binary: TOOLS.qemu.command, kernel: images.steps } });
     expect(off.kind).toBe('agree'); // fp off (today's default): V is not compared
   });
