@@ -75,59 +75,9 @@ export const LOOP = [
   0x17ffffff, // 40080004: b    40080000
 ];
 
-export interface ElfSegment {
-  type?: number; // default PT_LOAD
-  paddr: number;
-  data: Uint8Array;
-  memsz?: number; // default data.length
-}
-
-export interface ElfOptions {
-  cls?: number; // EI_CLASS, default 2
-  data?: number; // EI_DATA, default 1
-  version?: number; // EI_VERSION, default 1
-  type?: number; // e_type, default 2 (ET_EXEC)
-  machine?: number; // e_machine, default 183
-  entry?: number;
-  phentsize?: number;
-  segments: ElfSegment[];
-}
-
-/** An ELF64 file: header, program headers, then each segment's bytes. */
-export function makeElf(o: ElfOptions): Uint8Array {
-  const phentsize = o.phentsize ?? 56;
-  const phoff = 64;
-  let dataOff = phoff + o.segments.length * phentsize;
-  const offsets = o.segments.map((s) => {
-    const off = dataOff;
-    dataOff += s.data.length;
-    return off;
-  });
-  const out = new Uint8Array(dataOff);
-  const dv = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, o.cls ?? 2, o.data ?? 1, o.version ?? 1], 0);
-  dv.setUint16(16, o.type ?? 2, true);
-  dv.setUint16(18, o.machine ?? 183, true);
-  dv.setUint32(20, 1, true);
-  dv.setBigUint64(24, BigInt(o.entry ?? o.segments[0]?.paddr ?? 0), true);
-  dv.setBigUint64(32, BigInt(phoff), true);
-  dv.setUint16(52, 64, true);
-  dv.setUint16(54, phentsize, true);
-  dv.setUint16(56, o.segments.length, true);
-  o.segments.forEach((s, i) => {
-    const p = phoff + i * phentsize;
-    dv.setUint32(p, s.type ?? 1, true);
-    dv.setUint32(p + 4, 5, true); // R+X
-    dv.setBigUint64(p + 8, BigInt(offsets[i]), true);
-    dv.setBigUint64(p + 16, BigInt(s.paddr), true);
-    dv.setBigUint64(p + 24, BigInt(s.paddr), true);
-    dv.setBigUint64(p + 32, BigInt(s.data.length), true);
-    dv.setBigUint64(p + 40, BigInt(s.memsz ?? s.data.length), true);
-    dv.setBigUint64(p + 48, 8n, true);
-    out.set(s.data, offsets[i]);
-  });
-  return out;
-}
+// The ELF writer lives in src/machine/elf.ts (the fuzz images use it too).
+import { makeElf } from '../../src/machine/elf.js';
+export { makeElf, type ElfOptions, type ElfSegment } from '../../src/machine/elf.js';
 
 /** An AArch64 ELF executable holding `words` at 0x40080000. */
 export function elfOf(words: readonly number[]): Uint8Array {

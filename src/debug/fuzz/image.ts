@@ -20,6 +20,7 @@
 // result pointer is fetched.
 
 import { A, Asm, COND_NE } from './asm.js';
+import { makeElf } from '../../machine/elf.js';
 import { COUNTER_FREQUENCY } from '../../machine/virt.js';
 import { INIT, INIT_SLOTS, RESULT_SLOTS, SLOT, type Case, type Reloc } from './case.js';
 
@@ -277,32 +278,7 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
     put64(init[i] + 8 * INIT.TPIDR_EL1, 0n);
   });
   const layout: Layout = { code, itemAddr, scratch, results, recordSize, entry: IMAGE_BASE, end };
-  return { elf: elf64(mem, IMAGE_BASE, end - IMAGE_BASE), layout };
-}
-
-/** An ELF64 AArch64 executable with one loadable segment (file bytes, then zeros to memSize). */
-function elf64(data: Uint8Array, vaddr: number, memSize: number): Uint8Array {
-  const off = 0x1000;
-  const out = new Uint8Array(off + data.length);
-  const v = new DataView(out.buffer);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]);
-  v.setUint16(16, 2, true); // ET_EXEC
-  v.setUint16(18, 183, true); // EM_AARCH64
-  v.setUint32(20, 1, true);
-  v.setBigUint64(24, BigInt(vaddr), true); // entry
-  v.setBigUint64(32, 64n, true); // phoff
-  v.setUint16(52, 64, true); // ehsize
-  v.setUint16(54, 56, true); // phentsize
-  v.setUint16(56, 1, true); // phnum
-  v.setUint16(58, 64, true); // shentsize
-  v.setUint32(64, 1, true); // PT_LOAD
-  v.setUint32(68, 7, true); // RWX
-  v.setBigUint64(72, BigInt(off), true);
-  v.setBigUint64(80, BigInt(vaddr), true);
-  v.setBigUint64(88, BigInt(vaddr), true);
-  v.setBigUint64(96, BigInt(data.length), true);
-  v.setBigUint64(104, BigInt(memSize), true);
-  v.setBigUint64(112, 0x1000n, true);
-  out.set(data, off);
-  return out;
+  // One loadable RWX segment, its bytes page-aligned in the file, then zeros to `end`.
+  const elf = makeElf({ dataOffset: 0x1000, segments: [{ paddr: IMAGE_BASE, data: mem, memsz: end - IMAGE_BASE, flags: 7, align: 0x1000 }] });
+  return { elf, layout };
 }
