@@ -120,8 +120,9 @@ export class QemuProcess {
       } catch (e) {
         await q.close();
         lastError = e instanceof Error ? e.message : String(e);
-        // Another process may have taken the port between our check and QEMU's bind: retry.
-        if (!/bind|in use|gdbstub|gdb/i.test(q.stderrTail)) break;
+        // Another process may have taken the port between our check and QEMU's bind: retry
+        // (QEMU 7.2: "-gdb tcp:...: Failed to find an available port: Address already in use").
+        if (!/Address already in use/i.test(q.stderrTail)) break;
       }
     }
     throw new QemuStartError(lastError);
@@ -154,10 +155,6 @@ export class QemuProcess {
   async waitExit(ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null> {
     if (!this.exited) await Promise.race([this.exitPromise, sleep(ms)]);
     return this.exited;
-  }
-
-  get hasExited(): boolean {
-    return this.exited !== null;
   }
 
   /** Kills QEMU (gdb 'k', then SIGKILL if it is still there after a moment) and waits for it. */

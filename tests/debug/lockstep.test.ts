@@ -193,12 +193,29 @@ srv.listen(port, '127.0.0.1');
   return path;
 }
 
+let launchCase = 0;
+
 /** QEMU 7.2's core feature (x0..x30, sp, pc 64 bits, cpsr 32), or with x0 of `x0bits`. */
 const coreXml = (x0bits = 64): string =>
   [...Array.from({ length: 31 }, (_, i) => [`x${i}`, i === 0 ? x0bits : 64]), ['sp', 64], ['pc', 64], ['cpsr', 32]]
     .map(([n, b]) => `<reg name="${n}" bitsize="${b}"/>`).join('');
 
 describe("lockstep: QEMU's gdb stub misbehaving", () => {
+  it('starts QEMU again only when its port was taken (Address already in use)', async () => {
+    const launches = async (message: string): Promise<number> => {
+      const count = join(dir, `count-${launchCase++}`);
+      const path = join(dir, `failing-${launchCase}.sh`);
+      writeFileSync(path, `#!/bin/sh\necho x >> ${count}\necho "$0: ${message}" >&2\nexit 1\n`);
+      chmodSync(path, 0o755);
+      await expect(QemuProcess.launch({ binary: path, kernel: images.steps })).rejects.toThrow(message);
+      return readFileSync(count, 'latin1').split('\n').filter(Boolean).length;
+    };
+    // QEMU 7.2's message when the port is taken: retried (five launches in all).
+    expect(await launches('-gdb tcp:127.0.0.1:1234: Failed to find an available port: Address already in use')).toBe(5);
+    // Any other failure, even one naming -gdb: not retried.
+    expect(await launches('-gdb tcp:127.0.0.1:1234: some other gdbstub failure')).toBe(1);
+  });
+
   it('exits 2 when the core registers are not laid out as expected', async () => {
     const r = await lockstep(['--qemu', fakeQemu('badxml', coreXml(32), ''), images.steps]);
     expect(r.code).toBe(2);
