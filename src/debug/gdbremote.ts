@@ -216,18 +216,6 @@ export class GdbRemote {
     return r === 'OK';
   }
 
-  /** The stub's qSupported features. */
-  async supported(): Promise<Map<string, string>> {
-    const r = await this.request('qSupported:swbreak+;hwbreak+;xmlRegisters=aarch64');
-    const m = new Map<string, string>();
-    for (const f of r.split(';')) {
-      const eq = f.indexOf('=');
-      if (eq > 0) m.set(f.slice(0, eq), f.slice(eq + 1));
-      else if (f.length > 0) m.set(f.slice(0, -1), f.slice(-1));
-    }
-    return m;
-  }
-
   /** Reads a qXfer object (e.g. features / target.xml) in pieces. */
   async readXfer(object: string, annex: string): Promise<string> {
     let out = '';

@@ -42,6 +42,7 @@ import {
   V_LANES,
   checkCoreXml,
   copyCpuLanes,
+  cpuState,
   differing,
   pcOf,
   sameGprs,
@@ -309,10 +310,7 @@ export class FastEmu {
   }
 
   state(): RegState {
-    const cpu = this.machine.cpu;
-    const lanes = new Int32Array(LANES);
-    copyCpuLanes(cpu, lanes, 0);
-    return { lanes, cpsr: cpu.spsrBits, v: this.fp ? cpu.r.slice(lo(Slot.V0), lo(Slot.V0) + V_LANES) : null };
+    return cpuState(this.machine.cpu, this.fp);
   }
 }
 

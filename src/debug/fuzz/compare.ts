@@ -1,6 +1,6 @@
 // Comparing the result records of the two sides, case by case.
 
-import { RESULT_SLOTS, SLOT, regName } from './case.js';
+import { RESULT_SLOTS, regName } from './case.js';
 import type { Layout } from './image.js';
 
 /** One case's result, decoded. */
@@ -50,7 +50,3 @@ export function compareCase(q: Uint8Array, e: Uint8Array, layout: Layout, i: num
   }
   return out;
 }
-
-/** Whether case i ended in an exception on that side (the vector number + 1, or 0). */
-export const statusOf = (data: Uint8Array, layout: Layout, i: number): number =>
-  Number(new DataView(data.buffer, data.byteOffset + i * layout.recordSize).getBigUint64(8 * SLOT.STATUS, true));
