@@ -81,7 +81,8 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       'at EL0, MSR DAIFSet/DAIFClr: QEMU 7.2 swaps op1 and op2 in the ISS of the trap (a documented deviation)',
     ],
     label: (row, k) => {
-      if (row === 'MRS_MSR') return `${k.L ? 'MRS' : 'MSR'} ${sysreg(k) ?? '?'}`;
+      // Encodings without a register (FEAT_IDST traps them) are named by their encoding.
+      if (row === 'MRS_MSR') return `${k.L ? 'MRS' : 'MSR'} ${sysreg(k) ?? `S${2 + k.o0}_${k.op1}_C${k.crn}_C${k.crm}_${k.op2}`}`;
       if (row === 'MSR_imm') {
         const f = k.op1 === 0 && k.op2 === 5 ? 'SPSel' : k.op1 === 3 && k.op2 === 6 ? 'DAIFSet' : k.op1 === 3 && k.op2 === 7 ? 'DAIFClr' : '?';
         return `${f} #${k.crm}`;
