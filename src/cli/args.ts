@@ -420,7 +420,9 @@ Options (before or after IMAGE):
 Raw images are loaded at 0x40080000 on both sides (QEMU's only address).
 
 Exit status: 0 no divergence (the image ended or --max-insns was reached);
-1 a divergence was found; 2 bad input or QEMU missing; 3 an internal error.
+1 a divergence was found, or a64emu's full-speed run disagrees with its own
+single-stepped run; 2 bad input, QEMU missing or not starting; 3 an internal
+error or QEMU's gdb stub failing during the run.
 `,
   fuzz: `Usage: a64emu fuzz [options]
 
