@@ -29,9 +29,33 @@ export enum Slot {
   TMP2 = 63,
   CNTKCTL_EL1 = 64,
   CSSELR_EL1 = 65,
+  // EL1 memory-system registers (sysregs/mmu.ts)
+  TTBR0_EL1 = 66,
+  TTBR1_EL1 = 67,
+  TCR_EL1 = 68,
+  MAIR_EL1 = 69,
+  CONTEXTIDR_EL1 = 70,
+  PAR_EL1 = 71,
+  // generic timer (sysregs/timer.ts): CTL slots hold ENABLE and IMASK only (ISTATUS is computed)
+  CNTP_CTL_EL0 = 72,
+  CNTP_CVAL_EL0 = 73,
+  CNTV_CTL_EL0 = 74,
+  CNTV_CVAL_EL0 = 75,
+  CNTPS_CTL_EL1 = 76,
+  CNTPS_CVAL_EL1 = 77,
+  // self-hosted debug (sysregs/debug.ts)
+  MDSCR_EL1 = 78,
+  OSLSR_EL1 = 79,
+  OSDLR_EL1 = 80,
+  DBGCLAIM = 81,
   /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
   V0 = 128,
-  COUNT = 192,
+  /** DBGBVR<n>_EL1, DBGBCR<n>_EL1, DBGWVR<n>_EL1, DBGWCR<n>_EL1: 16 slots each (n < 16). */
+  DBGBVR0_EL1 = 192,
+  DBGBCR0_EL1 = 208,
+  DBGWVR0_EL1 = 224,
+  DBGWCR0_EL1 = 240,
+  COUNT = 256,
 }
 
 /** Index in a 32-bit view of the low half of a slot (the high half is +1; little-endian). */

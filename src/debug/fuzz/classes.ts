@@ -35,6 +35,9 @@ const sysreg = (k: Fields): string | undefined => findSysreg(2 + k.o0, k.op1, k.
 /** System registers the system class must not write: the driver depends on them. */
 const DRIVER_REGS = ['VBAR_EL1', 'SCTLR_EL1', 'TPIDRRO_EL0'];
 
+/** Counter views: their values depend on the counter, which differs between the two sides. */
+const CLOCKED = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTP_TVAL_EL0', 'CNTV_TVAL_EL0'];
+
 /** Classes a64emu has no instructions for yet: the reason `fuzz` refuses them. */
 export const UNSUPPORTED: Partial<Record<FuzzClass, string>> = {
   fp: 'a64emu has no floating-point instructions yet (issue 8); there is nothing to compare',
@@ -66,7 +69,7 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       (row === 'HINT' && k.crm === 0 && k.op2 === 7) ||
       (row === 'SYS' && k.op1 === 3 && k.crn === 7 && k.crm === 4 && k.op2 === 1) ||
       (row === 'MRS_MSR' && k.L === 0 && DRIVER_REGS.includes(sysreg(k) ?? '')) ||
-      (row === 'MRS_MSR' && sysreg(k) === 'CNTVCT_EL0') ||
+      (row === 'MRS_MSR' && CLOCKED.includes(sysreg(k) ?? '')) ||
       (row === 'MRS_MSR' && k.L === 1 && ID_REGS_OURS.has(sysreg(k) ?? '')) ||
       (row === 'MRS_MSR' && k.L === 1 && k.o0 === 1 && k.op1 === 1 && k.crn === 0 && k.crm === 0 && k.op2 === 6),
     skipAtEl0: (row, k) => row === 'MSR_imm' && k.op1 === 3 && (k.op2 === 6 || k.op2 === 7),
@@ -75,7 +78,7 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       'XPACLRI (HINT #7): QEMU max has FEAT_PAuth and strips the PAC field of X30 even with pointer authentication disabled; a64emu has no FEAT_PAuth (a NOP)',
       'DC ZVA: on Device memory (MMU off) an Alignment fault here, zeroing in QEMU 7.2 (a documented deviation)',
       `MSR ${DRIVER_REGS.join(', ')}: the driver's vector table, memory model and X0 stash`,
-      "MRS CNTVCT_EL0: QEMU's counter follows the host clock, a64emu's the instruction count",
+      `MRS/MSR ${CLOCKED.join(', ')}: QEMU's counter follows the host clock, a64emu's the instruction count (a TVAL write sets CVAL from the counter)`,
       'MRS of the ID registers whose feature fields say what a64emu implements, not what QEMU does (src/sysregs/id.ts, ID_FIELDS)',
       "MRS SMIDR_EL1 (S3_1_C0_C0_6): QEMU's max has SME (it reads 0), a64emu has no SME (FEAT_IDST: EC 0x18)",
       'at EL0, MSR DAIFSet/DAIFClr: QEMU 7.2 swaps op1 and op2 in the ISS of the trap (a documented deviation)',
