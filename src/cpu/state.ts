@@ -47,7 +47,7 @@ export enum Slot {
   MDSCR_EL1 = 78,
   OSLSR_EL1 = 79,
   OSDLR_EL1 = 80,
-  DBGCLAIM = 81,
+  MDCCINT_EL1 = 81,
   /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
   V0 = 128,
   /** DBGBVR<n>_EL1, DBGBCR<n>_EL1, DBGWVR<n>_EL1, DBGWCR<n>_EL1: 16 slots each (n < 16). */

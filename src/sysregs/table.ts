@@ -6,6 +6,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { MODELS, type CpuModel } from '../cpu/models.js';
 import { BASE_ROWS } from './base.js';
+import { DEBUG_ROWS } from './debug.js';
 import { ID_ROWS, IMPDEF_ROWS } from './id.js';
 import { MMU_ROWS } from './mmu.js';
 import { TIMER_ROWS } from './timer.js';
@@ -13,7 +14,7 @@ import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
 
 export { Flag, type SysregRow } from './row.js';
 
-export const ROW_SPECS: readonly RowSpec[] = [...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...ID_ROWS, ...IMPDEF_ROWS];
+export const ROW_SPECS: readonly RowSpec[] = [...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...ID_ROWS, ...IMPDEF_ROWS];
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
   (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;

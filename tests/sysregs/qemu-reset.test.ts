@@ -98,12 +98,6 @@ const MISSING_COMMON = [
   // registers of higher ELs QEMU keeps even without EL2/EL3, and AArch32 state
   'ACTLR_EL2', 'ACTLR_EL3', 'DACR32_EL2', 'IFSR32_EL2', 'FPEXC32_EL2', 'MAIR_EL3', 'MDCR_EL3',
   'SPSR_ABT', 'SPSR_FIQ', 'SPSR_IRQ', 'SPSR_UND',
-  // debug
-  'DBGBCR0_EL1', 'DBGBCR1_EL1', 'DBGBCR2_EL1', 'DBGBCR3_EL1', 'DBGBCR4_EL1', 'DBGBCR5_EL1',
-  'DBGBVR0_EL1', 'DBGBVR1_EL1', 'DBGBVR2_EL1', 'DBGBVR3_EL1', 'DBGBVR4_EL1', 'DBGBVR5_EL1',
-  'DBGWCR0_EL1', 'DBGWCR1_EL1', 'DBGWCR2_EL1', 'DBGWCR3_EL1',
-  'DBGWVR0_EL1', 'DBGWVR1_EL1', 'DBGWVR2_EL1', 'DBGWVR3_EL1',
-  'MDCCSR_EL0', 'MDRAR_EL1', 'MDSCR_EL1', 'OSDLR_EL1', 'OSLSR_EL1',
   // FP (issue 8)
   'FPCR', 'FPSR',
   // PMU
@@ -140,7 +134,7 @@ const ABSENT_FEATURES: Record<string, string[]> = {
 };
 
 /** Probed registers the table does not have yet. */
-const MISSING_PROBE = ['MDSCR_EL1', 'OSLSR_EL1', 'PMCR_EL0'];
+const MISSING_PROBE = ['PMCR_EL0'];
 /** Probed registers whose value changes from run to run (the counter follows the host clock in QEMU). */
 const VARYING = ['CNTVCT_EL0', 'CNTPCT_EL0'];
 

@@ -38,6 +38,9 @@ const DRIVER_REGS = ['VBAR_EL1', 'SCTLR_EL1', 'TPIDRRO_EL0'];
 /** Counter views: their values depend on the counter, which differs between the two sides. */
 const CLOCKED = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTP_TVAL_EL0', 'CNTV_TVAL_EL0'];
 
+/** Timer controls: their ISTATUS bit compares CVAL with the counter. */
+const ISTATUS = ['CNTP_CTL_EL0', 'CNTV_CTL_EL0'];
+
 /** Classes a64emu has no instructions for yet: the reason `fuzz` refuses them. */
 export const UNSUPPORTED: Partial<Record<FuzzClass, string>> = {
   fp: 'a64emu has no floating-point instructions yet (issue 8); there is nothing to compare',
@@ -70,6 +73,9 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       (row === 'SYS' && k.op1 === 3 && k.crn === 7 && k.crm === 4 && k.op2 === 1) ||
       (row === 'MRS_MSR' && k.L === 0 && DRIVER_REGS.includes(sysreg(k) ?? '')) ||
       (row === 'MRS_MSR' && CLOCKED.includes(sysreg(k) ?? '')) ||
+      (row === 'MRS_MSR' && k.L === 1 && ISTATUS.includes(sysreg(k) ?? '')) ||
+      (row === 'MRS_MSR' && k.L === 0 && sysreg(k) === 'MDSCR_EL1') ||
+      (row === 'MRS_MSR' && k.L === 1 && sysreg(k) === 'MDCCINT_EL1') ||
       (row === 'MRS_MSR' && k.L === 1 && ID_REGS_OURS.has(sysreg(k) ?? '')) ||
       (row === 'MRS_MSR' && k.L === 1 && k.o0 === 1 && k.op1 === 1 && k.crn === 0 && k.crm === 0 && k.op2 === 6),
     skipAtEl0: (row, k) => row === 'MSR_imm' && k.op1 === 3 && (k.op2 === 6 || k.op2 === 7),
@@ -79,6 +85,9 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       'DC ZVA: on Device memory (MMU off) an Alignment fault here, zeroing in QEMU 7.2 (a documented deviation)',
       `MSR ${DRIVER_REGS.join(', ')}: the driver's vector table, memory model and X0 stash`,
       `MRS/MSR ${CLOCKED.join(', ')}: QEMU's counter follows the host clock, a64emu's the instruction count (a TVAL write sets CVAL from the counter)`,
+      `MRS ${ISTATUS.join(', ')}: ISTATUS compares CVAL with the counter, which differs between the two sides`,
+      "MSR MDSCR_EL1: QEMU implements debug events (software step, MDE/KDE breakpoints and watchpoints), a64emu does not yet; with MDSCR_EL1 left at 0 the breakpoint/watchpoint and OS lock writes are harmless on both sides",
+      'MRS MDCCINT_EL1: QEMU 7.2 makes it a NOP whose MRS leaves Xt unchanged; a64emu keeps TX/RX as the Arm ARM says',
       'MRS of the ID registers whose feature fields say what a64emu implements, not what QEMU does (src/sysregs/id.ts, ID_FIELDS)',
       "MRS SMIDR_EL1 (S3_1_C0_C0_6): QEMU's max has SME (it reads 0), a64emu has no SME (FEAT_IDST: EC 0x18)",
       'at EL0, MSR DAIFSet/DAIFClr: QEMU 7.2 swaps op1 and op2 in the ISS of the trap (a documented deviation)',
