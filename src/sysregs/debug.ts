@@ -58,7 +58,7 @@ export const DEBUG_ROWS: readonly RowSpec[] = [
       cpu.x[Slot.OSLSR_EL1] = (cpu.x[Slot.OSLSR_EL1] & ~2n) | ((v & 1n) << 1n);
     },
   },
-  // OSLM = 0b10 (bits 3 and 0: the OS Lock is implemented, FEAT_DoubleLock style) and OSLK = 1:
+  // OSLM = 0b10 (OSLM[1] is bit 3, OSLM[0] bit 0: the OS Lock is implemented) and OSLK = 1:
   // the OS Lock is locked at reset (Arm ARM D17.3, OSLSR_EL1). QEMU 7.2's reset value is 0xa.
   { name: 'OSLSR_EL1', op0: 2, op1: 0, crn: 1, crm: 1, op2: 4, access: EL1_RO, slot: Slot.OSLSR_EL1, reset: () => 0xan },
   // DLK (bit 0) is RW because FEAT_DoubleLock is implemented (ID_AA64DFR0_EL1.DoubleLock is 0
