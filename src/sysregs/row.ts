@@ -65,7 +65,8 @@ export interface RowSpec {
 
   // ---- computed registers (PSTATE views, counters, registers that depend on others) ----
   readonly get?: (cpu: Cpu, index: number) => bigint;
-  readonly set?: (cpu: Cpu, v: bigint) => void;
+  /** `index`: the instruction's position in its block, for exact counter reads (as get). */
+  readonly set?: (cpu: Cpu, v: bigint, index: number) => void;
   /** Computed registers whose upper 32 bits are zero (PSTATE views): no BigInt. */
   readonly get32?: (cpu: Cpu) => number;
   readonly set32?: (cpu: Cpu, lo: number) => void;

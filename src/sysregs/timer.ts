@@ -44,7 +44,7 @@ function timer(
     {
       name: `${prefix}_TVAL_${suffix}`, ...enc, op2: 0, access, flags: Flag.NO_RAW | Flag.IO, el0Trap,
       get: (cpu, index) => BigInt.asUintN(32, cpu.x[cvalSlot] - cpu.counterValue(index)),
-      set: (cpu, v) => void (cpu.x[cvalSlot] = BigInt.asUintN(64, cpu.counterValue(0) + BigInt.asIntN(32, v))),
+      set: (cpu, v, index) => void (cpu.x[cvalSlot] = BigInt.asUintN(64, cpu.counterValue(index) + BigInt.asIntN(32, v))),
     },
     {
       // Only ENABLE and IMASK are stored (QEMU 7.2's gt_ctl_write deposits bits [1:0]).

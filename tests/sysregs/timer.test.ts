@@ -83,6 +83,16 @@ describe('CNTx_TVAL_EL0: (CVAL - count)[31:0] on reads, CVAL = count + SignExten
       expect(cval(0x80000000n)).toBe((1000n - (1n << 31n)) & M64);
       expect(cval(0x1234567800000010n)).toBe(1016n); // bits [63:32] ignored
     });
+    it(`${name}: a TVAL write later in a block sees the count at its own position`, () => {
+      // Three MOVZ (counts 1000..1002) share the MSR's block; the write happens at count 1003.
+      // Runner.run with a budget runs the block whole (run() above steps one at a time).
+      const MOVZ_X5 = 0xd2800005; // movz x5, #0 (aarch64-linux-gnu-as)
+      const c = cpu();
+      c.cpu.x[1] = 10n;
+      c.load([MOVZ_X5, MOVZ_X5, MOVZ_X5, msr(t.TVAL, 1), mrs(t.CVAL, 0)]);
+      expect(c.runner.run(5)).toBe(5);
+      expect(c.cpu.x[0]).toBe(1013n);
+    });
     it(`${name}: a TVAL written then read counts down with the counter`, () => {
       // Write at count 1000, read at 1001 and 1002.
       const { x } = run([msr(t.TVAL, 1), mrs(t.TVAL, 0), mrs(t.TVAL, 2)], [10n]);

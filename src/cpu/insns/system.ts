@@ -69,7 +69,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
 }
 
 function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
-  const { cpu } = c;
+  const { cpu, index } = c;
   const r = cpu.r;
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.write;
@@ -86,7 +86,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
     } else if (row.set32) {
       row.set32(cpu, r[t]);
     } else if (row.set) {
-      row.set(cpu, big(r, t));
+      row.set(cpu, big(r, t), index);
     }
     if (row.context) cpu.contextChanged();
     r[PC] = nl;
