@@ -10,11 +10,15 @@ import { DEBUG_ROWS } from './debug.js';
 import { ID_ROWS, IMPDEF_ROWS } from './id.js';
 import { MMU_ROWS } from './mmu.js';
 import { TIMER_ROWS } from './timer.js';
+import { PMU_ROWS } from './pmu.js';
+import { SYSOP_ROWS } from './sysops.js';
 import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
 
 export { Flag, type SysregRow } from './row.js';
 
-export const ROW_SPECS: readonly RowSpec[] = [...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...ID_ROWS, ...IMPDEF_ROWS];
+export const ROW_SPECS: readonly RowSpec[] = [
+  ...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...PMU_ROWS, ...ID_ROWS, ...IMPDEF_ROWS, ...SYSOP_ROWS,
+];
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
   (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
