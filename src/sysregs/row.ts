@@ -83,6 +83,13 @@ export interface RowSpec {
   readonly el0Trap?: (cpu: Cpu) => boolean;
   /** The write changes what the memory system or decoded code depend on. */
   readonly context?: boolean;
+
+  // ---- system instructions (SYS, op0 = 1: AT, DC, IC, TLBI) ----
+  /**
+   * The operation, given Xt as 32-bit halves; runs after the access checks. A SYS row
+   * without one completes as a NOP (maintenance of caches a64emu does not model).
+   */
+  readonly op?: (cpu: Cpu, lo: number, hi: number) => void;
 }
 
 /** A row bound to a CPU model: CONST rows carry their value. */

@@ -4,7 +4,7 @@
 
 import { pcPlus, type DecodeCtx, type Op, type Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
-import { EC, FSC } from '../exception.js';
+import { EC } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
@@ -241,8 +241,10 @@ export const SYSTEM_ROWS: Row[] = [
     },
   },
   {
-    // SYS: the cache and TLB maintenance operations. With no caches or TLB to maintain yet
-    // they do nothing, except DC ZVA, which zeroes a block.
+    // SYS (op0 = 1): the AT, DC, IC and TLBI operations, rows of the cpreg table
+    // (sysregs/sysops.ts) looked up at decode time like MRS/MSR. An encoding without a row
+    // is UNDEFINED; below the row's EL too; at EL0 the row's condition (SCTLR_EL1.UCI/DZE)
+    // decides between executing and trapping to EL1 (EC 0x18).
     name: 'SYS',
     pattern: '1101010100 0 01 op1:3 crn:4 crm:4 op2:3 rt:5',
     end: true,
@@ -250,43 +252,17 @@ export const SYSTEM_ROWS: Row[] = [
       const cpu = c.cpu;
       const r = cpu.r;
       const [nl, nh] = pcPlus(c, 4n);
-      const next = (): void => {
+      const row = findSysreg(1, f.op1, f.crn, f.crm, f.op2, cpu.model);
+      if (!row) return null;
+      const iss = sysregTrapIss(1, f.op1, f.crn, f.crm, f.op2, f.rt, false);
+      const minEl = row.access.write;
+      const op = row.op;
+      const t = rz(f.rt);
+      return () => {
+        checkAccess(cpu, row, minEl, iss, false);
+        if (op) op(cpu, r[t], r[t + 1]);
         r[PC] = nl;
         r[PC + 1] = nh;
-      };
-      const key = `${f.op1} ${f.crn} ${f.crm} ${f.op2}`;
-      const t = rz(f.rt);
-      if (key === '3 7 4 1') {
-        // DC ZVA: EL0 needs SCTLR_EL1.DZE (bit 14).
-        return () => {
-          if (cpu.el === 0 && sctlrEl1Bit(cpu, 14) === 0) {
-            cpu.raise(EC.SYSREG, sysregTrapIss(1, 3, 7, 4, 1, f.rt, false), 0, 1);
-          }
-          // DC ZVA to any Device memory (everything, with stage 1 off) is an Alignment
-          // fault (Arm ARM C5.3.x, DC ZVA).
-          if (cpu.mem.deviceOnly) cpu.mem.abort(r[t], r[t + 1], FSC.ALIGNMENT, true);
-          const lo = r[t] & ~63;
-          const hi = r[t + 1];
-          for (let i = 0; i < 64; i += 8) cpu.mem.st64(lo + i, hi, 0, 0);
-          next();
-        };
-      }
-      const el0Ok = key === '3 7 5 1' || key === '3 7 10 1' || key === '3 7 11 1' || key === '3 7 14 1';
-      const el1Only =
-        key === '0 7 1 0' || key === '0 7 5 0' || key === '0 7 6 1' || key === '0 7 6 2' ||
-        key === '0 7 10 2' || key === '0 7 14 2' || (f.op1 === 0 && f.crn === 8 && (f.crm === 3 || f.crm === 7) && [0, 1, 2, 3, 5, 7].includes(f.op2));
-      if (!el0Ok && !el1Only) return null;
-      const tlbi = f.crn === 8;
-      return () => {
-        // EL0 cache maintenance by VA needs SCTLR_EL1.UCI (bit 26); otherwise it traps.
-        if (cpu.el === 0) {
-          if (!el0Ok) cpu.undef();
-          if (sctlrEl1Bit(cpu, 26) === 0) {
-            cpu.raise(EC.SYSREG, sysregTrapIss(1, f.op1, f.crn, f.crm, f.op2, f.rt, false), 0, 1);
-          }
-        }
-        if (tlbi) cpu.flushBlocks = true;
-        next();
       };
     },
   },
