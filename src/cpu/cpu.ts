@@ -8,6 +8,7 @@ import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, ty
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 import { resetSysregs } from '../sysregs/table.js';
+import { pmcrReset } from '../sysregs/pmu.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -102,6 +103,8 @@ export class Cpu extends CpuState {
     this.cntfrq = BigInt(this.platform.counterFrequency ?? 0);
     // The cpreg table's stored registers (SCTLR_EL1: the model's value, CSSELR_EL1, ...).
     resetSysregs(this);
+    // PMCR_EL0 (a row with hooks: writes act on the counters): the model's IMP/IDCODE/N.
+    this.x[Slot.PMCR_EL0] = pmcrReset(this.model);
     // SCTLR_EL2/EL3 reset values: MMU and caches off (Arm ARM D17.2.118).
     this.x[Slot.SCTLR_EL1 + 1] = 0x30c50830n;
     this.x[Slot.SCTLR_EL1 + 2] = 0x30c50830n;

@@ -48,6 +48,22 @@ export enum Slot {
   OSLSR_EL1 = 79,
   OSDLR_EL1 = 80,
   MDCCINT_EL1 = 81,
+  // Performance Monitors (sysregs/pmu.ts). PMCNTEN, PMOVS and PMINTEN hold the SET/CLR
+  // pairs' common state; PMU_ANCHOR and PMU_PRESCALE are not architectural (the icount the
+  // counters were last brought up to, and the PMCR.D divider's cycles). PMCR_EL0's reset
+  // value is set by cpu.resetTo (its row has hooks, not a slot).
+  PMCR_EL0 = 82,
+  PMCNTEN = 83,
+  PMOVS = 84,
+  PMINTEN = 85,
+  PMSELR_EL0 = 86,
+  PMUSERENR_EL0 = 87,
+  PMCCNTR_EL0 = 88,
+  PMCCFILTR_EL0 = 89,
+  PMU_ANCHOR = 90,
+  PMU_PRESCALE = 91,
+  PMCEID0_EL0 = 92,
+  PMCEID1_EL0 = 93,
   /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
   V0 = 128,
   /** DBGBVR<n>_EL1, DBGBCR<n>_EL1, DBGWVR<n>_EL1, DBGWCR<n>_EL1: 16 slots each (n < 16). */
@@ -55,7 +71,10 @@ export enum Slot {
   DBGBCR0_EL1 = 208,
   DBGWVR0_EL1 = 224,
   DBGWCR0_EL1 = 240,
-  COUNT = 256,
+  /** PMEVCNTR<n>_EL0, PMEVTYPER<n>_EL0: 32 slots each (n < 31). */
+  PMEVCNTR0_EL0 = 256,
+  PMEVTYPER0_EL0 = 288,
+  COUNT = 320,
 }
 
 /** Index in a 32-bit view of the low half of a slot (the high half is +1; little-endian). */

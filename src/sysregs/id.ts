@@ -112,7 +112,10 @@ export const ID_FIELDS: readonly IdField[] = [
 
   // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (the debug registers come next).
   { reg: 'ID_AA64DFR0_EL1', field: 'DebugVer', lsb: 0, width: 4, cap: 6, why: 'Armv8.0 debug, the least the architecture allows: no v8.2/v8.4 debug features' },
-  { reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, value: 0, why: 'no PMU yet (the PMU registers are a later step)' },
+  // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max; a64emu implements PMUv3
+  // (sysregs/pmu.ts) and none of PMUv3p1's additions (the EL2 prohibit MDCR_EL2.HPMD, the
+  // PMCEID upper halves for events 0x4000+), PMUv3p4's PMMIR_EL1 or PMUv3p5's 64-bit event counters (PMCR_EL0.LP).
+  { reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, cap: 1, why: 'PMUv3 (Armv8.0): no PMUv3p1/p4/p5 features (PMMIR_EL1, 64-bit event counters, MDCR_EL2.HPMD)' },
 ];
 
 /** ID registers whose value differs from QEMU's on purpose on some model (ID_FIELDS). */

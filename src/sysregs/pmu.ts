@@ -1,4 +1,272 @@
-// The Performance Monitors (PMUv3) registers. Being filled in.
-import type { RowSpec } from './row.js';
+// The Performance Monitors Extension, PMUv3 (Arm ARM D11 "The Performance Monitors
+// Extension", registers D17.5), as QEMU 7.2 gives it to cortex-a57, cortex-a72 and max:
+// PMCR_EL0.N = 6 event counters and the cycle counter.
+//
+// Counting model. A cycle is one instruction: QEMU's cycle counter runs at 1 GHz of its
+// virtual clock (ARM_CPU_FREQ), which with -icount shift=0 advances 1 ns per instruction,
+// and a64emu's clock is that one (docs/ARCHITECTURE.md, "Timekeeping"). The counters are
+// derived from cpu.icount, never stepped: PMU_ANCHOR holds the instruction count they were
+// last brought up to, and every access to a PMU register first brings them up to its own
+// position (`sync`): a counter that counts gains the instructions retired since the anchor.
+// So the enabling MSR is counted and a reading MRS is not. Nothing runs per instruction.
+//
+// Events (PMCEID0_EL0): SW_INCR (0x00, PMSWINC_EL0), INST_RETIRED (0x08) and CPU_CYCLES
+// (0x11), the last two equal here. Other event numbers are not implemented: such a counter
+// does not count. PMCCNTR_EL0 counts CPU_CYCLES, every 64th with PMCR_EL0.D.
+// Filtering (PMEVTYPER<n>_EL0/PMCCFILTR_EL0 P, bit 31: not at EL1; U, bit 30: not at EL0):
+// a counter with both set counts at no EL a64emu runs at and stops; one with only one set
+// counts at both ELs (the EL changes at exception entry and return, which have no PMU hook yet).
+// Overflow (a 32-bit event counter wrapping, PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC,
+// bit 63) sets the PMOVSSET_EL0 bit. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
+// state only).
+//
+// EL0 access (PMUSERENR_EL0: EN bit 0, SW bit 1, CR bit 2, ER bit 3) traps to EL1 with EC
+// 0x18 unless allowed, as the Arm ARM's accessibility pseudocode and QEMU 7.2's pmreg_access*.
 
-export const PMU_ROWS: readonly RowSpec[] = [];
+import type { Cpu } from '../cpu/cpu.js';
+import type { CpuModel } from '../cpu/models.js';
+import { EC } from '../cpu/exception.js';
+import { Slot } from '../cpu/state.js';
+import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec } from './row.js';
+
+/**
+ * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
+ * [31:24], IDCODE [23:16] (1 on cortex-a57 and max, 2 on cortex-a72), N = 6 [15:11].
+ */
+const PMCR_RESET: Readonly<Record<string, bigint>> = {
+  'cortex-a57': 0x41013000n, 'cortex-a72': 0x41023000n, max: 0x41013000n,
+};
+export const pmcrReset = (m: CpuModel): bigint => PMCR_RESET[m.name] ?? 0x41013000n;
+/** PMCR_EL0.N: the number of event counters. */
+export const pmuCounters = (m: CpuModel): number => Number((pmcrReset(m) >> 11n) & 31n);
+
+// PMCR_EL0 bits (Arm ARM D17.5.8).
+const E = 1n;
+const P = 2n;
+const C = 4n;
+const D = 8n;
+const LC = 64n;
+/**
+ * E, D, X, DP, LC and LP: the bits writes keep (C and P are write-only actions). LP (bit 7)
+ * is RES0 without PMUv3p5; QEMU 7.2 keeps it on every model (PMCR_WRITABLE_MASK), and so do
+ * we, with no effect (the fuzz compares PMCR_EL0 with QEMU).
+ */
+const PMCR_WRITABLE = 0xf9n;
+
+/** Events a64emu counts (PMCEID0_EL0 bits: event number = bit). */
+export const SW_INCR = 0x00;
+export const INST_RETIRED = 0x08;
+export const CPU_CYCLES = 0x11;
+export const PMCEID0 = (1n << BigInt(SW_INCR)) | (1n << BigInt(INST_RETIRED)) | (1n << BigInt(CPU_CYCLES));
+
+/** PMEVTYPER<n>_EL0 keeps P, U, NSK, NSU, NSH, M, MT and a 16-bit evtCount, as QEMU 7.2 (PMXEVTYPER_MASK). */
+const EVTYPER_MASK = 0xfe00ffffn;
+/** PMCCFILTR_EL0 keeps P, U, NSK, NSU, NSH and M, as QEMU 7.2. */
+const CCFILTR_MASK = 0xfc000000n;
+
+const M32 = (1n << 32n) - 1n;
+const M64 = (1n << 64n) - 1n;
+
+const x = (cpu: Cpu, slot: number): bigint => cpu.x[slot];
+const N = (cpu: Cpu): number => Number((cpu.x[Slot.PMCR_EL0] >> 11n) & 31n);
+/** The implemented counters' bits of the SET/CLR registers: C (bit 31) and P<n> for n < N. */
+const counterMask = (cpu: Cpu): bigint => (1n << 31n) | ((1n << BigInt(N(cpu))) - 1n);
+
+/** Whether counter `n` (31: the cycle counter) is enabled and not filtered out at every EL. */
+function enabled(cpu: Cpu, n: number): boolean {
+  if ((x(cpu, Slot.PMCR_EL0) & E) === 0n || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
+  const filter = n === 31 ? x(cpu, Slot.PMCCFILTR_EL0) : x(cpu, Slot.PMEVTYPER0_EL0 + n);
+  return ((filter >> 30n) & 3n) !== 3n;
+}
+
+/** Whether event counter `n` counts instructions (INST_RETIRED or CPU_CYCLES). */
+const countsInstructions = (cpu: Cpu, n: number): boolean => {
+  const evt = Number(x(cpu, Slot.PMEVTYPER0_EL0 + n) & 0xffffn);
+  return evt === INST_RETIRED || evt === CPU_CYCLES;
+};
+
+/** Adds `d` to event counter `n`, setting its overflow bit when it wraps (32 bits, PMUv3). */
+function addEvent(cpu: Cpu, n: number, d: bigint): void {
+  const v = x(cpu, Slot.PMEVCNTR0_EL0 + n) + d;
+  if (v > M32) cpu.x[Slot.PMOVS] |= 1n << BigInt(n);
+  cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & M32;
+}
+
+/** Brings every counter up to instruction count `now` (see the header). */
+export function sync(cpu: Cpu, now: number): void {
+  const anchor = Number(cpu.x[Slot.PMU_ANCHOR]);
+  if (now <= anchor) return;
+  cpu.x[Slot.PMU_ANCHOR] = BigInt(now);
+  if ((cpu.x[Slot.PMCR_EL0] & E) === 0n) return;
+  const delta = BigInt(now - anchor);
+  if (enabled(cpu, 31)) {
+    let d = delta;
+    if ((cpu.x[Slot.PMCR_EL0] & D) !== 0n) {
+      const t = cpu.x[Slot.PMU_PRESCALE] + d;
+      d = t / 64n;
+      cpu.x[Slot.PMU_PRESCALE] = t % 64n;
+    }
+    const old = cpu.x[Slot.PMCCNTR_EL0];
+    const v = old + d;
+    const overflow = (cpu.x[Slot.PMCR_EL0] & LC) !== 0n ? v > M64 : v >> 32n !== old >> 32n;
+    if (overflow) cpu.x[Slot.PMOVS] |= 1n << 31n;
+    cpu.x[Slot.PMCCNTR_EL0] = v & M64;
+  }
+  for (let n = 0; n < N(cpu); n++) if (enabled(cpu, n) && countsInstructions(cpu, n)) addEvent(cpu, n, delta);
+}
+
+/** The counters brought up to the accessing instruction (`index` in its block). */
+const at = (cpu: Cpu, index: number): void => sync(cpu, cpu.icount + index);
+
+// ---- EL0 access (PMUSERENR_EL0) -------------------------------------------------------
+const userenr = (bits: number) => (cpu: Cpu): boolean => (cpu.r[Slot.PMUSERENR_EL0 * 2] & bits) !== 0;
+const EN = userenr(1);
+const EN_SW = userenr(1 | 2);
+const EN_CR = userenr(1 | 4);
+const EN_ER = userenr(1 | 8);
+
+/**
+ * EL0 writes of PMCCNTR_EL0 and the event counters need EN even where CR or ER allow reads
+ * (Arm ARM, their accessibility pseudocode; QEMU 7.2's pmreg_access_ccntr/xevcntr). The row's
+ * el0Trap has no direction, so the write hook traps, with the ISS of the MSR's own word
+ * (re-read from memory: it was fetched from there to translate the block)
+ * (Arm ARM D17.2.37, EC 0x18: op0, op2, op1, CRn, Rt, CRm, direction 0 = write).
+ */
+function el0WriteNeedsEn(cpu: Cpu, index: number): void {
+  if (cpu.el !== 0 || (cpu.r[Slot.PMUSERENR_EL0 * 2] & 1) !== 0) return;
+  // While a block runs the PC slot holds its start; the MSR is instruction `index` of it.
+  const pc = Slot.PC * 2;
+  const start = cpu.r[pc];
+  const a = (start + 4 * index) | 0;
+  const insn = cpu.mem.fetch(a, a >>> 0 < start >>> 0 ? (cpu.r[pc + 1] + 1) | 0 : cpu.r[pc + 1]);
+  const op0 = 2 + ((insn >>> 19) & 1);
+  const iss = (op0 << 20) | (((insn >>> 5) & 7) << 17) | (((insn >>> 16) & 7) << 14) | (((insn >>> 12) & 15) << 10) |
+    ((insn & 31) << 5) | (((insn >>> 8) & 15) << 1);
+  cpu.raise(EC.SYSREG, iss, 0, 1);
+}
+
+/** A PMU register at op0 3, op1 3 (or 0 for the EL1 ones), CRn 9 or 14. */
+const enc = (op1: number, crn: number, crm: number, op2: number) => ({ op0: 3, op1, crn, crm, op2 });
+
+/** A register of stored state whose writes change what the counters count: sync first. */
+function synced(
+  name: string, e: ReturnType<typeof enc>, access: Access, slot: number, write: (cpu: Cpu, v: bigint) => bigint,
+  el0Trap: ((cpu: Cpu) => boolean) | undefined, flags: number = Flag.IO,
+): RowSpec {
+  return {
+    name, ...e, access, flags, el0Trap,
+    get: (cpu, index) => (at(cpu, index), cpu.x[slot]),
+    set: (cpu, v, index) => {
+      at(cpu, index);
+      cpu.x[slot] = write(cpu, v);
+    },
+    raw: { get: (cpu) => (sync(cpu, cpu.icount), cpu.x[slot]), set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[slot] = v)) },
+  };
+}
+
+/** A SET/CLR pair over one state slot (bits of unimplemented counters are RAZ/WI). */
+function setClr(prefix: string, suffix: string, op1: number, crmSet: number, op2Set: number, crmClr: number, op2Clr: number,
+  access: Access, slot: number, el0Trap: ((cpu: Cpu) => boolean) | undefined, clrFlags: number): RowSpec[] {
+  return [
+    synced(`${prefix}SET_${suffix}`, enc(op1, 9, crmSet, op2Set), access, slot, (cpu, v) => cpu.x[slot] | (v & counterMask(cpu)), el0Trap),
+    synced(`${prefix}CLR_${suffix}`, enc(op1, 9, crmClr, op2Clr), access, slot, (cpu, v) => cpu.x[slot] & ~(v & counterMask(cpu)), el0Trap, clrFlags),
+  ];
+}
+
+/** Event counter `n`'s value (0 for n >= N: RAZ/WI, as QEMU 7.2 for PMXEVCNTR_EL0). */
+const evcntr = (cpu: Cpu, n: number): bigint => (n < N(cpu) ? cpu.x[Slot.PMEVCNTR0_EL0 + n] & M32 : 0n);
+const setEvcntr = (cpu: Cpu, n: number, v: bigint): void => {
+  if (n < N(cpu)) cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & M32;
+};
+/** Event type `n`; n = 31 is PMCCFILTR_EL0 (PMXEVTYPER_EL0 with PMSELR_EL0.SEL = 31). */
+const evtyper = (cpu: Cpu, n: number): bigint =>
+  n === 31 ? cpu.x[Slot.PMCCFILTR_EL0] : n < N(cpu) ? cpu.x[Slot.PMEVTYPER0_EL0 + n] : 0n;
+const setEvtyper = (cpu: Cpu, n: number, v: bigint): void => {
+  if (n === 31) cpu.x[Slot.PMCCFILTR_EL0] = v & CCFILTR_MASK;
+  else if (n < N(cpu)) cpu.x[Slot.PMEVTYPER0_EL0 + n] = v & EVTYPER_MASK;
+};
+const sel = (cpu: Cpu): number => cpu.r[Slot.PMSELR_EL0 * 2] & 31;
+
+/** PMEVCNTR<n>_EL0 and PMEVTYPER<n>_EL0: op0 3, op1 3, CRn 14, CRm 8 + n[4:3] (+ 4 for the types), op2 n[2:0]. */
+function eventCounter(n: number): RowSpec[] {
+  const crm = 8 + (n >> 3);
+  const op2 = n & 7;
+  return [
+    {
+      name: `PMEVCNTR${n}_EL0`, ...enc(3, 14, crm, op2), access: EL0_RW, flags: Flag.IO, el0Trap: EN_ER,
+      get: (cpu, index) => (at(cpu, index), evcntr(cpu, n)),
+      set: (cpu, v, index) => (el0WriteNeedsEn(cpu, index), at(cpu, index), setEvcntr(cpu, n, v)),
+      raw: {
+        get: (cpu) => (sync(cpu, cpu.icount), cpu.x[Slot.PMEVCNTR0_EL0 + n]),
+        set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.PMEVCNTR0_EL0 + n] = v)),
+      },
+    },
+    {
+      name: `PMEVTYPER${n}_EL0`, ...enc(3, 14, crm + 4, op2), access: EL0_RW, flags: Flag.IO, el0Trap: EN,
+      get: (cpu, index) => (at(cpu, index), evtyper(cpu, n)),
+      set: (cpu, v, index) => (at(cpu, index), setEvtyper(cpu, n, v)),
+      raw: { get: (cpu) => cpu.x[Slot.PMEVTYPER0_EL0 + n], set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.PMEVTYPER0_EL0 + n] = v)) },
+    },
+  ];
+}
+
+/**
+ * PMCR_EL0.N of every model (QEMU 7.2 gives cortex-a57, cortex-a72 and max six event
+ * counters; tests/sysregs/pmu.test.ts checks it against pmcrReset): rows for n >= 6 are
+ * absent, so their MRS/MSR are UNDEFINED.
+ */
+export const PMU_COUNTERS = 6;
+
+/** PMSWINC_EL0: increments the SW_INCR event counters named by the set bits (Arm ARM D11.8). */
+function swinc(cpu: Cpu, v: bigint, index: number): void {
+  at(cpu, index);
+  for (let n = 0; n < N(cpu); n++) {
+    if (((v >> BigInt(n)) & 1n) !== 0n && enabled(cpu, n) && (x(cpu, Slot.PMEVTYPER0_EL0 + n) & 0xffffn) === BigInt(SW_INCR)) addEvent(cpu, n, 1n);
+  }
+}
+
+function pmcrWrite(cpu: Cpu, v: bigint): bigint {
+  if ((v & C) !== 0n) cpu.x[Slot.PMCCNTR_EL0] = 0n;
+  if ((v & P) !== 0n) for (let n = 0; n < N(cpu); n++) cpu.x[Slot.PMEVCNTR0_EL0 + n] = 0n;
+  return (cpu.x[Slot.PMCR_EL0] & ~PMCR_WRITABLE) | (v & PMCR_WRITABLE);
+}
+
+export const PMU_ROWS: readonly RowSpec[] = [
+  // PMCR_EL0: IMP, IDCODE and N are read-only; C and P are write-only actions (read 0).
+  // Reset: pmcrReset, set by cpu.resetTo.
+  synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN),
+  ...setClr('PMCNTEN', 'EL0', 3, 12, 1, 12, 2, EL0_RW, Slot.PMCNTEN, EN, Flag.IO | Flag.ALIAS),
+  // PMOVSCLR_EL0 is CRm 12 op2 3, PMOVSSET_EL0 CRm 14 op2 3.
+  ...setClr('PMOVS', 'EL0', 3, 14, 3, 12, 3, EL0_RW, Slot.PMOVS, EN, Flag.IO | Flag.ALIAS),
+  // Interrupt enables: state only (no GIC). QEMU 7.2 has no raw state for the CLR view.
+  ...setClr('PMINTEN', 'EL1', 0, 14, 1, 14, 2, EL1_RW, Slot.PMINTEN, undefined, Flag.IO | Flag.ALIAS | Flag.NO_RAW),
+  { name: 'PMSWINC_EL0', ...enc(3, 9, 12, 4), access: { read: 4, write: 0 }, flags: Flag.IO | Flag.NO_RAW, el0Trap: EN_SW, set: swinc },
+  // PMSELR_EL0.SEL [4:0]; the rest is RES0. EL0 access with EN or ER.
+  { name: 'PMSELR_EL0', ...enc(3, 9, 12, 5), access: EL0_RW, slot: Slot.PMSELR_EL0, res0: ~31n & M64, el0Trap: EN_ER },
+  // The events a64emu counts (read-only; stored so that the raw accessors take any value, as
+  // for migration). QEMU 7.2 reports INST_RETIRED only under -icount (0x20101; 0x20001 in
+  // the recordings, made without it). No common event 0x20-0x3F is counted: PMCEID1_EL0 is 0.
+  { name: 'PMCEID0_EL0', ...enc(3, 9, 12, 6), access: EL0_RO, el0Trap: EN, slot: Slot.PMCEID0_EL0, reset: () => PMCEID0 },
+  { name: 'PMCEID1_EL0', ...enc(3, 9, 12, 7), access: EL0_RO, el0Trap: EN, slot: Slot.PMCEID1_EL0 },
+  {
+    // EL0 reads with EN or CR, writes with EN (el0WriteNeedsEn).
+    name: 'PMCCNTR_EL0', ...enc(3, 9, 13, 0), access: EL0_RW, flags: Flag.IO, el0Trap: EN_CR,
+    get: (cpu, index) => (at(cpu, index), cpu.x[Slot.PMCCNTR_EL0]),
+    set: (cpu, v, index) => (el0WriteNeedsEn(cpu, index), at(cpu, index), void (cpu.x[Slot.PMCCNTR_EL0] = v)),
+    raw: { get: (cpu) => (sync(cpu, cpu.icount), cpu.x[Slot.PMCCNTR_EL0]), set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.PMCCNTR_EL0] = v)) },
+  },
+  {
+    name: 'PMXEVTYPER_EL0', ...enc(3, 9, 13, 1), access: EL0_RW, flags: Flag.IO | Flag.ALIAS | Flag.NO_RAW, el0Trap: EN,
+    get: (cpu, index) => (at(cpu, index), evtyper(cpu, sel(cpu))),
+    set: (cpu, v, index) => (at(cpu, index), setEvtyper(cpu, sel(cpu), v)),
+  },
+  {
+    name: 'PMXEVCNTR_EL0', ...enc(3, 9, 13, 2), access: EL0_RW, flags: Flag.IO | Flag.ALIAS | Flag.NO_RAW, el0Trap: EN_ER,
+    get: (cpu, index) => (at(cpu, index), evcntr(cpu, sel(cpu))),
+    set: (cpu, v, index) => (el0WriteNeedsEn(cpu, index), at(cpu, index), setEvcntr(cpu, sel(cpu), v)),
+  },
+  // EN, SW, CR, ER [3:0] (QEMU 7.2 keeps those). Readable at EL0 without a trap; writes from EL1.
+  { name: 'PMUSERENR_EL0', ...enc(3, 9, 14, 0), access: { read: 0, write: 1 }, slot: Slot.PMUSERENR_EL0, res0: ~15n & M64 },
+  synced('PMCCFILTR_EL0', enc(3, 14, 15, 7), EL0_RW, Slot.PMCCFILTR_EL0, (_cpu, v) => v & CCFILTR_MASK, EN),
+  ...Array.from({ length: PMU_COUNTERS }, (_, n) => eventCounter(n)).flat(),
+];

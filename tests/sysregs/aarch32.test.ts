@@ -24,12 +24,9 @@ const NOT_YET: readonly string[] = [
   // FEAT_RAS
   'ERRIDR_EL1', 'ERRSELR_EL1', 'ERXFR_EL1', 'ERXCTLR_EL1', 'ERXSTATUS_EL1', 'ERXADDR_EL1',
   'ERXMISC0_EL1', 'ERXMISC1_EL1', 'DISR_EL1', 'VSESR_EL2', 'VDISR_EL2',
-  // PMUv3
-  'PMCR_EL0', 'PMCNTENSET_EL0', 'PMCNTENCLR_EL0', 'PMOVSCLR_EL0', 'PMSWINC_EL0', 'PMSELR_EL0',
-  'PMCEID0_EL0', 'PMCEID1_EL0', 'PMCCNTR_EL0', 'PMXEVTYPER_EL0', 'PMXEVCNTR_EL0', 'PMUSERENR_EL0',
-  'PMINTENSET_EL1', 'PMINTENCLR_EL1', 'PMOVSSET_EL0', 'PMCCFILTR_EL0',
-  ...range(31).map((n) => `PMEVCNTR${n}_EL0`),
-  ...range(31).map((n) => `PMEVTYPER${n}_EL0`),
+  // PMUv3: the models have PMCR_EL0.N = 6 event counters
+  ...range(31).filter((n) => n >= 6).map((n) => `PMEVCNTR${n}_EL0`),
+  ...range(31).filter((n) => n >= 6).map((n) => `PMEVTYPER${n}_EL0`),
   // GICv3 CPU interface
   'ICC_PMR_EL1', 'ICC_IAR0_EL1', 'ICC_EOIR0_EL1', 'ICC_HPPIR0_EL1', 'ICC_BPR0_EL1',
   ...range(4).map((n) => `ICC_AP0R${n}_EL1`), ...range(4).map((n) => `ICC_AP1R${n}_EL1`),

@@ -41,6 +41,15 @@ const CLOCKED = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTP_TVAL_EL0', 'CNTV_TVAL_EL0'];
 /** Timer controls: their ISTATUS bit compares CVAL with the counter. */
 const ISTATUS = ['CNTP_CTL_EL0', 'CNTV_CTL_EL0'];
 
+/**
+ * PMU counters: QEMU's cycle counter (and INST_RETIRED, without -icount not even offered)
+ * follows its clock, a64emu's the instruction count (src/sysregs/pmu.ts).
+ */
+const PMU_COUNTERS = ['PMCCNTR_EL0', 'PMXEVCNTR_EL0', ...Array.from({ length: 31 }, (_, n) => `PMEVCNTR${n}_EL0`)];
+
+/** PMU event lists: QEMU's are for its events, a64emu's for the events it counts. */
+const PMU_EVENTS = ['PMCEID0_EL0', 'PMCEID1_EL0'];
+
 /** Classes a64emu has no instructions for yet: the reason `fuzz` refuses them. */
 export const UNSUPPORTED: Partial<Record<FuzzClass, string>> = {
   fp: 'a64emu has no floating-point instructions yet (issue 8); there is nothing to compare',
@@ -77,6 +86,8 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       (row === 'MRS_MSR' && k.L === 0 && sysreg(k) === 'MDSCR_EL1') ||
       (row === 'MRS_MSR' && k.L === 1 && sysreg(k) === 'MDCCINT_EL1') ||
       (row === 'MRS_MSR' && k.L === 1 && sysreg(k) === 'PAR_EL1') ||
+      (row === 'MRS_MSR' && k.L === 1 && PMU_COUNTERS.includes(sysreg(k) ?? '')) ||
+      (row === 'MRS_MSR' && k.L === 1 && PMU_EVENTS.includes(sysreg(k) ?? '')) ||
       (row === 'MRS_MSR' && k.L === 1 && ID_REGS_OURS.has(sysreg(k) ?? '')) ||
       (row === 'MRS_MSR' && k.L === 1 && k.o0 === 1 && k.op1 === 1 && k.crn === 0 && k.crm === 0 && k.op2 === 6),
     skipAtEl0: (row, k) => row === 'MSR_imm' && k.op1 === 3 && (k.op2 === 6 || k.op2 === 7),
@@ -90,6 +101,8 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       "MSR MDSCR_EL1: QEMU implements debug events (software step, MDE/KDE breakpoints and watchpoints), a64emu does not yet; with MDSCR_EL1 left at 0 the breakpoint/watchpoint and OS lock writes are harmless on both sides",
       'MRS MDCCINT_EL1: QEMU 7.2 makes it a NOP whose MRS leaves Xt unchanged; a64emu keeps TX/RX as the Arm ARM says',
       'MRS PAR_EL1: after an AT with the MMU off (Device-nGnRnE), PAR_EL1.SH is 0b10 here as the Arm ARM says (PAR_EL1.SH: 0b10 for any Device memory), 0b00 in QEMU 7.2; the value survives into later cases',
+      `MRS ${PMU_COUNTERS.slice(0, 3).join(', ')}..: QEMU's PMU counters follow its clock (the host's, as it runs here without -icount), a64emu's the instruction count; their MSR, and the controls, are compared`,
+      `MRS ${PMU_EVENTS.join(', ')}: QEMU offers INST_RETIRED (0x08) only under -icount and max lists events 0x23, 0x24 and 0x3C it does not count; a64emu lists the events it counts (SW_INCR, INST_RETIRED, CPU_CYCLES)`,
       'MRS of the ID registers whose feature fields say what a64emu implements, not what QEMU does (src/sysregs/id.ts, ID_FIELDS)',
       "MRS SMIDR_EL1 (S3_1_C0_C0_6): QEMU's max has SME (it reads 0), a64emu has no SME (FEAT_IDST: EC 0x18)",
       'at EL0, MSR DAIFSet/DAIFClr: QEMU 7.2 swaps op1 and op2 in the ISS of the trap (a documented deviation)',
