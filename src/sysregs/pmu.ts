@@ -25,7 +25,6 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
-import { EC } from '../cpu/exception.js';
 import { Slot } from '../cpu/state.js';
 import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec } from './row.js';
 
@@ -127,23 +126,10 @@ const EN_ER = userenr(1 | 8);
 
 /**
  * EL0 writes of PMCCNTR_EL0 and the event counters need EN even where CR or ER allow reads
- * (Arm ARM, their accessibility pseudocode; QEMU 7.2's pmreg_access_ccntr/xevcntr). The row's
- * el0Trap has no direction, so the write hook traps, with the ISS of the MSR's own word
- * (re-read from memory: it was fetched from there to translate the block)
- * (Arm ARM D17.2.37, EC 0x18: op0, op2, op1, CRn, Rt, CRm, direction 0 = write).
+ * (Arm ARM, their accessibility pseudocode; QEMU 7.2's pmreg_access_ccntr/xevcntr).
  */
-function el0WriteNeedsEn(cpu: Cpu, index: number): void {
-  if (cpu.el !== 0 || (cpu.r[Slot.PMUSERENR_EL0 * 2] & 1) !== 0) return;
-  // While a block runs the PC slot holds its start; the MSR is instruction `index` of it.
-  const pc = Slot.PC * 2;
-  const start = cpu.r[pc];
-  const a = (start + 4 * index) | 0;
-  const insn = cpu.mem.fetch(a, a >>> 0 < start >>> 0 ? (cpu.r[pc + 1] + 1) | 0 : cpu.r[pc + 1]);
-  const op0 = 2 + ((insn >>> 19) & 1);
-  const iss = (op0 << 20) | (((insn >>> 5) & 7) << 17) | (((insn >>> 16) & 7) << 14) | (((insn >>> 12) & 15) << 10) |
-    ((insn & 31) << 5) | (((insn >>> 8) & 15) << 1);
-  cpu.raise(EC.SYSREG, iss, 0, 1);
-}
+const EN_CR_READ = (cpu: Cpu, read: boolean): boolean => (read ? EN_CR(cpu) : EN(cpu));
+const EN_ER_READ = (cpu: Cpu, read: boolean): boolean => (read ? EN_ER(cpu) : EN(cpu));
 
 /** A PMU register at op0 3, op1 3 (or 0 for the EL1 ones), CRn 9 or 14. */
 const enc = (op1: number, crn: number, crm: number, op2: number) => ({ op0: 3, op1, crn, crm, op2 });
@@ -193,9 +179,9 @@ function eventCounter(n: number): RowSpec[] {
   const op2 = n & 7;
   return [
     {
-      name: `PMEVCNTR${n}_EL0`, ...enc(3, 14, crm, op2), access: EL0_RW, flags: Flag.IO, el0Trap: EN_ER,
+      name: `PMEVCNTR${n}_EL0`, ...enc(3, 14, crm, op2), access: EL0_RW, flags: Flag.IO, el0Trap: EN_ER_READ,
       get: (cpu, index) => (at(cpu, index), evcntr(cpu, n)),
-      set: (cpu, v, index) => (el0WriteNeedsEn(cpu, index), at(cpu, index), setEvcntr(cpu, n, v)),
+      set: (cpu, v, index) => (at(cpu, index), setEvcntr(cpu, n, v)),
       raw: {
         get: (cpu) => (sync(cpu, cpu.icount), cpu.x[Slot.PMEVCNTR0_EL0 + n]),
         set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.PMEVCNTR0_EL0 + n] = v)),
@@ -249,10 +235,10 @@ export const PMU_ROWS: readonly RowSpec[] = [
   { name: 'PMCEID0_EL0', ...enc(3, 9, 12, 6), access: EL0_RO, el0Trap: EN, slot: Slot.PMCEID0_EL0, reset: () => PMCEID0 },
   { name: 'PMCEID1_EL0', ...enc(3, 9, 12, 7), access: EL0_RO, el0Trap: EN, slot: Slot.PMCEID1_EL0 },
   {
-    // EL0 reads with EN or CR, writes with EN (el0WriteNeedsEn).
-    name: 'PMCCNTR_EL0', ...enc(3, 9, 13, 0), access: EL0_RW, flags: Flag.IO, el0Trap: EN_CR,
+    // EL0 reads with EN or CR, writes with EN.
+    name: 'PMCCNTR_EL0', ...enc(3, 9, 13, 0), access: EL0_RW, flags: Flag.IO, el0Trap: EN_CR_READ,
     get: (cpu, index) => (at(cpu, index), cpu.x[Slot.PMCCNTR_EL0]),
-    set: (cpu, v, index) => (el0WriteNeedsEn(cpu, index), at(cpu, index), void (cpu.x[Slot.PMCCNTR_EL0] = v)),
+    set: (cpu, v, index) => (at(cpu, index), void (cpu.x[Slot.PMCCNTR_EL0] = v)),
     raw: { get: (cpu) => (sync(cpu, cpu.icount), cpu.x[Slot.PMCCNTR_EL0]), set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.PMCCNTR_EL0] = v)) },
   },
   {
@@ -261,9 +247,9 @@ export const PMU_ROWS: readonly RowSpec[] = [
     set: (cpu, v, index) => (at(cpu, index), setEvtyper(cpu, sel(cpu), v)),
   },
   {
-    name: 'PMXEVCNTR_EL0', ...enc(3, 9, 13, 2), access: EL0_RW, flags: Flag.IO | Flag.ALIAS | Flag.NO_RAW, el0Trap: EN_ER,
+    name: 'PMXEVCNTR_EL0', ...enc(3, 9, 13, 2), access: EL0_RW, flags: Flag.IO | Flag.ALIAS | Flag.NO_RAW, el0Trap: EN_ER_READ,
     get: (cpu, index) => (at(cpu, index), evcntr(cpu, sel(cpu))),
-    set: (cpu, v, index) => (el0WriteNeedsEn(cpu, index), at(cpu, index), setEvcntr(cpu, sel(cpu), v)),
+    set: (cpu, v, index) => (at(cpu, index), setEvcntr(cpu, sel(cpu), v)),
   },
   // EN, SW, CR, ER [3:0] (QEMU 7.2 keeps those). Readable at EL0 without a trap; writes from EL1.
   { name: 'PMUSERENR_EL0', ...enc(3, 9, 14, 0), access: { read: 0, write: 1 }, slot: Slot.PMUSERENR_EL0, res0: ~15n & M64 },

@@ -78,9 +78,9 @@ export interface RowSpec {
 
   /**
    * EL0 access that the architecture traps to EL1 (EC 0x18) rather than making UNDEFINED,
-   * with the condition under which it is allowed.
+   * with the condition under which it is allowed (`read`: an MRS rather than an MSR).
    */
-  readonly el0Trap?: (cpu: Cpu) => boolean;
+  readonly el0Trap?: (cpu: Cpu, read: boolean) => boolean;
   /** The write changes what the memory system or decoded code depend on. */
   readonly context?: boolean;
 

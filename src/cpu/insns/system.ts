@@ -29,7 +29,8 @@ function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number, idTra
     if (idTrap) cpu.raise(EC.SYSREG, iss, 0, 1);
     cpu.undef();
   }
-  if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu)) cpu.raise(EC.SYSREG, iss, 0, 1);
+  // ISS bit 0 is the direction: 1 for a read (MRS).
+  if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu, (iss & 1) === 1)) cpu.raise(EC.SYSREG, iss, 0, 1);
 }
 
 /** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
