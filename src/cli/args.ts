@@ -1,6 +1,6 @@
 // Command-line parsing for `a64emu`: pure functions, no I/O, so that every rule is testable.
 
-import { MODELS } from '../cpu/models.js';
+import { MODELS, type StartEl } from '../cpu/models.js';
 import { DEFECTS, describeDefects, isDefect, type Defect } from '../cpu/defects.js';
 
 export class UsageError extends Error {
@@ -60,7 +60,7 @@ export function parseAddress(text: string): number {
 }
 
 /** Options every command that builds a machine takes (run, lockstep). */
-const MACHINE_VALUES = ['--cpu', '--memory', '--max-insns', '--load-addr', '--plant-defect'];
+const MACHINE_VALUES = ['--cpu', '--el', '--memory', '--max-insns', '--load-addr', '--plant-defect'];
 const MACHINE_FLAGS = ['--no-reboot'];
 
 interface CommandSpec {
@@ -76,7 +76,7 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs', CommandSpec
   disasm: { values: ['--start', '--count', '--load-addr'], flags: [] },
   // No --load-addr (QEMU loads raw images at 0x40080000 only) and no --no-reboot (QEMU runs
   // with -no-reboot, so a guest reset always ends the run).
-  lockstep: { values: ['--cpu', '--memory', '--max-insns', '--plant-defect', '--from', '--every', '--qemu'], flags: [] },
+  lockstep: { values: ['--cpu', '--el', '--memory', '--max-insns', '--plant-defect', '--from', '--every', '--qemu'], flags: [] },
   fuzz: {
     values: ['--seed', '--count', '--class', '--length', '--cpu', '--plant-defect', '--qemu', '--save'],
     flags: [],
@@ -91,6 +91,8 @@ const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
 export interface MachineArgs {
   readonly image: string;
   readonly cpu?: string;
+  /** Start mode: 2 = EL2 (QEMU's virtualization=on), 3 = EL3 (secure=on); default 1. */
+  readonly el?: StartEl;
   readonly memory?: number;
   readonly maxInsns?: number;
   readonly loadAddr?: number;
@@ -223,6 +225,14 @@ function cpuOption(p: Parsed): string | undefined {
   return cpu;
 }
 
+function elOption(p: Parsed): StartEl | undefined {
+  const el = p.values.get('--el');
+  if (el === undefined) return undefined;
+  const t = el.trim();
+  if (t !== '1' && t !== '2' && t !== '3') throw new UsageError(`bad --el '${el}': expected 1, 2 or 3`);
+  return Number(t) as StartEl;
+}
+
 function defectOption(p: Parsed): Defect | undefined {
   const d = p.values.get('--plant-defect');
   if (d !== undefined && !isDefect(d)) throw new UsageError(`unknown defect '${d}' (known: ${describeDefects()})`);
@@ -238,6 +248,7 @@ function machineArgs(command: string, p: Parsed): MachineArgs {
   return {
     image: oneImage(command, p.positional),
     cpu: cpuOption(p),
+    el: elOption(p),
     memory: opt(p, '--memory', parseSize),
     maxInsns: opt(p, '--max-insns', parseCount),
     loadAddr: opt(p, '--load-addr', parseAddress),
@@ -338,6 +349,8 @@ export function parseArgs(argv: readonly string[]): Args {
 }
 
 const MACHINE_HELP = `  --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+  --el N              start mode, as QEMU's virt: 1 (default), 2 (EL2,
+                      virtualization=on; PSCI on SMC), 3 (EL3, secure=on; no EL2)
   -m, --memory SIZE   RAM size in bytes, or with K, M, G (KiB, MiB, GiB); default 512M
   --max-insns N       stop after N instructions (1000000, 1e9, 500M); exit status 124
   --load-addr ADDR    where a raw binary goes and starts (default 0x40080000, as QEMU)
@@ -406,6 +419,8 @@ guest output is discarded on both sides and a guest reset ends the run.
 
 Options (before or after IMAGE):
   --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+  --el N              start mode, as QEMU's virt: 1 (default), 2 (EL2,
+                      virtualization=on; PSCI on SMC), 3 (EL3, secure=on; no EL2)
   -m, --memory SIZE   RAM size (default 512M), the same on both sides
   --max-insns N       compare at most N steps (exit status 0 when reached)
   --plant-defect NAME testing only: break one instruction on purpose (${Object.keys(DEFECTS).join(', ')})

@@ -129,6 +129,7 @@ export function buildMachine(
   try {
     const machine = new VirtMachine({
       cpu: args.cpu,
+      el: args.el,
       memory: args.memory,
       reboot: args.reboot,
       output,

@@ -105,9 +105,6 @@ export class Cpu extends CpuState {
     resetSysregs(this);
     // PMCR_EL0 (a row with hooks: writes act on the counters): the model's IMP/IDCODE/N.
     this.x[Slot.PMCR_EL0] = pmcrReset(this.model);
-    // SCTLR_EL2/EL3 reset values: MMU and caches off (Arm ARM D17.2.118).
-    this.x[Slot.SCTLR_EL1 + 1] = 0x30c50830n;
-    this.x[Slot.SCTLR_EL1 + 2] = 0x30c50830n;
     this.flushBlocks = true;
     this.contextChanged();
   }

@@ -100,3 +100,27 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
 };
 
 export const DEFAULT_MODEL = 'cortex-a57';
+
+/** The start modes of QEMU's virt board: 1 (default), 2 (virtualization=on), 3 (secure=on). */
+export type StartEl = 1 | 2 | 3;
+
+const WITH_ELS = new Map<string, CpuModel>();
+
+/**
+ * `model` with the higher exception levels of start mode `el`: EL2 for 2 (QEMU's
+ * virtualization=on), EL3 for 3 (QEMU's secure=on, which gives EL3 without EL2: the
+ * recordings' ID_AA64PFR0_EL1.EL2 is 0 in `<model>-el3.json`). A distinct object, so it gets
+ * its own sysreg table; one per (model, mode), shared by every machine that asks.
+ */
+export function modelForEl(model: CpuModel, el: StartEl, opts: { el2?: boolean } = {}): CpuModel {
+  const el2 = el === 2 || (el === 3 && opts.el2 === true);
+  const el3 = el === 3;
+  if (el2 === model.features.EL2 && el3 === model.features.EL3) return model;
+  const key = `${model.name}/${el2 ? 2 : ''}${el3 ? 3 : ''}`;
+  let m = WITH_ELS.get(key);
+  if (m === undefined) {
+    m = { ...model, features: { ...model.features, EL2: el2, EL3: el3 } };
+    WITH_ELS.set(key, m);
+  }
+  return m;
+}

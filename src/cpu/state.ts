@@ -74,7 +74,31 @@ export enum Slot {
   /** PMEVCNTR<n>_EL0, PMEVTYPER<n>_EL0: 32 slots each (n < 31). */
   PMEVCNTR0_EL0 = 256,
   PMEVTYPER0_EL0 = 288,
-  COUNT = 320,
+  // EL2 registers (sysregs/el2.ts); ELR/SPSR/ESR/FAR/VBAR/SCTLR_EL2 are at 39..56.
+  HCR_EL2 = 320,
+  MDCR_EL2 = 321,
+  CPTR_EL2 = 322,
+  HSTR_EL2 = 323,
+  TPIDR_EL2 = 324,
+  CNTHCTL_EL2 = 325,
+  CNTVOFF_EL2 = 326,
+  VPIDR_EL2 = 327,
+  VMPIDR_EL2 = 328,
+  TCR_EL2 = 329,
+  TTBR0_EL2 = 330,
+  MAIR_EL2 = 331,
+  VTCR_EL2 = 332,
+  VTTBR_EL2 = 333,
+  HPFAR_EL2 = 334,
+  // EL3 registers (sysregs/el3.ts); ELR/SPSR/ESR/FAR/VBAR/SCTLR_EL3 are at 39..56.
+  SCR_EL3 = 352,
+  CPTR_EL3 = 353,
+  MDCR_EL3 = 354,
+  TPIDR_EL3 = 355,
+  TCR_EL3 = 356,
+  TTBR0_EL3 = 357,
+  MAIR_EL3 = 358,
+  COUNT = 384,
 }
 
 /** Index in a 32-bit view of the low half of a slot (the high half is +1; little-endian). */

@@ -32,6 +32,8 @@ export function probeQemu(binary: string): QemuProbe {
 export interface QemuBoard {
   /** a64emu CPU model name (the same names as QEMU's -cpu). */
   cpu?: string;
+  /** Start mode: 2 adds virtualization=on, 3 secure=on (as a64emu's --el). */
+  el?: 1 | 2 | 3;
   /** RAM size in bytes (default 512 MiB, as a64emu's default). */
   memory?: number;
   /** The image: -kernel PATH. */
@@ -44,6 +46,7 @@ export interface QemuBoard {
  */
 export function qemuBoardArgs(board: QemuBoard): string[] {
   const mib = Math.ceil((board.memory ?? 512 * 1024 * 1024) / (1024 * 1024));
-  return ['-M', 'virt', '-cpu', board.cpu ?? DEFAULT_MODEL, '-m', `${mib}M`, '-display', 'none', '-monitor', 'none',
+  const machine = board.el === 2 ? 'virt,virtualization=on' : board.el === 3 ? 'virt,secure=on' : 'virt';
+  return ['-M', machine, '-cpu', board.cpu ?? DEFAULT_MODEL, '-m', `${mib}M`, '-display', 'none', '-monitor', 'none',
     '-semihosting', '-no-reboot', '-kernel', board.kernel];
 }

@@ -4,7 +4,8 @@
 // unknown function ID through the conduit returns NOT_SUPPORTED). QEMU 7.2 facts relied on,
 // each checked against qemu-system-aarch64 7.2 -M virt -cpu cortex-a57:
 //   - only the configured conduit is PSCI (virt without EL2/EL3: HVC); the other
-//     instruction keeps its architectural behaviour;
+//     instruction keeps its architectural behaviour; the board picks the conduit per start
+//     mode and entry EL (virt.ts, psciConduitFor);
 //   - through the conduit, every function ID is answered (SMCCC 1.3 section 5.2); the ID is
 //     the whole of X0; the result is a 32-bit signed value, sign-extended into X0;
 //   - PSCI_VERSION = 1.1 (0x10001); MIGRATE_INFO_TYPE = 2 (no trusted OS);
@@ -89,7 +90,8 @@ export class Psci {
   /** The last call's effect on the machine (read by the board when the CPU stops). */
   effect: PsciEffect = 'none';
 
-  constructor(readonly conduit: Conduit = 'hvc') {}
+  /** The instruction that is a PSCI call, or null when PSCI is off (firmware's job). */
+  constructor(public conduit: Conduit | null = 'hvc') {}
 
   /** The Platform.firmwareCall hook: true when the call was PSCI and has been answered. */
   call(cpu: Cpu, conduit: Conduit, _imm: number): boolean {

@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Cpu, type Platform } from '../cpu/cpu.js';
-import { DEFAULT_MODEL, MODELS } from '../cpu/models.js';
+import { DEFAULT_MODEL, MODELS, modelForEl, type StartEl } from '../cpu/models.js';
 import { InternalError, Runner } from '../cpu/run.js';
 import { Bus, MiB } from './bus.js';
 import { copyImage, largestGap, parseImage, type Image } from './loader.js';
@@ -25,6 +25,20 @@ export const MAX_RAM_SIZE = 0x1_0000_0000 - VIRT_RAM_BASE;
 /** CNTFRQ_EL0: QEMU's generic timer runs at 62.5 MHz (NANOSECONDS_PER_SECOND / 16). */
 export const COUNTER_FREQUENCY = 62_500_000;
 
+/**
+ * QEMU 7.2's PSCI conduit on virt with -kernel: SMC with EL2 (virtualization=on), else HVC
+ * (hw/arm/virt.c; PSCI is off only with secure=on and firmware from -bios/pflash, which
+ * a64emu does not load), then turned off when it targets the EL the guest starts at or a
+ * lower one: HVC when entering at EL2 or EL3, SMC when entering at EL3 (hw/arm/boot.c).
+ * So: `--el 1` HVC; `--el 2` SMC; `--el 3` none for an ELF (it starts at EL3: firmware's
+ * job), HVC for a raw Linux image (entered at EL1). Checked with qemu-system-aarch64 7.2.
+ */
+export function psciConduitFor(hasEl2: boolean, entryEl: number): Conduit | null {
+  const conduit: Conduit = hasEl2 ? 'smc' : 'hvc';
+  if ((conduit === 'hvc' && entryEl >= 2) || (conduit === 'smc' && entryEl === 3)) return null;
+  return conduit;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -38,7 +52,12 @@ export interface VirtOptions {
   output?: OutputSink;
   /** Stream for SYS_WRITEC/SYS_WRITE0; default stderr, as QEMU without a semihosting chardev. */
   semihostConsole?: Stream;
-  /** PSCI conduit; default hvc (QEMU virt without EL3). */
+  /**
+   * The start mode, as QEMU's virt board: 1 (default: EL1 highest), 2 (virtualization=on:
+   * EL2), 3 (secure=on: EL3, without EL2, as QEMU 7.2).
+   */
+  el?: StartEl;
+  /** PSCI conduit; default as QEMU 7.2 for the start mode and image (psciConduitFor). */
   psciConduit?: Conduit;
   /** On a guest reset request, restart the image (QEMU's default); false: stop (-no-reboot). */
   reboot?: boolean;
@@ -119,13 +138,18 @@ export class VirtMachine {
   /** Virtual time (instructions) retired before the CPU's last reset. */
   private timeBase = 0;
   private stopRequested = false;
+  /** The PSCI conduit given in the options, if any (else chosen at each reset). */
+  private readonly fixedConduit: Conduit | undefined;
 
   constructor(opts: VirtOptions = {}) {
     const modelName = opts.cpu ?? DEFAULT_MODEL;
-    const model = MODELS[modelName];
-    if (model === undefined) {
+    const base = MODELS[modelName];
+    if (base === undefined) {
       throw new ConfigError(`unknown CPU model '${modelName}' (known: ${Object.keys(MODELS).join(', ')})`);
     }
+    const el = opts.el ?? 1;
+    if (el !== 1 && el !== 2 && el !== 3) throw new ConfigError(`the start EL must be 1, 2 or 3 (got ${String(el)})`);
+    const model = modelForEl(base, el);
     const memory = opts.memory ?? DEFAULT_RAM_SIZE;
     if (!Number.isSafeInteger(memory) || memory <= 0 || memory % 4096 !== 0) {
       throw new ConfigError(`memory size must be a positive multiple of 4 KiB (got ${memory})`);
@@ -149,7 +173,8 @@ export class VirtMachine {
     }
     this.uart = new Pl011({ tx: (b) => this.console.putByte('stdout', b) });
     this.bus.map(PL011_BASE, PL011_SIZE, this.uart);
-    this.psci = new Psci(opts.psciConduit ?? 'hvc');
+    this.fixedConduit = opts.psciConduit;
+    this.psci = new Psci(opts.psciConduit ?? null);
     this.semihosting = new Semihosting({
       console: this.console,
       consoleStream: opts.semihostConsole ?? 'stderr',
@@ -214,7 +239,9 @@ export class VirtMachine {
     this.timeBase += this.cpu.icount;
     this.bus.resetDevices();
     copyImage(image, this.bus.ram, this.bus.ramBase);
-    this.cpu.resetTo(this.entryEl(), image.entry);
+    const el = this.entryEl();
+    this.psci.conduit = this.fixedConduit ?? psciConduitFor(this.cpu.model.features.EL2, el);
+    this.cpu.resetTo(el, image.entry);
   }
 
   /** Runs until the guest stops, the instruction limit, or requestStop(). */

@@ -139,6 +139,20 @@ describe('the other commands', () => {
     expect(usage(() => parseArgs(['lockstep', 'i.elf', '--no-reboot']))).toBe("unknown option '--no-reboot'");
   });
 
+  it('--el N selects the start mode for run and lockstep (1, 2 or 3; default: absent, EL1)', () => {
+    expect((parseArgs(['run', 'a.elf']) as { el?: number }).el).toBeUndefined();
+    expect(parseArgs(['run', '--el', '2', 'a.elf'])).toMatchObject({ command: 'run', el: 2 });
+    expect(parseArgs(['run', 'a.elf', '--el=3'])).toMatchObject({ el: 3 });
+    expect(parseArgs(['lockstep', 'a.elf', '--el', '1'])).toMatchObject({ command: 'lockstep', el: 1 });
+    expect(parseArgs(['lockstep', '--el', '3', 'a.elf'])).toMatchObject({ el: 3 });
+    expect(usage(() => parseArgs(['run', 'a.elf', '--el', '0']))).toBe("bad --el '0': expected 1, 2 or 3");
+    expect(usage(() => parseArgs(['run', 'a.elf', '--el', '4']))).toBe("bad --el '4': expected 1, 2 or 3");
+    expect(usage(() => parseArgs(['run', 'a.elf', '--el', 'two']))).toBe("bad --el 'two': expected 1, 2 or 3");
+    expect(usage(() => parseArgs(['run', 'a.elf', '--el']))).toBe('option --el needs a value');
+    // fuzz runs at EL1 only.
+    expect(usage(() => parseArgs(['fuzz', '--el', '2']))).toBe("unknown option '--el'");
+  });
+
   it('knows the planted defects', () => {
     expect(parseArgs(['run', 'a.elf', '--plant-defect', 'eor-reg'])).toMatchObject({ plantDefect: 'eor-reg' });
     expect(parseArgs(['fuzz', '--plant-defect=add-imm'])).toMatchObject({ plantDefect: 'add-imm' });

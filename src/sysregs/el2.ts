@@ -1,0 +1,63 @@
+// The EL2 registers (Arm ARM D17.2, "Virtualization registers" and the EL2 views of the
+// exception, memory-system and timer registers), present when the model has EL2 (start
+// mode `--el 2`, QEMU's virtualization=on). Accessible from EL2 and EL3, UNDEFINED below
+// (Access {2, 2}). Reset values are QEMU 7.2's (tests/sysregs/qemu/<model>-el2.json).
+//
+// Write masks: like QEMU 7.2, the registers keep every bit written (RES0 included, which
+// the architecture allows), except VBAR_EL2 (bits [4:0] forced to zero, as VBAR_EL1) and
+// HCR_EL2 (bits above 33 are RES0 in Armv8.0; RW is RAO/WI, see below).
+
+import { idValue } from './id.js';
+import { PMU_COUNTERS } from './pmu.js';
+import { Slot } from '../cpu/state.js';
+import { Flag, type Access, type RowSpec } from './row.js';
+
+const EL2_RW: Access = { read: 2, write: 2 };
+
+/** HCR_EL2.RW (bit 31): RAO/WI when EL1 cannot use AArch32 (Arm ARM D17.2.48), as here. */
+export const HCR_RW = 1n << 31n;
+/** HCR_EL2 bits defined in Armv8.0 (VM [0] .. ID [33]); the rest are RES0. */
+const HCR_V80 = (1n << 34n) - 1n;
+const MASK64 = (1n << 64n) - 1n;
+
+const el2 = (name: string, crn: number, crm: number, op2: number, rest: Partial<RowSpec>): RowSpec => ({
+  name, op0: 3, op1: 4, crn, crm, op2, access: EL2_RW, feature: 'EL2', ...rest,
+});
+/** IMPLEMENTATION DEFINED registers with no contents: RAZ/WI (QEMU's ARM_CP_CONST, value 0). */
+const razWi = (name: string, crn: number, crm: number, op2: number): RowSpec =>
+  el2(name, crn, crm, op2, { flags: Flag.CONST, value: () => 0n });
+
+export const EL2_ROWS: readonly RowSpec[] = [
+  // The virtualized MIDR/MPIDR that EL1 reads once stage 2 exists; reset to the real ones.
+  el2('VPIDR_EL2', 0, 0, 0, { slot: Slot.VPIDR_EL2, reset: (m) => idValue(m, 'MIDR_EL1') }),
+  el2('VMPIDR_EL2', 0, 0, 5, { slot: Slot.VMPIDR_EL2, reset: (m) => idValue(m, 'MPIDR_EL1') }),
+  // SCTLR_EL2 reads 0 at reset in QEMU 7.2 (it does not set the RES1 bits); every control
+  // bit (M, A, C, SA, I, WXN, EE) is 0 either way, and the RES1 bits are stored as written.
+  el2('SCTLR_EL2', 1, 0, 0, { slot: Slot.SCTLR_EL1 + 1, context: true }),
+  razWi('ACTLR_EL2', 1, 0, 1),
+  el2('HCR_EL2', 1, 1, 0, { slot: Slot.HCR_EL2, reset: () => HCR_RW, res0: MASK64 & ~HCR_V80, res1: HCR_RW }),
+  // HPMN [4:0] resets to the number of PMU event counters (PMCR_EL0.N), as QEMU 7.2.
+  el2('MDCR_EL2', 1, 1, 1, { slot: Slot.MDCR_EL2, reset: () => BigInt(PMU_COUNTERS) }),
+  el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2 }),
+  el2('HSTR_EL2', 1, 1, 3, { slot: Slot.HSTR_EL2 }),
+  razWi('HACR_EL2', 1, 1, 7),
+  el2('TTBR0_EL2', 2, 0, 0, { slot: Slot.TTBR0_EL2, context: true }),
+  el2('TCR_EL2', 2, 0, 2, { slot: Slot.TCR_EL2, context: true }),
+  el2('VTTBR_EL2', 2, 1, 0, { slot: Slot.VTTBR_EL2, context: true }),
+  el2('VTCR_EL2', 2, 1, 2, { slot: Slot.VTCR_EL2, context: true }),
+  el2('SPSR_EL2', 4, 0, 0, { slot: Slot.SPSR_EL1 + 1 }),
+  el2('ELR_EL2', 4, 0, 1, { slot: Slot.ELR_EL1 + 1 }),
+  razWi('AFSR0_EL2', 5, 1, 0),
+  razWi('AFSR1_EL2', 5, 1, 1),
+  el2('ESR_EL2', 5, 2, 0, { slot: Slot.ESR_EL1 + 1 }),
+  el2('FAR_EL2', 6, 0, 0, { slot: Slot.FAR_EL1 + 1 }),
+  el2('HPFAR_EL2', 6, 0, 4, { slot: Slot.HPFAR_EL2 }),
+  el2('MAIR_EL2', 10, 2, 0, { slot: Slot.MAIR_EL2, context: true }),
+  razWi('AMAIR_EL2', 10, 3, 0),
+  el2('VBAR_EL2', 12, 0, 0, { slot: Slot.VBAR_EL1 + 1, res0: 0x1fn }),
+  el2('TPIDR_EL2', 13, 0, 2, { slot: Slot.TPIDR_EL2 }),
+  // The virtual counter's offset. CNTVCT_EL0 does not subtract it yet (it resets to 0).
+  el2('CNTVOFF_EL2', 14, 0, 3, { slot: Slot.CNTVOFF_EL2 }),
+  // EL1PCEN and EL1PCTEN [1:0] reset to 1 in QEMU 7.2 (EL1 may use the physical timer).
+  el2('CNTHCTL_EL2', 14, 1, 0, { slot: Slot.CNTHCTL_EL2, reset: () => 3n }),
+];

@@ -1,0 +1,194 @@
+// The start modes `--el 2` and `--el 3` end to end: a guest starts at the highest EL, sets
+// VBAR_EL2/EL3, ERETs to EL1 and takes HVC (EL2) or SMC (EL3) back up; the handler prints
+// ESR, ELR, SPSR and CurrentEL of the target EL as 8 little-endian bytes each on the UART
+// and exits 0. The expected bytes are qemu-system-aarch64 7.2's output for the same ELF
+// (-M virt,virtualization=on / virt,secure=on -cpu cortex-a57 -semihosting -serial stdio),
+// and the last test runs QEMU live when it is installed.
+//
+// Assembled with GNU as 2.40 (aarch64-linux-gnu-as, linked at 0x40080000):
+//   _start: adr x0, vectors; msr vbar_elN, x0
+//           [EL2] mov x0, #(1 << 31); msr hcr_el2, x0   (HCR_EL2.RW: EL1 is AArch64)
+//           [EL3] mov x0, #0x431; msr scr_el3, x0        (NS, RES1 [5:4], RW)
+//           mov x0, #0x3c5; msr spsr_elN, x0              (EL1h, DAIF masked)
+//           adr x0, el1; msr elr_elN, x0; eret
+//   el1:    hvc #0x1234 / smc #0x5678; b .
+//   report: print x19..x22 (8 bytes each), semihosting SYS_EXIT (ApplicationExit, 0)
+//   vectors + 0x400 (lower EL, AArch64, synchronous):
+//           mrs x19, esr_elN; mrs x20, elr_elN; mrs x21, spsr_elN; mrs x22, CurrentEL; b report
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { qemuBoardArgs } from '../../src/debug/qemu.js';
+import { MiB } from '../../src/machine/bus.js';
+import { psciConduitFor, VirtMachine } from '../../src/machine/virt.js';
+import { TOOLS, requireTool } from '../helpers/tools.js';
+import { bytesOf, elfOf, POWEROFF } from './images.js';
+
+const REPORT = [
+  0xd2a12003, // 4008002c: mov  x3, #0x9000000
+  0xd2800085, // 40080030: mov  x5, #0x4
+  0x10000266, // 40080034: adr  x6, 40080080 <save>
+  0xa90050d3, // 40080038: stp  x19, x20, [x6]
+  0xa90158d5, // 4008003c: stp  x21, x22, [x6, #16]
+  0xd2800104, // 40080040: mov  x4, #0x8
+  0xf84084c2, // 40080044: ldr  x2, [x6], #8
+  0x39000062, // 40080048: strb w2, [x3]
+  0xd348fc42, // 4008004c: lsr  x2, x2, #8
+  0xf1000484, // 40080050: subs x4, x4, #0x1
+  0x54ffffa1, // 40080054: b.ne 40080048
+  0xf10004a5, // 40080058: subs x5, x5, #0x1
+  0x54ffff21, // 4008005c: b.ne 40080040
+  0x10000081, // 40080060: adr  x1, 40080070 <blk>
+  0x52800300, // 40080064: mov  w0, #0x18            (SYS_EXIT)
+  0xd45e0000, // 40080068: hlt  #0xf000
+  0x14000000, // 4008006c: b    .
+  0x00020026, 0, 0, 0, // 40080070: blk: .quad 0x20026, 0 (ADP_Stopped_ApplicationExit, 0)
+];
+
+/** The image: code from 0x40080000, zeros up to the vectors (0x40080800), the handler at +0x400. */
+function image(start: number[], handler: number[]): Uint8Array {
+  const words = [...start, ...REPORT];
+  while (words.length < 0xc00 / 4) words.push(0);
+  return elfOf([...words, ...handler]);
+}
+
+const HVC_TO_EL2 = image(
+  [
+    0x10004000, // 40080000: adr  x0, 40080800 <vectors>
+    0xd51cc000, // 40080004: msr  vbar_el2, x0
+    0xd2b00000, // 40080008: mov  x0, #0x80000000
+    0xd51c1100, // 4008000c: msr  hcr_el2, x0
+    0xd28078a0, // 40080010: mov  x0, #0x3c5
+    0xd51c4000, // 40080014: msr  spsr_el2, x0
+    0x10000060, // 40080018: adr  x0, 40080024 <el1>
+    0xd51c4020, // 4008001c: msr  elr_el2, x0
+    0xd69f03e0, // 40080020: eret
+    0xd4024682, // 40080024: hvc  #0x1234
+    0x14000000, // 40080028: b    .
+  ],
+  [
+    0xd53c5213, // 40080c00: mrs  x19, esr_el2
+    0xd53c4034, // 40080c04: mrs  x20, elr_el2
+    0xd53c4015, // 40080c08: mrs  x21, spsr_el2
+    0xd5384256, // 40080c0c: mrs  x22, CurrentEL
+    0x17fffd07, // 40080c10: b    4008002c <report>
+  ],
+);
+
+const SMC_TO_EL3 = image(
+  [
+    0x10004000, // 40080000: adr  x0, 40080800 <vectors>
+    0xd51ec000, // 40080004: msr  vbar_el3, x0
+    0xd2808620, // 40080008: mov  x0, #0x431
+    0xd51e1100, // 4008000c: msr  scr_el3, x0
+    0xd28078a0, // 40080010: mov  x0, #0x3c5
+    0xd51e4000, // 40080014: msr  spsr_el3, x0
+    0x10000060, // 40080018: adr  x0, 40080024 <el1>
+    0xd51e4020, // 4008001c: msr  elr_el3, x0
+    0xd69f03e0, // 40080020: eret
+    0xd40acf03, // 40080024: smc  #0x5678
+    0x14000000, // 40080028: b    .
+  ],
+  [
+    0xd53e5213, // 40080c00: mrs  x19, esr_el3
+    0xd53e4034, // 40080c04: mrs  x20, elr_el3
+    0xd53e4015, // 40080c08: mrs  x21, spsr_el3
+    0xd5384256, // 40080c0c: mrs  x22, CurrentEL
+    0x17fffd07, // 40080c10: b    4008002c <report>
+  ],
+);
+
+/** 8 little-endian bytes per value. */
+const le64 = (...values: bigint[]): number[] =>
+  values.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
+
+const CASES = [
+  {
+    name: 'HVC #0x1234 from EL1 is taken to EL2 (--el 2, virtualization=on)',
+    el: 2 as const,
+    elf: HVC_TO_EL2,
+    // QEMU 7.2: ESR_EL2 0x5a001234 (EC 0x16, IL, imm16), ELR_EL2 the next instruction,
+    // SPSR_EL2 0x3c5 (EL1h, DAIF), CurrentEL 0x8.
+    expected: le64(0x5a001234n, 0x40080028n, 0x3c5n, 0x8n),
+  },
+  {
+    name: 'SMC #0x5678 from EL1 is taken to EL3 (--el 3, secure=on)',
+    el: 3 as const,
+    elf: SMC_TO_EL3,
+    // QEMU 7.2: ESR_EL3 0x5e005678 (EC 0x17, IL, imm16), ELR_EL3 the next instruction.
+    expected: le64(0x5e005678n, 0x40080028n, 0x3c5n, 0xcn),
+  },
+];
+
+describe('start modes: exceptions to EL2/EL3 as QEMU 7.2', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const out: number[] = [];
+      const m = new VirtMachine({ el: c.el, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
+      m.load(c.elf);
+      expect(m.cpu.el, 'an ELF starts at the highest EL').toBe(c.el);
+      const r = await m.run({ maxInsns: 10_000 });
+      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
+      expect(out).toEqual(c.expected);
+    });
+  }
+
+  it('QEMU 7.2 run live prints the same bytes', (ctx) => {
+    const qemu = requireTool(ctx, TOOLS.qemu);
+    const dir = mkdtempSync(join(tmpdir(), 'a64emu-el-'));
+    try {
+      for (const c of CASES) {
+        const kernel = join(dir, `el${c.el}.elf`);
+        writeFileSync(kernel, c.elf);
+        const args = [...qemuBoardArgs({ el: c.el, kernel }), '-serial', 'stdio'];
+        const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
+        expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
+        expect([...r.stdout], c.name).toEqual(c.expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+/** POWEROFF with SMC #0 instead of HVC #0 (PSCI SYSTEM_OFF, 0x84000008). */
+const POWEROFF_SMC = POWEROFF.map((w) => (w === 0xd4000002 ? 0xd4000003 : w));
+
+describe('start modes: the PSCI conduit, as QEMU 7.2 (hw/arm/virt.c, hw/arm/boot.c)', () => {
+  it('psciConduitFor: HVC at EL1; SMC with EL2; none when the conduit targets the entry EL or below', () => {
+    expect(psciConduitFor(false, 1)).toBe('hvc');
+    expect(psciConduitFor(true, 2)).toBe('smc');
+    expect(psciConduitFor(true, 1)).toBe('smc');
+    expect(psciConduitFor(false, 3)).toBe(null);
+    expect(psciConduitFor(true, 3)).toBe(null);
+  });
+
+  // Each outcome checked with qemu-system-aarch64 7.2 -M virt[,virtualization=on|,secure=on]
+  // -cpu cortex-a57 -semihosting -no-reboot -kernel on the same programs as ELF images:
+  // only the SMC program under virtualization=on powers off; the others run on (timeout).
+  const cases = [
+    { el: 1 as const, words: POWEROFF, off: true },
+    { el: 2 as const, words: POWEROFF_SMC, off: true },
+    { el: 2 as const, words: POWEROFF, off: false },
+    { el: 3 as const, words: POWEROFF, off: false },
+    { el: 3 as const, words: POWEROFF_SMC, off: false },
+  ];
+  for (const c of cases) {
+    const insn = c.words === POWEROFF ? 'HVC' : 'SMC';
+    it(`--el ${c.el}: SYSTEM_OFF through ${insn} from an ELF ${c.off ? 'powers off' : 'is not a PSCI call'}`, async () => {
+      const m = new VirtMachine({ el: c.el, memory: 16 * MiB, output: () => {} });
+      m.load(elfOf(c.words));
+      const r = await m.run({ maxInsns: 1000 });
+      expect(r.stop.kind).toBe(c.off ? 'poweroff' : 'limit');
+    });
+  }
+
+  it('--el 3 with a raw (Linux boot) image enters at EL1 with PSCI on HVC, as QEMU', async () => {
+    const m = new VirtMachine({ el: 3, memory: 16 * MiB, output: () => {} });
+    m.load(bytesOf(POWEROFF));
+    expect(m.cpu.el).toBe(1);
+    expect((await m.run({ maxInsns: 1000 })).stop.kind).toBe('poweroff');
+  });
+});
