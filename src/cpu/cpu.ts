@@ -171,7 +171,7 @@ export class Cpu extends CpuState {
   eret(): void {
     this.exclValid = false;
     this.event = 1;
-    exceptionReturn(this, this.highestEl);
+    exceptionReturn(this, this.highestEl, this.model.features.EL2);
     this.contextChanged();
   }
 

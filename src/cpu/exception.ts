@@ -139,8 +139,11 @@ export const esrOf = (ec: number, il: number, iss: number): number =>
  * ERET (Arm ARM pseudocode AArch64.ExceptionReturn): restores PSTATE from SPSR_ELx and
  * branches to ELR_ELx. An illegal return (to a higher or unimplemented EL, to AArch32, or
  * to EL0 with SP_ELx) keeps the EL and sets PSTATE.IL (D1.11.5 "Illegal return events").
+ * `el2`: EL2 is implemented (it may be absent below EL3). With EL3, a return to EL2 in
+ * Secure state (SCR_EL3.NS = 0) is illegal: there is no Secure EL2. SCR_EL3.RW and
+ * HCR_EL2.RW are RAO/WI (no AArch32 at any lower EL), so they never select AArch32.
  */
-export function exceptionReturn(cpu: CpuState, highestEl: number): void {
+export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestEl >= 2): void {
   const r = cpu.r;
   const t = cpu.el - 1;
   const spsr = r[lo(Slot.SPSR_EL1 + t)] >>> 0;
@@ -155,7 +158,7 @@ export function exceptionReturn(cpu: CpuState, highestEl: number): void {
     newEl > cpu.el ||
     newEl > highestEl ||
     (newEl === 0 && newSp === 1) ||
-    (newEl === 2 && highestEl < 2) ||
+    (newEl === 2 && (!el2 || (highestEl === 3 && (r[lo(Slot.SCR_EL3)] & 1) === 0))) ||
     (newEl === 3 && highestEl < 3);
   cpu.nzcv = spsr & 0xf0000000;
   cpu.daif = (spsr >>> 6) & 0xf;

@@ -10,6 +10,14 @@ import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
 
 const PC = Slot.PC * 2;
+// Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
+const HCR_EL2 = Slot.HCR_EL2 * 2;
+const SCR_EL3 = Slot.SCR_EL3 * 2;
+const HCR_TSC = 1 << 19;
+const HCR_HCD = 1 << 29;
+const SCR_NS = 1 << 0;
+const SCR_SMD = 1 << 7;
+const SCR_HCE = 1 << 8;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -109,19 +117,38 @@ export const SYSTEM_ROWS: Row[] = [
       if (f.LL === 0) return null;
       if (f.LL === 1) return () => cpu.raise(EC.SVC64, imm, 4);
       const conduit = f.LL === 2 ? 'hvc' : 'smc';
+      const feat = cpu.model.features;
+      /** EL2Enabled() (Arm ARM): EL2 exists and, with EL3, SCR_EL3.NS = 1 (no Secure EL2). */
+      const el2Enabled = (): boolean => feat.EL2 && (!feat.EL3 || (r[SCR_EL3] & SCR_NS) !== 0);
+      if (conduit === 'hvc') {
+        // Arm ARM C6.2 HVC: UNDEFINED at EL0, without EL2, at Secure EL1, and when
+        // SCR_EL3.HCE = 0 (with EL3) or HCR_EL2.HCD = 1 (without). QEMU 7.2 answers PSCI on
+        // its conduit before any check but EL0's. Taken to EL2, or to EL3 when run there.
+        return () => {
+          if (cpu.el === 0) cpu.undef();
+          if (cpu.platform.firmwareCall?.(cpu, conduit, imm)) {
+            r[PC] = nl;
+            r[PC + 1] = nh;
+            return;
+          }
+          if (!feat.EL2 || (cpu.el === 1 && !el2Enabled())) cpu.undef();
+          if (feat.EL3 ? (r[SCR_EL3] & SCR_HCE) === 0 : (r[HCR_EL2] & HCR_HCD) !== 0) cpu.undef();
+          cpu.raise(EC.HVC64, imm, 4, cpu.el === 3 ? 3 : 2);
+        };
+      }
+      // Arm ARM C6.2 SMC, AArch64.CheckForSMCUndefOrTrap: UNDEFINED at EL0; at EL1 with EL2
+      // enabled, HCR_EL2.TSC traps it to EL2 (EC 0x17, returning to the SMC itself) before
+      // anything else; UNDEFINED without EL3 or with SCR_EL3.SMD = 1; else taken to EL3. A PSCI
+      // SMC conduit (QEMU's "ersatz EL3") is answered after the TSC trap, as QEMU 7.2 does.
       return () => {
         if (cpu.el === 0) cpu.undef();
+        if (cpu.el === 1 && (r[HCR_EL2] & HCR_TSC) !== 0 && el2Enabled()) cpu.raise(EC.SMC64, imm, 0, 2);
         if (cpu.platform.firmwareCall?.(cpu, conduit, imm)) {
           r[PC] = nl;
           r[PC + 1] = nh;
           return;
         }
-        // HVC needs EL2 and SMC needs EL3; without them they are UNDEFINED (Arm ARM C6.2.x).
-        if (conduit === 'hvc') {
-          if (!cpu.model.features.EL2) cpu.undef();
-          cpu.raise(EC.HVC64, imm, 4, 2);
-        }
-        if (!cpu.model.features.EL3) cpu.undef();
+        if (!feat.EL3 || (r[SCR_EL3] & SCR_SMD) !== 0) cpu.undef();
         cpu.raise(EC.SMC64, imm, 4, 3);
       };
     },
