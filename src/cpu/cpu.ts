@@ -147,6 +147,7 @@ export class Cpu extends CpuState {
     const e = this.exc;
     let target = e.targetEl || (this.el === 0 ? 1 : this.el);
     if (target < this.el) target = this.el;
+    else if (target === 1 && this.el === 0 && this.tgeRoutes()) target = 2;
     let ec = e.ec;
     let iss = e.iss;
     if (e.isDataAbort) iss |= dataAbortIss(insn, e.write);
@@ -165,6 +166,17 @@ export class Cpu extends CpuState {
     takeException(this, ExcKind.SYNC, target, esrOf(ec, e.il, iss), retLo, retHi, e);
     this.contextChanged();
     if (this.onException !== null) this.onException(ExcKind.SYNC, from, target, e.hasFar);
+  }
+
+  /**
+   * HCR_EL2.TGE with EL2 enabled (EL2, and SCR_EL3.NS = 1 with EL3): synchronous exceptions
+   * from EL0 that would be taken to EL1 are taken to EL2 (Arm ARM D1.10.4, "Routing when
+   * HCR_EL2.TGE is 1"). IRQ/FIQ/SError routing waits for the GIC.
+   */
+  private tgeRoutes(): boolean {
+    const f = this.model.features;
+    if (!f.EL2 || (this.u[lo(Slot.HCR_EL2)] & (1 << 27)) === 0) return false;
+    return !f.EL3 || (this.u[lo(Slot.SCR_EL3)] & 1) !== 0;
   }
 
   /** ERET: returns from an exception and clears the local monitor (Arm ARM D1.11). */

@@ -3,7 +3,8 @@
 // ESR, ELR, SPSR and CurrentEL of the target EL as 8 little-endian bytes each on the UART
 // and exits 0. The expected bytes are qemu-system-aarch64 7.2's output for the same ELF
 // (-M virt,virtualization=on / virt,secure=on -cpu cortex-a57 -semihosting -serial stdio),
-// and the last test runs QEMU live when it is installed.
+// and the last test runs QEMU live when it is installed. Two more guests set HCR_EL2.TGE and
+// ERET to EL0, where SVC and UDF are then taken to EL2 instead of EL1.
 //
 // Assembled with GNU as 2.40 (aarch64-linux-gnu-as, linked at 0x40080000):
 //   _start: adr x0, vectors; msr vbar_elN, x0
@@ -100,6 +101,31 @@ const SMC_TO_EL3 = image(
   ],
 );
 
+/** HVC_TO_EL2 with HCR_EL2 = RW | TGE, an ERET to EL0t (SPSR 0x3c0) and `insn` at EL0. */
+const tgeAtEl0 = (insn: number): Uint8Array =>
+  image(
+    [
+      0x10004000, // 40080000: adr  x0, 40080800 <vectors>
+      0xd51cc000, // 40080004: msr  vbar_el2, x0
+      0xd2b10000, // 40080008: mov  x0, #0x88000000     (HCR_EL2.RW | TGE)
+      0xd51c1100, // 4008000c: msr  hcr_el2, x0
+      0xd2807800, // 40080010: mov  x0, #0x3c0           (EL0t, DAIF masked)
+      0xd51c4000, // 40080014: msr  spsr_el2, x0
+      0x10000060, // 40080018: adr  x0, 40080024 <el0>
+      0xd51c4020, // 4008001c: msr  elr_el2, x0
+      0xd69f03e0, // 40080020: eret
+      insn, //       40080024: svc #0x42 (0xd4000841) or udf #7 (0x00000007)
+      0x14000000, // 40080028: b    .
+    ],
+    [
+      0xd53c5213, // 40080c00: mrs  x19, esr_el2
+      0xd53c4034, // 40080c04: mrs  x20, elr_el2
+      0xd53c4015, // 40080c08: mrs  x21, spsr_el2
+      0xd5384256, // 40080c0c: mrs  x22, CurrentEL
+      0x17fffd07, // 40080c10: b    4008002c <report>
+    ],
+  );
+
 /** 8 little-endian bytes per value. */
 const le64 = (...values: bigint[]): number[] =>
   values.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
@@ -119,6 +145,20 @@ const CASES = [
     elf: SMC_TO_EL3,
     // QEMU 7.2: ESR_EL3 0x5e005678 (EC 0x17, IL, imm16), ELR_EL3 the next instruction.
     expected: le64(0x5e005678n, 0x40080028n, 0x3c5n, 0xcn),
+  },
+  {
+    name: 'with HCR_EL2.TGE, SVC #0x42 at EL0 is taken to EL2',
+    el: 2 as const,
+    elf: tgeAtEl0(0xd4000841),
+    // QEMU 7.2: ESR_EL2 0x56000042 (EC 0x15), ELR_EL2 the next instruction, SPSR_EL2 0x3c0.
+    expected: le64(0x56000042n, 0x40080028n, 0x3c0n, 0x8n),
+  },
+  {
+    name: 'with HCR_EL2.TGE, UDF at EL0 is taken to EL2',
+    el: 2 as const,
+    elf: tgeAtEl0(0x00000007),
+    // QEMU 7.2: ESR_EL2 0x02000000 (EC 0x00, IL), ELR_EL2 the UDF itself.
+    expected: le64(0x02000000n, 0x40080024n, 0x3c0n, 0x8n),
   },
 ];
 
