@@ -82,7 +82,7 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs', CommandSpec
     flags: [],
   },
   // --el N arrives with the EL2/EL3 start modes (issue 6).
-  regs: { values: ['--cpu'], flags: ['--json'] },
+  regs: { values: ['--cpu', '--el'], flags: ['--json'] },
 };
 const ALIASES: Record<string, string> = { '-m': '--memory' };
 const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
@@ -157,6 +157,8 @@ export interface FuzzArgs {
 export interface RegsArgs {
   readonly command: 'regs';
   readonly cpu?: string;
+  /** The start mode (as run's --el): which EL2/EL3 registers exist and their reset values. */
+  readonly el?: StartEl;
   /** A JSON array instead of a table. */
   readonly json: boolean;
 }
@@ -326,7 +328,7 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
     }
     case 'regs':
       if (p.positional.length > 0) throw new UsageError(`regs takes no IMAGE: ${p.positional.join(' ')}`);
-      return { command: 'regs', cpu: cpuOption(p), json: p.flags.has('--json') };
+      return { command: 'regs', cpu: cpuOption(p), el: elOption(p), json: p.flags.has('--json') };
   }
 }
 
@@ -362,7 +364,7 @@ export const HELP = `Usage: a64emu run [options] IMAGE
        a64emu disasm [--start ADDR] [--count N] [--load-addr ADDR] IMAGE
        a64emu lockstep [options] IMAGE
        a64emu fuzz [--class CLASS] [--seed S] [--count N]
-       a64emu regs [--cpu NAME] [--json]
+       a64emu regs [--cpu NAME] [--el N] [--json]
        a64emu help COMMAND | --help | --version
 
 Runs a bare-metal AArch64 IMAGE (an ELF executable, or a raw binary) on a board
@@ -461,15 +463,17 @@ Options:
 Exit status: 0 no mismatch; 1 mismatches (each reported); 2 bad input or QEMU
 missing.
 `,
-  regs: `Usage: a64emu regs [--cpu NAME] [--json]
+  regs: `Usage: a64emu regs [--cpu NAME] [--el N] [--json]
 
 Prints every system register of the CPU model (the cpreg table) at reset, as the
-CPU starts on the board (EL1): name (Arm ARM), op0 op1 CRn CRm op2, flags (ALIAS,
+CPU starts on the board (at EL1, or EL2/EL3 with --el): name (Arm ARM), op0 op1 CRn CRm op2, flags (ALIAS,
 NO_RAW, CONST, IO with QEMU's meanings), the KVM register ID and the value.
 Registers with no raw state (NO_RAW) have no value.
 
 Options:
   --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+  --el N              start mode as for run: 1 (default), 2 (QEMU's
+                      virtualization=on) or 3 (QEMU's secure=on)
   --json              a JSON array of {"name","op0","op1","crn","crm","op2","flags",
                       "kvmId","value"}: kvmId and value as 0x-prefixed hex strings,
                       value null for NO_RAW registers, flags an array of names

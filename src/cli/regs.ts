@@ -2,6 +2,7 @@
 // starts on the board, read through the raw accessors (NO_RAW rows have no value).
 
 import type { RegsArgs } from './args.js';
+import type { StartEl } from '../cpu/models.js';
 import { EXIT, type CliIo } from './main.js';
 import { VIRT_RAM_BASE, VirtMachine } from '../machine/virt.js';
 import { DEFAULT_MODEL } from '../cpu/models.js';
@@ -23,10 +24,10 @@ export interface RegsRow {
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
-/** The registers of `cpu` (a model name) at reset. */
-export function resetRegisters(cpu: string = DEFAULT_MODEL): RegsRow[] {
+/** The registers of `cpu` (a model name) at reset, in start mode `el`. */
+export function resetRegisters(cpu: string = DEFAULT_MODEL, el?: StartEl): RegsRow[] {
   // The board gives CNTFRQ_EL0 its reset value; no image is needed, and little RAM.
-  const machine = new VirtMachine({ cpu, memory: 64 * 1024, output: () => {} });
+  const machine = new VirtMachine({ cpu, el, memory: 64 * 1024, output: () => {} });
   const c = machine.cpu;
   c.resetTo(c.highestEl, BigInt(VIRT_RAM_BASE));
   const rows = [...sysregTable(c.model).rows].sort((a, b) => Number(kvmId(a) - kvmId(b)));
@@ -47,7 +48,7 @@ export function resetRegisters(cpu: string = DEFAULT_MODEL): RegsRow[] {
 }
 
 export function regsCommand(args: RegsArgs, io: CliIo): number {
-  const rows = resetRegisters(args.cpu);
+  const rows = resetRegisters(args.cpu, args.el);
   if (args.json) {
     io.write('stdout', `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
     return EXIT.OK;

@@ -193,6 +193,18 @@ describe('a64emu regs', () => {
     }
   });
 
+  it('--el 2 lists the EL2 registers with their reset values in that mode (QEMU 7.2, virtualization=on)', async () => {
+    const json = async (argv: string[]) => JSON.parse((await regs(argv)).stdout) as { name: string; value: string | null }[];
+    const el1 = await json(['regs', '--cpu', 'cortex-a57', '--json']);
+    const el2 = await json(['regs', '--cpu', 'cortex-a57', '--el', '2', '--json']);
+    expect(el1.find((r) => r.name === 'VPIDR_EL2')).toBeUndefined();
+    // tests/sysregs/qemu/cortex-a57-el2.json: VPIDR_EL2 0x411fd070, VMPIDR_EL2 0x80000000,
+    // MDCR_EL2 0x6, CNTHCTL_EL2 0x3.
+    const v = (name: string) => el2.find((r) => r.name === name)?.value;
+    expect([v('VPIDR_EL2'), v('VMPIDR_EL2'), v('MDCR_EL2'), v('CNTHCTL_EL2')]).toEqual(['0x411fd070', '0x80000000', '0x6', '0x3']);
+    expect((await regs(['regs', '--el', '4'])).code).toBe(2);
+  });
+
   it('prints a table by default (cortex-a57): one line per row after the header', async () => {
     const r = await regs(['regs']);
     expect(r.code).toBe(0);
