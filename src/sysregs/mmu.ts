@@ -25,10 +25,17 @@ export const MMU_ROWS: readonly RowSpec[] = [
   { name: 'AFSR0_EL1', op0: 3, op1: 0, crn: 5, crm: 1, op2: 0, access: EL1_RW, flags: Flag.CONST, value: () => 0n },
   { name: 'AFSR1_EL1', op0: 3, op1: 0, crn: 5, crm: 1, op2: 1, access: EL1_RW, flags: Flag.CONST, value: () => 0n },
   { name: 'AMAIR_EL1', op0: 3, op1: 0, crn: 10, crm: 3, op2: 0, access: EL1_RW, flags: Flag.CONST, value: () => 0n },
-  // The reset vector address: QEMU's virt board leaves the CPU's rvbar property at 0. The
-  // register exists only when EL1 is the highest EL (Arm ARM D17.2, RVBAR_EL1), which is so
-  // on every model today (no model has EL2 or EL3 yet).
-  { name: 'RVBAR_EL1', op0: 3, op1: 0, crn: 12, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: () => 0n },
+  // The reset vector address: QEMU's virt board leaves the CPU's rvbar property at 0. Only
+  // the highest EL has its RVBAR_ELx (Arm ARM D17.2, RVBAR_EL1/EL2/EL3).
+  { name: 'RVBAR_EL1', op0: 3, op1: 0, crn: 12, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: () => 0n, onlyAtHighestEl: 1 },
+  {
+    name: 'RVBAR_EL2', op0: 3, op1: 4, crn: 12, crm: 0, op2: 1, access: { read: 2, write: 4 }, flags: Flag.CONST,
+    value: () => 0n, onlyAtHighestEl: 2,
+  },
+  {
+    name: 'RVBAR_EL3', op0: 3, op1: 6, crn: 12, crm: 0, op2: 1, access: { read: 3, write: 4 }, flags: Flag.CONST,
+    value: () => 0n, onlyAtHighestEl: 3,
+  },
   {
     // Pending IRQ/FIQ/SError (Arm ARM D17.2, ISR_EL1): always 0 until there are interrupt
     // sources (no GIC yet). Computed, so NO_RAW (as QEMU's isr_read).

@@ -50,6 +50,8 @@ export interface RowSpec {
   readonly flags?: number;
   /** The feature the register belongs to: the row is absent when the model lacks it. */
   readonly feature?: keyof Features;
+  /** The row exists only when this is the highest implemented EL (RVBAR_ELx). */
+  readonly onlyAtHighestEl?: 1 | 2 | 3;
 
   // ---- storage: exactly one of slot, value, or the computed accessors ----
   /** A register-file slot (plain 64-bit register). */

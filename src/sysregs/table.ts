@@ -35,6 +35,8 @@ export interface SysregTable {
 
 function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
   if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;
+  const highest = model.features.EL3 ? 3 : model.features.EL2 ? 2 : 1;
+  if (spec.onlyAtHighestEl !== undefined && spec.onlyAtHighestEl !== highest) return undefined;
   const flags = spec.flags ?? 0;
   if (flags & Flag.CONST) return { ...spec, flags, constValue: spec.value!(model) };
   return { ...spec, flags };

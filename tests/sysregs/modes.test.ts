@@ -42,8 +42,6 @@ const NOT_YET: Record<string, string> = {
   DACR32_EL2: 'AArch32 state (no AArch32)', IFSR32_EL2: 'AArch32 state', FPEXC32_EL2: 'AArch32 state',
   SDER32_EL3: 'AArch32 state',
   CNTHP_CTL_EL2: 'the EL2 physical timer comes with timer interrupts (after the GIC)', CNTHP_CVAL_EL2: 'EL2 physical timer',
-  RVBAR_EL2: 'RVBAR_ELx of the highest EL: next step (RVBAR_EL1 is still there in these modes)',
-  RVBAR_EL3: 'RVBAR_ELx of the highest EL: next step',
 };
 /** max only: registers of features a64emu does not implement (ID registers say so). */
 const NOT_YET_MAX: Record<string, string> = {
@@ -147,3 +145,14 @@ for (const name of ['cortex-a57', 'cortex-a72', 'max']) {
     });
   }
 }
+
+describe('RVBAR_ELx: only the highest EL has one (Arm ARM D17.2, RVBAR_EL1/EL2/EL3; QEMU 7.2 lists one per mode)', () => {
+  it('EL1, EL2, EL3 modes', () => {
+    const names = (m: CpuModel) => sysregTable(m).rows.map((r) => r.name).filter((n) => n.startsWith('RVBAR'));
+    const a57 = MODELS['cortex-a57'];
+    expect(names(a57)).toEqual(['RVBAR_EL1']);
+    expect(names(modelForEl(a57, 2))).toEqual(['RVBAR_EL2']);
+    expect(names(modelForEl(a57, 3))).toEqual(['RVBAR_EL3']);
+    expect(names(modelForEl(a57, 3, { el2: true }))).toEqual(['RVBAR_EL3']);
+  });
+});
