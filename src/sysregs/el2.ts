@@ -35,7 +35,11 @@ export const EL2_ROWS: readonly RowSpec[] = [
   // bit (M, A, C, SA, I, WXN, EE) is 0 either way, and the RES1 bits are stored as written.
   el2('SCTLR_EL2', 1, 0, 0, { slot: Slot.SCTLR_EL1 + 1, context: true }),
   razWi('ACTLR_EL2', 1, 0, 1),
-  el2('HCR_EL2', 1, 1, 0, { slot: Slot.HCR_EL2, reset: () => HCR_RW, res0: MASK64 & ~HCR_V80, res1: HCR_RW }),
+  el2('HCR_EL2', 1, 1, 0, {
+    slot: Slot.HCR_EL2, reset: () => HCR_RW, res0: MASK64 & ~HCR_V80, res1: HCR_RW,
+    // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write too).
+    res0For: (m) => (m.features.EL3 ? 1n << 29n : 0n),
+  }),
   // HPMN [4:0] resets to the number of PMU event counters (PMCR_EL0.N), as QEMU 7.2.
   el2('MDCR_EL2', 1, 1, 1, { slot: Slot.MDCR_EL2, reset: () => BigInt(PMU_COUNTERS) }),
   el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2 }),

@@ -38,6 +38,8 @@ export const EL3_ROWS: readonly RowSpec[] = [
   razWi('ACTLR_EL3', 1, 0, 1),
   el3('SCR_EL3', 1, 1, 0, {
     slot: Slot.SCR_EL3, reset: () => SCR_RES1 | SCR.RW, res0: MASK64 & ~SCR_V80, res1: SCR_RES1 | SCR.RW, context: true,
+    // HCE is RES0 without EL2 (Arm ARM D17.2.117; QEMU 7.2's scr_write masks it too).
+    res0For: (m) => (m.features.EL2 ? 0n : SCR.HCE),
   }),
   el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
   el3('MDCR_EL3', 1, 3, 1, { slot: Slot.MDCR_EL3 }),

@@ -62,6 +62,8 @@ export interface RowSpec {
   readonly value?: (m: CpuModel) => bigint;
   /** Bits forced to zero on writes (RES0 that the register does not keep). */
   readonly res0?: bigint;
+  /** Further RES0 bits that depend on the model's features (bound into res0 per model). */
+  readonly res0For?: (m: CpuModel) => bigint;
   /** Bits forced to one on writes. */
   readonly res1?: bigint;
 

@@ -39,6 +39,7 @@ function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
   if (spec.onlyAtHighestEl !== undefined && spec.onlyAtHighestEl !== highest) return undefined;
   const flags = spec.flags ?? 0;
   if (flags & Flag.CONST) return { ...spec, flags, constValue: spec.value!(model) };
+  if (spec.res0For !== undefined) return { ...spec, flags, res0: (spec.res0 ?? 0n) | spec.res0For(model) };
   return { ...spec, flags };
 }
 

@@ -154,3 +154,16 @@ describe('EL2/EL3 registers', () => {
     expect(exec(3, 3, MRS_SP_EL2, (c) => (c.x[Slot.SP_EL0 + 2] = 0x1230n)).x[0]).toBe(0x1230n);
   });
 });
+
+describe('write masks that depend on the other ELs (Arm ARM D17.2.117 SCR_EL3.HCE, D17.2.48 HCR_EL2.HCD)', () => {
+  it('SCR_EL3.HCE is RES0 without EL2, kept with it', () => {
+    const write = (mode: 3 | 'el3el2') => exec(mode, 3, MSR_SCR, (c) => (c.x[1] = 0x131n)).x[Slot.SCR_EL3];
+    expect(write(3) & 0x100n).toBe(0n);
+    expect(write('el3el2') & 0x100n).toBe(0x100n);
+  });
+  it('HCR_EL2.HCD is RES0 with EL3, kept without it', () => {
+    const write = (mode: 2 | 'el3el2') => exec(mode, mode === 2 ? 2 : 3, MSR_HCR, (c) => (c.x[1] = 1n << 29n)).x[Slot.HCR_EL2];
+    expect(write(2) & (1n << 29n)).toBe(1n << 29n);
+    expect(write('el3el2') & (1n << 29n)).toBe(0n);
+  });
+});
