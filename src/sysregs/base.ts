@@ -4,6 +4,7 @@
 // written (which the architecture allows) except where QEMU masks them, so reads match QEMU.
 
 import { Slot } from '../cpu/state.js';
+import { virtualCount } from './timer.js';
 import { EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
 
 export const BASE_ROWS: readonly RowSpec[] = [
@@ -79,6 +80,6 @@ export const BASE_ROWS: readonly RowSpec[] = [
     name: 'CNTVCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 2, access: { read: 0, write: 4 },
     flags: Flag.NO_RAW | Flag.IO,
     el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 2) !== 0,
-    get: (cpu, index) => cpu.counterValue(index),
+    get: virtualCount,
   },
 ];

@@ -1,7 +1,8 @@
 // The generic timer's EL0/EL1 registers (Arm ARM D11, "The Generic Timer in AArch64 state"):
 // the physical counter and the EL1 physical, virtual and secure physical timers. The
-// system counter is cpu.counterValue (virtual time, docs/ARCHITECTURE.md "Timekeeping");
-// CNTVOFF is 0 without EL2, so the virtual count equals the physical count.
+// system counter is cpu.counterValue (virtual time, docs/ARCHITECTURE.md "Timekeeping").
+// The virtual count is the physical count minus CNTVOFF_EL2 (Arm ARM D11.1.2; 0 without EL2,
+// whose slot nothing writes then). Without FEAT_VHE the offset always applies, as in QEMU 7.2.
 //
 // No interrupts yet: there is no GIC, so a timer whose condition is met only shows it in
 // CTL.ISTATUS; nothing is signalled.
@@ -16,9 +17,7 @@
 // EL0 access is gated by CNTKCTL_EL1 (EL0PCTEN bit 0, EL0VCTEN bit 1, EL0VTEN bit 8, EL0PTEN
 // bit 9), trapping to EL1 (EC 0x18) when clear.
 //
-// Writes (TVAL) read the counter as at the start of the current translated block: MSR has no
-// instruction index (RowSpec.set); every MRS/MSR ends a block, so this is exact unless other
-// instructions precede the MSR in its block (then it is up to block length / 16 ticks early).
+// Reads and writes see the count at the instruction's own position in its block (`index`).
 
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
@@ -26,6 +25,11 @@ import { type Access, EL0_RO, EL0_RW, Flag, type RowSpec } from './row.js';
 
 /** CNTKCTL_EL1 bit `bit` is set (an EL0 access is allowed). */
 const cntkctl = (bit: number) => (cpu: Cpu): boolean => ((cpu.r[Slot.CNTKCTL_EL1 * 2] >>> bit) & 1) !== 0;
+
+type Count = (cpu: Cpu, index: number) => bigint;
+const physicalCount: Count = (cpu, index) => cpu.counterValue(index);
+/** CNTVCT: the physical count minus CNTVOFF_EL2. */
+export const virtualCount: Count = (cpu, index) => BigInt.asUintN(64, cpu.counterValue(index) - cpu.x[Slot.CNTVOFF_EL2]);
 
 /** CTL with ISTATUS computed at `count`. */
 function ctlValue(cpu: Cpu, ctlSlot: number, cvalSlot: number, count: bigint): bigint {
@@ -37,19 +41,19 @@ function ctlValue(cpu: Cpu, ctlSlot: number, cvalSlot: number, count: bigint): b
 /** The CTL, CVAL and TVAL rows of one timer (CRm and op1 from the Arm ARM encodings). */
 function timer(
   prefix: string, suffix: string, op1: number, crm: number, access: Access,
-  ctlSlot: number, cvalSlot: number, el0Trap?: (cpu: Cpu) => boolean,
+  ctlSlot: number, cvalSlot: number, count: Count, el0Trap?: (cpu: Cpu) => boolean,
 ): RowSpec[] {
   const enc = { op0: 3, op1, crn: 14, crm };
   return [
     {
       name: `${prefix}_TVAL_${suffix}`, ...enc, op2: 0, access, flags: Flag.NO_RAW | Flag.IO, el0Trap,
-      get: (cpu, index) => BigInt.asUintN(32, cpu.x[cvalSlot] - cpu.counterValue(index)),
-      set: (cpu, v, index) => void (cpu.x[cvalSlot] = BigInt.asUintN(64, cpu.counterValue(index) + BigInt.asIntN(32, v))),
+      get: (cpu, index) => BigInt.asUintN(32, cpu.x[cvalSlot] - count(cpu, index)),
+      set: (cpu, v, index) => void (cpu.x[cvalSlot] = BigInt.asUintN(64, count(cpu, index) + BigInt.asIntN(32, v))),
     },
     {
       // Only ENABLE and IMASK are stored (QEMU 7.2's gt_ctl_write deposits bits [1:0]).
       name: `${prefix}_CTL_${suffix}`, ...enc, op2: 1, access, flags: Flag.IO, el0Trap,
-      get: (cpu, index) => ctlValue(cpu, ctlSlot, cvalSlot, cpu.counterValue(index)),
+      get: (cpu, index) => ctlValue(cpu, ctlSlot, cvalSlot, count(cpu, index)),
       set: (cpu, v) => void (cpu.x[ctlSlot] = v & 3n),
       // Raw state is the stored value, as QEMU's raw accessors of the field (ISTATUS is
       // derived from the counter on every MRS, not kept).
@@ -61,17 +65,17 @@ function timer(
 
 export const TIMER_ROWS: readonly RowSpec[] = [
   {
-    // The physical count (CNTVCT_EL0, in base.ts, is the same value: CNTVOFF is 0).
+    // The physical count (CNTVCT_EL0, the virtual count, is in base.ts).
     name: 'CNTPCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 1, access: EL0_RO,
     flags: Flag.NO_RAW | Flag.IO,
     el0Trap: cntkctl(0), // EL0PCTEN
-    get: (cpu, index) => cpu.counterValue(index),
+    get: physicalCount,
   },
-  ...timer('CNTP', 'EL0', 3, 2, EL0_RW, Slot.CNTP_CTL_EL0, Slot.CNTP_CVAL_EL0, cntkctl(9)), // EL0PTEN
-  ...timer('CNTV', 'EL0', 3, 3, EL0_RW, Slot.CNTV_CTL_EL0, Slot.CNTV_CVAL_EL0, cntkctl(8)), // EL0VTEN
+  ...timer('CNTP', 'EL0', 3, 2, EL0_RW, Slot.CNTP_CTL_EL0, Slot.CNTP_CVAL_EL0, physicalCount, cntkctl(9)), // EL0PTEN
+  ...timer('CNTV', 'EL0', 3, 3, EL0_RW, Slot.CNTV_CTL_EL0, Slot.CNTV_CVAL_EL0, virtualCount, cntkctl(8)), // EL0VTEN
   // The secure physical timer: accessible at EL3, and at Secure EL1 when SCR_EL3.ST is 1;
   // Non-secure EL1 accesses are UNDEFINED (Arm ARM D17.11, CNTPS_CTL_EL1). No model has EL3
   // yet (every EL1 is Non-secure), so it is UNDEFINED everywhere; the state exists, as in
   // QEMU 7.2, for the raw accessors.
-  ...timer('CNTPS', 'EL1', 7, 2, { read: 3, write: 3 }, Slot.CNTPS_CTL_EL1, Slot.CNTPS_CVAL_EL1),
+  ...timer('CNTPS', 'EL1', 7, 2, { read: 3, write: 3 }, Slot.CNTPS_CTL_EL1, Slot.CNTPS_CVAL_EL1, physicalCount),
 ];

@@ -167,3 +167,16 @@ describe('write masks that depend on the other ELs (Arm ARM D17.2.117 SCR_EL3.HC
     expect(write('el3el2') & (1n << 29n)).toBe(0n);
   });
 });
+
+describe('CNTVOFF_EL2 (Arm ARM D11.1.2: the virtual count is the physical count minus CNTVOFF_EL2)', () => {
+  const MRS_CNTVCT = 0xd53be040; // mrs x0, cntvct_el0
+  const MRS_CNTPCT = 0xd53be020; // mrs x0, cntpct_el0
+  const MRS_CNTV_TVAL = 0xd53be300; // mrs x0, cntv_tval_el0
+  // No platform counter here: the physical count reads 0.
+  const read = (word: number) => exec(2, 2, word, (c) => (c.x[Slot.CNTVOFF_EL2] = 100n)).x[0];
+  it('CNTVCT_EL0 and the virtual timer see the offset; CNTPCT_EL0 does not', () => {
+    expect(read(MRS_CNTVCT)).toBe((1n << 64n) - 100n);
+    expect(read(MRS_CNTPCT)).toBe(0n);
+    expect(read(MRS_CNTV_TVAL)).toBe(100n); // CVAL 0 - (0 - 100), bits [31:0]
+  });
+});
