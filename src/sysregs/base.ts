@@ -5,7 +5,7 @@
 
 import { Slot } from '../cpu/state.js';
 import { virtualCount } from './timer.js';
-import { EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
+import { EL0_RW, EL1_RO, EL1_RW, Flag, VM_TRAP, type RowSpec } from './row.js';
 
 export const BASE_ROWS: readonly RowSpec[] = [
   {
@@ -49,13 +49,13 @@ export const BASE_ROWS: readonly RowSpec[] = [
   // SPSR_EL1 and ELR_EL1 are core registers for KVM (struct kvm_regs): ALIAS, as in QEMU.
   { name: 'SPSR_EL1', op0: 3, op1: 0, crn: 4, crm: 0, op2: 0, access: EL1_RW, flags: Flag.ALIAS, slot: Slot.SPSR_EL1 },
   { name: 'ELR_EL1', op0: 3, op1: 0, crn: 4, crm: 0, op2: 1, access: EL1_RW, flags: Flag.ALIAS, slot: Slot.ELR_EL1 },
-  { name: 'ESR_EL1', op0: 3, op1: 0, crn: 5, crm: 2, op2: 0, access: EL1_RW, slot: Slot.ESR_EL1 },
-  { name: 'FAR_EL1', op0: 3, op1: 0, crn: 6, crm: 0, op2: 0, access: EL1_RW, slot: Slot.FAR_EL1 },
+  { name: 'ESR_EL1', op0: 3, op1: 0, crn: 5, crm: 2, op2: 0, access: EL1_RW, slot: Slot.ESR_EL1, hcrTrap: VM_TRAP },
+  { name: 'FAR_EL1', op0: 3, op1: 0, crn: 6, crm: 0, op2: 0, access: EL1_RW, slot: Slot.FAR_EL1, hcrTrap: VM_TRAP },
   // Bits [10:0] are RES0; like QEMU, only [4:0] are forced to zero on writes.
   { name: 'VBAR_EL1', op0: 3, op1: 0, crn: 12, crm: 0, op2: 0, access: EL1_RW, slot: Slot.VBAR_EL1, res0: 0x1fn },
   {
     name: 'SCTLR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 0, access: EL1_RW, slot: Slot.SCTLR_EL1,
-    reset: (m) => m.resetSctlr, context: true,
+    reset: (m) => m.resetSctlr, context: true, hcrTrap: VM_TRAP,
   },
   // CPACR_EL1 keeps every bit written, as in QEMU 7.2 (its cpacr_write masks only on Armv7).
   { name: 'CPACR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 2, access: EL1_RW, slot: Slot.CPACR_EL1 },

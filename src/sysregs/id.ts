@@ -9,7 +9,7 @@
 
 import type { CpuModel, Features } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
-import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, type RowSpec } from './row.js';
+import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
 
 /** One ID register field whose value a64emu decides rather than QEMU. */
 export interface IdField {
@@ -161,10 +161,15 @@ export function idDeviations(model: CpuModel): IdDeviation[] {
   return out;
 }
 
-/** An ID register: a CONST row readable from EL1, with the model's value. */
+/** HCR_EL2.TID3 traps EL1 reads of the ID group 3 registers (op0 3, op1 0, CRn 0, CRm 1-7). */
+const TID3 = { read: Hcr.TID3 } as const;
+
+/** An ID register: a CONST row readable from EL1, with the model's value (TID3: CRm 1-7). */
 const id = (name: string, crm: number, op2: number): RowSpec => ({
   name, op0: 3, op1: 0, crn: 0, crm, op2, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, name),
+  ...(crm > 0 ? { hcrTrap: TID3 } : {}),
 });
+
 
 /**
  * Reserved encodings of the ID space (op0 3, op1 0, CRn 0, CRm 1-7): RAZ (Arm ARM D17.2,
@@ -172,12 +177,13 @@ const id = (name: string, crm: number, op2: number): RowSpec => ({
  */
 const reserved = (crm: number, op2: number): RowSpec => ({
   name: genericName(3, 0, 0, crm, op2), op0: 3, op1: 0, crn: 0, crm, op2, access: EL1_RO, flags: Flag.CONST, value: () => 0n,
+  hcrTrap: TID3,
 });
 
 export const ID_ROWS: readonly RowSpec[] = [
   id('MIDR_EL1', 0, 0),
   id('MPIDR_EL1', 0, 5), // CPU 0; bit 31 is RES1 (Arm ARM D17.2.101)
-  id('REVIDR_EL1', 0, 6),
+  { ...id('REVIDR_EL1', 0, 6), hcrTrap: { read: Hcr.TID1 } },
   id('ID_PFR0_EL1', 1, 0), id('ID_PFR1_EL1', 1, 1), id('ID_DFR0_EL1', 1, 2), id('ID_AFR0_EL1', 1, 3),
   id('ID_MMFR0_EL1', 1, 4), id('ID_MMFR1_EL1', 1, 5), id('ID_MMFR2_EL1', 1, 6), id('ID_MMFR3_EL1', 1, 7),
   id('ID_ISAR0_EL1', 2, 0), id('ID_ISAR1_EL1', 2, 1), id('ID_ISAR2_EL1', 2, 2), id('ID_ISAR3_EL1', 2, 3),
@@ -198,6 +204,8 @@ export const ID_ROWS: readonly RowSpec[] = [
     name: 'CTR_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, access: EL0_RO, flags: Flag.CONST,
     value: (m) => idValue(m, 'CTR_EL0'),
     el0Trap: (cpu) => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 15) & 1) !== 0,
+    // Then HCR_EL2.TID2 traps EL0 and EL1 reads to EL2.
+    hcrTrap: { read: Hcr.TID2 },
   },
   {
     // DC ZVA blocks of 2^4 words (64 bytes) on every model, as QEMU; DZP (bit 4) reads 1
@@ -205,15 +213,19 @@ export const ID_ROWS: readonly RowSpec[] = [
     name: 'DCZID_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, access: EL0_RO, flags: Flag.NO_RAW,
     get32: (cpu) => (cpu.el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0 ? 0x14 : 0x4),
   },
-  { name: 'CLIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'CLIDR_EL1') },
-  { name: 'AIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 7, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'AIDR_EL1') },
+  { name: 'CLIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'CLIDR_EL1'),
+    hcrTrap: { read: Hcr.TID2 } },
+  { name: 'AIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 7, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'AIDR_EL1'),
+    hcrTrap: { read: Hcr.TID1 } },
   // CSSELR_EL1: Level [3:1] and InD [0]; TnD [4] needs FEAT_MTE2, the rest is RES0 (Arm ARM D17.2.36).
-  { name: 'CSSELR_EL1', op0: 3, op1: 2, crn: 0, crm: 0, op2: 0, access: EL1_RW, slot: Slot.CSSELR_EL1, res0: ~0xfn & mask(64) },
+  { name: 'CSSELR_EL1', op0: 3, op1: 2, crn: 0, crm: 0, op2: 0, access: EL1_RW, slot: Slot.CSSELR_EL1, res0: ~0xfn & mask(64),
+    hcrTrap: { read: Hcr.TID2, write: Hcr.TID2 } },
   {
     // The cache CSSELR_EL1 selects; 0 for a cache CLIDR_EL1 does not describe (UNKNOWN in
     // the Arm ARM; 0 as QEMU). NO_RAW: computed from CSSELR_EL1 (as QEMU).
     name: 'CCSIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 0, access: EL1_RO, flags: Flag.NO_RAW,
     get: (cpu) => cpu.model.ccsidr[cpu.r[Slot.CSSELR_EL1 * 2] & 0xf] ?? 0n,
+    hcrTrap: { read: Hcr.TID2 },
   },
 ];
 

@@ -37,6 +37,23 @@ export const EL0_RO: Access = { read: 0, write: 4 };
 export const EL1_RW: Access = { read: 1, write: 1 };
 export const EL1_RO: Access = { read: 1, write: 4 };
 
+/** HCR_EL2 trap controls of system register accesses (Arm ARM D17.2.48), for `hcrTrap`. */
+export const Hcr = {
+  TID1: 1n << 16n,
+  TID2: 1n << 17n,
+  TID3: 1n << 18n,
+  TACR: 1n << 21n,
+  TSW: 1n << 22n,
+  TPC: 1n << 23n,
+  TPU: 1n << 24n,
+  TTLB: 1n << 25n,
+  TVM: 1n << 26n,
+  TRVM: 1n << 30n,
+} as const;
+
+/** The EL1 virtual memory controls: TRVM traps reads, TVM writes. */
+export const VM_TRAP = { read: Hcr.TRVM, write: Hcr.TVM } as const;
+
 export interface RowSpec {
   /** The Arm ARM name (AArch64), or S<op0>_<op1>_C<n>_C<m>_<op2> for a reserved encoding. */
   readonly name: string;
@@ -85,6 +102,12 @@ export interface RowSpec {
    * with the condition under which it is allowed (`read`: an MRS rather than an MSR).
    */
   readonly el0Trap?: (cpu: Cpu, read: boolean) => boolean;
+  /**
+   * The HCR_EL2 bits that trap an EL1 (or EL0) read / write (SYS rows: `write`) of the row to
+   * EL2 with EC 0x18, checked after the UNDEFINED and EL0 checks when EL2Enabled() (Arm ARM
+   * D17.2.48 and the registers' Accessibility pseudocode). Bits [31:0] only.
+   */
+  readonly hcrTrap?: { readonly read?: bigint; readonly write?: bigint };
   /** The write changes what the memory system or decoded code depend on. */
   readonly context?: boolean;
 

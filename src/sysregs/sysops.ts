@@ -14,7 +14,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { FSC } from '../cpu/exception.js';
 import { Slot } from '../cpu/state.js';
-import { Flag, type Access, type RowSpec } from './row.js';
+import { Flag, Hcr, type Access, type RowSpec } from './row.js';
 
 const SYS_EL0: Access = { read: 4, write: 0 };
 const SYS_EL1: Access = { read: 4, write: 1 };
@@ -68,6 +68,12 @@ function atS1Off(tbiFromTcr: boolean) {
   };
 }
 
+/** HCR_EL2 traps of system instructions (SYS: `write`). */
+const TPU = { write: Hcr.TPU } as const;
+const TPC = { write: Hcr.TPC } as const;
+const TSW = { write: Hcr.TSW } as const;
+const TTLB = { write: Hcr.TTLB } as const;
+
 const sys = (name: string, op1: number, crn: number, crm: number, op2: number, access: Access, extra: Partial<RowSpec> = {}): RowSpec => ({
   name, op0: 1, op1, crn, crm, op2, access, flags: Flag.NO_RAW, ...extra,
 });
@@ -75,23 +81,26 @@ const sys = (name: string, op1: number, crn: number, crm: number, op2: number, a
 const at = (name: string, op1: number, op2: number, access: Access, feature?: 'EL2' | 'EL3'): RowSpec =>
   sys(name, op1, 7, 8, op2, access, { op: atS1Off(op1 === 0), ...(feature ? { feature } : {}) });
 
+/** TLBI; HCR_EL2.TTLB traps the EL1 ones to EL2. */
 const tl = (name: string, op1: number, crm: number, op2: number, access: Access, feature?: 'EL2' | 'EL3'): RowSpec =>
-  sys(name, op1, 8, crm, op2, access, { op: tlbi, ...(feature ? { feature } : {}) });
+  sys(name, op1, 8, crm, op2, access, { op: tlbi, ...(feature ? { feature } : { hcrTrap: TTLB }) });
 
 export const SYSOP_ROWS: readonly RowSpec[] = [
   // ---- cache maintenance (C5.3, "A64 Cache maintenance instructions") ----
-  sys('IC_IALLUIS', 0, 7, 1, 0, SYS_EL1),
-  sys('IC_IALLU', 0, 7, 5, 0, SYS_EL1),
-  sys('IC_IVAU', 3, 7, 5, 1, SYS_EL0, { el0Trap: uci }),
+  // HCR_EL2 traps them to EL2 (after the EL0 checks): TPU the PoU operations, TPC
+  // (TPCP) the PoC ones, TSW set/way (Arm ARM D17.2.48).
+  sys('IC_IALLUIS', 0, 7, 1, 0, SYS_EL1, { hcrTrap: TPU }),
+  sys('IC_IALLU', 0, 7, 5, 0, SYS_EL1, { hcrTrap: TPU }),
+  sys('IC_IVAU', 3, 7, 5, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPU }),
   // DC IVAC can discard data, so EL0 never has it.
-  sys('DC_IVAC', 0, 7, 6, 1, SYS_EL1),
-  sys('DC_ISW', 0, 7, 6, 2, SYS_EL1),
-  sys('DC_CSW', 0, 7, 10, 2, SYS_EL1),
-  sys('DC_CISW', 0, 7, 14, 2, SYS_EL1),
+  sys('DC_IVAC', 0, 7, 6, 1, SYS_EL1, { hcrTrap: TPC }),
+  sys('DC_ISW', 0, 7, 6, 2, SYS_EL1, { hcrTrap: TSW }),
+  sys('DC_CSW', 0, 7, 10, 2, SYS_EL1, { hcrTrap: TSW }),
+  sys('DC_CISW', 0, 7, 14, 2, SYS_EL1, { hcrTrap: TSW }),
   sys('DC_ZVA', 3, 7, 4, 1, SYS_EL0, { el0Trap: dze, op: dcZva }),
-  sys('DC_CVAC', 3, 7, 10, 1, SYS_EL0, { el0Trap: uci }),
-  sys('DC_CVAU', 3, 7, 11, 1, SYS_EL0, { el0Trap: uci }),
-  sys('DC_CIVAC', 3, 7, 14, 1, SYS_EL0, { el0Trap: uci }),
+  sys('DC_CVAC', 3, 7, 10, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPC }),
+  sys('DC_CVAU', 3, 7, 11, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPU }),
+  sys('DC_CIVAC', 3, 7, 14, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPC }),
 
   // ---- address translation (C5.3, "A64 Address translation instructions") ----
   at('AT_S1E1R', 0, 0, SYS_EL1),

@@ -41,6 +41,25 @@ function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number, idTra
   if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu, (iss & 1) === 1)) cpu.raise(EC.SYSREG, iss, 0, 1);
 }
 
+/** EL2Enabled() (Arm ARM): EL2 exists and, with EL3, SCR_EL3.NS = 1 (no Secure EL2). */
+const el2Enabled = (cpu: Cpu): boolean =>
+  cpu.model.features.EL2 && (!cpu.model.features.EL3 || (cpu.r[SCR_EL3] & SCR_NS) !== 0);
+
+/** A row's hcrTrap bits as a mask of HCR_EL2's low word (0: no trap, decided at decode time). */
+function hcrMask(bits: bigint | undefined): number {
+  if (bits === undefined) return 0;
+  if (bits >> 32n !== 0n) throw new Error('hcrTrap: only HCR_EL2 bits [31:0] are supported');
+  return Number(bits) | 0;
+}
+
+/**
+ * The HCR_EL2 trap of an EL0/EL1 access (after checkAccess): EC 0x18 to EL2, returning to
+ * the instruction, when one of `mask`'s bits is set and EL2Enabled() (Arm ARM D17.2.48).
+ */
+function checkHcr(cpu: Cpu, mask: number, iss: number): void {
+  if (cpu.el < 2 && (cpu.r[HCR_EL2] & mask) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
+}
+
 /** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
 const inIdSpace = (op0: number, op1: number, crn: number, crm: number): boolean =>
   op0 === 3 && (op1 === 0 || op1 === 1 || op1 === 3) && crn === 0 && crm < 8;
@@ -50,10 +69,12 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const r = cpu.r;
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
+  const hcr = hcrMask(row.hcrTrap?.read);
   if (row.constValue !== undefined) {
     const [vl, vh] = halves(row.constValue);
     return () => {
       checkAccess(cpu, row, minEl, iss, idTrap);
+      if (hcr !== 0) checkHcr(cpu, hcr, iss);
       r[t] = vl;
       r[t + 1] = vh;
       r[PC] = nl;
@@ -62,6 +83,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   }
   return () => {
     checkAccess(cpu, row, minEl, iss, idTrap);
+    if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -82,6 +104,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const r = cpu.r;
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.write;
+  const hcr = hcrMask(row.hcrTrap?.write);
   const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
@@ -89,6 +112,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   return () => {
     if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
+    if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
@@ -118,8 +142,6 @@ export const SYSTEM_ROWS: Row[] = [
       if (f.LL === 1) return () => cpu.raise(EC.SVC64, imm, 4);
       const conduit = f.LL === 2 ? 'hvc' : 'smc';
       const feat = cpu.model.features;
-      /** EL2Enabled() (Arm ARM): EL2 exists and, with EL3, SCR_EL3.NS = 1 (no Secure EL2). */
-      const el2Enabled = (): boolean => feat.EL2 && (!feat.EL3 || (r[SCR_EL3] & SCR_NS) !== 0);
       if (conduit === 'hvc') {
         // Arm ARM C6.2 HVC: UNDEFINED at EL0, without EL2, at Secure EL1, and when
         // SCR_EL3.HCE = 0 (with EL3) or HCR_EL2.HCD = 1 (without). QEMU 7.2 answers PSCI on
@@ -131,7 +153,7 @@ export const SYSTEM_ROWS: Row[] = [
             r[PC + 1] = nh;
             return;
           }
-          if (!feat.EL2 || (cpu.el === 1 && !el2Enabled())) cpu.undef();
+          if (!feat.EL2 || (cpu.el === 1 && !el2Enabled(cpu))) cpu.undef();
           if (feat.EL3 ? (r[SCR_EL3] & SCR_HCE) === 0 : (r[HCR_EL2] & HCR_HCD) !== 0) cpu.undef();
           cpu.raise(EC.HVC64, imm, 4, cpu.el === 3 ? 3 : 2);
         };
@@ -142,7 +164,7 @@ export const SYSTEM_ROWS: Row[] = [
       // SMC conduit (QEMU's "ersatz EL3") is answered after the TSC trap, as QEMU 7.2 does.
       return () => {
         if (cpu.el === 0) cpu.undef();
-        if (cpu.el === 1 && (r[HCR_EL2] & HCR_TSC) !== 0 && el2Enabled()) cpu.raise(EC.SMC64, imm, 0, 2);
+        if (cpu.el === 1 && (r[HCR_EL2] & HCR_TSC) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SMC64, imm, 0, 2);
         if (cpu.platform.firmwareCall?.(cpu, conduit, imm)) {
           r[PC] = nl;
           r[PC + 1] = nh;
@@ -286,8 +308,10 @@ export const SYSTEM_ROWS: Row[] = [
       const minEl = row.access.write;
       const op = row.op;
       const t = rz(f.rt);
+      const hcr = hcrMask(row.hcrTrap?.write);
       return () => {
         checkAccess(cpu, row, minEl, iss, false);
+        if (hcr !== 0) checkHcr(cpu, hcr, iss);
         if (op) op(cpu, r[t], r[t + 1]);
         r[PC] = nl;
         r[PC + 1] = nh;
