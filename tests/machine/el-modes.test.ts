@@ -4,7 +4,8 @@
 // and exits 0. The expected bytes are qemu-system-aarch64 7.2's output for the same ELF
 // (-M virt,virtualization=on / virt,secure=on -cpu cortex-a57 -semihosting -serial stdio),
 // and the last test runs QEMU live when it is installed. Two more guests set HCR_EL2.TGE and
-// ERET to EL0, where SVC and UDF are then taken to EL2 instead of EL1.
+// ERET to EL0, where SVC and UDF are then taken to EL2 instead of EL1; three set an HCR_EL2
+// trap bit (TVM, TID3, TTLB) and ERET to an EL1 access that it traps to EL2 (EC 0x18).
 //
 // Assembled with GNU as 2.40 (aarch64-linux-gnu-as, linked at 0x40080000):
 //   _start: adr x0, vectors; msr vbar_elN, x0
@@ -126,6 +127,31 @@ const tgeAtEl0 = (insn: number): Uint8Array =>
     ],
   );
 
+/** HVC_TO_EL2 with HCR_EL2 = RW | a trap bit (`movHcr`: mov x0, #hcr) and `insn` at EL1. */
+const hcrTrapAtEl1 = (movHcr: number, insn: number): Uint8Array =>
+  image(
+    [
+      0x10004000, // 40080000: adr  x0, 40080800 <vectors>
+      0xd51cc000, // 40080004: msr  vbar_el2, x0
+      movHcr, //     40080008: mov  x0, #hcr
+      0xd51c1100, // 4008000c: msr  hcr_el2, x0
+      0xd28078a0, // 40080010: mov  x0, #0x3c5
+      0xd51c4000, // 40080014: msr  spsr_el2, x0
+      0x10000060, // 40080018: adr  x0, 40080024 <el1>
+      0xd51c4020, // 4008001c: msr  elr_el2, x0
+      0xd69f03e0, // 40080020: eret
+      insn, //       40080024: the trapped access
+      0x14000000, // 40080028: b    .
+    ],
+    [
+      0xd53c5213, // 40080c00: mrs  x19, esr_el2
+      0xd53c4034, // 40080c04: mrs  x20, elr_el2
+      0xd53c4015, // 40080c08: mrs  x21, spsr_el2
+      0xd5384256, // 40080c0c: mrs  x22, CurrentEL
+      0x17fffd07, // 40080c10: b    4008002c <report>
+    ],
+  );
+
 /** 8 little-endian bytes per value. */
 const le64 = (...values: bigint[]): number[] =>
   values.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
@@ -159,6 +185,27 @@ const CASES = [
     elf: tgeAtEl0(0x00000007),
     // QEMU 7.2: ESR_EL2 0x02000000 (EC 0x00, IL), ELR_EL2 the UDF itself.
     expected: le64(0x02000000n, 0x40080024n, 0x3c0n, 0x8n),
+  },
+  {
+    name: 'with HCR_EL2.TVM, MSR SCTLR_EL1, X1 at EL1 traps to EL2',
+    el: 2 as const,
+    elf: hcrTrapAtEl1(0xd2b08000 /* mov x0, #0x84000000 (RW | TVM) */, 0xd5181001 /* msr sctlr_el1, x1 */),
+    // QEMU 7.2: ESR_EL2 0x62300420 (EC 0x18, IL, Op0 3, CRn 1, Rt 1, write), ELR_EL2 the MSR.
+    expected: le64(0x62300420n, 0x40080024n, 0x3c5n, 0x8n),
+  },
+  {
+    name: 'with HCR_EL2.TID3, MRS X2, ID_AA64PFR0_EL1 at EL1 traps to EL2',
+    el: 2 as const,
+    elf: hcrTrapAtEl1(0xd2b00080 /* mov x0, #0x80040000 (RW | TID3) */, 0xd5380402 /* mrs x2, id_aa64pfr0_el1 */),
+    // QEMU 7.2: ESR_EL2 0x62300049 (EC 0x18, IL, Op0 3, Rt 2, CRm 4, read), ELR_EL2 the MRS.
+    expected: le64(0x62300049n, 0x40080024n, 0x3c5n, 0x8n),
+  },
+  {
+    name: 'with HCR_EL2.TTLB, TLBI VMALLE1 at EL1 traps to EL2',
+    el: 2 as const,
+    elf: hcrTrapAtEl1(0xd2b04000 /* mov x0, #0x82000000 (RW | TTLB) */, 0xd508871f /* tlbi vmalle1 */),
+    // QEMU 7.2: ESR_EL2 0x621023ee (EC 0x18, IL, Op0 1, CRn 8, Rt 31, CRm 7), ELR_EL2 the TLBI.
+    expected: le64(0x621023een, 0x40080024n, 0x3c5n, 0x8n),
   },
 ];
 
