@@ -8,7 +8,6 @@ import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, ty
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 import { resetSysregs } from '../sysregs/table.js';
-import { pmcrReset } from '../sysregs/pmu.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -103,8 +102,6 @@ export class Cpu extends CpuState {
     this.cntfrq = BigInt(this.platform.counterFrequency ?? 0);
     // The cpreg table's stored registers (SCTLR_EL1: the model's value, CSSELR_EL1, ...).
     resetSysregs(this);
-    // PMCR_EL0 (a row with hooks: writes act on the counters): the model's IMP/IDCODE/N.
-    this.x[Slot.PMCR_EL0] = pmcrReset(this.model);
     this.flushBlocks = true;
     this.contextChanged();
   }

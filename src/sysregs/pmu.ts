@@ -137,10 +137,10 @@ const enc = (op1: number, crn: number, crm: number, op2: number) => ({ op0: 3, o
 /** A register of stored state whose writes change what the counters count: sync first. */
 function synced(
   name: string, e: ReturnType<typeof enc>, access: Access, slot: number, write: (cpu: Cpu, v: bigint) => bigint,
-  el0Trap: ((cpu: Cpu) => boolean) | undefined, flags: number = Flag.IO,
+  el0Trap: ((cpu: Cpu) => boolean) | undefined, flags: number = Flag.IO, reset?: (m: CpuModel) => bigint,
 ): RowSpec {
   return {
-    name, ...e, access, flags, el0Trap,
+    name, ...e, access, flags, el0Trap, reset,
     get: (cpu, index) => (at(cpu, index), cpu.x[slot]),
     set: (cpu, v, index) => {
       at(cpu, index);
@@ -219,8 +219,8 @@ function pmcrWrite(cpu: Cpu, v: bigint): bigint {
 
 export const PMU_ROWS: readonly RowSpec[] = [
   // PMCR_EL0: IMP, IDCODE and N are read-only; C and P are write-only actions (read 0).
-  // Reset: pmcrReset, set by cpu.resetTo.
-  synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN),
+  // Reset: pmcrReset, through the row's raw accessor (resetSysregs).
+  synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset),
   ...setClr('PMCNTEN', 'EL0', 3, 12, 1, 12, 2, EL0_RW, Slot.PMCNTEN, EN, Flag.IO | Flag.ALIAS),
   // PMOVSCLR_EL0 is CRm 12 op2 3, PMOVSSET_EL0 CRm 14 op2 3.
   ...setClr('PMOVS', 'EL0', 3, 14, 3, 12, 3, EL0_RW, Slot.PMOVS, EN, Flag.IO | Flag.ALIAS),

@@ -73,7 +73,7 @@ export interface RowSpec {
   // ---- storage: exactly one of slot, value, or the computed accessors ----
   /** A register-file slot (plain 64-bit register). */
   readonly slot?: number;
-  /** Value of a slot at reset (default 0; cpu.resetTo applies it). */
+  /** Value at reset (default 0; cpu.resetTo applies it): of the slot, or through raw.set for rows with hooks. */
   readonly reset?: (m: CpuModel) => bigint;
   /** CONST rows: the model's value. */
   readonly value?: (m: CpuModel) => bigint;

@@ -113,6 +113,8 @@ export function writeRaw(cpu: Cpu, row: SysregRow, v: bigint): boolean {
 export function resetSysregs(cpu: Cpu): void {
   for (const row of sysregTable(cpu.model).rows) {
     if (row.slot !== undefined) cpu.x[row.slot] = row.reset ? row.reset(cpu.model) : 0n;
+    // Rows with hooks keep their state elsewhere: a reset value goes in through raw.set.
+    else if (row.reset !== undefined && row.raw !== undefined) row.raw.set(cpu, row.reset(cpu.model));
   }
 }
 
