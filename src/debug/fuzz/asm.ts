@@ -2,30 +2,26 @@
 // operands (Arm ARM C6.2), and a tiny assembler with forward labels. The fuzzer emits its
 // own machine words: no cross toolchain is needed to build an image.
 
-/** System registers by (op0, op1, CRn, CRm, op2). */
-export const SYSREG = {
-  NZCV: [3, 3, 4, 2, 0],
-  DAIF: [3, 3, 4, 2, 1],
-  SPSR_EL1: [3, 0, 4, 0, 0],
-  ELR_EL1: [3, 0, 4, 0, 1],
-  ESR_EL1: [3, 0, 5, 2, 0],
-  FAR_EL1: [3, 0, 6, 0, 0],
-  VBAR_EL1: [3, 0, 12, 0, 0],
-  TPIDR_EL0: [3, 3, 13, 0, 2],
-  TPIDRRO_EL0: [3, 3, 13, 0, 3],
-  TPIDR_EL1: [3, 0, 13, 0, 4],
-  SPSel: [3, 0, 4, 2, 0],
-  CPACR_EL1: [3, 0, 1, 0, 2],
-  CNTKCTL_EL1: [3, 0, 14, 1, 0],
-  CNTFRQ_EL0: [3, 3, 14, 0, 0],
-  SP_EL0: [3, 0, 4, 1, 0],
-} as const satisfies Record<string, readonly [number, number, number, number, number]>;
-export type Sysreg = keyof typeof SYSREG;
+import { MODELS } from '../../cpu/models.js';
+import { sysregByName } from '../../sysregs/table.js';
+
+/** The system registers the driver moves (their encodings come from the cpreg table). */
+export type Sysreg =
+  | 'NZCV' | 'DAIF' | 'SPSR_EL1' | 'ELR_EL1' | 'ESR_EL1' | 'FAR_EL1' | 'VBAR_EL1' | 'TPIDR_EL0' | 'TPIDRRO_EL0'
+  | 'TPIDR_EL1' | 'SPSel' | 'CPACR_EL1' | 'CNTKCTL_EL1' | 'CNTFRQ_EL0' | 'SP_EL0';
 
 const u = (v: number): number => v >>> 0;
+/** The o0:op1:CRn:CRm:op2 bits [19:5] of MRS/MSR for `r` (every model has these rows). */
+const encodings = new Map<Sysreg, number>();
 const sysEnc = (r: Sysreg): number => {
-  const [op0, op1, crn, crm, op2] = SYSREG[r];
-  return ((op0 & 1) << 19) | (op1 << 16) | (crn << 12) | (crm << 8) | (op2 << 5);
+  let e = encodings.get(r);
+  if (e === undefined) {
+    const row = sysregByName(MODELS.max, r);
+    if (row === undefined) throw new Error(`fuzz driver: no system register ${r}`);
+    e = ((row.op0 & 1) << 19) | (row.op1 << 16) | (row.crn << 12) | (row.crm << 8) | (row.op2 << 5);
+    encodings.set(r, e);
+  }
+  return e;
 };
 
 export const A = {
