@@ -3,7 +3,7 @@
 // prints them: address, instruction word, disassembly.
 
 import type { DisasmArgs } from './args.js';
-import { EXIT, fileError, type CliIo } from './main.js';
+import { EXIT, readImage, type CliIo } from './main.js';
 import { LoadError, parseImage, type Segment } from '../machine/loader.js';
 import { MAX_RAM_SIZE, VIRT_RAM_BASE } from '../machine/virt.js';
 import { loadDisassembler } from '../debug/disasm.js';
@@ -17,13 +17,8 @@ function segmentAt(segments: readonly Segment[], addr: number): Segment | undefi
 }
 
 export async function disasmCommand(args: DisasmArgs, io: CliIo, err: (text: string) => void): Promise<number> {
-  let bytes: Uint8Array;
-  try {
-    bytes = io.readFile(args.image);
-  } catch (e) {
-    err(fileError(args.image, e));
-    return EXIT.USAGE;
-  }
+  const bytes = readImage(args.image, io, err);
+  if (typeof bytes === 'number') return bytes;
   let image;
   try {
     // Any RAM size the board accepts: the image is disassembled, not run.

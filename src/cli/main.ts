@@ -11,6 +11,7 @@ import { attachStdin, type StdinLike } from './stdin.js';
 import { ConfigError, VirtMachine, type MachineStop, type RunResult, type VirtOptions } from '../machine/virt.js';
 import { LoadError } from '../machine/loader.js';
 import type { Stream } from '../machine/output.js';
+import { hex64 } from '../debug/fmt.js';
 import type { TraceSession, TraceSink } from '../debug/trace.js';
 
 export const EXIT = { OK: 0, USAGE: 2, INTERNAL: 3, LIMIT: 124 } as const;
@@ -48,7 +49,6 @@ function processIo(): CliIo {
   };
 }
 
-const hex64 = (v: bigint): string => '0x' + v.toString(16).padStart(16, '0');
 
 export function fileError(path: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -109,6 +109,16 @@ export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> 
   }
 }
 
+/** The bytes of the image at `path`; if it cannot be read, reports why and returns EXIT.USAGE. */
+export function readImage(path: string, io: CliIo, err: (text: string) => void): Uint8Array | number {
+  try {
+    return io.readFile(path);
+  } catch (e) {
+    err(fileError(path, e));
+    return EXIT.USAGE;
+  }
+}
+
 /**
  * Builds the board for `args` and loads its image; on bad input reports it with `err` and
  * returns EXIT.USAGE instead.
@@ -119,13 +129,8 @@ export function buildMachine(
   err: (text: string) => void,
   output: VirtOptions['output'] = (stream, data) => io.write(stream, data),
 ): VirtMachine | number {
-  let bytes: Uint8Array;
-  try {
-    bytes = io.readFile(args.image);
-  } catch (e) {
-    err(fileError(args.image, e));
-    return EXIT.USAGE;
-  }
+  const bytes = readImage(args.image, io, err);
+  if (typeof bytes === 'number') return bytes;
   try {
     const machine = new VirtMachine({
       cpu: args.cpu,

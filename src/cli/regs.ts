@@ -2,6 +2,7 @@
 // starts on the board, read through the raw accessors (NO_RAW rows have no value).
 
 import type { RegsArgs } from './args.js';
+import { hex64 } from '../debug/fmt.js';
 import type { StartEl } from '../cpu/models.js';
 import { EXIT, type CliIo } from './main.js';
 import { VIRT_RAM_BASE, VirtMachine } from '../machine/virt.js';
@@ -41,7 +42,7 @@ export function resetRegisters(cpu: string = DEFAULT_MODEL, el?: StartEl): RegsR
       crm: row.crm,
       op2: row.op2,
       flags: flagNames(row.flags),
-      kvmId: `0x${kvmId(row).toString(16).padStart(16, '0')}`,
+      kvmId: hex64(kvmId(row)),
       value: v === undefined ? null : hex(v),
     };
   });
@@ -57,7 +58,7 @@ export function regsCommand(args: RegsArgs, io: CliIo): number {
   const lines = [`${'name'.padEnd(w)}  op0 op1 CRn CRm op2  ${'flags'.padEnd(12)}  ${'KVM id'.padEnd(18)}  value`];
   for (const r of rows) {
     const enc = [r.op0, r.op1, r.crn, r.crm, r.op2].map((n) => String(n).padStart(3)).join(' ');
-    const value = r.value === null ? '-' : `0x${r.value.slice(2).padStart(16, '0')}`;
+    const value = r.value === null ? '-' : hex64(BigInt(r.value));
     lines.push(`${r.name.padEnd(w)}  ${enc}  ${(r.flags.join('|') || '-').padEnd(12)}  ${r.kvmId}  ${value}`);
   }
   io.write('stdout', `${lines.join('\n')}\n`);
