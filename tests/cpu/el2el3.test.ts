@@ -3,13 +3,11 @@
 // (AArch64.CheckForHVCUndef..., AArch64.CheckForSMCUndefOrTrap), D1.11.5 "Illegal return
 // events", D17.2.48 HCR_EL2 and D17.2.117 SCR_EL3 (RW is RAO/WI without AArch32 below).
 import { describe, expect, it } from 'vitest';
-import { Cpu } from '../../src/cpu/cpu.js';
-import { MODELS, modelForEl, type StartEl } from '../../src/cpu/models.js';
-import { Runner } from '../../src/cpu/run.js';
+import type { Cpu } from '../../src/cpu/cpu.js';
 import { Slot } from '../../src/cpu/state.js';
-import type { PhysBus } from '../../src/mmu/memory.js';
+import type { StartEl } from '../../src/cpu/models.js';
+import { BASE, VBAR, exec } from './modes.js';
 
-const BASE = 0x40000000;
 const HVC1 = 0xd4000022; // hvc #1
 const SMC2 = 0xd4000043; // smc #2
 const ERET = 0xd69f03e0;
@@ -19,21 +17,6 @@ const MRS_SCR = 0xd53e1100; // mrs x0, scr_el3
 const MSR_SCR = 0xd51e1101; // msr scr_el3, x1
 const MRS_SP_EL2 = 0xd53e4100; // mrs x0, sp_el2
 const MRS_VBAR_EL2 = 0xd53cc000; // mrs x0, vbar_el2
-const VBAR = 0x40008000n;
-
-/** A CPU in start mode `el` (with EL2 as well for el3el2) at `at`, running `word` once. */
-function exec(mode: StartEl | 'el3el2', at: number, word: number, setup: (cpu: Cpu) => void = () => {}): Cpu {
-  const ram = new Uint8Array(1 << 16);
-  const bus: PhysBus = { ram, ramBase: BASE, mmioRead: () => undefined, mmioWrite: () => false };
-  const model = mode === 'el3el2' ? modelForEl(MODELS['cortex-a57'], 3, { el2: true }) : modelForEl(MODELS['cortex-a57'], mode);
-  const cpu = new Cpu(bus, model, {});
-  cpu.resetTo(at, BigInt(BASE));
-  for (let el = 1; el <= 3; el++) cpu.x[Slot.VBAR_EL1 + el - 1] = VBAR + BigInt(el) * 0x1000n;
-  new DataView(ram.buffer).setUint32(0, word, true);
-  setup(cpu);
-  new Runner(cpu).run(1);
-  return cpu;
-}
 
 const esr = (cpu: Cpu, el: number) => cpu.x[Slot.ESR_EL1 + el - 1];
 const ec = (cpu: Cpu, el: number) => Number(esr(cpu, el) >> 26n);

@@ -5,29 +5,11 @@
 // ISS Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0]:
 // 1 for a read) and D1.10 (ELR = the trapped instruction).
 import { describe, expect, it } from 'vitest';
-import { Cpu } from '../../src/cpu/cpu.js';
-import { MODELS, modelForEl, type StartEl } from '../../src/cpu/models.js';
-import { Runner } from '../../src/cpu/run.js';
+import type { Cpu } from '../../src/cpu/cpu.js';
 import { Slot } from '../../src/cpu/state.js';
-import type { PhysBus } from '../../src/mmu/memory.js';
+import type { StartEl } from '../../src/cpu/models.js';
+import { BASE, VBAR, exec } from './modes.js';
 
-const BASE = 0x40000000;
-const VBAR = 0x40008000n;
-
-/** A CPU in start mode `mode` at `at` (EL0: SP_EL0), running `word` once. */
-function exec(mode: StartEl | 'el3el2', at: number, word: number, setup: (cpu: Cpu) => void = () => {}): Cpu {
-  const ram = new Uint8Array(1 << 16);
-  const bus: PhysBus = { ram, ramBase: BASE, mmioRead: () => undefined, mmioWrite: () => false };
-  const model = mode === 'el3el2' ? modelForEl(MODELS['cortex-a57'], 3, { el2: true }) : modelForEl(MODELS['cortex-a57'], mode);
-  const cpu = new Cpu(bus, model, {});
-  cpu.resetTo(at === 0 ? 1 : at, BigInt(BASE));
-  if (at === 0) cpu.selectSp(0, 0);
-  for (let el = 1; el <= 3; el++) cpu.x[Slot.VBAR_EL1 + el - 1] = VBAR + BigInt(el) * 0x1000n;
-  new DataView(ram.buffer).setUint32(0, word, true);
-  setup(cpu);
-  new Runner(cpu).run(1);
-  return cpu;
-}
 
 interface Enc { op0: number; op1: number; crn: number; crm: number; op2: number }
 const R = (op0: number, op1: number, crn: number, crm: number, op2: number): Enc => ({ op0, op1, crn, crm, op2 });
