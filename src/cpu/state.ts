@@ -50,8 +50,8 @@ export enum Slot {
   MDCCINT_EL1 = 81,
   // Performance Monitors (sysregs/pmu.ts). PMCNTEN, PMOVS and PMINTEN hold the SET/CLR
   // pairs' common state; PMU_ANCHOR and PMU_PRESCALE are not architectural (the icount the
-  // counters were last brought up to, and the PMCR.D divider's cycles). PMCR_EL0's reset
-  // value is set by cpu.resetTo (its row has hooks, not a slot).
+  // counters were last brought up to, and the PMCR.D divider's cycles). PMCR_EL0's row has
+  // hooks, not a slot: its reset value goes in through the row's raw accessor.
   PMCR_EL0 = 82,
   PMCNTEN = 83,
   PMOVS = 84,
