@@ -7,11 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decoder } from '../../src/cpu/run.js';
 import { bytesOf, CHATTY, ECHO, elfOf, EXIT42 } from '../machine/images.js';
-
-const decodes = (words: readonly number[], n: number): boolean =>
-  words.slice(0, n).every((w) => decoder().lookup(w) !== undefined);
 
 let dir = '';
 let bundle = '';
@@ -84,19 +80,19 @@ describe('dist bundle', () => {
     expect(r.stderr).toBe("a64emu: cannot read 'missing.elf': no such file\n");
   });
 
-  it.skipIf(!decodes(EXIT42, 4))('exits with the guest status even while stdin stays open', async () => {
+  it('exits with the guest status even while stdin stays open', async () => {
     const r = await runBundle(['run', 'exit42.elf'], '', false);
     expect(r.code).toBe(42);
   });
 
-  it.skipIf(!decodes(CHATTY, 12))('delivers all UART output through a pipe before exiting', async () => {
+  it('delivers all UART output through a pipe before exiting', async () => {
     const r = await runBundle(['run', 'chatty.bin']);
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBe(196609);
     expect(r.stdout.endsWith('x\n')).toBe(true);
   });
 
-  it.skipIf(!decodes(ECHO, 12))('feeds stdin to the UART receiver', async () => {
+  it('feeds stdin to the UART receiver', async () => {
     const r = await runBundle(['run', '--max-insns', '50M', 'echo.bin'], 'abc\n');
     expect(r.stdout).toBe('abc\n');
     expect(r.code).toBe(5);
@@ -115,7 +111,7 @@ describe('dist bundle', () => {
     ]);
   });
 
-  it.skipIf(!decodes(EXIT42, 4))('traces a run to stderr', async () => {
+  it('traces a run to stderr', async () => {
     const r = await runBundle(['run', '--trace', '-', 'exit42.elf'], '', true, join(dir, 'pkg', 'a64emu.mjs'));
     expect(r.code).toBe(42);
     expect(r.stderr).toBe(
