@@ -61,7 +61,7 @@ export function parseAddress(text: string): number {
 
 /** Options every command that builds a machine takes (run, lockstep). */
 const MACHINE_VALUES = ['--cpu', '--el', '--memory', '--max-insns', '--load-addr', '--plant-defect'];
-const MACHINE_FLAGS = ['--no-reboot'];
+const MACHINE_FLAGS = ['--no-reboot', '--virtualization'];
 
 interface CommandSpec {
   values: readonly string[];
@@ -76,13 +76,15 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs', CommandSpec
   disasm: { values: ['--start', '--count', '--load-addr'], flags: [] },
   // No --load-addr (QEMU loads raw images at 0x40080000 only) and no --no-reboot (QEMU runs
   // with -no-reboot, so a guest reset always ends the run).
-  lockstep: { values: ['--cpu', '--el', '--memory', '--max-insns', '--plant-defect', '--from', '--every', '--qemu'], flags: [] },
+  lockstep: {
+    values: ['--cpu', '--el', '--memory', '--max-insns', '--plant-defect', '--from', '--every', '--qemu'],
+    flags: ['--virtualization'],
+  },
   fuzz: {
     values: ['--seed', '--count', '--class', '--length', '--cpu', '--plant-defect', '--qemu', '--save'],
     flags: [],
   },
-  // --el N arrives with the EL2/EL3 start modes (issue 6).
-  regs: { values: ['--cpu', '--el'], flags: ['--json'] },
+  regs: { values: ['--cpu', '--el'], flags: ['--json', '--virtualization'] },
 };
 const ALIASES: Record<string, string> = { '-m': '--memory' };
 const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
@@ -93,6 +95,8 @@ export interface MachineArgs {
   readonly cpu?: string;
   /** Start mode: 2 = EL2 (QEMU's virtualization=on), 3 = EL3 (secure=on); default 1. */
   readonly el?: StartEl;
+  /** --virtualization: with --el 3, EL2 as well (QEMU's secure=on,virtualization=on). */
+  readonly el2?: boolean;
   readonly memory?: number;
   readonly maxInsns?: number;
   readonly loadAddr?: number;
@@ -159,6 +163,8 @@ export interface RegsArgs {
   readonly cpu?: string;
   /** The start mode (as run's --el): which EL2/EL3 registers exist and their reset values. */
   readonly el?: StartEl;
+  /** --virtualization: with --el 3, EL2 as well. */
+  readonly el2?: boolean;
   /** A JSON array instead of a table. */
   readonly json: boolean;
 }
@@ -235,6 +241,16 @@ function elOption(p: Parsed): StartEl | undefined {
   return Number(t) as StartEl;
 }
 
+/** --virtualization: EL2 besides EL3; only meaningful with --el 3 (implied by --el 2). */
+function el2Option(p: Parsed): true | undefined {
+  if (!p.flags.has('--virtualization')) return undefined;
+  const el = p.values.get('--el')?.trim();
+  if (el !== '2' && el !== '3') {
+    throw new UsageError('--virtualization needs --el 3 (EL3 with EL2); --el 2 alone gives EL2 (QEMU virtualization=on)');
+  }
+  return true;
+}
+
 function defectOption(p: Parsed): Defect | undefined {
   const d = p.values.get('--plant-defect');
   if (d !== undefined && !isDefect(d)) throw new UsageError(`unknown defect '${d}' (known: ${describeDefects()})`);
@@ -251,6 +267,7 @@ function machineArgs(command: string, p: Parsed): MachineArgs {
     image: oneImage(command, p.positional),
     cpu: cpuOption(p),
     el: elOption(p),
+    el2: el2Option(p),
     memory: opt(p, '--memory', parseSize),
     maxInsns: opt(p, '--max-insns', parseCount),
     loadAddr: opt(p, '--load-addr', parseAddress),
@@ -328,7 +345,7 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
     }
     case 'regs':
       if (p.positional.length > 0) throw new UsageError(`regs takes no IMAGE: ${p.positional.join(' ')}`);
-      return { command: 'regs', cpu: cpuOption(p), el: elOption(p), json: p.flags.has('--json') };
+      return { command: 'regs', cpu: cpuOption(p), el: elOption(p), el2: el2Option(p), json: p.flags.has('--json') };
   }
 }
 
@@ -353,6 +370,7 @@ export function parseArgs(argv: readonly string[]): Args {
 const MACHINE_HELP = `  --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
   --el N              start mode, as QEMU's virt: 1 (default), 2 (EL2,
                       virtualization=on; PSCI on SMC), 3 (EL3, secure=on; no EL2)
+  --virtualization    with --el 3: EL2 as well (secure=on,virtualization=on)
   -m, --memory SIZE   RAM size in bytes, or with K, M, G (KiB, MiB, GiB); default 512M
   --max-insns N       stop after N instructions (1000000, 1e9, 500M); exit status 124
   --load-addr ADDR    where a raw binary goes and starts (default 0x40080000, as QEMU)
@@ -423,6 +441,7 @@ Options (before or after IMAGE):
   --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
   --el N              start mode, as QEMU's virt: 1 (default), 2 (EL2,
                       virtualization=on; PSCI on SMC), 3 (EL3, secure=on; no EL2)
+  --virtualization    with --el 3: EL2 as well (secure=on,virtualization=on)
   -m, --memory SIZE   RAM size (default 512M), the same on both sides
   --max-insns N       compare at most N steps (exit status 0 when reached)
   --plant-defect NAME testing only: break one instruction on purpose (${Object.keys(DEFECTS).join(', ')})
@@ -463,7 +482,7 @@ Options:
 Exit status: 0 no mismatch; 1 mismatches (each reported); 2 bad input or QEMU
 missing.
 `,
-  regs: `Usage: a64emu regs [--cpu NAME] [--el N] [--json]
+  regs: `Usage: a64emu regs [--cpu NAME] [--el N [--virtualization]] [--json]
 
 Prints every system register of the CPU model (the cpreg table) at reset, as the
 CPU starts on the board (at EL1, or EL2/EL3 with --el): name (Arm ARM), op0 op1 CRn CRm op2, flags (ALIAS,
@@ -474,6 +493,7 @@ Options:
   --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
   --el N              start mode as for run: 1 (default), 2 (QEMU's
                       virtualization=on) or 3 (QEMU's secure=on)
+  --virtualization    with --el 3: EL2 as well (secure=on,virtualization=on)
   --json              a JSON array of {"name","op0","op1","crn","crm","op2","flags",
                       "kvmId","value"}: kvmId and value as 0x-prefixed hex strings,
                       value null for NO_RAW registers, flags an array of names

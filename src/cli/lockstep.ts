@@ -40,7 +40,7 @@ export async function lockstepCommand(args: LockstepArgs, io: CliIo, err: (text:
   try {
     result = await lockstep({
       machine,
-      qemu: { binary, cpu: args.cpu, el: args.el, memory: args.memory, kernel: args.image },
+      qemu: { binary, cpu: args.cpu, el: args.el, el2: args.el2, memory: args.memory, kernel: args.image },
       maxInsns: args.maxInsns,
       from: args.from,
       every: args.every,

@@ -135,6 +135,7 @@ export function buildMachine(
     const machine = new VirtMachine({
       cpu: args.cpu,
       el: args.el,
+      el2: args.el2,
       memory: args.memory,
       reboot: args.reboot,
       output,

@@ -25,10 +25,10 @@ export interface RegsRow {
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
-/** The registers of `cpu` (a model name) at reset, in start mode `el`. */
-export function resetRegisters(cpu: string = DEFAULT_MODEL, el?: StartEl): RegsRow[] {
+/** The registers of `cpu` (a model name) at reset, in start mode `el` (`el2`: EL2 besides EL3). */
+export function resetRegisters(cpu: string = DEFAULT_MODEL, el?: StartEl, el2?: boolean): RegsRow[] {
   // The board gives CNTFRQ_EL0 its reset value; no image is needed, and little RAM.
-  const machine = new VirtMachine({ cpu, el, memory: 64 * 1024, output: () => {} });
+  const machine = new VirtMachine({ cpu, el, el2, memory: 64 * 1024, output: () => {} });
   const c = machine.cpu;
   c.resetTo(c.highestEl, BigInt(VIRT_RAM_BASE));
   const rows = [...sysregTable(c.model).rows].sort((a, b) => Number(kvmId(a) - kvmId(b)));
@@ -49,7 +49,7 @@ export function resetRegisters(cpu: string = DEFAULT_MODEL, el?: StartEl): RegsR
 }
 
 export function regsCommand(args: RegsArgs, io: CliIo): number {
-  const rows = resetRegisters(args.cpu, args.el);
+  const rows = resetRegisters(args.cpu, args.el, args.el2);
   if (args.json) {
     io.write('stdout', `[\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`);
     return EXIT.OK;

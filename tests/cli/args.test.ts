@@ -145,6 +145,13 @@ describe('the other commands', () => {
     expect(parseArgs(['run', 'a.elf', '--el=3'])).toMatchObject({ el: 3 });
     expect(parseArgs(['lockstep', 'a.elf', '--el', '1'])).toMatchObject({ command: 'lockstep', el: 1 });
     expect(parseArgs(['lockstep', '--el', '3', 'a.elf'])).toMatchObject({ el: 3 });
+    // --virtualization: EL2 besides EL3 (QEMU secure=on,virtualization=on); only with --el 3 (or 2).
+    expect(parseArgs(['run', '--el', '3', '--virtualization', 'a.elf'])).toMatchObject({ el: 3, el2: true });
+    expect(parseArgs(['lockstep', 'a.elf', '--virtualization', '--el=3'])).toMatchObject({ el: 3, el2: true });
+    expect(parseArgs(['run', '--el', '2', '--virtualization', 'a.elf'])).toMatchObject({ el: 2, el2: true });
+    expect(parseArgs(['run', 'a.elf'])).not.toHaveProperty('el2', true);
+    expect(usage(() => parseArgs(['run', '--virtualization', 'a.elf']))).toMatch(/--virtualization needs --el 3/);
+    expect(usage(() => parseArgs(['run', '--el', '1', '--virtualization', 'a.elf']))).toMatch(/--virtualization needs --el 3/);
     expect(usage(() => parseArgs(['run', 'a.elf', '--el', '0']))).toBe("bad --el '0': expected 1, 2 or 3");
     expect(usage(() => parseArgs(['run', 'a.elf', '--el', '4']))).toBe("bad --el '4': expected 1, 2 or 3");
     expect(usage(() => parseArgs(['run', 'a.elf', '--el', 'two']))).toBe("bad --el 'two': expected 1, 2 or 3");
@@ -178,6 +185,7 @@ describe('parseArgs: regs', () => {
     expect(parseArgs(['regs'])).toEqual({ command: 'regs', cpu: undefined, el: undefined, json: false });
     expect(parseArgs(['regs', '--cpu', 'max', '--json'])).toEqual({ command: 'regs', cpu: 'max', el: undefined, json: true });
     expect(parseArgs(['regs', '--el', '3'])).toMatchObject({ command: 'regs', el: 3 });
+    expect(parseArgs(['regs', '--el', '3', '--virtualization'])).toMatchObject({ command: 'regs', el: 3, el2: true });
     expect(parseArgs(['help', 'regs'])).toEqual({ command: 'help', topic: 'regs' });
     expect(usage(() => parseArgs(['regs', 'x.elf']))).toMatch(/regs takes no IMAGE/);
     expect(usage(() => parseArgs(['regs', '--cpu', 'cortex-a53']))).toMatch(/unknown CPU model 'cortex-a53'/);

@@ -156,7 +156,16 @@ const hcrTrapAtEl1 = (movHcr: number, insn: number): Uint8Array =>
 const le64 = (...values: bigint[]): number[] =>
   values.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
 
-const CASES = [
+interface Case {
+  name: string;
+  el: 1 | 2 | 3;
+  /** EL2 besides EL3 (--virtualization). */
+  el2?: boolean;
+  elf: Uint8Array;
+  expected: number[];
+}
+
+const CASES: Case[] = [
   {
     name: 'HVC #0x1234 from EL1 is taken to EL2 (--el 2, virtualization=on)',
     el: 2 as const,
@@ -209,11 +218,46 @@ const CASES = [
   },
 ];
 
+/** SMC_TO_EL3 with SCR_EL3 = 0x531 (NS, RES1, HCE, RW) and an ERET to EL2h (SPSR_EL3 0x3c9). */
+const SMC_FROM_EL2 = image(
+  [
+    0x10004000, // 40080000: adr  x0, 40080800 <vectors>
+    0xd51ec000, // 40080004: msr  vbar_el3, x0
+    0xd280a620, // 40080008: mov  x0, #0x531
+    0xd51e1100, // 4008000c: msr  scr_el3, x0
+    0xd2807920, // 40080010: mov  x0, #0x3c9
+    0xd51e4000, // 40080014: msr  spsr_el3, x0
+    0x10000060, // 40080018: adr  x0, 40080024 <el2>
+    0xd51e4020, // 4008001c: msr  elr_el3, x0
+    0xd69f03e0, // 40080020: eret
+    0xd40acf03, // 40080024: smc  #0x5678
+    0x14000000, // 40080028: b    .
+  ],
+  [
+    0xd53e5213, // 40080c00: mrs  x19, esr_el3
+    0xd53e4034, // 40080c04: mrs  x20, elr_el3
+    0xd53e4015, // 40080c08: mrs  x21, spsr_el3
+    0xd5384256, // 40080c0c: mrs  x22, CurrentEL
+    0x17fffd07, // 40080c10: b    4008002c <report>
+  ],
+);
+
+CASES.push({
+  name: '--el 3 --virtualization: ERET from EL3 to EL2, SMC from EL2 taken to EL3',
+  el: 3 as const,
+  el2: true,
+  elf: SMC_FROM_EL2,
+  // QEMU 7.2 (virt,secure=on,virtualization=on): ESR_EL3 0x5e005678 (EC 0x17, IL, imm16),
+  // ELR_EL3 after the SMC, SPSR_EL3 0x3c9 (EL2h: the ERET to EL2 was legal), CurrentEL EL3.
+  // Without EL2 the ERET would be an illegal return (SPSR.IL) and the SMC never reached.
+  expected: le64(0x5e005678n, 0x40080028n, 0x3c9n, 0xcn),
+});
+
 describe('start modes: exceptions to EL2/EL3 as QEMU 7.2', () => {
   for (const c of CASES) {
     it(c.name, async () => {
       const out: number[] = [];
-      const m = new VirtMachine({ el: c.el, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
+      const m = new VirtMachine({ el: c.el, el2: c.el2, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
       m.load(c.elf);
       expect(m.cpu.el, 'an ELF starts at the highest EL').toBe(c.el);
       const r = await m.run({ maxInsns: 10_000 });
@@ -229,7 +273,7 @@ describe('start modes: exceptions to EL2/EL3 as QEMU 7.2', () => {
       for (const c of CASES) {
         const kernel = join(dir, `el${c.el}.elf`);
         writeFileSync(kernel, c.elf);
-        const args = [...qemuBoardArgs({ el: c.el, kernel }), '-serial', 'stdio'];
+        const args = [...qemuBoardArgs({ el: c.el, el2: c.el2, kernel }), '-serial', 'stdio'];
         const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
         expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
         expect([...r.stdout], c.name).toEqual(c.expected);
@@ -261,11 +305,12 @@ describe('start modes: the PSCI conduit, as QEMU 7.2 (hw/arm/virt.c, hw/arm/boot
     { el: 2 as const, words: POWEROFF, off: false },
     { el: 3 as const, words: POWEROFF, off: false },
     { el: 3 as const, words: POWEROFF_SMC, off: false },
+    { el: 3 as const, el2: true, words: POWEROFF_SMC, off: false },
   ];
   for (const c of cases) {
     const insn = c.words === POWEROFF ? 'HVC' : 'SMC';
-    it(`--el ${c.el}: SYSTEM_OFF through ${insn} from an ELF ${c.off ? 'powers off' : 'is not a PSCI call'}`, async () => {
-      const m = new VirtMachine({ el: c.el, memory: 16 * MiB, output: () => {} });
+    it(`--el ${c.el}${c.el2 ? ' --virtualization' : ''}: SYSTEM_OFF through ${insn} from an ELF ${c.off ? 'powers off' : 'is not a PSCI call'}`, async () => {
+      const m = new VirtMachine({ el: c.el, el2: 'el2' in c ? c.el2 : undefined, memory: 16 * MiB, output: () => {} });
       m.load(elfOf(c.words));
       const r = await m.run({ maxInsns: 1000 });
       expect(r.stop.kind).toBe(c.off ? 'poweroff' : 'limit');

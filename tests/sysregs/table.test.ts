@@ -205,6 +205,18 @@ describe('a64emu regs', () => {
     expect((await regs(['regs', '--el', '4'])).code).toBe(2);
   });
 
+  it('--el 3 --virtualization lists EL3 and EL2 registers (QEMU 7.2, secure=on,virtualization=on)', async () => {
+    const json = async (argv: string[]) => JSON.parse((await regs(argv)).stdout) as { name: string; value: string | null }[];
+    const el3 = await json(['regs', '--cpu', 'cortex-a57', '--el', '3', '--json']);
+    const both = await json(['regs', '--cpu', 'cortex-a57', '--el', '3', '--virtualization', '--json']);
+    const v = (rows: typeof el3, name: string) => rows.find((r) => r.name === name)?.value;
+    // tests/sysregs/qemu/cortex-a57-el3-el2.json: MDCR_EL2 0x6, VPIDR_EL2 0x411fd070, RVBAR_EL3 0x0.
+    expect([v(both, 'MDCR_EL2'), v(both, 'VPIDR_EL2'), v(both, 'RVBAR_EL3')]).toEqual(['0x6', '0x411fd070', '0x0']);
+    expect(v(el3, 'SCR_EL3')).toBe(v(both, 'SCR_EL3'));
+    expect(el3.find((r) => r.name === 'MDCR_EL2')).toBeUndefined();
+    expect((await regs(['regs', '--virtualization'])).code).toBe(2);
+  });
+
   it('prints a table by default (cortex-a57): one line per row after the header', async () => {
     const r = await regs(['regs']);
     expect(r.code).toBe(0);
