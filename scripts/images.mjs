@@ -46,6 +46,11 @@ const C_LIB = [`${LIB}/rt.S`, `${LIB}/rt.h`, `${LIB}/cmem.c`, `${LIB}/link.ld`];
  * kind: 'asm' | 'c'; cpu: QEMU/a64emu CPU model the image is run (and recorded) with;
  * march: -march for the build; timeoutMs: limit for one QEMU run; emuTimeoutMs: limit for
  * one a64emu run in the tests.
+ * Optional start mode (default EL1, QEMU `-M virt`): el 2 = `virt,virtualization=on`
+ * (a64emu --el 2), el 3 = `virt,secure=on` (--el 3), el 3 with el2 = `virt,secure=on,
+ * virtualization=on` (--el 3 --virtualization).  Optional dir: the source folder when
+ * several images are built from one source (default: the image's name); defines: extra
+ * -D flags for that build.
  */
 export const IMAGES = [
   { name: 'dp_imm', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 30_000, emuTimeoutMs: 120_000 },
@@ -58,12 +63,16 @@ export const IMAGES = [
   { name: 'bench/strhash', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
   { name: 'bench/listsort', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
   { name: 'bench/interp', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
+  ...[[1, false], [2, false], [3, false], [3, true]].map(([el, el2]) => ({
+    name: `exc_el${el}${el2 ? 'el2' : ''}`, dir: 'exc', defines: [`-DSTART_EL=${el}`, `-DHAS_EL2=${el === 2 || el2 ? 1 : 0}`],
+    kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', el, el2, timeoutMs: 30_000, emuTimeoutMs: 60_000,
+  })),
 ];
 
 const SOURCE_RE = /\.(S|s|c|h|inc)$/;
 const COMPILED_RE = /\.(S|s|c)$/;
 
-function imageDir(img) { return `${IMAGES_DIR}/${img.name}`; }
+function imageDir(img) { return `${IMAGES_DIR}/${img.dir ?? img.name}`; }
 function elfPath(img) { return `${imageDir(img)}/${basename(img.name)}.elf`; }
 function expectedPath(img) { return `${imageDir(img)}/${basename(img.name)}.expected.json`; }
 
@@ -74,7 +83,7 @@ function imageSources(img) {
 }
 
 function flagsFor(img) {
-  return [...COMMON_FLAGS, `-march=${img.march}`, ...(img.kind === 'c' ? C_FLAGS : [])];
+  return [...COMMON_FLAGS, `-march=${img.march}`, ...(img.kind === 'c' ? C_FLAGS : []), ...(img.defines ?? [])];
 }
 
 function inputsFor(img) {
@@ -84,10 +93,22 @@ function inputsFor(img) {
 
 function sha256(buf) { return createHash('sha256').update(buf).digest('hex'); }
 
-/** sha256 over (path, content) of every input file plus the build flags and cpu. */
+/** The start mode as the manifest and recordings hold it: {} for EL1 (keeps older hashes). */
+function modeOf(img) {
+  if (!img.el || img.el === 1) return {};
+  return img.el2 && img.el === 3 ? { el: 3, el2: true } : { el: img.el };
+}
+
+/** a64emu `run` options for the mode (the same as QEMU's machine options, see qemuArgv). */
+export function emuModeArgs(mode) {
+  if (!mode.el || mode.el === 1) return [];
+  return ['--el', String(mode.el), ...(mode.el2 ? ['--virtualization'] : [])];
+}
+
+/** sha256 over (path, content) of every input file plus the build flags, cpu and start mode. */
 function inputsHash(img) {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ flags: flagsFor(img), kind: img.kind, cpu: img.cpu }));
+  h.update(JSON.stringify({ flags: flagsFor(img), kind: img.kind, cpu: img.cpu, ...modeOf(img) }));
   for (const f of inputsFor(img)) {
     h.update(`\0${f}\0`);
     h.update(readFileSync(join(ROOT, f)));
@@ -160,6 +181,7 @@ function build(names) {
     images[img.name] = {
       kind: img.kind,
       cpu: img.cpu,
+      ...modeOf(img),
       elf: out,
       expected: expectedPath(img),
       timeoutMs: img.timeoutMs,
@@ -232,8 +254,15 @@ function check(args) {
 }
 
 // ---------------------------------------------------------------------------------------
-export function qemuArgv(cpu, elf) {
-  return ['-M', 'virt', '-cpu', cpu, '-m', '512', '-display', 'none', '-serial', 'stdio',
+/** QEMU's machine for a start mode: the same boards as src/debug/qemu.ts qemuBoardArgs. */
+function qemuMachine(mode) {
+  if (mode.el === 2) return 'virt,virtualization=on';
+  if (mode.el === 3) return mode.el2 ? 'virt,secure=on,virtualization=on' : 'virt,secure=on';
+  return 'virt';
+}
+
+export function qemuArgv(cpu, elf, mode = {}) {
+  return ['-M', qemuMachine(mode), '-cpu', cpu, '-m', '512', '-display', 'none', '-serial', 'stdio',
     '-monitor', 'none', '-semihosting', '-no-reboot', '-kernel', elf];
 }
 
@@ -252,7 +281,7 @@ function record(names) {
       continue;
     }
     const elf = elfPath(img);
-    const argv = qemuArgv(img.cpu, elf);
+    const argv = qemuArgv(img.cpu, elf, modeOf(img));
     const t0 = Date.now();
     const r = spawnSync(QEMU, argv, {
       cwd: ROOT, encoding: 'utf8', timeout: img.timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
@@ -269,6 +298,8 @@ function record(names) {
       image: elf,
       elfSha256: sha256(readFileSync(join(ROOT, elf))),
       cpu: img.cpu,
+      ...modeOf(img),
+      emuArgs: ['--cpu', img.cpu, ...emuModeArgs(modeOf(img))],
       qemuCommand: [QEMU, ...argv].join(' '),
       qemuArgv: [QEMU, ...argv],
       qemuVersion: version,

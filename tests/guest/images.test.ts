@@ -4,8 +4,8 @@
 //     flags) must hash to the value in tests/images/manifest.json, and the ELF beside the
 //     sources must be the one that build produced ("rebuild with npm run images").
 // (b) a64emu: each image that has an <name>.expected.json runs on a64emu
-//     (`node dist/a64emu.mjs run --cpu <cpu> <elf>`); exit code and UART output must equal
-//     the recording exactly.
+//     (`node dist/a64emu.mjs run --cpu <cpu> [--el N [--virtualization]] <elf>`, the start
+//     mode from the manifest); exit code and UART output must equal the recording exactly.
 // (c) QEMU live: the same image runs on qemu-system-aarch64 and must still match the
 //     recording.  Missing QEMU: skipped with the install command (apt-get install
 //     qemu-system-arm); under CI=true a missing QEMU is a failure.
@@ -13,7 +13,8 @@
 // How the expected values were obtained: `node scripts/images.mjs record [name...]` runs
 //   qemu-system-aarch64 -M virt -cpu <cpu> -m 512 -display none -serial stdio -monitor none
 //                       -semihosting -no-reboot -kernel tests/images/<name>/<name>.elf
-// (cpu = cortex-a57, or max for `atomic`) and stores {cpu, qemuCommand, qemuVersion,
+// (cpu = cortex-a57, or max for `atomic`; images with a start mode use -M virt,virtualization=on
+// (el 2), virt,secure=on (el 3) or virt,secure=on,virtualization=on (el 3 + el2)) and stores {cpu, qemuCommand, qemuVersion,
 // exitCode, uart} in tests/images/<name>/<name>.expected.json.  The exact command and
 // QEMU version are inside each .expected.json.
 //
@@ -25,7 +26,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, describeMismatch, ensureCli, runOnA64emu, runProcess, type CliState } from '../helpers/a64emu';
 import { TOOLS, requireTool } from '../helpers/tools';
 
-interface ManifestEntry {
+/** Start mode: absent = EL1 (-M virt); see scripts/images.mjs. */
+interface Mode {
+  el?: 2 | 3;
+  el2?: boolean;
+}
+interface ManifestEntry extends Mode {
   kind: string;
   cpu: string;
   elf: string;
@@ -36,7 +42,7 @@ interface ManifestEntry {
   elfSha256: string;
 }
 interface Manifest { images: Record<string, ManifestEntry> }
-interface Expected {
+interface Expected extends Mode {
   image: string;
   elfSha256: string;
   cpu: string;
@@ -86,9 +92,16 @@ describe('guest image manifest (tests/images/manifest.json)', () => {
         throw new Error(`${entry.expected} was recorded from another build of ${entry.elf}: re-record with node scripts/images.mjs record ${name}`);
       }
       expect(expected.cpu).toBe(entry.cpu);
+      expect([expected.el, expected.el2]).toEqual([entry.el, entry.el2]);
     });
   }
 });
+
+/** a64emu's options for the start mode QEMU was recorded in. */
+function modeArgs(m: Mode): string[] {
+  if (!m.el) return [];
+  return ['--el', String(m.el), ...(m.el2 ? ['--virtualization'] : [])];
+}
 
 const only = process.env.A64EMU_IMAGES?.split(',').map((s) => s.trim()).filter(Boolean);
 const runnable = Object.entries(manifest.images).filter(
@@ -106,9 +119,10 @@ describe('guest images on a64emu and QEMU', () => {
 
     it(`${name}: a64emu matches the QEMU recording (exit code and UART)`, async () => {
       if (!cli.ok) throw new Error(`a64emu CLI not available: ${cli.error}`);
-      const run = await runOnA64emu(entry.elf, expected.cpu, entry.emuTimeoutMs);
+      const mode = modeArgs(entry);
+      const run = await runOnA64emu(entry.elf, expected.cpu, entry.emuTimeoutMs, mode);
       const msg = describeMismatch(expected, run, 'a64emu');
-      if (msg) throw new Error(`${name} on a64emu (node dist/a64emu.mjs run --cpu ${expected.cpu} ${entry.elf}):\n${msg}`);
+      if (msg) throw new Error(`${name} on a64emu (node dist/a64emu.mjs run --cpu ${[expected.cpu, ...mode, entry.elf].join(' ')}):\n${msg}`);
     }, entry.emuTimeoutMs + 30_000);
 
     it(`${name}: QEMU live run matches the recording`, async (ctx) => {

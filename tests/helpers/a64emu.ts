@@ -84,9 +84,12 @@ export function runProcess(command: string, args: string[], timeoutMs: number): 
   });
 }
 
-/** `node dist/a64emu.mjs run --cpu <cpu> <elf>`: stdout is the UART, the exit code the semihosting status. */
-export function runOnA64emu(elf: string, cpu: string, timeoutMs: number): Promise<RunResult> {
-  return runProcess(process.execPath, [CLI, 'run', '--cpu', cpu, elf], timeoutMs);
+/**
+ * `node dist/a64emu.mjs run --cpu <cpu> [modeArgs] <elf>`: stdout is the UART, the exit code the
+ * semihosting status. modeArgs: the start mode (`--el 2`, `--el 3 --virtualization`, ...).
+ */
+export function runOnA64emu(elf: string, cpu: string, timeoutMs: number, modeArgs: string[] = []): Promise<RunResult> {
+  return runProcess(process.execPath, [CLI, 'run', '--cpu', cpu, ...modeArgs, elf], timeoutMs);
 }
 
 /**
