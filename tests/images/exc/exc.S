@@ -167,6 +167,7 @@ cases:
         .endm
         SCTLR_EL0_TRAP "mrs x0, ctr_el0 with SCTLR_EL1.UCT=0", 15, "mrs x0, ctr_el0"
         SCTLR_EL0_TRAP "mrs x1, daif with SCTLR_EL1.UMA=0", 9, "mrs x1, daif"
+        SCTLR_EL0_TRAP "msr daif, x1 with SCTLR_EL1.UMA=0", 9, "mov x1, xzr; msr daif, x1"
         SCTLR_EL0_TRAP "dc zva, x2 with SCTLR_EL1.DZE=0", 14, "adr x2, scratch; dc zva, x2"
         SCTLR_EL0_TRAP "dc cvau, x3 with SCTLR_EL1.UCI=0", 26, "adr x3, scratch; dc cvau, x3"
         SCTLR_EL0_TRAP "ic ivau, x4 with SCTLR_EL1.UCI=0", 26, "adr x4, scratch; ic ivau, x4"
@@ -202,6 +203,18 @@ cases:
         CASE_AT "0,1,3", "ldr x0, [0x70000000]", "mov x1, #NOWHERE; ldr x0, [x1]"
         CASE_AT "0,1,3", "str w0, [0x70000004]", "mov x1, #NOWHERE; str w0, [x1, #4]"
         CASE_AT "0,1,2,3", "br to 0x70000000", "mov x1, #NOWHERE; br x1"
+
+#if HAS_EL2
+// ---- HCR_EL2.TGE: synchronous exceptions from EL0 go to EL2 -----------------------------------
+        .macro  TGE_CASE name, body
+        CASE    "\name with HCR_EL2.TGE=1", 0, "\body", "ldr x0, =(HCR_RW | (1 << 27)); msr hcr_el2, x0"
+        .endm
+        TGE_CASE "udf #2", "udf #2"
+        TGE_CASE "hvc #0x26", "hvc #0x26"
+        TGE_CASE "brk #0x3d", "brk #0x3d"
+        TGE_CASE "br to a 2 mod 4 address", "adr x1, 1f; add x1, x1, #2; br x1; 1: nop; nop"
+        TGE_CASE "br to 0x70000000", "mov x1, #NOWHERE; br x1"
+#endif
 
 // ---- last: a case after which a gate may not work ---------------------------------------------
 #if START_EL == 2
