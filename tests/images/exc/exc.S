@@ -22,9 +22,11 @@
 // SP alignment (EC 0x26: QEMU 7.2 never checks SCTLR_ELx.SA/SA0), WFE traps (QEMU 7.2
 // never traps WFE), MSR DAIFSet/DAIFClr traps (QEMU 7.2 swaps op1/op2 in the ISS), HVC at
 // Secure EL1, HVC at EL3 (QEMU 7.2 takes it to EL2), data aborts taken to EL2 (QEMU 7.2
-// sets ESR_EL2.ISV for them).  ERET to AArch32 EL0 is left out too: QEMU's cortex-a57 has
-// AArch32 at EL0, a64emu's has none (ID_AA64PFR0_EL1.EL0 = 1), so only ERET to AArch32 EL1
-// (illegal on both: EL1 is AArch64 by HCR_EL2.RW/SCR_EL3.RW, or the return keeps EL1) is.  HVC at EL1 under -M virt and SMC under virtualization=on are QEMU's PSCI
+// sets ESR_EL2.ISV for them); these are tested on a64emu in tests/cpu/.  ERET to AArch32
+// EL0 is left out too: QEMU's cortex-a57 has AArch32 at EL0, a64emu's has none
+// (ID_AA64PFR0_EL1.EL0 = 1); ERET to AArch32 EL1 is illegal on both (EL1 is AArch64 by
+// HCR_EL2.RW / SCR_EL3.RW, or the return from EL1 would change EL1's register width).
+// HVC at EL1 under -M virt and SMC under virtualization=on are QEMU's PSCI
 // conduit (calls, not exceptions), so those modes have no such cases.
 //
 // Expected output: tests/images/exc/exc_<mode>.expected.json, recorded from QEMU 7.2 with
