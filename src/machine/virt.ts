@@ -57,6 +57,8 @@ export interface VirtOptions {
    * EL2), 3 (secure=on: EL3, without EL2, as QEMU 7.2).
    */
   el?: StartEl;
+  /** With `el: 3`, EL2 too (QEMU's secure=on,virtualization=on). */
+  el2?: boolean;
   /** PSCI conduit; default as QEMU 7.2 for the start mode and image (psciConduitFor). */
   psciConduit?: Conduit;
   /** On a guest reset request, restart the image (QEMU's default); false: stop (-no-reboot). */
@@ -149,7 +151,7 @@ export class VirtMachine {
     }
     const el = opts.el ?? 1;
     if (el !== 1 && el !== 2 && el !== 3) throw new ConfigError(`the start EL must be 1, 2 or 3 (got ${String(el)})`);
-    const model = modelForEl(base, el);
+    const model = modelForEl(base, el, { el2: opts.el2 });
     const memory = opts.memory ?? DEFAULT_RAM_SIZE;
     if (!Number.isSafeInteger(memory) || memory <= 0 || memory % 4096 !== 0) {
       throw new ConfigError(`memory size must be a positive multiple of 4 KiB (got ${memory})`);
