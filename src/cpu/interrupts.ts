@@ -138,9 +138,9 @@ function enter(cpu: Cpu, kind: ExcKind, target: number, esr: number): void {
 }
 
 /**
- * An interrupt that wakes a WFI (Arm ARM D1.6.2, "WFI wake-up events"): any physical one,
- * masked or not, and a virtual one at EL0/EL1 when it is enabled (HCR_EL2 xMO set, TGE = 0),
- * masked or not.
+ * InterruptPending() of the Arm ARM's WFI pseudocode (C6.2 WFI: a WFI with an interrupt
+ * pending neither waits nor traps): any physical interrupt, masked or not, and a virtual one
+ * at EL0/EL1 with EL2 enabled, TGE = 0 and its xMO bit set, masked or not.
  */
 export function wfiWakeup(cpu: Cpu): boolean {
   const lines = cpu.irqLines;
