@@ -358,4 +358,14 @@ describe('FEAT_RAS', () => {
     exec1(c, MRS_ERRIDR_X0);
     expect([c.cpu.el, c.cpu.x[Slot.ESR_EL1 + 2]]).toEqual([3, 0x62301407n]);
   });
+
+  it('HCR_EL2.TERR/TEA are writable with FEAT_RAS and RES0 without (Arm ARM D17.2.48; QEMU 7.2 observed: max keeps 0x3080000000, cortex-a57 reads 0x80000000)', () => {
+    const MSR_HCR_X0 = 0xd51c1100; // msr hcr_el2, x0
+    for (const [model, want] of [['max', 0x3080000000n], ['cortex-a57', 0x80000000n]] as const) {
+      const c = cpuAt(2, 2, 0xf, model);
+      c.cpu.x[0] = 0x3080000000n;
+      exec1(c, MSR_HCR_X0);
+      expect(c.cpu.x[Slot.HCR_EL2], model).toBe(want);
+    }
+  });
 });
