@@ -8,6 +8,7 @@ import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, ty
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 import { resetSysregs } from '../sysregs/table.js';
+import { Line, PHYSICAL_LINES, VIRTUAL_LINES, virtualLinesOf } from './interrupts.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -68,6 +69,14 @@ export class Cpu extends CpuState {
    * adds another way into takeException (interrupts) calls it too.
    */
   onException: ExceptionHook | null = null;
+  /**
+   * The interrupt inputs (interrupts.ts, Line): physical IRQ/FIQ/SError levels set by the
+   * board, and the virtual ones HCR_EL2.VI/VF/VSE raise. The run loop tests it once per
+   * block; nonzero means something is pending, masked or not.
+   */
+  irqLines = 0;
+  /** The ISS (ESR_ELx[24:0]) reported with the physical SError line. */
+  serrorIss = 0;
   private readonly warned = new Set<string>();
 
   constructor(
@@ -106,8 +115,36 @@ export class Cpu extends CpuState {
     this.contextChanged();
   }
 
-  /** Re-derives what the memory system needs after SCTLR or the EL changed. */
+  // ---- interrupt inputs (level-sensitive; for the GIC and the timers) -------------------
+
+  /** Sets or clears the physical IRQ input. */
+  setIrq(level: boolean): void {
+    this.irqLines = level ? this.irqLines | Line.IRQ : this.irqLines & ~Line.IRQ;
+  }
+
+  /** Sets or clears the physical FIQ input. */
+  setFiq(level: boolean): void {
+    this.irqLines = level ? this.irqLines | Line.FIQ : this.irqLines & ~Line.FIQ;
+  }
+
+  /** Sets or clears the physical SError input; `iss` is the syndrome it reports (ESR_ELx[24:0]). */
+  setSError(level: boolean, iss = 0): void {
+    this.irqLines = level ? this.irqLines | Line.SERROR : this.irqLines & ~Line.SERROR;
+    this.serrorIss = iss & 0x1ffffff;
+  }
+
+  /** Re-derives the virtual interrupt lines from HCR_EL2.VI/VF/VSE (after a write to it). */
+  hcrChanged(): void {
+    const v = this.model.features.EL2 ? virtualLinesOf(this.r[lo(Slot.HCR_EL2)]) : 0;
+    this.irqLines = (this.irqLines & PHYSICAL_LINES) | (v & VIRTUAL_LINES);
+  }
+
+  /**
+   * Re-derives what the memory system and the interrupt lines need after SCTLR, HCR_EL2 or
+   * the EL changed (also after raw writes of such registers).
+   */
   contextChanged(): void {
+    this.hcrChanged();
     const el = this.el === 0 ? 1 : this.el;
     const sctlr = this.u[lo(Slot.SCTLR_EL1 + el - 1)];
     const m = sctlr & 1;

@@ -23,6 +23,11 @@ export interface Features {
    * QEMU 7.2 gives cortex-a57, cortex-a72 and also max.
    */
   IMPDEF_A57: boolean;
+  /**
+   * FEAT_RAS (as QEMU 7.2's max, ID_AA64PFR0_EL1.RAS = 2, FEAT_RASv1p1): ESB, DISR_EL1,
+   * VDISR_EL2, VSESR_EL2, ERRIDR_EL1 (no error records), HCR_EL2.TERR/TEA, SCR_EL3.TERR.
+   */
+  RAS: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -78,22 +83,22 @@ const MAX_ID: IdValues = {
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
     name: 'cortex-a57', paBits: 44, resetSctlr: 0x00c50838n,
-    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true },
+    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
     qemuId: CORTEX_A57_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
   },
   'cortex-a72': {
     name: 'cortex-a72', paBits: 44, resetSctlr: 0x00c50838n,
-    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true },
+    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
     // As cortex-a57 except MIDR_EL1 and ID_MMFR0_EL1 (tests/sysregs/qemu/cortex-a72-el1.json).
     qemuId: { ...CORTEX_A57_ID, MIDR_EL1: 0x410fd083n, ID_MMFR0_EL1: 0x10201105n },
     ccsidr: [0x701fe00an, 0x201fe012n, 0x707fe07an],
   },
   // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC,
-  // IDST; ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
+  // IDST, RAS; ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
   max: {
     name: 'max', paBits: 52, resetSctlr: 0x00c50838n,
-    features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true },
+    features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
   },

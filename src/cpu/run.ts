@@ -8,6 +8,7 @@ import { Decoder, type Op, type DecodeCtx } from './decoder.js';
 import { type Cpu } from './cpu.js';
 import { Slot, lo } from './state.js';
 import { EC } from './exception.js';
+import { takeInterrupt } from './interrupts.js';
 import { ALL_ROWS } from './insns/index.js';
 
 const MAX_BLOCK = 128;
@@ -104,6 +105,9 @@ export class Runner {
     try {
       while (remaining > 0 && cpu.stop === null) {
         if (cpu.flushBlocks) this.flush();
+        // An interrupt input is up (pending, masked or not): take it if it is not masked.
+        // Executors that unmask one (MSR DAIFClr, ERET, MSR HCR_EL2...) end their block.
+        if (cpu.irqLines !== 0) takeInterrupt(cpu);
         const pcLo = r[PC];
         const pcHi = r[PC + 1];
         if (cpu.il !== 0) {

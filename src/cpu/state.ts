@@ -64,6 +64,10 @@ export enum Slot {
   PMU_PRESCALE = 91,
   PMCEID0_EL0 = 92,
   PMCEID1_EL0 = 93,
+  // FEAT_RAS (sysregs/ras.ts)
+  DISR_EL1 = 124,
+  VDISR_EL2 = 125,
+  VSESR_EL2 = 126,
   /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
   V0 = 128,
   /** DBGBVR<n>_EL1, DBGBCR<n>_EL1, DBGWVR<n>_EL1, DBGWCR<n>_EL1: 16 slots each (n < 16). */

@@ -18,6 +18,8 @@ const EL2_RW: Access = { read: 2, write: 2 };
 export const HCR_RW = 1n << 31n;
 /** HCR_EL2 bits defined in Armv8.0 (VM [0] .. ID [33]); the rest are RES0. */
 const HCR_V80 = (1n << 34n) - 1n;
+/** HCR_EL2.TERR (bit 36) and TEA (bit 37), FEAT_RAS. */
+const HCR_RAS = (1n << 36n) | (1n << 37n);
 const MASK64 = (1n << 64n) - 1n;
 
 const el2 = (name: string, crn: number, crm: number, op2: number, rest: Partial<RowSpec>): RowSpec => ({
@@ -36,9 +38,12 @@ export const EL2_ROWS: readonly RowSpec[] = [
   el2('SCTLR_EL2', 1, 0, 0, { slot: Slot.SCTLR_EL1 + 1, context: true }),
   razWi('ACTLR_EL2', 1, 0, 1),
   el2('HCR_EL2', 1, 1, 0, {
-    slot: Slot.HCR_EL2, reset: () => HCR_RW, res0: MASK64 & ~HCR_V80, res1: HCR_RW,
-    // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write too).
-    res0For: (m) => (m.features.EL3 ? 1n << 29n : 0n),
+    slot: Slot.HCR_EL2, reset: () => HCR_RW, res0: MASK64 & ~(HCR_V80 | HCR_RAS), res1: HCR_RW,
+    // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write too);
+    // TERR and TEA need FEAT_RAS.
+    res0For: (m) => (m.features.EL3 ? 1n << 29n : 0n) | (m.features.RAS ? 0n : HCR_RAS),
+    // VI/VF/VSE raise the virtual interrupts (Cpu.contextChanged re-derives them).
+    context: true,
   }),
   // HPMN [4:0] resets to the number of PMU event counters (PMCR_EL0.N), as QEMU 7.2.
   el2('MDCR_EL2', 1, 1, 1, { slot: Slot.MDCR_EL2, reset: () => BigInt(PMU_COUNTERS) }),

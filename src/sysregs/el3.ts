@@ -18,6 +18,8 @@ export const SCR = {
   HCE: 1n << 8n,
   /** RW: RAO/WI when no lower EL can use AArch32, as here. */
   RW: 1n << 10n,
+  /** TERR: traps the error record registers (FEAT_RAS). */
+  TERR: 1n << 15n,
 } as const;
 /** Bits [5:4] are RES1 (QEMU 7.2 resets SCR_EL3 to 0x30). */
 const SCR_RES1 = 0x30n;
@@ -37,9 +39,10 @@ export const EL3_ROWS: readonly RowSpec[] = [
   el3('SCTLR_EL3', 1, 0, 0, { slot: Slot.SCTLR_EL1 + 2, reset: (m) => m.resetSctlr, context: true }),
   razWi('ACTLR_EL3', 1, 0, 1),
   el3('SCR_EL3', 1, 1, 0, {
-    slot: Slot.SCR_EL3, reset: () => SCR_RES1 | SCR.RW, res0: MASK64 & ~SCR_V80, res1: SCR_RES1 | SCR.RW, context: true,
-    // HCE is RES0 without EL2 (Arm ARM D17.2.117; QEMU 7.2's scr_write masks it too).
-    res0For: (m) => (m.features.EL2 ? 0n : SCR.HCE),
+    slot: Slot.SCR_EL3, reset: () => SCR_RES1 | SCR.RW, res0: MASK64 & ~(SCR_V80 | SCR.TERR), res1: SCR_RES1 | SCR.RW, context: true,
+    // HCE is RES0 without EL2 (Arm ARM D17.2.117; QEMU 7.2's scr_write masks it too); TERR
+    // needs FEAT_RAS.
+    res0For: (m) => (m.features.EL2 ? 0n : SCR.HCE) | (m.features.RAS ? 0n : SCR.TERR),
   }),
   el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
   el3('MDCR_EL3', 1, 3, 1, { slot: Slot.MDCR_EL3 }),

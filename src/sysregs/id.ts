@@ -47,7 +47,10 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64PFR0_EL1', field: 'EL3', lsb: 12, width: 4, value: 1, when: 'EL3', why: 'EL3 only when the model has it; AArch64 only' },
   { reg: 'ID_AA64PFR0_EL1', field: 'FP', lsb: 16, width: 4, value: 0xf, why: `0xF: not implemented; ${NO_FP}` },
   { reg: 'ID_AA64PFR0_EL1', field: 'AdvSIMD', lsb: 20, width: 4, value: 0xf, why: `0xF: not implemented; ${NO_FP}` },
-  { reg: 'ID_AA64PFR0_EL1', field: 'RAS', lsb: 28, width: 4, value: 0, why: 'no FEAT_RAS yet (ERR*/DISR registers)' },
+  {
+    reg: 'ID_AA64PFR0_EL1', field: 'RAS', lsb: 28, width: 4, cap: 1, when: 'RAS',
+    why: 'FEAT_RAS (sysregs/ras.ts) on max only; QEMU 7.2 reports 2 (FEAT_RASv1p1, with EL3 FEAT_DoubleFault), whose SCR_EL3.EASE/NMEA are not implemented',
+  },
   { reg: 'ID_AA64PFR0_EL1', field: 'SVE', lsb: 32, width: 4, value: 0, why: 'no SVE' },
   { reg: 'ID_AA64PFR0_EL1', field: 'SEL2', lsb: 36, width: 4, value: 0, why: 'no Secure EL2' },
   { reg: 'ID_AA64PFR0_EL1', field: 'DIT', lsb: 48, width: 4, value: 0, why: 'no FEAT_DIT (PSTATE.DIT)' },

@@ -8,6 +8,7 @@
 // the whole value for AArch64), every bit written is kept, RES0 bits included (the
 // architecture allows RES0 bits to be stored).
 
+import { isrValue } from '../cpu/interrupts.js';
 import { Slot } from '../cpu/state.js';
 import { EL1_RO, EL1_RW, Flag, Hcr, VM_TRAP, type RowSpec } from './row.js';
 
@@ -37,9 +38,9 @@ export const MMU_ROWS: readonly RowSpec[] = [
     value: () => 0n, onlyAtHighestEl: 3,
   },
   {
-    // Pending IRQ/FIQ/SError (Arm ARM D17.2, ISR_EL1): always 0 until there are interrupt
-    // sources (no GIC yet). Computed, so NO_RAW (as QEMU's isr_read).
+    // Pending IRQ/FIQ/SError (Arm ARM D17.2, ISR_EL1; cpu/interrupts.ts). Computed, so
+    // NO_RAW (as QEMU's isr_read).
     name: 'ISR_EL1', op0: 3, op1: 0, crn: 12, crm: 1, op2: 0, access: EL1_RO, flags: Flag.NO_RAW,
-    get32: () => 0,
+    get32: isrValue,
   },
 ];

@@ -67,6 +67,8 @@ export interface RowSpec {
   readonly flags?: number;
   /** The feature the register belongs to: the row is absent when the model lacks it. */
   readonly feature?: keyof Features;
+  /** Further features the row needs, all of them (VDISR_EL2: RAS and EL2). */
+  readonly features?: readonly (keyof Features)[];
   /** The row exists only when this is the highest implemented EL (RVBAR_ELx). */
   readonly onlyAtHighestEl?: 1 | 2 | 3;
 
@@ -108,6 +110,11 @@ export interface RowSpec {
    * D17.2.48 and the registers' Accessibility pseudocode). Bits [31:0] only.
    */
   readonly hcrTrap?: { readonly read?: bigint; readonly write?: bigint };
+  /**
+   * A trap that depends on more than HCR_EL2[31:0] (QEMU's accessfn): the EL an EL0-EL2
+   * access traps to with EC 0x18, or 0; checked after hcrTrap (HCR_EL2.TERR, SCR_EL3.TERR).
+   */
+  readonly accessTrap?: (cpu: Cpu) => number;
   /** The write changes what the memory system or decoded code depend on. */
   readonly context?: boolean;
 

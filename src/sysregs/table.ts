@@ -14,13 +14,14 @@ import { PMU_ROWS } from './pmu.js';
 import { SYSOP_ROWS } from './sysops.js';
 import { EL2_ROWS } from './el2.js';
 import { EL3_ROWS } from './el3.js';
+import { RAS_ROWS } from './ras.js';
 import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
 
 export { Flag, type SysregRow } from './row.js';
 
 export const ROW_SPECS: readonly RowSpec[] = [
   ...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...PMU_ROWS, ...ID_ROWS, ...IMPDEF_ROWS, ...SYSOP_ROWS,
-  ...EL2_ROWS, ...EL3_ROWS,
+  ...EL2_ROWS, ...EL3_ROWS, ...RAS_ROWS,
 ];
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
@@ -35,6 +36,7 @@ export interface SysregTable {
 
 function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
   if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;
+  if (spec.features !== undefined && !spec.features.every((f) => model.features[f])) return undefined;
   const highest = model.features.EL3 ? 3 : model.features.EL2 ? 2 : 1;
   if (spec.onlyAtHighestEl !== undefined && spec.onlyAtHighestEl !== highest) return undefined;
   const flags = spec.flags ?? 0;

@@ -47,7 +47,7 @@ const NOT_YET: Record<string, string> = {
 const NOT_YET_MAX: Record<string, string> = {
   TTBR1_EL2: 'no FEAT_VHE', CONTEXTIDR_EL2: 'no FEAT_VHE', CNTHV_CTL_EL2: 'no FEAT_VHE', CNTHV_CVAL_EL2: 'no FEAT_VHE',
   VSTCR_EL2: 'no FEAT_SEL2', VSTTBR_EL2: 'no FEAT_SEL2',
-  VDISR_EL2: 'no FEAT_RAS yet', VSESR_EL2: 'no FEAT_RAS yet', HCRX_EL2: 'no FEAT_HCX yet',
+  HCRX_EL2: 'no FEAT_HCX yet',
   SCXTNUM_EL2: 'no FEAT_CSV2_2 yet', SCXTNUM_EL3: 'no FEAT_CSV2_2 yet',
   ZCR_EL2: 'no SVE', ZCR_EL3: 'no SVE', SMCR_EL2: 'no SME', SMCR_EL3: 'no SME', SMPRIMAP_EL2: 'no SME',
 };

@@ -8,6 +8,8 @@ import { EC } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
+import { esbOperation } from '../../sysregs/ras.js';
+import { wfiWakeup } from '../interrupts.js';
 
 const PC = Slot.PC * 2;
 // Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
@@ -60,6 +62,12 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
   if (cpu.el < 2 && (cpu.r[HCR_EL2] & mask) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
 }
 
+/** A row's accessTrap: EC 0x18 to the EL it names, returning to the instruction. */
+function checkTrap(cpu: Cpu, trap: (cpu: Cpu) => number, iss: number): void {
+  const el = trap(cpu);
+  if (el !== 0) cpu.raise(EC.SYSREG, iss, 0, el);
+}
+
 /** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
 const inIdSpace = (op0: number, op1: number, crn: number, crm: number): boolean =>
   op0 === 3 && (op1 === 0 || op1 === 1 || op1 === 3) && crn === 0 && crm < 8;
@@ -70,11 +78,13 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
   const hcr = hcrMask(row.hcrTrap?.read);
+  const trap = row.accessTrap;
   if (row.constValue !== undefined) {
     const [vl, vh] = halves(row.constValue);
     return () => {
       checkAccess(cpu, row, minEl, iss, idTrap);
       if (hcr !== 0) checkHcr(cpu, hcr, iss);
+      if (trap !== undefined) checkTrap(cpu, trap, iss);
       r[t] = vl;
       r[t + 1] = vh;
       r[PC] = nl;
@@ -84,6 +94,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   return () => {
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (trap !== undefined) checkTrap(cpu, trap, iss);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -105,6 +116,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.write;
   const hcr = hcrMask(row.hcrTrap?.write);
+  const trap = row.accessTrap;
   const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
@@ -113,6 +125,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
     if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (trap !== undefined) checkTrap(cpu, trap, iss);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
@@ -205,25 +218,30 @@ export const SYSTEM_ROWS: Row[] = [
     },
   },
   {
-    // WFE (op2 = 010), WFI (op2 = 011). One that would wait (WFI: no interrupt pending,
-    // which is always so today; WFE: Event Register clear) traps to EL1 from EL0 unless
-    // SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18) is set: EC 0x01, ISS CV = 1, COND = 0b1110,
-    // TI = 1 for WFE (Arm ARM D1.6.2). A WFE that finds the Event Register set clears it.
-    // Otherwise, with no interrupt sources modelled yet, they complete at once (allowed:
-    // a WFI may complete for any reason).
+    // WFE (op2 = 010), WFI (op2 = 011). One that would wait (WFI: no WFI wake-up event, i.e.
+    // no interrupt pending, masked or not; WFE: Event Register clear) traps to EL1 from EL0
+    // unless SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18) is set: EC 0x01, ISS CV = 1, COND =
+    // 0b1110, TI = 1 for WFE (Arm ARM D1.6.2). A WFE that finds the Event Register set clears
+    // it. Otherwise they complete at once (allowed: a WFI may complete for any reason; nothing
+    // else could wake the PE). They end the block, so a pending interrupt is taken next.
     name: 'WFx',
     pattern: '1101010100 0 00 011 0010 0000 01 wfi:1 11111',
+    end: true,
     build: (f, c) => {
       const cpu = c.cpu;
+      const r = cpu.r;
+      const [nl, nh] = pcPlus(c, 4n);
       const wfi = f.wfi === 1;
       const bit = wfi ? 16 : 18;
       const iss = (1 << 24) | (0xe << 20) | (wfi ? 0 : 1);
       return () => {
         if (!wfi && cpu.event !== 0) {
           cpu.event = 0;
-          return;
+        } else if (cpu.el === 0 && sctlrEl1Bit(cpu, bit) === 0 && !(wfi && wfiWakeup(cpu))) {
+          cpu.raise(EC.WFX, iss, 0, 1);
         }
-        if (cpu.el === 0 && sctlrEl1Bit(cpu, bit) === 0) cpu.raise(EC.WFX, iss, 0, 1);
+        r[PC] = nl;
+        r[PC + 1] = nh;
       };
     },
   },
@@ -237,7 +255,25 @@ export const SYSTEM_ROWS: Row[] = [
     },
   },
   {
-    // Every other hint: NOP, YIELD, SEV, SEVL, and the PAC/BTI/ESB/CSDB hints execute as NOPs.
+    // ESB (FEAT_RAS): defers pending masked SErrors (sysregs/ras.ts). Without FEAT_RAS a NOP.
+    // It ends the block, so an unmasked SError is taken right after it.
+    name: 'ESB',
+    pattern: '1101010100 0 00 011 0010 0010 000 11111',
+    end: true,
+    build: (_f, c) => {
+      const cpu = c.cpu;
+      const r = cpu.r;
+      const [nl, nh] = pcPlus(c, 4n);
+      const ras = cpu.model.features.RAS;
+      return () => {
+        if (ras) esbOperation(cpu);
+        r[PC] = nl;
+        r[PC + 1] = nh;
+      };
+    },
+  },
+  {
+    // Every other hint: NOP, YIELD, SEV, SEVL, and the PAC/BTI/CSDB hints execute as NOPs.
     name: 'HINT',
     pattern: '1101010100 0 00 011 0010 crm:4 op2:3 11111',
     build: () => () => {},
