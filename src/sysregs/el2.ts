@@ -42,7 +42,8 @@ export const EL2_ROWS: readonly RowSpec[] = [
   }),
   // HPMN [4:0] resets to the number of PMU event counters (PMCR_EL0.N), as QEMU 7.2.
   el2('MDCR_EL2', 1, 1, 1, { slot: Slot.MDCR_EL2, reset: () => BigInt(PMU_COUNTERS) }),
-  el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2 }),
+  // CPTR_EL3.TCPAC traps EL2 accesses to EL3 (traps.ts, 'cpacr').
+  el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2, group: 'cpacr' }),
   el2('HSTR_EL2', 1, 1, 3, { slot: Slot.HSTR_EL2 }),
   razWi('HACR_EL2', 1, 1, 7),
   el2('TTBR0_EL2', 2, 0, 0, { slot: Slot.TTBR0_EL2, context: true }),

@@ -22,6 +22,8 @@
 //
 // EL0 access (PMUSERENR_EL0: EN bit 0, SW bit 1, CR bit 2, ER bit 3) traps to EL1 with EC
 // 0x18 unless allowed, as the Arm ARM's accessibility pseudocode and QEMU 7.2's pmreg_access*.
+// Then every PMU register is in trap group 'pmu' (MDCR_EL2.TPM, MDCR_EL3.TPM; traps.ts),
+// PMCR_EL0 in 'pmcr' (TPMCR too).
 
 import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
@@ -217,7 +219,7 @@ function pmcrWrite(cpu: Cpu, v: bigint): bigint {
   return (cpu.x[Slot.PMCR_EL0] & ~PMCR_WRITABLE) | (v & PMCR_WRITABLE);
 }
 
-export const PMU_ROWS: readonly RowSpec[] = [
+const PMU_REGS: readonly RowSpec[] = [
   // PMCR_EL0: IMP, IDCODE and N are read-only; C and P are write-only actions (read 0).
   // Reset: pmcrReset, through the row's raw accessor (resetSysregs).
   synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset),
@@ -256,3 +258,5 @@ export const PMU_ROWS: readonly RowSpec[] = [
   synced('PMCCFILTR_EL0', enc(3, 14, 15, 7), EL0_RW, Slot.PMCCFILTR_EL0, (_cpu, v) => v & CCFILTR_MASK, EN),
   ...Array.from({ length: PMU_COUNTERS }, (_, n) => eventCounter(n)).flat(),
 ];
+
+export const PMU_ROWS: readonly RowSpec[] = PMU_REGS.map((r) => ({ ...r, group: r.name === 'PMCR_EL0' ? 'pmcr' : 'pmu' }));

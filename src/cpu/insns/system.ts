@@ -8,6 +8,8 @@ import { EC } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
+import { el2Enabled, trapCheck, type TrapCheck } from '../../sysregs/traps.js';
+import { checkFpAccess } from '../fptrap.js';
 
 const PC = Slot.PC * 2;
 // Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
@@ -15,9 +17,13 @@ const HCR_EL2 = Slot.HCR_EL2 * 2;
 const SCR_EL3 = Slot.SCR_EL3 * 2;
 const HCR_TSC = 1 << 19;
 const HCR_HCD = 1 << 29;
-const SCR_NS = 1 << 0;
 const SCR_SMD = 1 << 7;
 const SCR_HCE = 1 << 8;
+// The WFI/WFE trap controls: HCR_EL2.TWI/TWE (D17.2.48), SCR_EL3.TWI/TWE (D17.2.117).
+const HCR_TWI = 1 << 13;
+const HCR_TWE = 1 << 14;
+const SCR_TWI = 1 << 12;
+const SCR_TWE = 1 << 13;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -41,10 +47,6 @@ function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number, idTra
   if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu, (iss & 1) === 1)) cpu.raise(EC.SYSREG, iss, 0, 1);
 }
 
-/** EL2Enabled() (Arm ARM): EL2 exists and, with EL3, SCR_EL3.NS = 1 (no Secure EL2). */
-const el2Enabled = (cpu: Cpu): boolean =>
-  cpu.model.features.EL2 && (!cpu.model.features.EL3 || (cpu.r[SCR_EL3] & SCR_NS) !== 0);
-
 /** A row's hcrTrap bits as a mask of HCR_EL2's low word (0: no trap, decided at decode time). */
 function hcrMask(bits: bigint | undefined): number {
   if (bits === undefined) return 0;
@@ -60,6 +62,15 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
   if (cpu.el < 2 && (cpu.r[HCR_EL2] & mask) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
 }
 
+/**
+ * A row's trap group as a check (null: none, decided at decode time), run after checkHcr.
+ * The FP group's trap is EC 0x07 with its own ISS (fptrap.ts).
+ */
+function groupCheck(row: SysregRow): TrapCheck | null {
+  if (row.group === undefined) return null;
+  return row.group === 'fp' ? checkFpAccess : trapCheck(row.group);
+}
+
 /** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
 const inIdSpace = (op0: number, op1: number, crn: number, crm: number): boolean =>
   op0 === 3 && (op1 === 0 || op1 === 1 || op1 === 3) && crn === 0 && crm < 8;
@@ -70,11 +81,13 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
   const hcr = hcrMask(row.hcrTrap?.read);
+  const trap = groupCheck(row);
   if (row.constValue !== undefined) {
     const [vl, vh] = halves(row.constValue);
     return () => {
       checkAccess(cpu, row, minEl, iss, idTrap);
       if (hcr !== 0) checkHcr(cpu, hcr, iss);
+      if (trap !== null) trap(cpu, iss);
       r[t] = vl;
       r[t + 1] = vh;
       r[PC] = nl;
@@ -84,6 +97,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   return () => {
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (trap !== null) trap(cpu, iss);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -105,6 +119,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.write;
   const hcr = hcrMask(row.hcrTrap?.write);
+  const trap = groupCheck(row);
   const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
@@ -113,6 +128,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
     if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (trap !== null) trap(cpu, iss);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
@@ -206,24 +222,32 @@ export const SYSTEM_ROWS: Row[] = [
   },
   {
     // WFE (op2 = 010), WFI (op2 = 011). One that would wait (WFI: no interrupt pending,
-    // which is always so today; WFE: Event Register clear) traps to EL1 from EL0 unless
-    // SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18) is set: EC 0x01, ISS CV = 1, COND = 0b1110,
-    // TI = 1 for WFE (Arm ARM D1.6.2). A WFE that finds the Event Register set clears it.
-    // Otherwise, with no interrupt sources modelled yet, they complete at once (allowed:
-    // a WFI may complete for any reason).
+    // which is always so today; WFE: Event Register clear) is checked for traps in the order
+    // of the Arm ARM's WFE/WFI pseudocode (AArch64.CheckForWFxTrap): from EL0 to EL1 unless
+    // SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18) is set; from EL0/EL1 to EL2 when HCR_EL2.TWI/TWE
+    // is set and EL2Enabled(); from EL0-EL2 to EL3 when SCR_EL3.TWI/TWE is set. EC 0x01, ISS
+    // CV = 1, COND = 0b1110, TI = 1 for WFE (Arm ARM D17.2.37), returning to the instruction.
+    // A WFE that finds the Event Register set clears it and never traps. Otherwise, with no
+    // interrupt sources modelled yet, they complete at once (a WFI may complete for any reason).
     name: 'WFx',
     pattern: '1101010100 0 00 011 0010 0000 01 wfi:1 11111',
     build: (f, c) => {
       const cpu = c.cpu;
+      const r = cpu.r;
       const wfi = f.wfi === 1;
       const bit = wfi ? 16 : 18;
+      const hcrBit = wfi ? HCR_TWI : HCR_TWE;
+      const scrBit = wfi ? SCR_TWI : SCR_TWE;
       const iss = (1 << 24) | (0xe << 20) | (wfi ? 0 : 1);
       return () => {
         if (!wfi && cpu.event !== 0) {
           cpu.event = 0;
           return;
         }
-        if (cpu.el === 0 && sctlrEl1Bit(cpu, bit) === 0) cpu.raise(EC.WFX, iss, 0, 1);
+        const el = cpu.el;
+        if (el === 0 && sctlrEl1Bit(cpu, bit) === 0) cpu.raise(EC.WFX, iss, 0, 1);
+        if (el < 2 && (r[HCR_EL2] & hcrBit) !== 0 && el2Enabled(cpu)) cpu.raise(EC.WFX, iss, 0, 2);
+        if (el < 3 && (r[SCR_EL3] & scrBit) !== 0) cpu.raise(EC.WFX, iss, 0, 3);
       };
     },
   },
@@ -309,9 +333,11 @@ export const SYSTEM_ROWS: Row[] = [
       const op = row.op;
       const t = rz(f.rt);
       const hcr = hcrMask(row.hcrTrap?.write);
+      const trap = groupCheck(row);
       return () => {
         checkAccess(cpu, row, minEl, iss, false);
         if (hcr !== 0) checkHcr(cpu, hcr, iss);
+        if (trap !== null) trap(cpu, iss);
         if (op) op(cpu, r[t], r[t + 1]);
         r[PC] = nl;
         r[PC + 1] = nh;
