@@ -29,6 +29,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec } from './row.js';
+import { el2Enabled } from './traps.js';
 
 /**
  * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
@@ -219,10 +220,22 @@ function pmcrWrite(cpu: Cpu, v: bigint): bigint {
   return (cpu.x[Slot.PMCR_EL0] & ~PMCR_WRITABLE) | (v & PMCR_WRITABLE);
 }
 
+/**
+ * PMCR_EL0 as read: at EL0/EL1 with EL2 enabled, N reads as MDCR_EL2.HPMN [4:0] (Arm ARM
+ * D17.5.8, PMCR_EL0.N), as QEMU 7.2 does (checked live: HPMN = 2 reads N = 2 at EL1). QEMU
+ * 7.2 does not otherwise limit EL0/EL1 to the first HPMN counters, and neither does a64emu.
+ */
+function pmcrRead(cpu: Cpu, index: number): bigint {
+  at(cpu, index);
+  const v = cpu.x[Slot.PMCR_EL0];
+  if (cpu.el >= 2 || !el2Enabled(cpu)) return v;
+  return (v & ~(31n << 11n)) | ((cpu.x[Slot.MDCR_EL2] & 31n) << 11n);
+}
+
 const PMU_REGS: readonly RowSpec[] = [
   // PMCR_EL0: IMP, IDCODE and N are read-only; C and P are write-only actions (read 0).
   // Reset: pmcrReset, through the row's raw accessor (resetSysregs).
-  synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset),
+  { ...synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset), get: pmcrRead },
   ...setClr('PMCNTEN', 'EL0', 3, 12, 1, 12, 2, EL0_RW, Slot.PMCNTEN, EN, Flag.IO | Flag.ALIAS),
   // PMOVSCLR_EL0 is CRm 12 op2 3, PMOVSSET_EL0 CRm 14 op2 3.
   ...setClr('PMOVS', 'EL0', 3, 14, 3, 12, 3, EL0_RW, Slot.PMOVS, EN, Flag.IO | Flag.ALIAS),
