@@ -239,17 +239,17 @@ export const ID_ROWS: readonly RowSpec[] = [
  * The Cortex-A57/A72 IMPLEMENTATION DEFINED registers (Cortex-A57 TRM, "AArch64 register
  * summary"), as QEMU 7.2 models them: CBAR_EL1 read-only, the others RAZ with writes ignored;
  * L2CTLR_EL1.NumCPUs [25:24] = CPUs - 1 = 0 with one CPU. They are in the IMPLEMENTATION
- * DEFINED space (op0 3, CRn 11 or 15), whose EL1 accesses HCR_EL2.TIDCP traps to EL2 (D17.2.48).
+ * DEFINED space (op0 3, CRn 11 or 15), whose EL1 accesses HCR_EL2.TIDCP traps to EL2 by
+ * encoding (cpu/insns/system.ts, withTidcp).
  */
-const TIDCP = { read: Hcr.TIDCP, write: Hcr.TIDCP } as const;
 const impdef = (name: string, crn: number, crm: number, op2: number): RowSpec => ({
-  name, op0: 3, op1: 1, crn, crm, op2, access: EL1_RW, flags: Flag.CONST, feature: 'IMPDEF_A57', value: () => 0n, hcrTrap: TIDCP,
+  name, op0: 3, op1: 1, crn, crm, op2, access: EL1_RW, flags: Flag.CONST, feature: 'IMPDEF_A57', value: () => 0n,
 });
 
 export const IMPDEF_ROWS: readonly RowSpec[] = [
   {
     name: 'CBAR_EL1', op0: 3, op1: 1, crn: 15, crm: 3, op2: 0, access: EL1_RO, flags: Flag.CONST, feature: 'IMPDEF_A57',
-    value: (m) => m.qemuId.CBAR_EL1 ?? 0n, hcrTrap: TIDCP,
+    value: (m) => m.qemuId.CBAR_EL1 ?? 0n,
   },
   impdef('L2CTLR_EL1', 11, 0, 2),
   impdef('L2ECTLR_EL1', 11, 0, 3),

@@ -42,7 +42,6 @@ export const Hcr = {
   TID1: 1n << 16n,
   TID2: 1n << 17n,
   TID3: 1n << 18n,
-  TIDCP: 1n << 20n,
   TACR: 1n << 21n,
   TSW: 1n << 22n,
   TPC: 1n << 23n,

@@ -264,6 +264,21 @@ describe('HCR_EL2.TIDCP and TDZ', () => {
     expectTrap(2, 1, CBAR_EL1, true, hcr(HCR_TIDCP), 2);
     expectRuns(2, 2, L2CTLR_EL1, true, hcr(HCR_TIDCP));
   });
+  it('TIDCP takes precedence over UNDEFINED at EL1: encodings without a row, SYS, a write to a read-only row', () => {
+    const UNIMPL = R(3, 0, 15, 0, 0); // no row on cortex-a57
+    const SYS_IMPDEF = R(1, 0, 11, 0, 0);
+    const undef = (at: number, e: Enc, read: boolean, setup: (c: Cpu) => void) =>
+      expectException(2, at, word(e, read, 3), setup, 1, 0x02000000n);
+    undef(1, UNIMPL, true, none);
+    expectTrap(2, 1, UNIMPL, true, hcr(HCR_TIDCP), 2);
+    undef(1, SYS_IMPDEF, false, none);
+    expectTrap(2, 1, SYS_IMPDEF, false, hcr(HCR_TIDCP), 2);
+    undef(1, CBAR_EL1, false, none);
+    expectTrap(2, 1, CBAR_EL1, false, hcr(HCR_TIDCP), 2);
+    // EL0: UNDEFINED (no FEAT_TIDCP1); debug space (op0 2) is not IMPLEMENTATION DEFINED.
+    undef(0, L2CTLR_EL1, true, hcr(HCR_TIDCP));
+    undef(1, R(2, 0, 15, 0, 0), true, hcr(HCR_TIDCP));
+  });
   it('TDZ traps DC ZVA from EL1, and from EL0 after SCTLR_EL1.DZE', () => {
     expectTrap(2, 1, DC_ZVA, false, hcr(HCR_TDZ), 2);
     expectTrap(2, 0, DC_ZVA, false, hcr(HCR_TDZ, [[Slot.SCTLR_EL1, SCTLR_DZE]]), 2);

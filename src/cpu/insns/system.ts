@@ -24,6 +24,7 @@ const HCR_TWI = 1 << 13;
 const HCR_TWE = 1 << 14;
 const SCR_TWI = 1 << 12;
 const SCR_TWE = 1 << 13;
+const HCR_TIDCP = 1 << 20;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -69,6 +70,23 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
 function groupCheck(row: SysregRow): TrapCheck | null {
   if (row.group === undefined) return null;
   return row.group === 'fp' ? checkFpAccess : trapCheck(row.group);
+}
+
+/**
+ * HCR_EL2.TIDCP (Arm ARM D17.2.48): EL1 accesses to the IMPLEMENTATION DEFINED encodings (SYS
+ * and MRS/MSR S3_<op1>_C11/C15_<Cm>_<op2>) trap to EL2 when EL2Enabled(), before anything
+ * else, whether or not the encoding has a row (as QEMU from 8.0; 7.2 has no TIDCP). EL0
+ * accesses stay UNDEFINED, which the Arm ARM allows without FEAT_TIDCP1. Wraps the
+ * executor (null: UNDEFINED) of an encoding in that space when the model has EL2.
+ */
+function withTidcp(cpu: Cpu, crn: number, iss: number, op: Op | null): Op | null {
+  if ((crn !== 11 && crn !== 15) || !cpu.model.features.EL2) return op;
+  const r = cpu.r;
+  const inner = op ?? (() => cpu.undef());
+  return () => {
+    if (cpu.el === 1 && (r[HCR_EL2] & HCR_TIDCP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
+    inner();
+  };
 }
 
 /** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
@@ -326,22 +344,22 @@ export const SYSTEM_ROWS: Row[] = [
       const cpu = c.cpu;
       const r = cpu.r;
       const [nl, nh] = pcPlus(c, 4n);
-      const row = findSysreg(1, f.op1, f.crn, f.crm, f.op2, cpu.model);
-      if (!row) return null;
       const iss = sysregTrapIss(1, f.op1, f.crn, f.crm, f.op2, f.rt, false);
+      const row = findSysreg(1, f.op1, f.crn, f.crm, f.op2, cpu.model);
+      if (!row) return withTidcp(cpu, f.crn, iss, null);
       const minEl = row.access.write;
       const op = row.op;
       const t = rz(f.rt);
       const hcr = hcrMask(row.hcrTrap?.write);
       const trap = groupCheck(row);
-      return () => {
+      return withTidcp(cpu, f.crn, iss, () => {
         checkAccess(cpu, row, minEl, iss, false);
         if (hcr !== 0) checkHcr(cpu, hcr, iss);
         if (trap !== null) trap(cpu, iss);
         if (op) op(cpu, r[t], r[t + 1]);
         r[PC] = nl;
         r[PC + 1] = nh;
-      };
+      });
     },
   },
   {
@@ -359,9 +377,10 @@ export const SYSTEM_ROWS: Row[] = [
       // FEAT_IDST a read in the ID space that would be UNDEFINED takes EC 0x18 instead, at
       // any EL (as QEMU 7.2's gen_sysreg_undef).
       const row = findSysreg(op0, f.op1, f.crn, f.crm, f.op2, cpu.model);
-      if (!row) return idTrap ? () => cpu.raise(EC.SYSREG, iss, 0, 1) : null;
-      if (!read) return msr(c, row, rz(f.rt), iss);
-      return mrs(c, row, wz(f.rt), iss, idTrap);
+      let op: Op | null;
+      if (!row) op = idTrap ? () => cpu.raise(EC.SYSREG, iss, 0, 1) : null;
+      else op = read ? mrs(c, row, wz(f.rt), iss, idTrap) : msr(c, row, rz(f.rt), iss);
+      return op0 === 3 ? withTidcp(cpu, f.crn, iss, op) : op;
     },
   },
 ];
