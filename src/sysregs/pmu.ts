@@ -74,9 +74,22 @@ const N = (cpu: Cpu): number => Number((cpu.x[Slot.PMCR_EL0] >> 11n) & 31n);
 /** The implemented counters' bits of the SET/CLR registers: C (bit 31) and P<n> for n < N. */
 const counterMask = (cpu: Cpu): bigint => (1n << 31n) | ((1n << BigInt(N(cpu))) - 1n);
 
+const HPME = 1n << 7n;
+
+/**
+ * The enable of counter `n`: with EL2, event counters n >= MDCR_EL2.HPMN are enabled by
+ * MDCR_EL2.HPME instead of PMCR_EL0.E (Arm ARM D11, PMCR_EL0.E and MDCR_EL2.HPME), as QEMU 7.2
+ * does (checked live: with HPMN = 2, PMCR_EL0.E = 1 and HPME = 0, counter 3 stays 0).
+ */
+function enableBit(cpu: Cpu, n: number): boolean {
+  const mdcr = cpu.x[Slot.MDCR_EL2];
+  if (n !== 31 && cpu.model.features.EL2 && BigInt(n) >= (mdcr & 31n)) return (mdcr & HPME) !== 0n;
+  return (x(cpu, Slot.PMCR_EL0) & E) !== 0n;
+}
+
 /** Whether counter `n` (31: the cycle counter) is enabled and not filtered out at every EL. */
 function enabled(cpu: Cpu, n: number): boolean {
-  if ((x(cpu, Slot.PMCR_EL0) & E) === 0n || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
+  if (!enableBit(cpu, n) || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
   const filter = n === 31 ? x(cpu, Slot.PMCCFILTR_EL0) : x(cpu, Slot.PMEVTYPER0_EL0 + n);
   return ((filter >> 30n) & 3n) !== 3n;
 }
@@ -99,7 +112,7 @@ export function sync(cpu: Cpu, now: number): void {
   const anchor = Number(cpu.x[Slot.PMU_ANCHOR]);
   if (now <= anchor) return;
   cpu.x[Slot.PMU_ANCHOR] = BigInt(now);
-  if ((cpu.x[Slot.PMCR_EL0] & E) === 0n) return;
+  if ((cpu.x[Slot.PMCR_EL0] & E) === 0n && (cpu.x[Slot.MDCR_EL2] & HPME) === 0n) return;
   const delta = BigInt(now - anchor);
   if (enabled(cpu, 31)) {
     let d = delta;

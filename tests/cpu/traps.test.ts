@@ -15,6 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../src/cpu/cpu.js';
 import { checkFpAccess } from '../../src/cpu/fptrap.js';
+import { sync } from '../../src/sysregs/pmu.js';
 import { Slot } from '../../src/cpu/state.js';
 import type { StartEl } from '../../src/cpu/models.js';
 import { BASE, VBAR, exec } from './modes.js';
@@ -141,6 +142,32 @@ describe('MDCR_EL2.TPM and TPMCR: PMU registers from EL0/EL1 to EL2', () => {
     expect(n(expectRuns(2, 2, PMCR_EL0, true, hpmn2))).toBe(6n);
     expect(n(expectRuns('el3el2', 1, PMCR_EL0, true, hpmn2))).toBe(6n);
     expect(n(expectRuns(1, 1, PMCR_EL0, true, none))).toBe(6n);
+  });
+});
+
+describe('MDCR_EL2.HPMN and HPME: which event counters PMCR_EL0.E enables', () => {
+  // Arm ARM D11 (PMCR_EL0.E, MDCR_EL2.HPME): with EL2, event counters n >= HPMN are enabled by
+  // MDCR_EL2.HPME, the others by PMCR_EL0.E (QEMU 7.2 live: HPMN = 2, E = 1, HPME = 0 leaves
+  // counter 3 at 0 while counter 1 counts). Counters 1 and 3 count INST_RETIRED (0x08).
+  const counts = (mode: Mode, pmcrE: bigint, mdcr: bigint): bigint[] => {
+    const cpu = exec(mode, 1, NOP, (c) => {
+      c.x[Slot.PMCR_EL0] |= pmcrE;
+      c.x[Slot.MDCR_EL2] = mdcr;
+      c.x[Slot.PMCNTEN] = 0b1010n;
+      c.x[Slot.PMEVTYPER0_EL0 + 1] = 0x08n;
+      c.x[Slot.PMEVTYPER0_EL0 + 3] = 0x08n;
+    });
+    sync(cpu, Number(cpu.x[Slot.PMU_ANCHOR]) + 100); // 100 instructions on
+    return [cpu.x[Slot.PMEVCNTR0_EL0 + 1], cpu.x[Slot.PMEVCNTR0_EL0 + 3]];
+  };
+  it('counters below HPMN follow PMCR_EL0.E, the others MDCR_EL2.HPME', () => {
+    expect(counts(2, 1n, 2n)).toEqual([100n, 0n]);
+    expect(counts(2, 1n, 2n | (1n << 7n))).toEqual([100n, 100n]);
+    expect(counts(2, 0n, 2n | (1n << 7n))).toEqual([0n, 100n]);
+    expect(counts(2, 1n, 6n)).toEqual([100n, 100n]);
+  });
+  it('without EL2, PMCR_EL0.E enables every counter', () => {
+    expect(counts(1, 1n, 2n)).toEqual([100n, 100n]);
   });
 });
 
