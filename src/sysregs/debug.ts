@@ -2,7 +2,8 @@
 // debug control and the OS lock, the Debug Communications Channel, and the breakpoint and
 // watchpoint registers the model's ID_AA64DFR0_EL1 announces. No debug events are generated
 // yet (breakpoints, watchpoints, software step, the OS lock's effects): these are the
-// registers' state only. The MDCR_EL2/MDCR_EL3 traps (TDA, TDOSA, TDRA) wait for EL2/EL3.
+// registers' state only. MDCR_EL2/MDCR_EL3 trap them by group (traps.ts): the OS lock
+// registers by TDOSA ('debugOs'), MDRAR_EL1 by TDRA ('debugRom'), the others by TDA ('debug').
 // DBGCLAIMSET_EL1, DBGCLAIMCLR_EL1 and DBGAUTHSTATUS_EL1 are left out: QEMU 7.2 has none of
 // them (its MRS/MSR are UNDEFINED).
 
@@ -48,7 +49,7 @@ const watchpoint = (n: number): RowSpec[] => [
   { ...dbg('DBGWCR', n, 7), slot: Slot.DBGWCR0_EL1 + n },
 ];
 
-export const DEBUG_ROWS: readonly RowSpec[] = [
+const DEBUG_REGS: readonly RowSpec[] = [
   // Like QEMU 7.2, every bit written is kept (RES0 and the read-only TXfull/RXfull included).
   { name: 'MDSCR_EL1', op0: 2, op1: 0, crn: 0, crm: 2, op2: 2, access: EL1_RW, slot: Slot.MDSCR_EL1 },
   {
@@ -79,3 +80,8 @@ export const DEBUG_ROWS: readonly RowSpec[] = [
   ...Array.from({ length: BRPS }, (_, n) => breakpoint(n)).flat(),
   ...Array.from({ length: WRPS }, (_, n) => watchpoint(n)).flat(),
 ];
+
+const OS_LOCK = ['OSLAR_EL1', 'OSLSR_EL1', 'OSDLR_EL1'];
+export const DEBUG_ROWS: readonly RowSpec[] = DEBUG_REGS.map((r) => ({
+  ...r, group: OS_LOCK.includes(r.name) ? 'debugOs' : r.name === 'MDRAR_EL1' ? 'debugRom' : 'debug',
+}));

@@ -8,7 +8,7 @@
 // HCR_EL2 (bits above 33 are RES0 in Armv8.0; RW is RAO/WI, see below).
 
 import { idValue } from './id.js';
-import { PMU_COUNTERS } from './pmu.js';
+import { PMU_COUNTERS, sync } from './pmu.js';
 import { Slot } from '../cpu/state.js';
 import { Flag, type Access, type RowSpec } from './row.js';
 
@@ -45,9 +45,16 @@ export const EL2_ROWS: readonly RowSpec[] = [
     // VI/VF/VSE raise the virtual interrupts (Cpu.contextChanged re-derives them).
     context: true,
   }),
-  // HPMN [4:0] resets to the number of PMU event counters (PMCR_EL0.N), as QEMU 7.2.
-  el2('MDCR_EL2', 1, 1, 1, { slot: Slot.MDCR_EL2, reset: () => BigInt(PMU_COUNTERS) }),
-  el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2 }),
+  // HPMN [4:0] resets to the number of PMU event counters (PMCR_EL0.N), as QEMU 7.2. HPMN and
+  // HPME decide which counters count (pmu.ts), so a write first brings the counters up to it.
+  el2('MDCR_EL2', 1, 1, 1, {
+    reset: () => BigInt(PMU_COUNTERS),
+    get: (cpu) => cpu.x[Slot.MDCR_EL2],
+    set: (cpu, v, index) => (sync(cpu, cpu.icount + index), void (cpu.x[Slot.MDCR_EL2] = v)),
+    raw: { get: (cpu) => cpu.x[Slot.MDCR_EL2], set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.MDCR_EL2] = v)) },
+  }),
+  // CPTR_EL3.TCPAC traps EL2 accesses to EL3 (traps.ts, 'cpacr').
+  el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2, group: 'cpacr' }),
   el2('HSTR_EL2', 1, 1, 3, { slot: Slot.HSTR_EL2 }),
   razWi('HACR_EL2', 1, 1, 7),
   el2('TTBR0_EL2', 2, 0, 0, { slot: Slot.TTBR0_EL2, context: true }),

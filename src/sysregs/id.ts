@@ -10,6 +10,7 @@
 import type { CpuModel, Features } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
+import { el2Enabled } from './traps.js';
 
 /** One ID register field whose value a64emu decides rather than QEMU. */
 export interface IdField {
@@ -212,9 +213,14 @@ export const ID_ROWS: readonly RowSpec[] = [
   },
   {
     // DC ZVA blocks of 2^4 words (64 bytes) on every model, as QEMU; DZP (bit 4) reads 1
-    // where DC ZVA is prohibited: at EL0 while SCTLR_EL1.DZE (bit 14) is 0. NO_RAW: computed.
+    // where DC ZVA is prohibited: at EL0 while SCTLR_EL1.DZE (bit 14) is 0, and at EL0/EL1
+    // while HCR_EL2.TDZ (bit 28) traps it with EL2 enabled (D17.2.35). NO_RAW: computed.
     name: 'DCZID_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, access: EL0_RO, flags: Flag.NO_RAW,
-    get32: (cpu) => (cpu.el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0 ? 0x14 : 0x4),
+    get32: (cpu) => {
+      const el = cpu.el;
+      if (el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0) return 0x14;
+      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & (1 << 28)) !== 0 && el2Enabled(cpu) ? 0x14 : 0x4;
+    },
   },
   { name: 'CLIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'CLIDR_EL1'),
     hcrTrap: { read: Hcr.TID2 } },
@@ -235,7 +241,9 @@ export const ID_ROWS: readonly RowSpec[] = [
 /**
  * The Cortex-A57/A72 IMPLEMENTATION DEFINED registers (Cortex-A57 TRM, "AArch64 register
  * summary"), as QEMU 7.2 models them: CBAR_EL1 read-only, the others RAZ with writes ignored;
- * L2CTLR_EL1.NumCPUs [25:24] = CPUs - 1 = 0 with one CPU.
+ * L2CTLR_EL1.NumCPUs [25:24] = CPUs - 1 = 0 with one CPU. They are in the IMPLEMENTATION
+ * DEFINED space (op0 3, CRn 11 or 15), whose EL1 accesses HCR_EL2.TIDCP traps to EL2 by
+ * encoding (cpu/insns/system.ts, withTidcp).
  */
 const impdef = (name: string, crn: number, crm: number, op2: number): RowSpec => ({
   name, op0: 3, op1: 1, crn, crm, op2, access: EL1_RW, flags: Flag.CONST, feature: 'IMPDEF_A57', value: () => 0n,

@@ -22,11 +22,14 @@
 //
 // EL0 access (PMUSERENR_EL0: EN bit 0, SW bit 1, CR bit 2, ER bit 3) traps to EL1 with EC
 // 0x18 unless allowed, as the Arm ARM's accessibility pseudocode and QEMU 7.2's pmreg_access*.
+// Then every PMU register is in trap group 'pmu' (MDCR_EL2.TPM, MDCR_EL3.TPM; traps.ts),
+// PMCR_EL0 in 'pmcr' (TPMCR too).
 
 import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec } from './row.js';
+import { el2Enabled } from './traps.js';
 
 /**
  * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
@@ -71,9 +74,22 @@ const N = (cpu: Cpu): number => Number((cpu.x[Slot.PMCR_EL0] >> 11n) & 31n);
 /** The implemented counters' bits of the SET/CLR registers: C (bit 31) and P<n> for n < N. */
 const counterMask = (cpu: Cpu): bigint => (1n << 31n) | ((1n << BigInt(N(cpu))) - 1n);
 
+const HPME = 1n << 7n;
+
+/**
+ * The enable of counter `n`: with EL2, event counters n >= MDCR_EL2.HPMN are enabled by
+ * MDCR_EL2.HPME instead of PMCR_EL0.E (Arm ARM D11, PMCR_EL0.E and MDCR_EL2.HPME), as QEMU 7.2
+ * does (checked live: with HPMN = 2, PMCR_EL0.E = 1 and HPME = 0, counter 3 stays 0).
+ */
+function enableBit(cpu: Cpu, n: number): boolean {
+  const mdcr = cpu.x[Slot.MDCR_EL2];
+  if (n !== 31 && cpu.model.features.EL2 && BigInt(n) >= (mdcr & 31n)) return (mdcr & HPME) !== 0n;
+  return (x(cpu, Slot.PMCR_EL0) & E) !== 0n;
+}
+
 /** Whether counter `n` (31: the cycle counter) is enabled and not filtered out at every EL. */
 function enabled(cpu: Cpu, n: number): boolean {
-  if ((x(cpu, Slot.PMCR_EL0) & E) === 0n || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
+  if (!enableBit(cpu, n) || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
   const filter = n === 31 ? x(cpu, Slot.PMCCFILTR_EL0) : x(cpu, Slot.PMEVTYPER0_EL0 + n);
   return ((filter >> 30n) & 3n) !== 3n;
 }
@@ -96,7 +112,7 @@ export function sync(cpu: Cpu, now: number): void {
   const anchor = Number(cpu.x[Slot.PMU_ANCHOR]);
   if (now <= anchor) return;
   cpu.x[Slot.PMU_ANCHOR] = BigInt(now);
-  if ((cpu.x[Slot.PMCR_EL0] & E) === 0n) return;
+  if ((cpu.x[Slot.PMCR_EL0] & E) === 0n && (cpu.x[Slot.MDCR_EL2] & HPME) === 0n) return;
   const delta = BigInt(now - anchor);
   if (enabled(cpu, 31)) {
     let d = delta;
@@ -217,10 +233,22 @@ function pmcrWrite(cpu: Cpu, v: bigint): bigint {
   return (cpu.x[Slot.PMCR_EL0] & ~PMCR_WRITABLE) | (v & PMCR_WRITABLE);
 }
 
-export const PMU_ROWS: readonly RowSpec[] = [
+/**
+ * PMCR_EL0 as read: at EL0/EL1 with EL2 enabled, N reads as MDCR_EL2.HPMN [4:0] (Arm ARM
+ * D17.5.8, PMCR_EL0.N), as QEMU 7.2 does (checked live: HPMN = 2 reads N = 2 at EL1). QEMU
+ * 7.2 does not otherwise limit EL0/EL1 to the first HPMN counters, and neither does a64emu.
+ */
+function pmcrRead(cpu: Cpu, index: number): bigint {
+  at(cpu, index);
+  const v = cpu.x[Slot.PMCR_EL0];
+  if (cpu.el >= 2 || !el2Enabled(cpu)) return v;
+  return (v & ~(31n << 11n)) | ((cpu.x[Slot.MDCR_EL2] & 31n) << 11n);
+}
+
+const PMU_REGS: readonly RowSpec[] = [
   // PMCR_EL0: IMP, IDCODE and N are read-only; C and P are write-only actions (read 0).
   // Reset: pmcrReset, through the row's raw accessor (resetSysregs).
-  synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset),
+  { ...synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset), get: pmcrRead },
   ...setClr('PMCNTEN', 'EL0', 3, 12, 1, 12, 2, EL0_RW, Slot.PMCNTEN, EN, Flag.IO | Flag.ALIAS),
   // PMOVSCLR_EL0 is CRm 12 op2 3, PMOVSSET_EL0 CRm 14 op2 3.
   ...setClr('PMOVS', 'EL0', 3, 14, 3, 12, 3, EL0_RW, Slot.PMOVS, EN, Flag.IO | Flag.ALIAS),
@@ -256,3 +284,5 @@ export const PMU_ROWS: readonly RowSpec[] = [
   synced('PMCCFILTR_EL0', enc(3, 14, 15, 7), EL0_RW, Slot.PMCCFILTR_EL0, (_cpu, v) => v & CCFILTR_MASK, EN),
   ...Array.from({ length: PMU_COUNTERS }, (_, n) => eventCounter(n)).flat(),
 ];
+
+export const PMU_ROWS: readonly RowSpec[] = PMU_REGS.map((r) => ({ ...r, group: r.name === 'PMCR_EL0' ? 'pmcr' : 'pmu' }));

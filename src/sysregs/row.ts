@@ -48,8 +48,24 @@ export const Hcr = {
   TPU: 1n << 24n,
   TTLB: 1n << 25n,
   TVM: 1n << 26n,
+  TDZ: 1n << 28n,
   TRVM: 1n << 30n,
 } as const;
+
+/**
+ * Rows that share the trap conditions to EL2 and EL3 of their Accessibility pseudocode; the
+ * conditions of each group are data in traps.ts.
+ */
+export type TrapGroup =
+  | 'pmu' // MDCR_EL2.TPM, MDCR_EL3.TPM
+  | 'pmcr' // as pmu, and MDCR_EL2.TPMCR
+  | 'debug' // MDCR_EL2.TDA (TDE, HCR_EL2.TGE), MDCR_EL3.TDA
+  | 'debugOs' // MDCR_EL2.TDOSA (TDE, TGE), MDCR_EL3.TDOSA
+  | 'debugRom' // MDCR_EL2.TDRA (TDE, TGE), MDCR_EL3.TDA
+  | 'counterPhys' // CNTHCTL_EL2.EL1PCTEN = 0
+  | 'timerPhys' // CNTHCTL_EL2.EL1PCEN = 0
+  | 'cpacr' // CPTR_EL2.TCPAC, CPTR_EL3.TCPAC
+  | 'fp'; // CPACR_EL1.FPEN, CPTR_EL2.TFP, CPTR_EL3.TFP (EC 0x07: cpu/fptrap.ts)
 
 /** The EL1 virtual memory controls: TRVM traps reads, TVM writes. */
 export const VM_TRAP = { read: Hcr.TRVM, write: Hcr.TVM } as const;
@@ -115,6 +131,11 @@ export interface RowSpec {
    * access traps to with EC 0x18, or 0; checked after hcrTrap (HCR_EL2.TERR, SCR_EL3.TERR).
    */
   readonly accessTrap?: (cpu: Cpu) => number;
+  /**
+   * The row's further trap conditions to EL2 and EL3 (traps.ts), checked after hcrTrap in
+   * the architectural order: EL2 (when EL2Enabled()) first, then EL3.
+   */
+  readonly group?: TrapGroup;
   /** The write changes what the memory system or decoded code depend on. */
   readonly context?: boolean;
 

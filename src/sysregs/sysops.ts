@@ -97,7 +97,8 @@ export const SYSOP_ROWS: readonly RowSpec[] = [
   sys('DC_ISW', 0, 7, 6, 2, SYS_EL1, { hcrTrap: TSW }),
   sys('DC_CSW', 0, 7, 10, 2, SYS_EL1, { hcrTrap: TSW }),
   sys('DC_CISW', 0, 7, 14, 2, SYS_EL1, { hcrTrap: TSW }),
-  sys('DC_ZVA', 3, 7, 4, 1, SYS_EL0, { el0Trap: dze, op: dcZva }),
+  // HCR_EL2.TDZ traps DC ZVA from EL0 (after DZE) and EL1 to EL2.
+  sys('DC_ZVA', 3, 7, 4, 1, SYS_EL0, { el0Trap: dze, op: dcZva, hcrTrap: { write: Hcr.TDZ } }),
   sys('DC_CVAC', 3, 7, 10, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPC }),
   sys('DC_CVAU', 3, 7, 11, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPU }),
   sys('DC_CIVAC', 3, 7, 14, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPC }),

@@ -15,13 +15,14 @@
 // - TVAL is a view of CVAL: reads give (CVAL - count)[31:0], zero-extended (bits [63:32]
 //   are RES0); writes set CVAL = count + SignExtend(TVAL[31:0]).
 // EL0 access is gated by CNTKCTL_EL1 (EL0PCTEN bit 0, EL0VCTEN bit 1, EL0VTEN bit 8, EL0PTEN
-// bit 9), trapping to EL1 (EC 0x18) when clear.
+// bit 9), trapping to EL1 (EC 0x18) when clear. Then, with EL2, CNTHCTL_EL2.EL1PCTEN and
+// EL1PCEN trap EL0/EL1 accesses to the physical counter and timer to EL2 (traps.ts).
 //
 // Reads and writes see the count at the instruction's own position in its block (`index`).
 
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
-import { type Access, EL0_RO, EL0_RW, Flag, type RowSpec } from './row.js';
+import { type Access, EL0_RO, EL0_RW, Flag, type RowSpec, type TrapGroup } from './row.js';
 
 /** CNTKCTL_EL1 bit `bit` is set (an EL0 access is allowed). */
 const cntkctl = (bit: number) => (cpu: Cpu): boolean => ((cpu.r[Slot.CNTKCTL_EL1 * 2] >>> bit) & 1) !== 0;
@@ -41,9 +42,9 @@ function ctlValue(cpu: Cpu, ctlSlot: number, cvalSlot: number, count: bigint): b
 /** The CTL, CVAL and TVAL rows of one timer (CRm and op1 from the Arm ARM encodings). */
 function timer(
   prefix: string, suffix: string, op1: number, crm: number, access: Access,
-  ctlSlot: number, cvalSlot: number, count: Count, el0Trap?: (cpu: Cpu) => boolean,
+  ctlSlot: number, cvalSlot: number, count: Count, el0Trap?: (cpu: Cpu) => boolean, group?: TrapGroup,
 ): RowSpec[] {
-  const enc = { op0: 3, op1, crn: 14, crm };
+  const enc = { op0: 3, op1, crn: 14, crm, group };
   return [
     {
       name: `${prefix}_TVAL_${suffix}`, ...enc, op2: 0, access, flags: Flag.NO_RAW | Flag.IO, el0Trap,
@@ -69,9 +70,10 @@ export const TIMER_ROWS: readonly RowSpec[] = [
     name: 'CNTPCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 1, access: EL0_RO,
     flags: Flag.NO_RAW | Flag.IO,
     el0Trap: cntkctl(0), // EL0PCTEN
+    group: 'counterPhys',
     get: physicalCount,
   },
-  ...timer('CNTP', 'EL0', 3, 2, EL0_RW, Slot.CNTP_CTL_EL0, Slot.CNTP_CVAL_EL0, physicalCount, cntkctl(9)), // EL0PTEN
+  ...timer('CNTP', 'EL0', 3, 2, EL0_RW, Slot.CNTP_CTL_EL0, Slot.CNTP_CVAL_EL0, physicalCount, cntkctl(9), 'timerPhys'), // EL0PTEN
   ...timer('CNTV', 'EL0', 3, 3, EL0_RW, Slot.CNTV_CTL_EL0, Slot.CNTV_CVAL_EL0, virtualCount, cntkctl(8)), // EL0VTEN
   // The secure physical timer: accessible at EL3, and at Secure EL1 when SCR_EL3.ST is 1;
   // Non-secure EL1 accesses are UNDEFINED (Arm ARM D17.11, CNTPS_CTL_EL1). No model has EL3

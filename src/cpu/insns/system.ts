@@ -10,6 +10,8 @@ import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
 import { esbOperation } from '../../sysregs/ras.js';
 import { wfiWakeup } from '../interrupts.js';
+import { el2Enabled, trapCheck, type TrapCheck } from '../../sysregs/traps.js';
+import { checkFpAccess } from '../fptrap.js';
 
 const PC = Slot.PC * 2;
 // Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
@@ -17,9 +19,14 @@ const HCR_EL2 = Slot.HCR_EL2 * 2;
 const SCR_EL3 = Slot.SCR_EL3 * 2;
 const HCR_TSC = 1 << 19;
 const HCR_HCD = 1 << 29;
-const SCR_NS = 1 << 0;
 const SCR_SMD = 1 << 7;
 const SCR_HCE = 1 << 8;
+// The WFI/WFE trap controls: HCR_EL2.TWI/TWE (D17.2.48), SCR_EL3.TWI/TWE (D17.2.117).
+const HCR_TWI = 1 << 13;
+const HCR_TWE = 1 << 14;
+const SCR_TWI = 1 << 12;
+const SCR_TWE = 1 << 13;
+const HCR_TIDCP = 1 << 20;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -43,10 +50,6 @@ function checkAccess(cpu: Cpu, row: SysregRow, minEl: number, iss: number, idTra
   if (cpu.el === 0 && row.el0Trap && !row.el0Trap(cpu, (iss & 1) === 1)) cpu.raise(EC.SYSREG, iss, 0, 1);
 }
 
-/** EL2Enabled() (Arm ARM): EL2 exists and, with EL3, SCR_EL3.NS = 1 (no Secure EL2). */
-const el2Enabled = (cpu: Cpu): boolean =>
-  cpu.model.features.EL2 && (!cpu.model.features.EL3 || (cpu.r[SCR_EL3] & SCR_NS) !== 0);
-
 /** A row's hcrTrap bits as a mask of HCR_EL2's low word (0: no trap, decided at decode time). */
 function hcrMask(bits: bigint | undefined): number {
   if (bits === undefined) return 0;
@@ -68,6 +71,32 @@ function checkTrap(cpu: Cpu, trap: (cpu: Cpu) => number, iss: number): void {
   if (el !== 0) cpu.raise(EC.SYSREG, iss, 0, el);
 }
 
+/**
+ * A row's trap group as a check (null: none, decided at decode time), run after checkHcr.
+ * The FP group's trap is EC 0x07 with its own ISS (fptrap.ts).
+ */
+function groupCheck(row: SysregRow): TrapCheck | null {
+  if (row.group === undefined) return null;
+  return row.group === 'fp' ? checkFpAccess : trapCheck(row.group);
+}
+
+/**
+ * HCR_EL2.TIDCP (Arm ARM D17.2.48): EL1 accesses to the IMPLEMENTATION DEFINED encodings (SYS
+ * and MRS/MSR S3_<op1>_C11/C15_<Cm>_<op2>) trap to EL2 when EL2Enabled(), before anything
+ * else, whether or not the encoding has a row (as QEMU from 8.0; 7.2 has no TIDCP). EL0
+ * accesses stay UNDEFINED, which the Arm ARM allows without FEAT_TIDCP1. Wraps the
+ * executor (null: UNDEFINED) of an encoding in that space when the model has EL2.
+ */
+function withTidcp(cpu: Cpu, crn: number, iss: number, op: Op | null): Op | null {
+  if ((crn !== 11 && crn !== 15) || !cpu.model.features.EL2) return op;
+  const r = cpu.r;
+  const inner = op ?? (() => cpu.undef());
+  return () => {
+    if (cpu.el === 1 && (r[HCR_EL2] & HCR_TIDCP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
+    inner();
+  };
+}
+
 /** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
 const inIdSpace = (op0: number, op1: number, crn: number, crm: number): boolean =>
   op0 === 3 && (op1 === 0 || op1 === 1 || op1 === 3) && crn === 0 && crm < 8;
@@ -79,11 +108,13 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const minEl = row.access.read;
   const hcr = hcrMask(row.hcrTrap?.read);
   const trap = row.accessTrap;
+  const group = groupCheck(row);
   if (row.constValue !== undefined) {
     const [vl, vh] = halves(row.constValue);
     return () => {
       checkAccess(cpu, row, minEl, iss, idTrap);
       if (hcr !== 0) checkHcr(cpu, hcr, iss);
+      if (group !== null) group(cpu, iss);
       if (trap !== undefined) checkTrap(cpu, trap, iss);
       r[t] = vl;
       r[t + 1] = vh;
@@ -94,6 +125,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   return () => {
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (group !== null) group(cpu, iss);
     if (trap !== undefined) checkTrap(cpu, trap, iss);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
@@ -117,6 +149,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const minEl = row.access.write;
   const hcr = hcrMask(row.hcrTrap?.write);
   const trap = row.accessTrap;
+  const group = groupCheck(row);
   const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
@@ -125,6 +158,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
     if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (group !== null) group(cpu, iss);
     if (trap !== undefined) checkTrap(cpu, trap, iss);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
@@ -219,11 +253,14 @@ export const SYSTEM_ROWS: Row[] = [
   },
   {
     // WFE (op2 = 010), WFI (op2 = 011). One that would wait (WFI: no WFI wake-up event, i.e.
-    // no interrupt pending, masked or not; WFE: Event Register clear) traps to EL1 from EL0
-    // unless SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18) is set: EC 0x01, ISS CV = 1, COND =
-    // 0b1110, TI = 1 for WFE (Arm ARM D1.6.2). A WFE that finds the Event Register set clears
-    // it. Otherwise they complete at once (allowed: a WFI may complete for any reason; nothing
-    // else could wake the PE). They end the block, so a pending interrupt is taken next.
+    // no interrupt pending, masked or not; WFE: Event Register clear) is checked for traps in
+    // the order of the Arm ARM's WFE/WFI pseudocode (AArch64.CheckForWFxTrap): from EL0 to EL1
+    // unless SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18) is set; from EL0/EL1 to EL2 when
+    // HCR_EL2.TWI/TWE is set and EL2Enabled(); from EL0-EL2 to EL3 when SCR_EL3.TWI/TWE is set.
+    // EC 0x01, ISS CV = 1, COND = 0b1110, TI = 1 for WFE (Arm ARM D17.2.37), returning to the
+    // instruction. A WFE that finds the Event Register set clears it and never traps.
+    // Otherwise they complete at once (a WFI may complete for any reason; nothing else could
+    // wake the PE). They end the block, so a pending interrupt is taken next.
     name: 'WFx',
     pattern: '1101010100 0 00 011 0010 0000 01 wfi:1 11111',
     end: true,
@@ -233,12 +270,17 @@ export const SYSTEM_ROWS: Row[] = [
       const [nl, nh] = pcPlus(c, 4n);
       const wfi = f.wfi === 1;
       const bit = wfi ? 16 : 18;
+      const hcrBit = wfi ? HCR_TWI : HCR_TWE;
+      const scrBit = wfi ? SCR_TWI : SCR_TWE;
       const iss = (1 << 24) | (0xe << 20) | (wfi ? 0 : 1);
       return () => {
         if (!wfi && cpu.event !== 0) {
           cpu.event = 0;
-        } else if (cpu.el === 0 && sctlrEl1Bit(cpu, bit) === 0 && !(wfi && wfiWakeup(cpu))) {
-          cpu.raise(EC.WFX, iss, 0, 1);
+        } else if (!(wfi && wfiWakeup(cpu))) {
+          const el = cpu.el;
+          if (el === 0 && sctlrEl1Bit(cpu, bit) === 0) cpu.raise(EC.WFX, iss, 0, 1);
+          if (el < 2 && (r[HCR_EL2] & hcrBit) !== 0 && el2Enabled(cpu)) cpu.raise(EC.WFX, iss, 0, 2);
+          if (el < 3 && (r[SCR_EL3] & scrBit) !== 0) cpu.raise(EC.WFX, iss, 0, 3);
         }
         r[PC] = nl;
         r[PC + 1] = nh;
@@ -338,20 +380,22 @@ export const SYSTEM_ROWS: Row[] = [
       const cpu = c.cpu;
       const r = cpu.r;
       const [nl, nh] = pcPlus(c, 4n);
-      const row = findSysreg(1, f.op1, f.crn, f.crm, f.op2, cpu.model);
-      if (!row) return null;
       const iss = sysregTrapIss(1, f.op1, f.crn, f.crm, f.op2, f.rt, false);
+      const row = findSysreg(1, f.op1, f.crn, f.crm, f.op2, cpu.model);
+      if (!row) return withTidcp(cpu, f.crn, iss, null);
       const minEl = row.access.write;
       const op = row.op;
       const t = rz(f.rt);
       const hcr = hcrMask(row.hcrTrap?.write);
-      return () => {
+      const trap = groupCheck(row);
+      return withTidcp(cpu, f.crn, iss, () => {
         checkAccess(cpu, row, minEl, iss, false);
         if (hcr !== 0) checkHcr(cpu, hcr, iss);
+        if (trap !== null) trap(cpu, iss);
         if (op) op(cpu, r[t], r[t + 1]);
         r[PC] = nl;
         r[PC + 1] = nh;
-      };
+      });
     },
   },
   {
@@ -369,9 +413,10 @@ export const SYSTEM_ROWS: Row[] = [
       // FEAT_IDST a read in the ID space that would be UNDEFINED takes EC 0x18 instead, at
       // any EL (as QEMU 7.2's gen_sysreg_undef).
       const row = findSysreg(op0, f.op1, f.crn, f.crm, f.op2, cpu.model);
-      if (!row) return idTrap ? () => cpu.raise(EC.SYSREG, iss, 0, 1) : null;
-      if (!read) return msr(c, row, rz(f.rt), iss);
-      return mrs(c, row, wz(f.rt), iss, idTrap);
+      let op: Op | null;
+      if (!row) op = idTrap ? () => cpu.raise(EC.SYSREG, iss, 0, 1) : null;
+      else op = read ? mrs(c, row, wz(f.rt), iss, idTrap) : msr(c, row, rz(f.rt), iss);
+      return op0 === 3 ? withTidcp(cpu, f.crn, iss, op) : op;
     },
   },
 ];

@@ -1,0 +1,39 @@
+// The FP/SIMD access check every FP/SIMD instruction and FPCR/FPSR access makes first
+// (Arm ARM pseudocode AArch64.CheckFPAdvSIMDEnabled, AArch64.CheckFPAdvSIMDTrap and
+// AArch64.AdvSIMDFPAccessTrap; E2H is 0, there is no FEAT_VHE):
+//   1. at EL0/EL1, CPACR_EL1.FPEN (bits [21:20]): 0b01 traps EL0 only, 0b00/0b10 both, to EL1;
+//   2. at EL0-EL2 with EL2Enabled(), CPTR_EL2.TFP (bit 10) traps to EL2;
+//   3. with EL3, CPTR_EL3.TFP (bit 10) traps from any EL to EL3.
+// The exception has EC 0x07 with ISS CV = 1, COND = 0b1110 (ConditionSyndrome() from AArch64)
+// and returns to the instruction. A trap to EL1 from EL0 with HCR_EL2.TGE = 1 (EL2 enabled)
+// is taken to EL2 as EC 0x00 instead (AdvSIMDFPAccessTrap; QEMU 7.2's raise_exception too).
+// Three loads and compares when nothing traps.
+
+import type { Cpu } from './cpu.js';
+import { EC } from './exception.js';
+import { Slot } from './state.js';
+import { el2Enabled } from '../sysregs/traps.js';
+
+const CPACR = Slot.CPACR_EL1 * 2;
+const CPTR_EL2 = Slot.CPTR_EL2 * 2;
+const CPTR_EL3 = Slot.CPTR_EL3 * 2;
+const HCR_EL2 = Slot.HCR_EL2 * 2;
+const TFP = 1 << 10;
+const HCR_TGE = 1 << 27;
+/** ISS of EC 0x07 from AArch64: CV [24] = 1, COND [23:20] = 0b1110. */
+export const FP_TRAP_ISS = (1 << 24) | (0xe << 20);
+
+/** Raises the FP/SIMD access trap when CPACR_EL1, CPTR_EL2 or CPTR_EL3 disables FP/SIMD. */
+export function checkFpAccess(cpu: Cpu): void {
+  const r = cpu.r;
+  const el = cpu.el;
+  if (el < 2) {
+    const fpen = (r[CPACR] >>> 20) & 3;
+    if (fpen !== 3 && (fpen !== 1 || el === 0)) {
+      if (el === 0 && (r[HCR_EL2] & HCR_TGE) !== 0 && el2Enabled(cpu)) cpu.raise(EC.UNKNOWN, 0, 0, 2);
+      cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 1);
+    }
+  }
+  if (el < 3 && (r[CPTR_EL2] & TFP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 2);
+  if ((r[CPTR_EL3] & TFP) !== 0) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 3);
+}
