@@ -34,6 +34,8 @@ export interface QemuBoard {
   cpu?: string;
   /** Start mode: 2 adds virtualization=on, 3 secure=on (as a64emu's --el). */
   el?: 1 | 2 | 3;
+  /** With el 3: EL2 as well (virtualization=on besides secure=on, as a64emu's --virtualization). */
+  el2?: boolean;
   /** RAM size in bytes (default 512 MiB, as a64emu's default). */
   memory?: number;
   /** The image: -kernel PATH. */
@@ -46,7 +48,10 @@ export interface QemuBoard {
  */
 export function qemuBoardArgs(board: QemuBoard): string[] {
   const mib = Math.ceil((board.memory ?? 512 * 1024 * 1024) / (1024 * 1024));
-  const machine = board.el === 2 ? 'virt,virtualization=on' : board.el === 3 ? 'virt,secure=on' : 'virt';
+  const machine =
+    board.el === 2 ? 'virt,virtualization=on'
+    : board.el === 3 ? (board.el2 ? 'virt,secure=on,virtualization=on' : 'virt,secure=on')
+    : 'virt';
   return ['-M', machine, '-cpu', board.cpu ?? DEFAULT_MODEL, '-m', `${mib}M`, '-display', 'none', '-monitor', 'none',
     '-semihosting', '-no-reboot', '-kernel', board.kernel];
 }

@@ -57,6 +57,11 @@ export interface VirtOptions {
    * EL2), 3 (secure=on: EL3, without EL2, as QEMU 7.2).
    */
   el?: StartEl;
+  /**
+   * With `el: 3`, implement EL2 as well (QEMU's secure=on,virtualization=on); implied by
+   * `el: 2`, and refused with `el: 1` (QEMU's virtualization=on alone starts at EL2: `el: 2`).
+   */
+  el2?: boolean;
   /** PSCI conduit; default as QEMU 7.2 for the start mode and image (psciConduitFor). */
   psciConduit?: Conduit;
   /** On a guest reset request, restart the image (QEMU's default); false: stop (-no-reboot). */
@@ -149,7 +154,10 @@ export class VirtMachine {
     }
     const el = opts.el ?? 1;
     if (el !== 1 && el !== 2 && el !== 3) throw new ConfigError(`the start EL must be 1, 2 or 3 (got ${String(el)})`);
-    const model = modelForEl(base, el);
+    if (opts.el2 === true && el === 1) {
+      throw new ConfigError('EL2 without EL3 is start mode 2 (QEMU virtualization=on starts at EL2): use --el 2');
+    }
+    const model = modelForEl(base, el, { el2: opts.el2 === true });
     const memory = opts.memory ?? DEFAULT_RAM_SIZE;
     if (!Number.isSafeInteger(memory) || memory <= 0 || memory % 4096 !== 0) {
       throw new ConfigError(`memory size must be a positive multiple of 4 KiB (got ${memory})`);
