@@ -86,6 +86,8 @@ export interface SweepComparison {
   readonly mismatches: SweepMismatch[];
   /** Allowed differences seen, per entry. */
   readonly allowedHits: Map<Allowed, number>;
+  /** Values equal only under a mask, per register. */
+  readonly maskHits: Map<string, number>;
 }
 
 const maskFor = new Map<string, { bits: bigint }>();
@@ -108,6 +110,7 @@ export function compareSweep(cpu: string, mode: SweepMode, phases: readonly Phas
   const counts = { undefinedBoth: 0, sameException: 0, same: 0, masked: 0, allowed: 0, mismatches: 0 };
   const mismatches: SweepMismatch[] = [];
   const allowedHits = new Map<Allowed, number>();
+  const maskHits = new Map<string, number>();
   const mName = modeName(mode);
   phases.forEach((p, k) => {
     const undef = undefinedStatus(p.el);
@@ -135,8 +138,10 @@ export function compareSweep(cpu: string, mode: SweepMode, phases: readonly Phas
       else {
         name ??= encodingName(i);
         const m = maskFor.get(name);
-        if (m && (a.value & ~m.bits) === (b.value & ~m.bits)) counts.masked++;
-        else differ('MRS', `0x${a.value.toString(16)}`, `0x${b.value.toString(16)}`);
+        if (m && (a.value & ~m.bits) === (b.value & ~m.bits)) {
+          counts.masked++;
+          maskHits.set(name, (maskHits.get(name) ?? 0) + 1);
+        } else differ('MRS', `0x${a.value.toString(16)}`, `0x${b.value.toString(16)}`);
       }
       // MSR
       if (a.msr !== b.msr) differ('MSR', statusText(a.msr), statusText(b.msr));
@@ -145,7 +150,7 @@ export function compareSweep(cpu: string, mode: SweepMode, phases: readonly Phas
       else counts.same++;
     }
   });
-  return { cpu, mode: mName, phases: phases.map(phaseName), counts, mismatches, allowedHits };
+  return { cpu, mode: mName, phases: phases.map(phaseName), counts, mismatches, allowedHits, maskHits };
 }
 
 export interface SweepRun {
