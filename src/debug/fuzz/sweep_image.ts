@@ -12,7 +12,8 @@
 // EL's vectors record it in X22 and return past the instruction. The block ends with
 // UDF #0 (its address in X24): the vector that takes it climbs back to the driver at the
 // top EL (X25 = 1, then HVC or SMC from below), which enters the next phase by ERET.
-// The harness uses X20 and X22-X27 only; the stack pointer is never used. At the end the
+// The sweep code and the vectors use X1, X20 and X22-X25 (the driver also X0-X6, X26, X27);
+// the stack pointer is never used. At the end the
 // result area goes to the host with semihosting SYS_WRITE on ":tt", then SYS_EXIT.
 
 import { A, Asm } from './asm.js';
@@ -138,7 +139,7 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   if (top === 3) a.emit(mrs(27, SCR_EL3), andOnes(27, 27, 1, 63), orrImm(27, 27, SCR_RW));
   a.ref('phases', (o) => A.adr(26, o));
   a.emit(A.ldr(24, 26, 0), A.addImm(26, 26, 8));
-  // The next phase: [SPSR, results, SCR_EL3, code] (SPSR 0: done).
+  // The next phase: [SPSR, results, SCR_EL3.NS, code] (SPSR 0: done).
   a.label('next');
   a.emit(A.ldpPost(3, 4, 26, 16));
   a.ref('done', (o) => A.cbz(3, o));
