@@ -68,7 +68,7 @@ interface CommandSpec {
   flags: readonly string[];
 }
 
-const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs', CommandSpec> = {
+const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs' | 'sweep', CommandSpec> = {
   run: {
     values: [...MACHINE_VALUES, '--trace', '--trace-format', '--trace-from', '--trace-count'],
     flags: [...MACHINE_FLAGS, '--stats'],
@@ -85,6 +85,7 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs', CommandSpec
     flags: [],
   },
   regs: { values: ['--cpu', '--el'], flags: ['--json', '--virtualization'] },
+  sweep: { values: ['--cpu', '--el', '--qemu', '--save', '--record'], flags: ['--virtualization'] },
 };
 const ALIASES: Record<string, string> = { '-m': '--memory' };
 const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
@@ -169,8 +170,23 @@ export interface RegsArgs {
   readonly json: boolean;
 }
 
+export interface SweepArgs {
+  readonly command: 'sweep';
+  readonly cpu?: string;
+  /** Start mode (default 1). */
+  readonly el?: StartEl;
+  /** --virtualization: with --el 3, EL2 as well (QEMU's secure=on,virtualization=on). */
+  readonly el2: boolean;
+  readonly qemu?: string;
+  /** Keep the image in this directory. */
+  readonly save?: string;
+  /** Write QEMU's outcomes to this file (the committed recordings, tests/sysregs/sweep/). */
+  readonly record?: string;
+}
+
 export type Args =
   | RunArgs
+  | SweepArgs
   | DisasmArgs
   | LockstepArgs
   | FuzzArgs
@@ -343,6 +359,13 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
         save: p.values.get('--save'),
       };
     }
+    case 'sweep': {
+      if (p.positional.length > 0) throw new UsageError(`sweep takes no IMAGE (it builds its own): ${p.positional.join(' ')}`);
+      const el = elOption(p);
+      const el2 = el2Option(p) === true;
+      if (el2 && el !== 3) throw new UsageError('--virtualization needs --el 3 (EL3 with EL2); --el 2 alone gives EL2');
+      return { command: 'sweep', cpu: cpuOption(p), el, el2, qemu: p.values.get('--qemu'), save: p.values.get('--save'), record: p.values.get('--record') };
+    }
     case 'regs':
       if (p.positional.length > 0) throw new UsageError(`regs takes no IMAGE: ${p.positional.join(' ')}`);
       return { command: 'regs', cpu: cpuOption(p), el: elOption(p), el2: el2Option(p), json: p.flags.has('--json') };
@@ -383,6 +406,7 @@ export const HELP = `Usage: a64emu run [options] IMAGE
        a64emu lockstep [options] IMAGE
        a64emu fuzz [--class CLASS] [--seed S] [--count N]
        a64emu regs [--cpu NAME] [--el N] [--json]
+       a64emu sweep [--cpu NAME] [--el N [--virtualization]]
        a64emu help COMMAND | --help | --version
 
 Runs a bare-metal AArch64 IMAGE (an ELF executable, or a raw binary) on a board
@@ -407,6 +431,7 @@ Other commands ('a64emu help COMMAND' for their options):
              at the first instruction after which their registers differ
   fuzz       random instruction testing against QEMU (classes int, ldst, system)
   regs       print every system register of a CPU model at reset
+  sweep      every MRS/MSR encoding at every EL of a start mode, against QEMU
 
 Exit status: the guest's semihosting exit status; 0 after PSCI SYSTEM_OFF;
 124 when --max-insns is reached; 2 for bad input or options; 3 for an internal
@@ -497,5 +522,30 @@ Options:
   --json              a JSON array of {"name","op0","op1","crn","crm","op2","flags",
                       "kvmId","value"}: kvmId and value as 0x-prefixed hex strings,
                       value null for NO_RAW registers, flags an array of names
+`,
+  sweep: `Usage: a64emu sweep [--cpu NAME] [--el N [--virtualization]] [options]
+
+Executes every MRS and every MSR encoding (op0 2 and 3, every op1/CRn/CRm/op2:
+32768 each) at every EL of the start mode, on a64emu and on qemu-system-aarch64
+(the same board and CPU model), and compares each outcome: for MRS the value read
+or the exception (EC, ISS, target EL), for MSR completion or the exception. Each
+MSR writes back the value its MRS just read (0 if the MRS did not complete).
+Phases: EL1, EL0 (--el 1); EL2, EL1, EL0 (--el 2); EL3, [EL2,] EL1, EL0 and
+Secure EL1, EL0 (--el 3). Values that differ between runs (counters, timers) are
+masked and known differences allowed, each with its reason
+(src/debug/fuzz/sweep_known.ts); the report counts both and lists the rest.
+
+Options:
+  --cpu NAME          CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+  --el N              start mode, as QEMU's virt: 1 (default), 2 (virtualization=on)
+                      or 3 (secure=on)
+  --virtualization    with --el 3: EL2 as well (secure=on,virtualization=on)
+  --save DIR          keep the image in DIR
+  --record FILE       write QEMU's outcomes to FILE (the recordings in
+                      tests/sysregs/sweep/ that the fast tests compare a64emu with)
+  --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
+
+Exit status: 0 no mismatch; 1 mismatches (each listed); 2 bad input or QEMU
+missing; 3 a side failed to finish the image.
 `,
 };

@@ -106,6 +106,8 @@ export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> 
       return (await import('./fuzz.js')).fuzzCommand(args, io, err);
     case 'regs':
       return (await import('./regs.js')).regsCommand(args, io);
+    case 'sweep':
+      return (await import('./sweep.js')).sweepCommand(args, io, err);
   }
 }
 

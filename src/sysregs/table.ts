@@ -34,7 +34,29 @@ export interface SysregTable {
   readonly byKey: ReadonlyMap<number, SysregRow>;
 }
 
+/**
+ * EL2 registers that keep a value at EL3 without EL2: VPIDR_EL2 and VMPIDR_EL2 read as
+ * MIDR_EL1 and MPIDR_EL1 there, as QEMU 7.2 (its ARM_CP_EL3_NO_EL2_KEEP), i.e. their reset.
+ */
+const EL3_NO_EL2_KEEP = new Set(['VPIDR_EL2', 'VMPIDR_EL2']);
+
+/**
+ * The row of an EL2 register on a model with EL3 but no EL2: "RES0 from EL3" (Arm ARM, each
+ * EL2 register's Configurations), i.e. RAZ/WI at EL3 and UNDEFINED below, as QEMU 7.2.
+ */
+function el3NoEl2(spec: RowSpec, model: CpuModel): SysregRow {
+  const value = EL3_NO_EL2_KEEP.has(spec.name) ? (spec.reset?.(model) ?? 0n) : 0n;
+  const { name, op0, op1, crn, crm, op2, feature } = spec;
+  return { name, op0, op1, crn, crm, op2, feature, access: { read: 3, write: 3 }, flags: Flag.CONST, constValue: value };
+}
+
 function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
+  const needs = spec.features === undefined ? [spec.feature] : [spec.feature, ...spec.features];
+  if (needs.includes('EL2') && !model.features.EL2 && model.features.EL3 && spec.op0 >= 2 && spec.onlyAtHighestEl === undefined) {
+    // An EL2 register of a feature the model has (VSESR_EL2 with FEAT_RAS): RES0 from EL3.
+    const present = needs.every((f) => f === undefined || f === 'EL2' || model.features[f]);
+    return present ? el3NoEl2(spec, model) : undefined;
+  }
   if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;
   if (spec.features !== undefined && !spec.features.every((f) => model.features[f])) return undefined;
   const highest = model.features.EL3 ? 3 : model.features.EL2 ? 2 : 1;

@@ -87,7 +87,7 @@ describe('parseArgs', () => {
 
   it('explains what is wrong', () => {
     expect(usage(() => parseArgs([]))).toBe('no command given');
-    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (commands: run, disasm, lockstep, fuzz, regs)");
+    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (commands: run, disasm, lockstep, fuzz, regs, sweep)");
     expect(usage(() => parseArgs(['--stats', 'x.elf']))).toMatch(/options go after the command/);
     expect(usage(() => parseArgs(['run']))).toMatch(/no IMAGE given/);
     expect(usage(() => parseArgs(['run', 'a.elf', 'b.elf']))).toMatch(/one IMAGE expected, got 2/);
@@ -191,5 +191,20 @@ describe('parseArgs: regs', () => {
     expect(usage(() => parseArgs(['regs', '--cpu', 'cortex-a53']))).toMatch(/unknown CPU model 'cortex-a53'/);
     expect(usage(() => parseArgs(['regs', '--el', '0']))).toMatch(/bad --el '0'/);
     expect(usage(() => parseArgs(['regs', '--json=yes']))).toBe('option --json takes no value');
+  });
+});
+
+describe('parseArgs: sweep', () => {
+  it('takes --cpu, --el, --virtualization (with --el 3 only), --qemu, --save and --record, no IMAGE', () => {
+    expect(parseArgs(['sweep'])).toEqual({
+      command: 'sweep', cpu: undefined, el: undefined, el2: false, qemu: undefined, save: undefined, record: undefined,
+    });
+    expect(parseArgs(['sweep', '--cpu', 'max', '--el', '3', '--virtualization', '--record', 'r.txt'])).toMatchObject({
+      command: 'sweep', cpu: 'max', el: 3, el2: true, record: 'r.txt',
+    });
+    expect(parseArgs(['help', 'sweep'])).toEqual({ command: 'help', topic: 'sweep' });
+    expect(usage(() => parseArgs(['sweep', '--el', '2', '--virtualization']))).toMatch(/--virtualization needs --el 3/);
+    expect(usage(() => parseArgs(['sweep', 'x.elf']))).toMatch(/sweep takes no IMAGE/);
+    expect(usage(() => parseArgs(['sweep', '--count', '3']))).toMatch(/--count/);
   });
 });

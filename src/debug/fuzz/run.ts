@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { VirtMachine } from '../../machine/virt.js';
 import type { Defect } from '../../cpu/defects.js';
-import { qemuBoardArgs } from '../qemu.js';
+import { qemuBoardArgs, type QemuBoard } from '../qemu.js';
 import { IMAGE_RAM } from './image.js';
 
 export interface SideResult {
@@ -16,9 +16,11 @@ export interface SideResult {
 }
 
 /** Runs the image at `path` on QEMU; resolves with what the guest wrote to stdout. */
-export function runQemu(binary: string, path: string, cpu: string, expected: number, timeoutMs: number): Promise<SideResult> {
+export function runQemu(
+  binary: string, path: string, cpu: string, expected: number, timeoutMs: number, mode: Pick<QemuBoard, 'el' | 'el2'> = {},
+): Promise<SideResult> {
   return new Promise((resolve) => {
-    const args = [...qemuBoardArgs({ cpu, memory: IMAGE_RAM, kernel: path }), '-serial', 'null'];
+    const args = [...qemuBoardArgs({ cpu, memory: IMAGE_RAM, kernel: path, ...mode }), '-serial', 'null'];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
@@ -49,11 +51,14 @@ export function runQemu(binary: string, path: string, cpu: string, expected: num
 }
 
 /** Runs the image on a64emu in-process. */
-export async function runA64emu(elf: Uint8Array, cpu: string, expected: number, maxInsns: number, defect?: Defect): Promise<SideResult> {
+export async function runA64emu(
+  elf: Uint8Array, cpu: string, expected: number, maxInsns: number, defect?: Defect, mode: { el?: 1 | 2 | 3; el2?: boolean } = {},
+): Promise<SideResult> {
   const chunks: Uint8Array[] = [];
   let len = 0;
   const m = new VirtMachine({
     cpu,
+    ...mode,
     memory: IMAGE_RAM,
     reboot: false,
     output: (stream, bytes) => {

@@ -1,0 +1,72 @@
+// `a64emu sweep`: every MRS/MSR encoding at every EL of a start mode against QEMU
+// (src/debug/fuzz/sweep.ts). Exit status: 0 no mismatch, 1 mismatches, 2 bad input or QEMU
+// missing, 3 a side did not finish the image.
+
+import { writeFileSync } from 'node:fs';
+import type { SweepArgs } from './args.js';
+import { EXIT, type CliIo } from './main.js';
+import { DEFAULT_MODEL } from '../cpu/models.js';
+import { probeQemu, qemuBinary } from '../debug/qemu.js';
+import { compareSweep, runSweep, type SweepComparison } from '../debug/fuzz/sweep.js';
+import { formatRecording } from '../debug/fuzz/sweep_record.js';
+import type { SweepMode } from '../debug/fuzz/sweep_image.js';
+import { ALLOWED, MASKS } from '../debug/fuzz/sweep_known.js';
+
+export const MISMATCH = 1;
+
+/** The report: counts, the known differences seen, then every mismatch. */
+export function formatSweep(c: SweepComparison, qemuVersion: string): string {
+  const n = c.counts;
+  const total = Object.values(n).reduce((a, b) => a + b, 0);
+  const lines = [
+    `a64emu sweep: ${c.cpu}, mode ${c.mode}, against ${qemuVersion}`,
+    `phases: ${c.phases.join(' ')}; ${total} accesses (MRS and MSR of 32768 encodings per phase)`,
+    `  UNDEFINED on both sides:     ${n.undefinedBoth}`,
+    `  the same exception:          ${n.sameException}`,
+    `  the same value / completed:  ${n.same}`,
+    `  equal under a mask:          ${n.masked}`,
+    `  known differences (allowed): ${n.allowed}`,
+    `mismatches: ${n.mismatches}`,
+  ];
+  if (c.allowedHits.size > 0) {
+    lines.push('known differences seen:');
+    for (const a of ALLOWED) {
+      const hits = c.allowedHits.get(a);
+      if (hits) lines.push(`  ${a.label ?? String(a.reg)}${a.access ? ` (${a.access})` : ''}: ${hits}; ${a.reason}${a.pending ? ` [pending: ${a.pending}]` : ''}`);
+    }
+  }
+  if (n.masked > 0) lines.push(`masked: ${MASKS.map((m) => m.reg).join(', ')} (src/debug/fuzz/sweep_known.ts)`);
+  for (const m of c.mismatches) lines.push(`  ${m.phase} ${m.access} ${m.name}: QEMU ${m.qemu}, a64emu ${m.a64emu}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function sweepCommand(args: SweepArgs, io: CliIo, err: (text: string) => void): Promise<number> {
+  const binary = qemuBinary(args.qemu, io.env);
+  const probe = probeQemu(binary);
+  if (!probe.ok) {
+    err(probe.message);
+    return EXIT.USAGE;
+  }
+  const cpu = args.cpu ?? DEFAULT_MODEL;
+  const mode: SweepMode = { el: args.el ?? 1, el2: args.el2 };
+  let run;
+  try {
+    run = await runSweep(cpu, mode, binary, args.save);
+  } catch (e) {
+    err((e as Error).message);
+    return EXIT.INTERNAL;
+  }
+  if (args.record) {
+    const header = [
+      `QEMU's outcomes of \`a64emu sweep --cpu ${cpu} ${modeArgs(mode)}\` (src/debug/fuzz/sweep_record.ts)`,
+      `recorded with ${probe.version}`,
+    ];
+    writeFileSync(args.record, formatRecording(run.phases, run.qemu, header));
+  }
+  const c = compareSweep(cpu, mode, run.phases, run.qemu, run.a64emu);
+  io.write('stdout', formatSweep(c, probe.version));
+  return c.counts.mismatches > 0 ? MISMATCH : EXIT.OK;
+}
+
+/** The command-line options of a mode. */
+export const modeArgs = (m: SweepMode): string => (m.el === 3 && m.el2 ? '--el 3 --virtualization' : `--el ${m.el}`);

@@ -1,0 +1,233 @@
+// The sweep image: every MRS and every MSR encoding (op0 = 2 and 3, all op1/CRn/CRm/op2:
+// 32768 each) executed at each EL of a start mode, for `a64emu sweep` (sweep.ts).
+//
+// One block of sweep code serves every phase (a phase: one EL, and for EL1/EL0 below EL3
+// one Security state). Per encoding it runs
+//     MOV X22, #0; MOV X1, #0; MRS X1, <enc>; STP X22, X1, [X20], #16
+//     MOV X22, #0; MSR <enc>, X1; STR X22, [X20], #8
+// so the MSR writes back the value the MRS just read (0 when the MRS did not complete:
+// write-only registers get 0), and each encoding leaves 24 bytes: the MRS status, the value
+// read, the MSR status. A status is 0 when the instruction completed, else the ESR of the
+// exception | target EL << 56 | vector kind << 52 (0 sync, 1 IRQ, 2 FIQ, 3 SError): each
+// EL's vectors record it in X22 and return past the instruction. The block ends with
+// UDF #0 (its address in X24): the vector that takes it climbs back to the driver at the
+// top EL (X25 = 1, then HVC or SMC from below), which enters the next phase by ERET.
+// The sweep code and the vectors use X1, X20 and X22-X25 (the driver also X0-X6, X26, X27);
+// the stack pointer is never used. At the end the
+// result area goes to the host with semihosting SYS_WRITE on ":tt", then SYS_EXIT.
+
+import { A, Asm } from './asm.js';
+import { makeElf } from '../../machine/elf.js';
+import { IMAGE_BASE } from './image.js';
+
+/** Encodings per instruction: op0 (2) x op1 (8) x CRn (16) x CRm (16) x op2 (8). */
+export const ENCODINGS = 32768;
+/** Result bytes per encoding: MRS status, value, MSR status. */
+export const RECORD = 24;
+const COND_EQ = 0;
+/** Words of sweep code per encoding. */
+const WORDS = 7;
+
+/** The encoding with index i (op0 2 first; then op1, CRn, CRm, op2 ascending). */
+export function encodingOf(i: number): { op0: number; op1: number; crn: number; crm: number; op2: number } {
+  return { op0: 2 + ((i >> 14) & 1), op1: (i >> 11) & 7, crn: (i >> 7) & 15, crm: (i >> 3) & 15, op2: i & 7 };
+}
+/** Bits [19:5] of MRS/MSR for encoding index i (o0 = op0 - 2 is bit 19). */
+const encBits = (i: number): number => i << 5;
+
+export interface Phase {
+  readonly el: 0 | 1 | 2 | 3;
+  /** Secure state (only below EL3 with EL3: SCR_EL3.NS = 0). */
+  readonly secure: boolean;
+}
+
+/** e.g. EL1, EL0, EL1-S (Secure EL1 with EL3). */
+export const phaseName = (p: Phase): string => `EL${p.el}${p.secure ? '-S' : ''}`;
+
+export interface SweepMode {
+  /** Start mode as VirtMachine/QEMU: 1, 2 (virtualization=on), 3 (secure=on). */
+  readonly el: 1 | 2 | 3;
+  /** With el 3: EL2 as well (secure=on,virtualization=on). */
+  readonly el2: boolean;
+}
+
+export const modeName = (m: SweepMode): string => (m.el === 3 && m.el2 ? 'el3+el2' : `el${m.el}`);
+
+/**
+ * The phases of a mode, top EL first: every EL it has, and with EL3 the Non-secure EL1/EL0
+ * (as an OS runs) and the Secure EL1/EL0.
+ */
+export function phasesOf(m: SweepMode): Phase[] {
+  const ns = (el: 0 | 1 | 2 | 3): Phase => ({ el, secure: false });
+  if (m.el === 1) return [ns(1), ns(0)];
+  if (m.el === 2) return [ns(2), ns(1), ns(0)];
+  const out = [ns(3)];
+  if (m.el2) out.push(ns(2));
+  out.push(ns(1), ns(0), { el: 1, secure: true }, { el: 0, secure: true });
+  return out;
+}
+
+/** MRS/MSR of the per-EL exception registers (op1 = 0/4/6 for EL1/2/3: Arm ARM C5.3). */
+const ELR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 4, 0, 1);
+const ESR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 5, 2, 0);
+const SPSR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 4, 0, 0);
+const VBAR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 12, 0, 0);
+const HCR_EL2 = sysenc(3, 4, 1, 1, 0);
+const SCR_EL3 = sysenc(3, 6, 1, 1, 0);
+function sysenc(op0: number, op1: number, crn: number, crm: number, op2: number): number {
+  return ((op0 & 1) << 19) | (op1 << 16) | (crn << 12) | (crm << 8) | (op2 << 5);
+}
+const mrs = (t: number, enc: number): number => (0xd5300000 | enc | t) >>> 0;
+const msr = (enc: number, t: number): number => (0xd5100000 | enc | t) >>> 0;
+/** ORR Xd, Xn, #(ones 1s at bit lsb) (a 64-bit bitmask immediate: N = 1). */
+const orrOnes = (d: number, n: number, lsb: number, ones: number): number =>
+  (0xb2400000 | (((64 - lsb) % 64) << 16) | ((ones - 1) << 10) | (n << 5) | d) >>> 0;
+/** ORR Xd, Xn, #value for a value that is one run of ones. */
+function orrImm(d: number, n: number, value: bigint): number {
+  let lsb = 0;
+  while (((value >> BigInt(lsb)) & 1n) === 0n) lsb++;
+  let ones = 0;
+  while (((value >> BigInt(lsb + ones)) & 1n) === 1n) ones++;
+  if (value !== ((1n << BigInt(ones)) - 1n) << BigInt(lsb)) throw new Error(`not one run of ones: ${value}`);
+  return orrOnes(d, n, lsb, ones);
+}
+/** AND Xd, Xn, #(ones 1s at bit lsb). */
+const andOnes = (d: number, n: number, lsb: number, ones: number): number =>
+  (0x92400000 | (((64 - lsb) % 64) << 16) | ((ones - 1) << 10) | (n << 5) | d) >>> 0;
+/** ORR Xd, Xn, Xm. */
+const orrReg = (d: number, n: number, m: number): number => (0xaa000000 | (m << 16) | (n << 5) | d) >>> 0;
+const CMP_X23_X24 = 0xeb1802ff;
+const cbnz = (t: number, off: number): number => (0xb5000000 | (((off >> 2) & 0x7ffff) << 5) | t) >>> 0;
+/** STR Xt, [Xn], #imm (post-index). */
+const strPost = (t: number, n: number, imm: number): number => (0xf8000400 | ((imm & 0x1ff) << 12) | (n << 5) | t) >>> 0;
+const HVC0 = 0xd4000002;
+const SMC0 = 0xd4000003;
+const UDF0 = 0x00000000;
+const MOV_X25_1 = A.movz(25, 1);
+const SYS_OPEN = 0x01;
+const SYS_WRITE = 0x05;
+const SYS_EXIT = 0x18;
+const ADP_Stopped_ApplicationExit = 0x20026;
+/** SPSR.M for ELxh (EL0t for EL0), DAIF masked: no interrupt is ever taken. */
+const spsrFor = (el: number): number => 0x3c0 | (el === 0 ? 0 : (el << 2) | 1);
+const SCR_NS = 1n;
+const SCR_RW = 1n << 10n;
+const HCR_RW = 1n << 31n;
+
+export interface SweepImage {
+  readonly elf: Uint8Array;
+  readonly phases: readonly Phase[];
+  /** Result bytes: phases x ENCODINGS x RECORD. */
+  readonly resultBytes: number;
+}
+
+/** The image for `mode`. */
+export function buildSweepImage(mode: SweepMode): SweepImage {
+  const top = mode.el;
+  const hasEl2 = mode.el === 2 || mode.el2;
+  const phases = phasesOf(mode);
+  const a = new Asm(IMAGE_BASE);
+  a.label('start');
+  // Every EL's vectors; lower ELs AArch64 (HCR_EL2.RW, SCR_EL3.RW: QEMU resets them to 0).
+  for (let el = 1; el <= top; el++) {
+    if (el === 2 && !hasEl2) continue;
+    a.ref(`vectors${el}`, (o) => A.adr(0, o));
+    a.emit(msr(VBAR(el), 0));
+  }
+  if (hasEl2) a.emit(mrs(0, HCR_EL2), orrImm(0, 0, HCR_RW), msr(HCR_EL2, 0));
+  // X27: SCR_EL3 as reset, with RW set and NS clear; each phase ORs in its NS.
+  if (top === 3) a.emit(mrs(27, SCR_EL3), andOnes(27, 27, 1, 63), orrImm(27, 27, SCR_RW));
+  a.ref('phases', (o) => A.adr(26, o));
+  a.emit(A.ldr(24, 26, 0), A.addImm(26, 26, 8));
+  // The next phase: [SPSR, results, SCR_EL3.NS, code] (SPSR 0: done).
+  a.label('next');
+  a.emit(A.ldpPost(3, 4, 26, 16));
+  a.ref('done', (o) => A.cbz(3, o));
+  a.emit(A.ldpPost(5, 6, 26, 16));
+  if (top === 3) a.emit(orrReg(5, 5, 27), msr(SCR_EL3, 5));
+  a.emit(msr(SPSR(top), 3), msr(ELR(top), 6), A.addImm(20, 4, 0), A.movz(25, 0), A.movz(1, 0), A.eret);
+
+  a.label('done');
+  a.ref('openblk', (o) => A.adr(1, o));
+  a.emit(A.movz(0, SYS_OPEN), A.semihost);
+  a.ref('writeblk', (o) => A.adr(1, o));
+  a.emit(A.str(0, 1, 0), A.movz(0, SYS_WRITE), A.semihost);
+  a.ref('exitblk', (o) => A.adr(1, o));
+  a.emit(A.movz(0, SYS_EXIT), A.semihost);
+  a.label('hang');
+  a.ref('hang', (o) => A.b(o));
+
+  for (let el = 1; el <= top; el++) {
+    if (el === 2 && !hasEl2) continue;
+    a.alignTo(0x800);
+    a.label(`vectors${el}`);
+    for (let v = 0; v < 16; v++) {
+      const kind = v & 3;
+      if (el === top) a.ref('next', (o) => cbnz(25, o)); // a lower EL's phase has ended
+      a.emit(mrs(23, ELR(el)), CMP_X23_X24);
+      a.ref(`end${el}`, (o) => A.bcond(COND_EQ, o));
+      a.emit(mrs(22, ESR(el)), orrImm(22, 22, BigInt(el) << 56n));
+      if (kind !== 0) a.emit(orrImm(22, 22, BigInt(kind) << 52n));
+      // An interrupt's ELR is already the next instruction.
+      if (kind === 0) a.emit(A.addImm(23, 23, 4), msr(ELR(el), 23));
+      a.emit(A.eret);
+      a.alignTo(0x80);
+    }
+    a.label(`end${el}`);
+    if (el === top) a.ref('next', (o) => A.b(o));
+    // Climb: from EL1 to EL2 by HVC when EL2 is the top, else by SMC to EL3 (SCR_EL3.SMD and
+    // HCR_EL2.TSC are 0); the top EL's vector sees X25 = 1.
+    else a.emit(MOV_X25_1, el === 1 && top === 2 ? HVC0 : SMC0);
+  }
+
+  const dataStart = Math.ceil(a.pc / 16) * 16;
+  const openblk = dataStart;
+  const writeblk = openblk + 24;
+  const exitblk = writeblk + 24;
+  const tt = exitblk + 16;
+  const table = tt + 8;
+  const code = Math.ceil((table + 8 + 32 * (phases.length + 1)) / 0x1000) * 0x1000;
+  const endMark = code + 4 * WORDS * ENCODINGS;
+  const results = Math.ceil((endMark + 4) / 0x1000) * 0x1000;
+  const resultBytes = phases.length * ENCODINGS * RECORD;
+  a.define('openblk', openblk);
+  a.define('writeblk', writeblk);
+  a.define('exitblk', exitblk);
+  a.define('phases', table);
+  const words = a.finish();
+  if (IMAGE_BASE + 4 * words.length > dataStart) throw new Error('sweep driver overlaps its data');
+
+  const mem = new Uint8Array(results - IMAGE_BASE);
+  const dv = new DataView(mem.buffer);
+  const put32 = (addr: number, v: number): void => dv.setUint32(addr - IMAGE_BASE, v >>> 0, true);
+  const put64 = (addr: number, v: bigint): void => dv.setBigUint64(addr - IMAGE_BASE, v, true);
+  words.forEach((w, i) => put32(IMAGE_BASE + 4 * i, w));
+  put64(openblk, BigInt(tt));
+  put64(openblk + 8, 4n); // mode "w": stdout
+  put64(openblk + 16, 3n);
+  put64(writeblk + 8, BigInt(results));
+  put64(writeblk + 16, BigInt(resultBytes));
+  put64(exitblk, BigInt(ADP_Stopped_ApplicationExit));
+  mem.set([0x3a, 0x74, 0x74, 0], tt - IMAGE_BASE);
+  put64(table, BigInt(endMark));
+  phases.forEach((p, k) => {
+    const t = table + 8 + 32 * k;
+    put64(t, BigInt(spsrFor(p.el)));
+    put64(t + 8, BigInt(results + k * ENCODINGS * RECORD));
+    // Lower ELs in AArch64; Non-secure unless the phase is Secure.
+    put64(t + 16, p.secure ? 0n : SCR_NS);
+    put64(t + 24, BigInt(code));
+  });
+  for (let i = 0; i < ENCODINGS; i++) {
+    const pc = code + 4 * WORDS * i;
+    const e = encBits(i);
+    [A.movz(22, 0), A.movz(1, 0), mrs(1, e), A.stpPost(22, 1, 20, 16), A.movz(22, 0), msr(e, 1), strPost(22, 20, 8)]
+      .forEach((w, j) => put32(pc + 4 * j, w));
+  }
+  put32(endMark, UDF0);
+  const elf = makeElf({
+    dataOffset: 0x1000,
+    segments: [{ paddr: IMAGE_BASE, data: mem, memsz: results + resultBytes - IMAGE_BASE, flags: 7, align: 0x1000 }],
+  });
+  return { elf, phases, resultBytes };
+}
