@@ -64,6 +64,9 @@ export enum Slot {
   PMU_PRESCALE = 91,
   PMCEID0_EL0 = 92,
   PMCEID1_EL0 = 93,
+  // the EL2 physical timer (sysregs/timer.ts)
+  CNTHP_CTL_EL2 = 122,
+  CNTHP_CVAL_EL2 = 123,
   // FEAT_RAS (sysregs/ras.ts)
   DISR_EL1 = 124,
   VDISR_EL2 = 125,

@@ -128,7 +128,8 @@ export interface RowSpec {
   readonly hcrTrap?: { readonly read?: bigint; readonly write?: bigint };
   /**
    * A trap that depends on more than HCR_EL2[31:0] (QEMU's accessfn): the EL an EL0-EL2
-   * access traps to with EC 0x18, or 0; checked after hcrTrap (HCR_EL2.TERR, SCR_EL3.TERR).
+   * access traps to with EC 0x18, 0 for none, or -1 for UNDEFINED (an access the Security
+   * state forbids); checked after hcrTrap (HCR_EL2.TERR, SCR_EL3.TERR, SCR_EL3.ST).
    */
   readonly accessTrap?: (cpu: Cpu) => number;
   /**

@@ -47,7 +47,9 @@ const EL3_NO_EL2_KEEP = new Set(['VPIDR_EL2', 'VMPIDR_EL2']);
 function el3NoEl2(spec: RowSpec, model: CpuModel): SysregRow {
   const value = EL3_NO_EL2_KEEP.has(spec.name) ? (spec.reset?.(model) ?? 0n) : 0n;
   const { name, op0, op1, crn, crm, op2, feature } = spec;
-  return { name, op0, op1, crn, crm, op2, feature, access: { read: 3, write: 3 }, flags: Flag.CONST, constValue: value };
+  // NO_RAW rows (CNTHP_TVAL_EL2) stay without raw state, as QEMU lists them.
+  const flags = Flag.CONST | ((spec.flags ?? 0) & Flag.NO_RAW);
+  return { name, op0, op1, crn, crm, op2, feature, access: { read: 3, write: 3 }, flags, constValue: value };
 }
 
 function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {

@@ -22,7 +22,7 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
-import { type Access, EL0_RO, EL0_RW, Flag, type RowSpec, type TrapGroup } from './row.js';
+import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec, type TrapGroup } from './row.js';
 
 /** CNTKCTL_EL1 bit `bit` is set (an EL0 access is allowed). */
 const cntkctl = (bit: number) => (cpu: Cpu): boolean => ((cpu.r[Slot.CNTKCTL_EL1 * 2] >>> bit) & 1) !== 0;
@@ -75,9 +75,27 @@ export const TIMER_ROWS: readonly RowSpec[] = [
   },
   ...timer('CNTP', 'EL0', 3, 2, EL0_RW, Slot.CNTP_CTL_EL0, Slot.CNTP_CVAL_EL0, physicalCount, cntkctl(9), 'timerPhys'), // EL0PTEN
   ...timer('CNTV', 'EL0', 3, 3, EL0_RW, Slot.CNTV_CTL_EL0, Slot.CNTV_CVAL_EL0, virtualCount, cntkctl(8)), // EL0VTEN
-  // The secure physical timer: accessible at EL3, and at Secure EL1 when SCR_EL3.ST is 1;
-  // Non-secure EL1 accesses are UNDEFINED (Arm ARM D17.11, CNTPS_CTL_EL1). No model has EL3
-  // yet (every EL1 is Non-secure), so it is UNDEFINED everywhere; the state exists, as in
-  // QEMU 7.2, for the raw accessors.
-  ...timer('CNTPS', 'EL1', 7, 2, { read: 3, write: 3 }, Slot.CNTPS_CTL_EL1, Slot.CNTPS_CVAL_EL1, physicalCount),
+  // The secure physical timer (Arm ARM D17.11, CNTPS_CTL_EL1): accessible at EL3; at Secure
+  // EL1 when SCR_EL3.ST is 1, else trapped to EL3 (EC 0x18); UNDEFINED at EL0, EL2 and
+  // Non-secure EL1 (every EL1 without EL3: a64emu's PEs without EL3 are Non-secure). The
+  // state exists without EL3 too, as in QEMU 7.2, for the raw accessors.
+  ...timer('CNTPS', 'EL1', 7, 2, EL1_RW, Slot.CNTPS_CTL_EL1, Slot.CNTPS_CVAL_EL1, physicalCount)
+    .map((row) => ({ ...row, accessTrap: securePhysicalTrap })),
+  // The EL2 physical timer (Arm ARM D17.11, CNTHP_CTL_EL2), of the physical count; without EL2
+  // but with EL3, RES0 from EL3 (table.ts). Its interrupt waits for the GIC, like the others.
+  ...timer('CNTHP', 'EL2', 4, 2, { read: 2, write: 2 }, Slot.CNTHP_CTL_EL2, Slot.CNTHP_CVAL_EL2, physicalCount)
+    .map((row): RowSpec => ({ ...row, feature: 'EL2' })),
 ];
+
+/** SCR_EL3.NS (bit 0) and ST (bit 11). */
+const SCR_NS = 1;
+const SCR_ST = 1 << 11;
+
+/** CNTPS_*_EL1 at EL1/EL2: UNDEFINED unless Secure EL1, trapped to EL3 there unless SCR_EL3.ST. */
+function securePhysicalTrap(cpu: Cpu): number {
+  if (cpu.el === 3) return 0;
+  if (cpu.el === 2 || !cpu.model.features.EL3) return -1;
+  const scr = cpu.r[Slot.SCR_EL3 * 2];
+  if ((scr & SCR_NS) !== 0) return -1;
+  return (scr & SCR_ST) === 0 ? 3 : 0;
+}

@@ -41,7 +41,6 @@ const DELIBERATE: Record<string, string> = {
 const NOT_YET: Record<string, string> = {
   DACR32_EL2: 'AArch32 state (no AArch32)', IFSR32_EL2: 'AArch32 state', FPEXC32_EL2: 'AArch32 state',
   SDER32_EL3: 'AArch32 state',
-  CNTHP_CTL_EL2: 'the EL2 physical timer comes with timer interrupts (after the GIC)', CNTHP_CVAL_EL2: 'EL2 physical timer',
 };
 /** max only: registers of features a64emu does not implement (ID registers say so). */
 const NOT_YET_MAX: Record<string, string> = {

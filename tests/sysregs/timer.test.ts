@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Slot } from '../../src/cpu/state.js';
 import { makeCpu, RAM_BASE, type TestCpu } from '../cpu/harness.js';
+import { BASE as MODES_BASE, exec } from '../cpu/modes.js';
 
 type Enc = readonly [op0: number, op1: number, crn: number, crm: number, op2: number];
 const CNTPCT: Enc = [3, 3, 14, 0, 1];
@@ -108,7 +109,46 @@ describe('CNTPCT_EL0 and CNTVCT_EL0', () => {
   });
 });
 
-describe('CNTPS_*_EL1: UNDEFINED at Non-secure EL1 (Arm ARM D17.11; no model has EL3, as QEMU 7.2 behaves)', () => {
+describe('CNTPS_*_EL1 with EL3 (Arm ARM D17.11, CNTPS_CTL_EL1 accessibility; QEMU 7.2 agrees: the sweep)', () => {
+  // In the el3 start mode the PE starts at EL3; exec() puts it at EL1 with SCR_EL3 as set.
+  const at = (el: number, scr: bigint, word: number) =>
+    exec(3, el, word, (c) => {
+      c.x[Slot.SCR_EL3] = scr;
+      c.x[1] = 0x1234n;
+    });
+  const esrEl3 = (c: ReturnType<typeof exec>) => Number(c.x[Slot.ESR_EL1 + 2] >> 26n);
+  for (const [reg, e] of Object.entries(PS)) {
+    it(`${reg}: Secure EL1 with SCR_EL3.ST = 0 traps to EL3 (EC 0x18); with ST = 1 it is accessible`, () => {
+      const trapped = at(1, 0x30n, mrs(e, 0));
+      expect([trapped.el, esrEl3(trapped)]).toEqual([3, 0x18]);
+      expect(at(1, 0x830n, mrs(e, 0)).el).toBe(1);
+    });
+    it(`${reg}: Non-secure EL1 (SCR_EL3.NS = 1) is UNDEFINED even with ST = 1; EL3 is accessible`, () => {
+      const ns = at(1, 0x831n, msr(e, 1));
+      expect([ns.el, Number(ns.x[Slot.ESR_EL1] >> 26n)]).toEqual([1, 0]);
+      expect(at(3, 0x30n, msr(e, 1)).x[Slot.PC]).toBe(BigInt(MODES_BASE + 4));
+    });
+  }
+  it('CNTPS_CVAL_EL1 at EL3 keeps the value written', () => {
+    expect(at(3, 0x30n, msr(PS.CVAL, 1)).x[Slot.CNTPS_CVAL_EL1]).toBe(0x1234n);
+  });
+});
+
+describe('CNTHP_*_EL2, the EL2 physical timer (Arm ARM D17.11, CNTHP_CTL_EL2): an EL2 timer of the physical count', () => {
+  const HP = { TVAL: [3, 4, 14, 2, 0], CTL: [3, 4, 14, 2, 1], CVAL: [3, 4, 14, 2, 2] } as const satisfies Record<string, Enc>;
+  it('EL2: CVAL is stored, CTL keeps ENABLE/IMASK; EL1: UNDEFINED', () => {
+    expect(exec(2, 2, msr(HP.CVAL, 1), (c) => void (c.x[1] = 77n)).x[Slot.CNTHP_CVAL_EL2]).toBe(77n);
+    expect(exec(2, 2, msr(HP.CTL, 1), (c) => void (c.x[1] = 0xffn)).x[Slot.CNTHP_CTL_EL2]).toBe(3n);
+    const el1 = exec(2, 1, mrs(HP.CTL, 0));
+    expect(Number(el1.x[Slot.ESR_EL1] >> 26n)).toBe(0);
+  });
+  it('EL3 without EL2: RES0 from EL3 (reads 0, writes ignored)', () => {
+    const c = exec(3, 3, mrs(HP.CVAL, 0), (c) => void (c.x[0] = 5n));
+    expect([c.el, c.x[0]]).toEqual([3, 0n]);
+  });
+});
+
+describe('CNTPS_*_EL1: UNDEFINED at Non-secure EL1 (Arm ARM D17.11; a PE without EL3 is Non-secure, as QEMU 7.2)', () => {
   for (const [reg, e] of Object.entries(PS)) {
     it(reg, () => {
       expect(run([mrs(e, 0)]).ec).toBe(0);

@@ -65,9 +65,10 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
   if (cpu.el < 2 && (cpu.r[HCR_EL2] & mask) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
 }
 
-/** A row's accessTrap: EC 0x18 to the EL it names, returning to the instruction. */
+/** A row's accessTrap: EC 0x18 to the EL it names, returning to the instruction (-1: UNDEFINED). */
 function checkTrap(cpu: Cpu, trap: (cpu: Cpu) => number, iss: number): void {
   const el = trap(cpu);
+  if (el < 0) cpu.undef();
   if (el !== 0) cpu.raise(EC.SYSREG, iss, 0, el);
 }
 
