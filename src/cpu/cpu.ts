@@ -3,7 +3,7 @@
 // PSCI calls, the system counter). Nothing here knows about a particular device.
 
 import type { Defect } from './defects.js';
-import { CpuState, Slot, lo } from './state.js';
+import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, lo } from './state.js';
 import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, type ExceptionHook } from './exception.js';
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
@@ -76,6 +76,9 @@ export class Cpu extends CpuState {
     readonly platform: Platform = {},
   ) {
     super();
+    const f = model.features;
+    this.pstateImpl =
+      (f.PAN ? PSTATE_PAN : 0) | (f.UAO ? PSTATE_UAO : 0) | (f.DIT ? PSTATE_DIT : 0) | (f.SSBS ? PSTATE_SSBS : 0);
     this.mem = new Memory(bus, this.exc, model.paBits);
     this.mem.onCodeWrite = () => {
       this.flushBlocks = true;
@@ -106,7 +109,11 @@ export class Cpu extends CpuState {
     this.contextChanged();
   }
 
-  /** Re-derives what the memory system needs after SCTLR or the EL changed. */
+  /**
+   * Re-derives what the memory system needs after SCTLR, the EL or PSTATE.PAN/UAO changed
+   * (exception entry, ERET, MSR). PAN and UAO act only on stage 1 permission checks, which
+   * do not exist yet: the MMU issue derives them here.
+   */
   contextChanged(): void {
     const el = this.el === 0 ? 1 : this.el;
     const sctlr = this.u[lo(Slot.SCTLR_EL1 + el - 1)];

@@ -14,13 +14,14 @@ import { PMU_ROWS } from './pmu.js';
 import { SYSOP_ROWS } from './sysops.js';
 import { EL2_ROWS } from './el2.js';
 import { EL3_ROWS } from './el3.js';
+import { PSTATE_ROWS } from './pstate.js';
 import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
 
 export { Flag, type SysregRow } from './row.js';
 
 export const ROW_SPECS: readonly RowSpec[] = [
   ...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...PMU_ROWS, ...ID_ROWS, ...IMPDEF_ROWS, ...SYSOP_ROWS,
-  ...EL2_ROWS, ...EL3_ROWS,
+  ...EL2_ROWS, ...EL3_ROWS, ...PSTATE_ROWS,
 ];
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>

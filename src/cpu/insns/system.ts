@@ -257,7 +257,7 @@ export const SYSTEM_ROWS: Row[] = [
     build: (f) => (f.op2 === 3 ? null : () => {}),
   },
   {
-    // MSR (immediate): SPSel, DAIFSet, DAIFClr (the PSTATE fields of Armv8.0).
+    // MSR (immediate): SPSel, DAIFSet, DAIFClr, and PAN, UAO, SSBS, DIT with their features.
     name: 'MSR_imm',
     pattern: '1101010100 0 00 op1:3 0100 crm:4 op2:3 11111',
     end: true,
@@ -280,6 +280,30 @@ export const SYSTEM_ROWS: Row[] = [
           if (cpu.el === 0 && sctlrEl1Bit(cpu, 9) === 0) cpu.raise(EC.SYSREG, iss, 0, 1);
           cpu.daif = set ? cpu.daif | imm : cpu.daif & ~imm;
         };
+      } else if (f.op1 === 0 && (f.op2 === 3 || f.op2 === 4)) {
+        // UAO (op2 3), PAN (op2 4) ← CRm<0>: op1 0 fields, UNDEFINED at EL0 (Arm ARM C6.2,
+        // MSR (immediate)). Both change how the MMU checks accesses: contextChanged.
+        const feat = cpu.model.features;
+        if (!(f.op2 === 3 ? feat.UAO : feat.PAN)) return null;
+        const bit = imm & 1;
+        op =
+          f.op2 === 3
+            ? () => {
+                if (cpu.el === 0) cpu.undef();
+                cpu.uao = bit;
+                cpu.contextChanged();
+              }
+            : () => {
+                if (cpu.el === 0) cpu.undef();
+                cpu.pan = bit;
+                cpu.contextChanged();
+              };
+      } else if (f.op1 === 3 && (f.op2 === 1 || f.op2 === 2)) {
+        // SSBS (op2 1), DIT (op2 2) ← CRm<0>: op1 3 fields, allowed at EL0.
+        const feat = cpu.model.features;
+        if (!(f.op2 === 1 ? feat.SSBS : feat.DIT)) return null;
+        const bit = imm & 1;
+        op = f.op2 === 1 ? () => void (cpu.ssbs = bit) : () => void (cpu.dit = bit);
       } else {
         return null;
       }
