@@ -8,6 +8,7 @@ import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, ty
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 import { resetSysregs } from '../sysregs/table.js';
+import { pmuElChange } from '../sysregs/pmu.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -167,6 +168,7 @@ export class Cpu extends CpuState {
     }
     this.exclValid = false;
     const from = this.el;
+    pmuElChange(this, this.icount);
     takeException(this, ExcKind.SYNC, target, esrOf(ec, e.il, iss), retLo, retHi, e);
     this.contextChanged();
     if (this.onException !== null) this.onException(ExcKind.SYNC, from, target, e.hasFar);
@@ -183,10 +185,15 @@ export class Cpu extends CpuState {
     return !f.EL3 || (this.u[lo(Slot.SCR_EL3)] & 1) !== 0;
   }
 
-  /** ERET: returns from an exception and clears the local monitor (Arm ARM D1.11). */
-  eret(): void {
+  /**
+   * ERET: returns from an exception and clears the local monitor (Arm ARM D1.11).
+   * `retired`: the instructions retired by the end of the ERET, which counts at the old EL
+   * (PMU); the ERET executor passes icount + its index in the block + 1.
+   */
+  eret(retired = this.icount): void {
     this.exclValid = false;
     this.event = 1;
+    pmuElChange(this, retired);
     exceptionReturn(this, this.highestEl, this.model.features.EL2);
     this.contextChanged();
   }

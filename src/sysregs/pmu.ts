@@ -13,9 +13,12 @@
 // Events (PMCEID0_EL0): SW_INCR (0x00, PMSWINC_EL0), INST_RETIRED (0x08) and CPU_CYCLES
 // (0x11), the last two equal here. Other event numbers are not implemented: such a counter
 // does not count. PMCCNTR_EL0 counts CPU_CYCLES, every 64th with PMCR_EL0.D.
-// Filtering (PMEVTYPER<n>_EL0/PMCCFILTR_EL0 P, bit 31: not at EL1; U, bit 30: not at EL0):
-// a counter with both set counts at no EL a64emu runs at and stops; one with only one set
-// counts at both ELs (the EL changes at exception entry and return, which have no PMU hook yet).
+// Filtering (PMEVTYPER<n>_EL0/PMCCFILTR_EL0 P [31], U [30], NSK [29], NSU [28], NSH [27],
+// M [26]) follows the pseudocode of the Arm ARM's PMU counting (the `filtered` case on
+// PSTATE.EL; QEMU 7.2's pmu_counter_enabled is the same): a counter counts the instructions
+// retired at the ELs its filter allows. The counters are brought up to date at every change
+// of EL (`pmuElChange`, called on exception entry and ERET only), so each interval the lazy
+// update covers was spent at one EL.
 // Overflow (a 32-bit event counter wrapping, PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC,
 // bit 63) sets the PMOVSSET_EL0 bit. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
 // state only).
@@ -71,11 +74,36 @@ const N = (cpu: Cpu): number => Number((cpu.x[Slot.PMCR_EL0] >> 11n) & 31n);
 /** The implemented counters' bits of the SET/CLR registers: C (bit 31) and P<n> for n < N. */
 const counterMask = (cpu: Cpu): bigint => (1n << 31n) | ((1n << BigInt(N(cpu))) - 1n);
 
-/** Whether counter `n` (31: the cycle counter) is enabled and not filtered out at every EL. */
+/**
+ * Whether a filter (PMEVTYPER<n>_EL0/PMCCFILTR_EL0's low word) excludes the current EL. NSK,
+ * NSU and M are read as 0 without EL3, NSH without EL2. IsSecure() at EL0/EL1: SCR_EL3.NS = 0.
+ */
+function filtered(cpu: Cpu, filter: number): boolean {
+  const f = cpu.model.features;
+  const p = (filter >>> 31) & 1;
+  const u = (filter >>> 30) & 1;
+  const nsk = f.EL3 ? (filter >>> 29) & 1 : 0;
+  const nsu = f.EL3 ? (filter >>> 28) & 1 : 0;
+  const nsh = f.EL2 ? (filter >>> 27) & 1 : 0;
+  const m = f.EL3 ? (filter >>> 26) & 1 : 0;
+  const secure = f.EL3 && (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0;
+  switch (cpu.el) {
+    case 0:
+      return secure ? u === 1 : u !== nsu;
+    case 1:
+      return secure ? p === 1 : p !== nsk;
+    case 2:
+      return nsh === 0;
+    default:
+      return m !== p;
+  }
+}
+
+/** Whether counter `n` (31: the cycle counter) is enabled and counts at the current EL. */
 function enabled(cpu: Cpu, n: number): boolean {
   if ((x(cpu, Slot.PMCR_EL0) & E) === 0n || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
-  const filter = n === 31 ? x(cpu, Slot.PMCCFILTR_EL0) : x(cpu, Slot.PMEVTYPER0_EL0 + n);
-  return ((filter >> 30n) & 3n) !== 3n;
+  const filter = cpu.r[(n === 31 ? Slot.PMCCFILTR_EL0 : Slot.PMEVTYPER0_EL0 + n) * 2];
+  return !filtered(cpu, filter);
 }
 
 /** Whether event counter `n` counts instructions (INST_RETIRED or CPU_CYCLES). */
@@ -112,6 +140,15 @@ export function sync(cpu: Cpu, now: number): void {
     cpu.x[Slot.PMCCNTR_EL0] = v & M64;
   }
   for (let n = 0; n < N(cpu); n++) if (enabled(cpu, n) && countsInstructions(cpu, n)) addEvent(cpu, n, delta);
+}
+
+/**
+ * Before PSTATE.EL changes (exception entry, ERET): brings the counters up to `now`, the
+ * instructions retired at the old EL included, so that what follows counts at the new EL.
+ * Nothing to do while PMCR_EL0.E is 0: the PMCR_EL0 write that sets it syncs first.
+ */
+export function pmuElChange(cpu: Cpu, now: number): void {
+  if ((cpu.r[Slot.PMCR_EL0 * 2] & 1) !== 0) sync(cpu, now);
 }
 
 /** The counters brought up to the accessing instruction (`index` in its block). */

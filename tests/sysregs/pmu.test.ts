@@ -11,6 +11,10 @@ import { Slot } from '../../src/cpu/state.js';
 import { PMCEID0, PMU_COUNTERS, pmcrReset } from '../../src/sysregs/pmu.js';
 import { readRaw, sysregByName, sysregTable } from '../../src/sysregs/table.js';
 import { makeCpu, RAM_BASE, type TestCpu } from '../cpu/harness.js';
+import { Cpu } from '../../src/cpu/cpu.js';
+import { modelForEl } from '../../src/cpu/models.js';
+import { Runner } from '../../src/cpu/run.js';
+import type { PhysBus } from '../../src/mmu/memory.js';
 
 type Enc = readonly [op0: number, op1: number, crn: number, crm: number, op2: number];
 const sysInsn = (l: number, [op0, op1, crn, crm, op2]: Enc, rt: number): number =>
@@ -195,6 +199,65 @@ describe('event counters', () => {
     const r = run([msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(PMCR, 4), NOP,
       mrs(PMEVCNTR(0), 5), mrs(PMCCNTR, 6)], [0xc0000011n, 0xc0000000n, C_BIT | 1n, E]);
     expect([r.x[5], r.x[6]]).toEqual([0n, 0n]);
+  });
+});
+
+describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/NSH/M against PSTATE.EL)', () => {
+  const SPSR_EL1: Enc = [3, 0, 4, 0, 0];
+  const ELR_EL1: Enc = [3, 0, 4, 0, 1];
+  const VBAR_EL1: Enc = [3, 0, 12, 0, 0];
+  const ERET = 0xd69f03e0;
+  const SVC0 = 0xd4000001;
+  const P = 1n << 31n, U = 1n << 30n, NSH = 1n << 27n;
+
+  /**
+   * At EL1: filters (x1 for PMEVTYPER0_EL0 counting INST_RETIRED, x2 for PMCCFILTR_EL0),
+   * enable, a NOP, ERET to EL0 (3 instructions counted at EL1); at EL0: 5 NOPs and SVC (6);
+   * the EL1 handler then reads PMEVCNTR0_EL0 into x10 and PMCCNTR_EL0 into x11 (which
+   * counts the first MRS, at EL1).
+   */
+  function el1el0(evtyper: bigint, ccfiltr: bigint): [bigint, bigint] {
+    const t = makeCpu();
+    const el0 = RAM_BASE + 0x1000;
+    const vbar = RAM_BASE + 0x2000;
+    [evtyper | 0x08n, ccfiltr, C_BIT | 1n, E, 0n, BigInt(el0), BigInt(vbar)].forEach((v, i) => (t.cpu.x[i + 1] = v));
+    t.load([mrs(PMEVCNTR(0), 10), mrs(PMCCNTR, 11)], vbar + 0x400);
+    t.load([NOP, NOP, NOP, NOP, NOP, SVC0], el0);
+    t.load([msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(SPSR_EL1, 5), msr(ELR_EL1, 6),
+      msr(VBAR_EL1, 7), msr(PMCR, 4), NOP, ERET]);
+    expect(t.runner.run(9 + 6 + 2)).toBe(17);
+    expect([t.cpu.el, t.cpu.pc]).toEqual([1, BigInt(vbar + 0x408)]);
+    return [t.cpu.x[10], t.cpu.x[11]];
+  }
+
+  it('no filter: both count at EL1 and EL0 (the ERET at EL1, the SVC at EL0)', () => {
+    expect(el1el0(0n, 0n)).toEqual([3n + 6n, 3n + 6n + 1n]);
+  });
+  it('U (bit 30) excludes EL0 only; P (bit 31) excludes EL1 only', () => {
+    expect(el1el0(U, P)).toEqual([3n, 6n]);
+    expect(el1el0(P, U)).toEqual([6n, 3n + 1n]);
+  });
+  it('without EL3, NSK and NSU are RES0 for filtering: U with NSU still excludes EL0 (IsSecure() is false, NSU reads 0)', () => {
+    expect(el1el0(U | (1n << 28n), P | (1n << 29n))).toEqual([3n, 6n]);
+  });
+
+  /** At EL2 (start mode --el 2): enable with PMEVTYPER0_EL0 = INST_RETIRED | `nsh`, 3 NOPs, read. */
+  function atEl2(filter: bigint): bigint {
+    const ram = new Uint8Array(1 << 16);
+    const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+    const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+    cpu.resetTo(2, BigInt(RAM_BASE));
+    [filter | 0x08n, 1n, E].forEach((v, i) => (cpu.x[i + 1] = v));
+    const words = [msr(PMEVTYPER(0), 1), msr(PMCNTENSET, 2), msr(PMCR, 3), NOP, NOP, NOP, mrs(PMEVCNTR(0), 10)];
+    words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+    new Runner(cpu).run(words.length);
+    return cpu.x[10];
+  }
+
+  it('at EL2 a counter counts only with NSH (bit 27) set', () => {
+    expect(atEl2(0n)).toBe(0n);
+    expect(atEl2(NSH)).toBe(4n); // the enabling MSR and three NOPs
+    expect(atEl2(NSH | P | U)).toBe(4n); // P and U are about EL1 and EL0
   });
 });
 
