@@ -64,6 +64,9 @@ export enum Slot {
   PMU_PRESCALE = 91,
   PMCEID0_EL0 = 92,
   PMCEID1_EL0 = 93,
+  // FEAT_CSV2_2 (sysregs/scxt.ts) and FEAT_HCX (sysregs/hcx.ts), at the end of the free range.
+  SCXTNUM_EL0 = 120, // SCXTNUM_EL0..EL3 at 120..123
+  HCRX_EL2 = 124,
   /** V0..V31, 128 bits each (two slots), reserved for FP/SIMD. */
   V0 = 128,
   /** DBGBVR<n>_EL1, DBGBCR<n>_EL1, DBGWVR<n>_EL1, DBGWCR<n>_EL1: 16 slots each (n < 16). */

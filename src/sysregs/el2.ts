@@ -5,7 +5,8 @@
 //
 // Write masks: like QEMU 7.2, the registers keep every bit written (RES0 included, which
 // the architecture allows), except VBAR_EL2 (bits [4:0] forced to zero, as VBAR_EL1) and
-// HCR_EL2 (bits above 33 are RES0 in Armv8.0; RW is RAO/WI, see below).
+// HCR_EL2 (bits above 33 are RES0 in Armv8.0, but for those of the model's features; RW is
+// RAO/WI, see below).
 
 import { idValue } from './id.js';
 import { PMU_COUNTERS } from './pmu.js';
@@ -36,9 +37,12 @@ export const EL2_ROWS: readonly RowSpec[] = [
   el2('SCTLR_EL2', 1, 0, 0, { slot: Slot.SCTLR_EL1 + 1, context: true }),
   razWi('ACTLR_EL2', 1, 0, 1),
   el2('HCR_EL2', 1, 1, 0, {
-    slot: Slot.HCR_EL2, reset: () => HCR_RW, res0: MASK64 & ~HCR_V80, res1: HCR_RW,
-    // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write too).
-    res0For: (m) => (m.features.EL3 ? 1n << 29n : 0n),
+    slot: Slot.HCR_EL2, reset: () => HCR_RW, res1: HCR_RW,
+    // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write
+    // too); above bit 33, TLOR (35) and EnSCXT (53) exist with FEAT_LOR and FEAT_CSV2_2.
+    res0For: (m) =>
+      (m.features.EL3 ? 1n << 29n : 0n) |
+      (MASK64 & ~HCR_V80 & ~(m.features.LOR ? 1n << 35n : 0n) & ~(m.features.SCXTNUM ? 1n << 53n : 0n)),
   }),
   // HPMN [4:0] resets to the number of PMU event counters (PMCR_EL0.N), as QEMU 7.2.
   el2('MDCR_EL2', 1, 1, 1, { slot: Slot.MDCR_EL2, reset: () => BigInt(PMU_COUNTERS) }),

@@ -67,6 +67,8 @@ export interface RowSpec {
   readonly flags?: number;
   /** The feature the register belongs to: the row is absent when the model lacks it. */
   readonly feature?: keyof Features;
+  /** A second feature the row needs (an EL2/EL3 register of an optional feature: HCRX_EL2). */
+  readonly alsoFeature?: keyof Features;
   /** The row exists only when this is the highest implemented EL (RVBAR_ELx). */
   readonly onlyAtHighestEl?: 1 | 2 | 3;
 
@@ -108,6 +110,14 @@ export interface RowSpec {
    * D17.2.48 and the registers' Accessibility pseudocode). Bits [31:0] only.
    */
   readonly hcrTrap?: { readonly read?: bigint; readonly write?: bigint };
+  /**
+   * Further trap and UNDEFINED conditions of the register's Accessibility pseudocode (traps
+   * to EL2/EL3 by HCR_EL2/SCR_EL3 bits of later features, Secure-state rules), checked after
+   * the UNDEFINED, EL0 and hcrTrap checks: returns ACCESS_OK, the EL to trap to with EC 0x18
+   * (1-3; 1 from EL0 is routed to EL2 by HCR_EL2.TGE as any EL1-targeted exception), or
+   * ACCESS_UNDEF. Runs only on the rows that have it.
+   */
+  readonly accessTrap?: (cpu: Cpu, read: boolean) => number;
   /** The write changes what the memory system or decoded code depend on. */
   readonly context?: boolean;
 
@@ -118,6 +128,10 @@ export interface RowSpec {
    */
   readonly op?: (cpu: Cpu, lo: number, hi: number) => void;
 }
+
+/** The outcomes of a row's accessTrap besides a trap to EL 1-3. */
+export const ACCESS_OK = 0;
+export const ACCESS_UNDEF = 4;
 
 /** A row bound to a CPU model: CONST rows carry their value. */
 export interface SysregRow extends RowSpec {

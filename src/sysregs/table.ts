@@ -15,13 +15,16 @@ import { SYSOP_ROWS } from './sysops.js';
 import { EL2_ROWS } from './el2.js';
 import { EL3_ROWS } from './el3.js';
 import { PSTATE_ROWS } from './pstate.js';
+import { LOR_ROWS } from './lor.js';
+import { HCX_ROWS } from './hcx.js';
+import { SCXT_ROWS } from './scxt.js';
 import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
 
 export { Flag, type SysregRow } from './row.js';
 
 export const ROW_SPECS: readonly RowSpec[] = [
   ...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...PMU_ROWS, ...ID_ROWS, ...IMPDEF_ROWS, ...SYSOP_ROWS,
-  ...EL2_ROWS, ...EL3_ROWS, ...PSTATE_ROWS,
+  ...EL2_ROWS, ...EL3_ROWS, ...PSTATE_ROWS, ...LOR_ROWS, ...HCX_ROWS, ...SCXT_ROWS,
 ];
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
@@ -36,6 +39,7 @@ export interface SysregTable {
 
 function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
   if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;
+  if (spec.alsoFeature !== undefined && !model.features[spec.alsoFeature]) return undefined;
   const highest = model.features.EL3 ? 3 : model.features.EL2 ? 2 : 1;
   if (spec.onlyAtHighestEl !== undefined && spec.onlyAtHighestEl !== highest) return undefined;
   const flags = spec.flags ?? 0;

@@ -8,6 +8,7 @@ import { EC } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
+import { ACCESS_OK, ACCESS_UNDEF } from '../../sysregs/row.js';
 
 const PC = Slot.PC * 2;
 // Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
@@ -60,6 +61,14 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
   if (cpu.el < 2 && (cpu.r[HCR_EL2] & mask) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
 }
 
+/** A row's accessTrap outcome (row.ts): trap to EL 1-3 with EC 0x18, or UNDEFINED. */
+function checkTrap(cpu: Cpu, row: SysregRow, iss: number, read: boolean): void {
+  const t = row.accessTrap!(cpu, read);
+  if (t === ACCESS_OK) return;
+  if (t === ACCESS_UNDEF) cpu.undef();
+  cpu.raise(EC.SYSREG, iss, 0, t);
+}
+
 /** The ID register space of FEAT_IDST: op0 3, op1 0/1/3, CRn 0, CRm 0-7. */
 const inIdSpace = (op0: number, op1: number, crn: number, crm: number): boolean =>
   op0 === 3 && (op1 === 0 || op1 === 1 || op1 === 3) && crn === 0 && crm < 8;
@@ -70,11 +79,13 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
   const hcr = hcrMask(row.hcrTrap?.read);
+  const trap = row.accessTrap !== undefined;
   if (row.constValue !== undefined) {
     const [vl, vh] = halves(row.constValue);
     return () => {
       checkAccess(cpu, row, minEl, iss, idTrap);
       if (hcr !== 0) checkHcr(cpu, hcr, iss);
+      if (trap) checkTrap(cpu, row, iss, true);
       r[t] = vl;
       r[t + 1] = vh;
       r[PC] = nl;
@@ -84,6 +95,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   return () => {
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (trap) checkTrap(cpu, row, iss, true);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -109,10 +121,12 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
   const s = row.slot === undefined || (row.flags & Flag.CONST) !== 0 ? -1 : row.slot * 2;
+  const trap = row.accessTrap !== undefined;
   return () => {
     if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
+    if (trap) checkTrap(cpu, row, iss, false);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
