@@ -10,10 +10,6 @@ const SCR_LO = Slot.SCR_EL3 * 2;
 export const el2Enabled = (cpu: Cpu): boolean =>
   cpu.model.features.EL2 && (!cpu.model.features.EL3 || (cpu.r[SCR_LO] & 1) !== 0);
 
-/** Below EL3 in Secure state: EL3 is implemented and SCR_EL3.NS = 0. */
-export const secureBelowEl3 = (cpu: Cpu): boolean =>
-  cpu.el < 3 && cpu.model.features.EL3 && (cpu.r[SCR_LO] & 1) === 0;
-
 /** Bit `bit` (0-63) of HCR_EL2. */
 export const hcrBit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.HCR_EL2 * 2 + (bit >> 5)] >>> (bit & 31)) & 1;
 

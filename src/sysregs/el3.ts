@@ -40,11 +40,11 @@ export const EL3_ROWS: readonly RowSpec[] = [
   el3('SCR_EL3', 1, 1, 0, {
     slot: Slot.SCR_EL3, reset: () => SCR_RES1 | SCR.RW, res1: SCR_RES1 | SCR.RW, context: true,
     // HCE is RES0 without EL2 (Arm ARM D17.2.117; QEMU 7.2's scr_write masks it too). Beyond
-    // Armv8.0: TLOR (14) with FEAT_LOR, HXEn (38) with FEAT_HCX, EnSCXT (53) with FEAT_CSV2_2.
+    // Armv8.0: TLOR (14) with FEAT_LOR, EnSCXT (25) with FEAT_CSV2_2, HXEn (38) with FEAT_HCX.
     res0For: (m) =>
       (m.features.EL2 ? 0n : SCR.HCE) |
       (MASK64 & ~SCR_V80 & ~(m.features.LOR ? 1n << 14n : 0n) & ~(m.features.HCX ? 1n << 38n : 0n) &
-        ~(m.features.SCXTNUM ? 1n << 53n : 0n)),
+        ~(m.features.SCXTNUM ? 1n << 25n : 0n)),
   }),
   el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
   el3('MDCR_EL3', 1, 3, 1, { slot: Slot.MDCR_EL3 }),

@@ -6,11 +6,11 @@
 //
 // Access (the registers' Accessibility pseudocode; QEMU 7.2's access_lor_ns/_other): from
 // EL1, HCR_EL2.TLOR (bit 35) traps to EL2 when EL2Enabled(); below EL3, SCR_EL3.TLOR
-// (bit 14) traps to EL3. All but LORID_EL1 are UNDEFINED in Secure state below EL3
-// (SCR_EL3.NS = 0), checked first.
+// (bit 14) traps to EL3. All but LORID_EL1 are UNDEFINED while SCR_EL3.NS is 0, at EL3
+// too (QEMU 7.2 observed: UNDEFINED at Secure EL1 and at EL3 with NS = 0), checked first.
 
 import type { Cpu } from '../cpu/cpu.js';
-import { el2Enabled, hcrBit, scrBit, secureBelowEl3 } from './access.js';
+import { el2Enabled, hcrBit, scrBit } from './access.js';
 import { ACCESS_OK, ACCESS_UNDEF, EL1_RO, EL1_RW, Flag, type Access, type RowSpec } from './row.js';
 
 const HCR_TLOR = 35;
@@ -22,7 +22,7 @@ function lorNs(cpu: Cpu): number {
   return ACCESS_OK;
 }
 
-const lorOther = (cpu: Cpu): number => (secureBelowEl3(cpu) ? ACCESS_UNDEF : lorNs(cpu));
+const lorOther = (cpu: Cpu): number => (cpu.model.features.EL3 && scrBit(cpu, 0) === 0 ? ACCESS_UNDEF : lorNs(cpu));
 
 const lor = (name: string, op2: number, access: Access, accessTrap: (cpu: Cpu) => number): RowSpec => ({
   name, op0: 3, op1: 0, crn: 10, crm: 4, op2, access, flags: Flag.CONST, feature: 'LOR', value: () => 0n, accessTrap,
