@@ -18,7 +18,7 @@
 // PSTATE.EL; QEMU 7.2's pmu_counter_enabled is the same): a counter counts the instructions
 // retired at the ELs its filter allows. The counters are brought up to date at every change
 // of EL (`pmuElChange`, called on exception entry and ERET only), so each interval the lazy
-// update covers was spent at one EL.
+// update covers was spent at one EL. In Secure state counting may be prohibited (`prohibited`).
 // Overflow (a 32-bit event counter wrapping, PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC,
 // bit 63) sets the PMOVSSET_EL0 bit. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
 // state only).
@@ -99,11 +99,25 @@ function filtered(cpu: Cpu, filter: number): boolean {
   }
 }
 
+/**
+ * Whether counting is prohibited (Arm ARM D11, "Prohibiting event counting"): in Secure state
+ * (EL3, or SCR_EL3.NS = 0) unless MDCR_EL3.SPME (bit 17) is 1 — there is no external debug
+ * authentication interface (ExternalSecureNoninvasiveDebugEnabled() is false), as in QEMU
+ * 7.2 — and for the cycle counter only when PMCR_EL0.DP (bit 5) is 1 as well. A write of
+ * MDCR_EL3 (a plain row of el3.ts) does not bring the counters up to date first: a change of
+ * SPME applies from the PMU access or EL change before it.
+ */
+function prohibited(cpu: Cpu, n: number): boolean {
+  if (!cpu.model.features.EL3 || (cpu.el !== 3 && (cpu.r[Slot.SCR_EL3 * 2] & 1) !== 0)) return false;
+  if (((cpu.r[Slot.MDCR_EL3 * 2] >>> 17) & 1) !== 0) return false;
+  return n !== 31 || (cpu.r[Slot.PMCR_EL0 * 2] & 0x20) !== 0;
+}
+
 /** Whether counter `n` (31: the cycle counter) is enabled and counts at the current EL. */
 function enabled(cpu: Cpu, n: number): boolean {
   if ((x(cpu, Slot.PMCR_EL0) & E) === 0n || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
   const filter = cpu.r[(n === 31 ? Slot.PMCCFILTR_EL0 : Slot.PMEVTYPER0_EL0 + n) * 2];
-  return !filtered(cpu, filter);
+  return !filtered(cpu, filter) && !prohibited(cpu, n);
 }
 
 /** Whether event counter `n` counts instructions (INST_RETIRED or CPU_CYCLES). */

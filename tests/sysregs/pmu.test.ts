@@ -254,6 +254,30 @@ describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/N
     return cpu.x[10];
   }
 
+  /** At EL3 (start mode --el 3, Secure): MDCR_EL3 = `mdcr`, PMCR_EL0 = E | `pmcr`; 3 NOPs; x10/x11 = event/cycle counts. */
+  function atEl3(mdcr: bigint, pmcr: bigint, filter = 0n): [bigint, bigint] {
+    const ram = new Uint8Array(1 << 16);
+    const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+    const cpu = new Cpu(bus, modelForEl(MODELS.max, 3), {});
+    cpu.resetTo(3, BigInt(RAM_BASE));
+    cpu.x[Slot.MDCR_EL3] = mdcr;
+    [filter | 0x08n, C_BIT | 1n, E | pmcr].forEach((v, i) => (cpu.x[i + 1] = v));
+    const words = [msr(PMEVTYPER(0), 1), msr(PMCNTENSET, 2), msr(PMCR, 3), NOP, NOP, NOP, mrs(PMEVCNTR(0), 10), mrs(PMCCNTR, 11)];
+    words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+    new Runner(cpu).run(words.length);
+    return [cpu.x[10], cpu.x[11]];
+  }
+
+  it('in Secure state (EL3) event counting is prohibited unless MDCR_EL3.SPME; the cycle counter only with PMCR_EL0.DP', () => {
+    const SPME = 1n << 17n, DP = 1n << 5n;
+    expect(atEl3(0n, 0n)).toEqual([0n, 5n]); // cycles: the enabling MSR, 3 NOPs, the first MRS
+    expect(atEl3(0n, DP)).toEqual([0n, 0n]);
+    expect(atEl3(SPME, DP)).toEqual([4n, 5n]);
+    // At EL3 the filter is M (bit 26) against P: M != P filters.
+    expect(atEl3(SPME, 0n, 1n << 26n)).toEqual([0n, 5n]);
+    expect(atEl3(SPME, 0n, P | (1n << 26n))).toEqual([4n, 5n]);
+  });
+
   it('at EL2 a counter counts only with NSH (bit 27) set', () => {
     expect(atEl2(0n)).toBe(0n);
     expect(atEl2(NSH)).toBe(4n); // the enabling MSR and three NOPs
