@@ -21,8 +21,8 @@ export interface IdField {
   /** Our value (0 when `when` names a feature the model lacks)... */
   readonly value?: number;
   readonly when?: keyof Features;
-  /** ...or QEMU's value, capped at this. */
-  readonly cap?: number;
+  /** ...or QEMU's value, capped at this (a function: per the model's features). */
+  readonly cap?: number | ((f: Features) => number);
   readonly why: string;
 }
 
@@ -113,9 +113,13 @@ export const ID_FIELDS: readonly IdField[] = [
   // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (the debug registers come next).
   { reg: 'ID_AA64DFR0_EL1', field: 'DebugVer', lsb: 0, width: 4, cap: 6, why: 'Armv8.0 debug, the least the architecture allows: no v8.2/v8.4 debug features' },
   // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max; a64emu implements PMUv3
-  // (sysregs/pmu.ts) and none of PMUv3p1's additions (the EL2 prohibit MDCR_EL2.HPMD, the
-  // PMCEID upper halves for events 0x4000+), PMUv3p4's PMMIR_EL1 or PMUv3p5's 64-bit event counters (PMCR_EL0.LP).
-  { reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, cap: 1, why: 'PMUv3 (Armv8.0): no PMUv3p1/p4/p5 features (PMMIR_EL1, 64-bit event counters, MDCR_EL2.HPMD)' },
+  // (sysregs/pmu.ts) and, on max, PMUv3p1 (MDCR_EL2.HPMD; 16-bit event numbers; the PMCEID
+  // upper halves, events 0x4000+, all 0) and PMUv3p4 (PMMIR_EL1), but not PMUv3p5's 64-bit
+  // event counters (PMCR_EL0.LP, MDCR_EL2.HLP) and cycle counter disables (MDCR_EL2.HCCD, MDCR_EL3.SCCD).
+  {
+    reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, cap: (f) => (f.PMUV3P4 ? 5 : 1),
+    why: 'PMUv3p4 on max, PMUv3 on the Cortex models: no PMUv3p5 (64-bit event counters, MDCR_EL2.HCCD, MDCR_EL3.SCCD)',
+  },
 ];
 
 /** ID registers whose value differs from QEMU's on purpose on some model (ID_FIELDS). */
@@ -134,7 +138,10 @@ export function idValue(model: CpuModel, reg: string): bigint {
     const was = (qemu & m) >> BigInt(f.lsb);
     let ours: bigint;
     if (f.when !== undefined && !model.features[f.when]) ours = 0n;
-    else if (f.cap !== undefined) ours = was < BigInt(f.cap) ? was : BigInt(f.cap);
+    else if (f.cap !== undefined) {
+      const cap = BigInt(typeof f.cap === 'number' ? f.cap : f.cap(model.features));
+      ours = was < cap ? was : cap;
+    }
     else ours = BigInt(f.value ?? 0);
     v = (v & ~m) | (ours << BigInt(f.lsb));
   }

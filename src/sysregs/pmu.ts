@@ -29,7 +29,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
-import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec } from './row.js';
+import { type Access, EL0_RO, EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
 
 /**
  * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
@@ -103,14 +103,19 @@ function filtered(cpu: Cpu, filter: number): boolean {
  * Whether counting is prohibited (Arm ARM D11, "Prohibiting event counting"): in Secure state
  * (EL3, or SCR_EL3.NS = 0) unless MDCR_EL3.SPME (bit 17) is 1 — there is no external debug
  * authentication interface (ExternalSecureNoninvasiveDebugEnabled() is false), as in QEMU
- * 7.2 — and for the cycle counter only when PMCR_EL0.DP (bit 5) is 1 as well. A write of
- * MDCR_EL3 (a plain row of el3.ts) does not bring the counters up to date first: a change of
- * SPME applies from the PMU access or EL change before it.
+ * 7.2 — and at EL2 with MDCR_EL2.HPMD (PMUv3p1); for the cycle counter only when
+ * PMCR_EL0.DP (bit 5) is 1 as well. A write of MDCR_EL2/EL3 (plain rows of el2.ts/el3.ts)
+ * does not bring the counters up to date first: a change of HPMD or SPME applies from the
+ * PMU access or EL change before it.
  */
 function prohibited(cpu: Cpu, n: number): boolean {
-  if (!cpu.model.features.EL3 || (cpu.el !== 3 && (cpu.r[Slot.SCR_EL3 * 2] & 1) !== 0)) return false;
-  if (((cpu.r[Slot.MDCR_EL3 * 2] >>> 17) & 1) !== 0) return false;
-  return n !== 31 || (cpu.r[Slot.PMCR_EL0 * 2] & 0x20) !== 0;
+  const f = cpu.model.features;
+  const secure = f.EL3 && (cpu.el === 3 || (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0);
+  const prohibit =
+    (secure && ((cpu.r[Slot.MDCR_EL3 * 2] >>> 17) & 1) === 0) ||
+    // FEAT_PMUv3p1: MDCR_EL2.HPMD (bit 17) prohibits counting at EL2.
+    (cpu.el === 2 && f.PMUV3P4 && ((cpu.r[Slot.MDCR_EL2 * 2] >>> 17) & 1) !== 0);
+  return prohibit && (n !== 31 || (cpu.r[Slot.PMCR_EL0 * 2] & 0x20) !== 0);
 }
 
 /** Whether counter `n` (31: the cycle counter) is enabled and counts at the current EL. */
@@ -305,5 +310,7 @@ export const PMU_ROWS: readonly RowSpec[] = [
   // EN, SW, CR, ER [3:0] (QEMU 7.2 keeps those). Readable at EL0 without a trap; writes from EL1.
   { name: 'PMUSERENR_EL0', ...enc(3, 9, 14, 0), access: { read: 0, write: 1 }, slot: Slot.PMUSERENR_EL0, res0: ~15n & M64 },
   synced('PMCCFILTR_EL0', enc(3, 14, 15, 7), EL0_RW, Slot.PMCCFILTR_EL0, (_cpu, v) => v & CCFILTR_MASK, EN),
+  // FEAT_PMUv3p4: PMMIR_EL1.SLOTS = 0 (no STALL_SLOT event), as QEMU 7.2 (a CONST 0 row).
+  { name: 'PMMIR_EL1', ...enc(0, 9, 14, 6), access: EL1_RO, flags: Flag.CONST, feature: 'PMUV3P4', value: () => 0n },
   ...Array.from({ length: PMU_COUNTERS }, (_, n) => eventCounter(n)).flat(),
 ];

@@ -108,14 +108,19 @@ describe('reset values: QEMU 7.2 (the recordings)', () => {
     expect(run([mrs(PMEVCNTR(6), 0)]).ec).toBe(0);
   });
 
-  it('PMCEID0_EL0 lists SW_INCR (0x00), INST_RETIRED (0x08), CPU_CYCLES (0x11); PMUVer is 1 (PMUv3)', () => {
+  it('PMCEID0_EL0 lists SW_INCR (0x00), INST_RETIRED (0x08), CPU_CYCLES (0x11); PMUVer is 1 (PMUv3) on the Cortex models, 5 (PMUv3p4) on max', () => {
     expect(PMCEID0).toBe(0x20101n);
     expect(run([mrs(PMCEID0_ENC, 0)]).x[0]).toBe(0x20101n);
     for (const m of Object.values(MODELS)) {
       const dfr0 = readRaw(makeCpu({ model: m.name }).cpu, sysregByName(m, 'ID_AA64DFR0_EL1')!)!;
-      expect((dfr0 >> 8n) & 0xfn, m.name).toBe(1n);
+      expect((dfr0 >> 8n) & 0xfn, m.name).toBe(m.name === 'max' ? 5n : 1n);
     }
-    expect(sysregByName(MODELS.max, 'PMMIR_EL1'), 'PMMIR_EL1 needs PMUv3p4').toBeUndefined();
+    // PMMIR_EL1 (FEAT_PMUv3p4): max only; EL1 read-only, 0 as QEMU 7.2 (max-el1.json).
+    expect(sysregByName(MODELS['cortex-a57'], 'PMMIR_EL1')).toBeUndefined();
+    const PMMIR: Enc = [3, 0, 9, 14, 6];
+    expect(run([mrs(PMMIR, 0)], [], { model: 'max' }).x[0]).toBe(0n);
+    expect(run([msr(PMMIR, 0)], [], { model: 'max' }).ec).toBe(0);
+    expect(run([mrs(PMMIR, 0)], [], { model: 'cortex-a57' }).ec).toBe(0);
   });
 });
 
@@ -276,6 +281,24 @@ describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/N
     // At EL3 the filter is M (bit 26) against P: M != P filters.
     expect(atEl3(SPME, 0n, 1n << 26n)).toEqual([0n, 5n]);
     expect(atEl3(SPME, 0n, P | (1n << 26n))).toEqual([4n, 5n]);
+  });
+
+  it('PMUv3p1 (max): MDCR_EL2.HPMD (bit 17) prohibits event counting at EL2; the cycle counter only with PMCR_EL0.DP', () => {
+    const HPMD = 1n << 17n;
+    const atEl2Hpmd = (pmcr: bigint): [bigint, bigint] => {
+      const ram = new Uint8Array(1 << 16);
+      const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+      const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+      cpu.resetTo(2, BigInt(RAM_BASE));
+      cpu.x[Slot.MDCR_EL2] |= HPMD;
+      [NSH | 0x08n, NSH, C_BIT | 1n, E | pmcr].forEach((v, i) => (cpu.x[i + 1] = v));
+      const words = [msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(PMCR, 4), NOP, NOP, mrs(PMEVCNTR(0), 10), mrs(PMCCNTR, 11)];
+      words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+      new Runner(cpu).run(words.length);
+      return [cpu.x[10], cpu.x[11]];
+    };
+    expect(atEl2Hpmd(0n)).toEqual([0n, 4n]); // cycles: MSR PMCR_EL0, 2 NOPs, the first MRS
+    expect(atEl2Hpmd(1n << 5n)).toEqual([0n, 0n]);
   });
 
   it('at EL2 a counter counts only with NSH (bit 27) set', () => {
