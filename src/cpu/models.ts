@@ -37,8 +37,11 @@ export interface Features {
   HCX: boolean;
   /** FEAT_CSV2_2: the SCXTNUM_ELx registers. */
   SCXTNUM: boolean;
-  /** FEAT_PMUv3p1 and FEAT_PMUv3p4: MDCR_EL2.HPMD, PMMIR_EL1 (the PMU is PMUv3 without it). */
-  PMUV3P4: boolean;
+  /**
+   * FEAT_PMUv3p1, p4 and p5: MDCR_EL2.HPMD, PMMIR_EL1, 64-bit event counters (PMCR_EL0.LP,
+   * MDCR_EL2.HLP), MDCR_EL2.HCCD/MDCR_EL3.SCCD (the PMU is PMUv3 without it).
+   */
+  PMUV3P5: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -92,7 +95,7 @@ const MAX_ID: IdValues = {
 };
 
 /** The Armv8.1+ features an Armv8.0 core (Cortex-A57/A72) lacks. */
-const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P4: false } as const;
+const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false } as const;
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
@@ -109,13 +112,13 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
     ccsidr: [0x701fe00an, 0x201fe012n, 0x707fe07an],
   },
   // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC,
-  // IDST, PAN/PAN2, UAO, DIT, SSBS2, LOR, HCX, CSV2_2 (SCXTNUM), PMUv3p4;
+  // IDST, PAN/PAN2, UAO, DIT, SSBS2, LOR, HCX, CSV2_2 (SCXTNUM), PMUv3p5;
   // ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
   max: {
     name: 'max', paBits: 52, resetSctlr: 0x00c50838n,
     features: {
       EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true,
-      PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P4: true,
+      PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

@@ -112,13 +112,13 @@ export const ID_FIELDS: readonly IdField[] = [
 
   // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (the debug registers come next).
   { reg: 'ID_AA64DFR0_EL1', field: 'DebugVer', lsb: 0, width: 4, cap: 6, why: 'Armv8.0 debug, the least the architecture allows: no v8.2/v8.4 debug features' },
-  // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max; a64emu implements PMUv3
+  // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max, as a64emu: PMUv3
   // (sysregs/pmu.ts) and, on max, PMUv3p1 (MDCR_EL2.HPMD; 16-bit event numbers; the PMCEID
-  // upper halves, events 0x4000+, all 0) and PMUv3p4 (PMMIR_EL1), but not PMUv3p5's 64-bit
-  // event counters (PMCR_EL0.LP, MDCR_EL2.HLP) and cycle counter disables (MDCR_EL2.HCCD, MDCR_EL3.SCCD).
+  // upper halves, events 0x4000+, all 0), PMUv3p4 (PMMIR_EL1) and PMUv3p5 (64-bit event
+  // counters, PMCR_EL0.LP, MDCR_EL2.HLP/HCCD, MDCR_EL3.SCCD).
   {
-    reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, cap: (f) => (f.PMUV3P4 ? 5 : 1),
-    why: 'PMUv3p4 on max, PMUv3 on the Cortex models: no PMUv3p5 (64-bit event counters, MDCR_EL2.HCCD, MDCR_EL3.SCCD)',
+    reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, cap: (f) => (f.PMUV3P5 ? 6 : 1),
+    why: 'PMUv3p5 on max, PMUv3 on the Cortex models',
   },
 ];
 

@@ -1,6 +1,7 @@
 // The Performance Monitors Extension, PMUv3 (Arm ARM D11 "The Performance Monitors
 // Extension", registers D17.5), as QEMU 7.2 gives it to cortex-a57, cortex-a72 and max:
-// PMCR_EL0.N = 6 event counters and the cycle counter.
+// PMCR_EL0.N = 6 event counters and the cycle counter. On max, PMUv3p5 as QEMU 7.2 (feature
+// PMUV3P5): MDCR_EL2.HPMD, PMMIR_EL1, 64-bit event counters, MDCR_EL2.HCCD/MDCR_EL3.SCCD.
 //
 // Counting model. A cycle is one instruction: QEMU's cycle counter runs at 1 GHz of its
 // virtual clock (ARM_CPU_FREQ), which with -icount shift=0 advances 1 ns per instruction,
@@ -19,8 +20,9 @@
 // retired at the ELs its filter allows. The counters are brought up to date at every change
 // of EL (`pmuElChange`, called on exception entry and ERET only), so each interval the lazy
 // update covers was spent at one EL. In Secure state counting may be prohibited (`prohibited`).
-// Overflow (a 32-bit event counter wrapping, PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC,
-// bit 63) sets the PMOVSSET_EL0 bit. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
+// Overflow (an event counter's unsigned overflow of bits [31:0], or with PMUv3p5's PMCR_EL0.LP
+// / MDCR_EL2.HLP of [63:0]; PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC, bit 63) sets
+// the PMOVSSET_EL0 bit. Event counters are 32 bits wide, 64 with PMUv3p5. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
 // state only).
 //
 // EL0 access (PMUSERENR_EL0: EN bit 0, SW bit 1, CR bit 2, ER bit 3) traps to EL1 with EC
@@ -51,7 +53,7 @@ const LC = 64n;
 /**
  * E, D, X, DP, LC and LP: the bits writes keep (C and P are write-only actions). LP (bit 7)
  * is RES0 without PMUv3p5; QEMU 7.2 keeps it on every model (PMCR_WRITABLE_MASK), and so do
- * we, with no effect (the fuzz compares PMCR_EL0 with QEMU).
+ * we, with no effect on the Cortex models (the fuzz compares PMCR_EL0 with QEMU).
  */
 const PMCR_WRITABLE = 0xf9n;
 
@@ -111,11 +113,16 @@ function filtered(cpu: Cpu, filter: number): boolean {
 function prohibited(cpu: Cpu, n: number): boolean {
   const f = cpu.model.features;
   const secure = f.EL3 && (cpu.el === 3 || (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0);
+  const mdcr2 = cpu.r[Slot.MDCR_EL2 * 2];
+  const mdcr3 = cpu.r[Slot.MDCR_EL3 * 2];
   const prohibit =
-    (secure && ((cpu.r[Slot.MDCR_EL3 * 2] >>> 17) & 1) === 0) ||
+    (secure && ((mdcr3 >>> 17) & 1) === 0) ||
     // FEAT_PMUv3p1: MDCR_EL2.HPMD (bit 17) prohibits counting at EL2.
-    (cpu.el === 2 && f.PMUV3P4 && ((cpu.r[Slot.MDCR_EL2 * 2] >>> 17) & 1) !== 0);
-  return prohibit && (n !== 31 || (cpu.r[Slot.PMCR_EL0 * 2] & 0x20) !== 0);
+    (cpu.el === 2 && f.PMUV3P5 && ((mdcr2 >>> 17) & 1) !== 0);
+  if (n !== 31) return prohibit;
+  if (prohibit && (cpu.r[Slot.PMCR_EL0 * 2] & 0x20) !== 0) return true;
+  // FEAT_PMUv3p5: MDCR_EL3.SCCD (bit 23) in Secure state, MDCR_EL2.HCCD (bit 23) at EL2.
+  return f.PMUV3P5 && ((secure && ((mdcr3 >>> 23) & 1) !== 0) || (cpu.el === 2 && ((mdcr2 >>> 23) & 1) !== 0));
 }
 
 /** Whether counter `n` (31: the cycle counter) is enabled and counts at the current EL. */
@@ -131,11 +138,30 @@ const countsInstructions = (cpu: Cpu, n: number): boolean => {
   return evt === INST_RETIRED || evt === CPU_CYCLES;
 };
 
-/** Adds `d` to event counter `n`, setting its overflow bit when it wraps (32 bits, PMUv3). */
+/** The event counters' width: 64 bits with FEAT_PMUv3p5, else 32. */
+const evMask = (cpu: Cpu): bigint => (cpu.model.features.PMUV3P5 ? M64 : M32);
+
+/**
+ * Whether event counter `n` records overflow at bit 63 rather than 31 (FEAT_PMUv3p5):
+ * PMCR_EL0.LP (bit 7), or with EL2 for counters n >= MDCR_EL2.HPMN, MDCR_EL2.HLP (bit 26).
+ */
+function longCounter(cpu: Cpu, n: number): boolean {
+  if (!cpu.model.features.PMUV3P5) return false;
+  const mdcr2 = cpu.r[Slot.MDCR_EL2 * 2];
+  if (cpu.model.features.EL2 && n >= (mdcr2 & 31)) return ((mdcr2 >>> 26) & 1) !== 0;
+  return (cpu.r[Slot.PMCR_EL0 * 2] & 0x80) !== 0;
+}
+
+/**
+ * Adds `d` to event counter `n`, setting its overflow bit on an unsigned overflow of bits
+ * [31:0] (or [63:0] for a long counter); the counter wraps at its width.
+ */
 function addEvent(cpu: Cpu, n: number, d: bigint): void {
-  const v = x(cpu, Slot.PMEVCNTR0_EL0 + n) + d;
-  if (v > M32) cpu.x[Slot.PMOVS] |= 1n << BigInt(n);
-  cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & M32;
+  const old = x(cpu, Slot.PMEVCNTR0_EL0 + n);
+  const v = old + d;
+  const overflow = longCounter(cpu, n) ? v > M64 : (old & M32) + d > M32;
+  if (overflow) cpu.x[Slot.PMOVS] |= 1n << BigInt(n);
+  cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & evMask(cpu);
 }
 
 /** Brings every counter up to instruction count `now` (see the header). */
@@ -216,9 +242,9 @@ function setClr(prefix: string, suffix: string, op1: number, crmSet: number, op2
 }
 
 /** Event counter `n`'s value (0 for n >= N: RAZ/WI, as QEMU 7.2 for PMXEVCNTR_EL0). */
-const evcntr = (cpu: Cpu, n: number): bigint => (n < N(cpu) ? cpu.x[Slot.PMEVCNTR0_EL0 + n] & M32 : 0n);
+const evcntr = (cpu: Cpu, n: number): bigint => (n < N(cpu) ? cpu.x[Slot.PMEVCNTR0_EL0 + n] & evMask(cpu) : 0n);
 const setEvcntr = (cpu: Cpu, n: number, v: bigint): void => {
-  if (n < N(cpu)) cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & M32;
+  if (n < N(cpu)) cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & evMask(cpu);
 };
 /** Event type `n`; n = 31 is PMCCFILTR_EL0 (PMXEVTYPER_EL0 with PMSELR_EL0.SEL = 31). */
 const evtyper = (cpu: Cpu, n: number): bigint =>
@@ -311,6 +337,6 @@ export const PMU_ROWS: readonly RowSpec[] = [
   { name: 'PMUSERENR_EL0', ...enc(3, 9, 14, 0), access: { read: 0, write: 1 }, slot: Slot.PMUSERENR_EL0, res0: ~15n & M64 },
   synced('PMCCFILTR_EL0', enc(3, 14, 15, 7), EL0_RW, Slot.PMCCFILTR_EL0, (_cpu, v) => v & CCFILTR_MASK, EN),
   // FEAT_PMUv3p4: PMMIR_EL1.SLOTS = 0 (no STALL_SLOT event), as QEMU 7.2 (a CONST 0 row).
-  { name: 'PMMIR_EL1', ...enc(0, 9, 14, 6), access: EL1_RO, flags: Flag.CONST, feature: 'PMUV3P4', value: () => 0n },
+  { name: 'PMMIR_EL1', ...enc(0, 9, 14, 6), access: EL1_RO, flags: Flag.CONST, feature: 'PMUV3P5', value: () => 0n },
   ...Array.from({ length: PMU_COUNTERS }, (_, n) => eventCounter(n)).flat(),
 ];

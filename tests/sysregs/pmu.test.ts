@@ -108,12 +108,12 @@ describe('reset values: QEMU 7.2 (the recordings)', () => {
     expect(run([mrs(PMEVCNTR(6), 0)]).ec).toBe(0);
   });
 
-  it('PMCEID0_EL0 lists SW_INCR (0x00), INST_RETIRED (0x08), CPU_CYCLES (0x11); PMUVer is 1 (PMUv3) on the Cortex models, 5 (PMUv3p4) on max', () => {
+  it('PMCEID0_EL0 lists SW_INCR (0x00), INST_RETIRED (0x08), CPU_CYCLES (0x11); PMUVer is 1 (PMUv3) on the Cortex models, 6 (PMUv3p5) on max as QEMU 7.2', () => {
     expect(PMCEID0).toBe(0x20101n);
     expect(run([mrs(PMCEID0_ENC, 0)]).x[0]).toBe(0x20101n);
     for (const m of Object.values(MODELS)) {
       const dfr0 = readRaw(makeCpu({ model: m.name }).cpu, sysregByName(m, 'ID_AA64DFR0_EL1')!)!;
-      expect((dfr0 >> 8n) & 0xfn, m.name).toBe(m.name === 'max' ? 5n : 1n);
+      expect((dfr0 >> 8n) & 0xfn, m.name).toBe(m.name === 'max' ? 6n : 1n);
     }
     // PMMIR_EL1 (FEAT_PMUv3p4): max only; EL1 read-only, 0 as QEMU 7.2 (max-el1.json).
     expect(sysregByName(MODELS['cortex-a57'], 'PMMIR_EL1')).toBeUndefined();
@@ -190,14 +190,42 @@ describe('event counters', () => {
     expect(run([msr(PMSWINC, 1), mrs(PMSWINC, 0)], [1n]).ec, 'PMSWINC_EL0 is write-only').toBe(0);
   });
 
-  it('a 32-bit event counter wraps and sets its PMOVSSET_EL0 bit; PMOVSCLR_EL0 clears it', () => {
+  it('an event counter overflowing bits [31:0] sets its PMOVSSET_EL0 bit (32-bit on cortex-a57, 64-bit on max: PMUv3p5); PMOVSCLR_EL0 clears it', () => {
+    for (const [model, value] of [['cortex-a57', 2n], ['max', 0x1_0000_0002n]] as const) {
+      const r = run([
+        msr(PMEVCNTR(3), 1), msr(PMEVTYPER(3), 2), msr(PMCNTENSET, 3), msr(PMCR, 4),
+        NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6), msr(PMOVSCLR, 3), mrs(PMOVSCLR, 7),
+      ], [0xfffffffen, 0x08n, 8n, E], { model });
+      expect(r.x[5], model).toBe(value); // 0xfffffffe + 4
+      expect(r.x[6]).toBe(8n);
+      expect(r.x[7]).toBe(0n);
+    }
+  });
+
+  it('max (PMUv3p5): PMCR_EL0.LP moves the overflow to bits [63:0]; with EL2, counters >= MDCR_EL2.HPMN follow MDCR_EL2.HLP instead', () => {
+    const LP = 1n << 7n;
     const r = run([
       msr(PMEVCNTR(3), 1), msr(PMEVTYPER(3), 2), msr(PMCNTENSET, 3), msr(PMCR, 4),
-      NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6), msr(PMOVSCLR, 3), mrs(PMOVSCLR, 7),
-    ], [0xfffffffen, 0x08n, 8n, E]);
-    expect(r.x[5]).toBe(2n); // 0xfffffffe + 4
-    expect(r.x[6]).toBe(8n);
-    expect(r.x[7]).toBe(0n);
+      NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6),
+    ], [0xfffffffen, 0x08n, 8n, E | LP]);
+    expect([r.x[5], r.x[6]]).toEqual([0x1_0000_0002n, 0n]);
+    const w = run([
+      msr(PMEVCNTR(3), 1), msr(PMEVTYPER(3), 2), msr(PMCNTENSET, 3), msr(PMCR, 4),
+      NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6),
+    ], [(1n << 64n) - 2n, 0x08n, 8n, E | LP]);
+    expect([w.x[5], w.x[6]]).toEqual([2n, 8n]);
+    // --el 2: MDCR_EL2.HPMN = 2, HLP (bit 26) = 1, PMCR_EL0.LP = 0: counter 3 is long, counter 1 is not.
+    const ram = new Uint8Array(1 << 16);
+    const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+    const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+    cpu.resetTo(2, BigInt(RAM_BASE));
+    cpu.x[Slot.MDCR_EL2] = 2n | (1n << 26n);
+    [0xfffffffen, (1n << 27n) | 0x08n, 0xan, E].forEach((v, i) => (cpu.x[i + 1] = v));
+    const words = [msr(PMEVCNTR(3), 1), msr(PMEVCNTR(1), 1), msr(PMEVTYPER(3), 2), msr(PMEVTYPER(1), 2), msr(PMCNTENSET, 3),
+      msr(PMCR, 4), NOP, NOP, NOP, mrs(PMOVSSET, 10)];
+    words.forEach((wd, i) => new DataView(ram.buffer).setUint32(4 * i, wd, true));
+    new Runner(cpu).run(words.length);
+    expect(cpu.x[10]).toBe(2n); // only counter 1 overflowed bits [31:0]
   });
 
   it('a filter excluding both EL1 (P, bit 31) and EL0 (U, bit 30) stops the counter', () => {
@@ -281,16 +309,18 @@ describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/N
     // At EL3 the filter is M (bit 26) against P: M != P filters.
     expect(atEl3(SPME, 0n, 1n << 26n)).toEqual([0n, 5n]);
     expect(atEl3(SPME, 0n, P | (1n << 26n))).toEqual([4n, 5n]);
+    // PMUv3p5: MDCR_EL3.SCCD (bit 23) stops the cycle counter in Secure state.
+    expect(atEl3(SPME | (1n << 23n), 0n)).toEqual([4n, 0n]);
   });
 
   it('PMUv3p1 (max): MDCR_EL2.HPMD (bit 17) prohibits event counting at EL2; the cycle counter only with PMCR_EL0.DP', () => {
     const HPMD = 1n << 17n;
-    const atEl2Hpmd = (pmcr: bigint): [bigint, bigint] => {
+    const atEl2Hpmd = (pmcr: bigint, mdcr = HPMD): [bigint, bigint] => {
       const ram = new Uint8Array(1 << 16);
       const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
       const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
       cpu.resetTo(2, BigInt(RAM_BASE));
-      cpu.x[Slot.MDCR_EL2] |= HPMD;
+      cpu.x[Slot.MDCR_EL2] |= mdcr;
       [NSH | 0x08n, NSH, C_BIT | 1n, E | pmcr].forEach((v, i) => (cpu.x[i + 1] = v));
       const words = [msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(PMCR, 4), NOP, NOP, mrs(PMEVCNTR(0), 10), mrs(PMCCNTR, 11)];
       words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
@@ -299,6 +329,8 @@ describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/N
     };
     expect(atEl2Hpmd(0n)).toEqual([0n, 4n]); // cycles: MSR PMCR_EL0, 2 NOPs, the first MRS
     expect(atEl2Hpmd(1n << 5n)).toEqual([0n, 0n]);
+    // PMUv3p5: MDCR_EL2.HCCD (bit 23) stops the cycle counter at EL2 whatever HPMD and DP say.
+    expect(atEl2Hpmd(0n, 1n << 23n)).toEqual([3n, 0n]); // events: MSR PMCR_EL0 and 2 NOPs
   });
 
   it('at EL2 a counter counts only with NSH (bit 27) set', () => {
@@ -328,8 +360,10 @@ describe('write masks and PMSELR_EL0 indirection (QEMU 7.2)', () => {
     ], [0xffffffe2n, 0n, 0xffffffffn, 0x1_2345_6789n]);
     expect(r.x[2]).toBe(2n);
     expect(r.x[5]).toBe(0xfe00ffffn); // P, U, NSK, NSU, NSH, M, MT and evtCount [15:0]
-    expect(r.x[6]).toBe(0x23456789n); // 32-bit counters
-    expect([r.x[7], r.x[8]]).toEqual([0xfe00ffffn, 0x23456789n]);
+    expect(r.x[6]).toBe(0x1_2345_6789n); // 64-bit counters on max (PMUv3p5)
+    expect([r.x[7], r.x[8]]).toEqual([0xfe00ffffn, 0x1_2345_6789n]);
+    const a57 = run([msr(PMSELR, 1), msr(PMXEVCNTR, 4), mrs(PMEVCNTR(2), 6)], [0xffffffe2n, 0n, 0n, 0x1_2345_6789n], { model: 'cortex-a57' });
+    expect(a57.x[6]).toBe(0x23456789n); // 32-bit counters (PMUv3)
     const c = run([msr(PMSELR, 1), msr(PMXEVTYPER, 2), mrs(PMCCFILTR, 3), mrs(PMXEVCNTR, 4)], [31n, 0xffffffffn]);
     expect(c.x[3]).toBe(0xfc000000n); // PMCCFILTR_EL0: P, U, NSK, NSU, NSH, M
     expect(c.x[4], 'PMXEVCNTR_EL0 with SEL 31: RAZ/WI (QEMU)').toBe(0n);
