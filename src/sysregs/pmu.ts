@@ -32,6 +32,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { type Access, EL0_RO, EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
+import { el2Enabled } from './access.js';
 
 /**
  * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
@@ -44,8 +45,7 @@ export const pmcrReset = (m: CpuModel): bigint => PMCR_RESET[m.name] ?? 0x410130
 /** PMCR_EL0.N: the number of event counters. */
 export const pmuCounters = (m: CpuModel): number => Number((pmcrReset(m) >> 11n) & 31n);
 
-// PMCR_EL0 bits (Arm ARM D17.5.8).
-const E = 1n;
+// PMCR_EL0 bits (Arm ARM D17.5.8); E (bit 0) is read from the 32-bit view (counterEnable).
 const P = 2n;
 const C = 4n;
 const D = 8n;
@@ -117,17 +117,38 @@ function prohibited(cpu: Cpu, n: number): boolean {
   const mdcr3 = cpu.r[Slot.MDCR_EL3 * 2];
   const prohibit =
     (secure && ((mdcr3 >>> 17) & 1) === 0) ||
-    // FEAT_PMUv3p1: MDCR_EL2.HPMD (bit 17) prohibits counting at EL2.
-    (cpu.el === 2 && f.PMUV3P5 && ((mdcr2 >>> 17) & 1) !== 0);
+    // FEAT_PMUv3p1: MDCR_EL2.HPMD (bit 17) prohibits counting at EL2 by the cycle counter
+    // and the event counters below HPMN (those of EL1).
+    (cpu.el === 2 && f.PMUV3P5 && ((mdcr2 >>> 17) & 1) !== 0 && (n === 31 || n < hpmn(cpu)));
   if (n !== 31) return prohibit;
   if (prohibit && (cpu.r[Slot.PMCR_EL0 * 2] & 0x20) !== 0) return true;
   // FEAT_PMUv3p5: MDCR_EL3.SCCD (bit 23) in Secure state, MDCR_EL2.HCCD (bit 23) at EL2.
   return f.PMUV3P5 && ((secure && ((mdcr3 >>> 23) & 1) !== 0) || (cpu.el === 2 && ((mdcr2 >>> 23) & 1) !== 0));
 }
 
+/**
+ * MDCR_EL2.HPMN [4:0] with EL2: event counters n >= HPMN are reserved for EL2 (Arm ARM D11,
+ * "Counter enables" and PMUv3's EL2 partition); without EL2 every counter is below it.
+ */
+const hpmn = (cpu: Cpu): number => (cpu.model.features.EL2 ? cpu.r[Slot.MDCR_EL2 * 2] & 31 : 32);
+
+/**
+ * The enable of counter `n`: PMCR_EL0.E, except that an event counter n >= HPMN is enabled by
+ * MDCR_EL2.HPME (bit 7) instead, as QEMU 7.2's pmu_counter_enabled. A write of MDCR_EL2 does
+ * not bring the counters up to date first (see `prohibited`).
+ */
+function counterEnable(cpu: Cpu, n: number): boolean {
+  if (n === 31 || n < hpmn(cpu)) return (cpu.r[Slot.PMCR_EL0 * 2] & 1) !== 0;
+  return (cpu.r[Slot.MDCR_EL2 * 2] & 0x80) !== 0;
+}
+
+/** Whether any counter can count: PMCR_EL0.E, or MDCR_EL2.HPME with EL2. */
+const anyEnable = (cpu: Cpu): boolean =>
+  (cpu.r[Slot.PMCR_EL0 * 2] & 1) !== 0 || (cpu.model.features.EL2 && (cpu.r[Slot.MDCR_EL2 * 2] & 0x80) !== 0);
+
 /** Whether counter `n` (31: the cycle counter) is enabled and counts at the current EL. */
 function enabled(cpu: Cpu, n: number): boolean {
-  if ((x(cpu, Slot.PMCR_EL0) & E) === 0n || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
+  if (!counterEnable(cpu, n) || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
   const filter = cpu.r[(n === 31 ? Slot.PMCCFILTR_EL0 : Slot.PMEVTYPER0_EL0 + n) * 2];
   return !filtered(cpu, filter) && !prohibited(cpu, n);
 }
@@ -169,7 +190,7 @@ export function sync(cpu: Cpu, now: number): void {
   const anchor = Number(cpu.x[Slot.PMU_ANCHOR]);
   if (now <= anchor) return;
   cpu.x[Slot.PMU_ANCHOR] = BigInt(now);
-  if ((cpu.x[Slot.PMCR_EL0] & E) === 0n) return;
+  if (!anyEnable(cpu)) return;
   const delta = BigInt(now - anchor);
   if (enabled(cpu, 31)) {
     let d = delta;
@@ -190,10 +211,10 @@ export function sync(cpu: Cpu, now: number): void {
 /**
  * Before PSTATE.EL changes (exception entry, ERET): brings the counters up to `now`, the
  * instructions retired at the old EL included, so that what follows counts at the new EL.
- * Nothing to do while PMCR_EL0.E is 0: the PMCR_EL0 write that sets it syncs first.
+ * Nothing to do while no counter is enabled: the PMCR_EL0 write that sets E syncs first.
  */
 export function pmuElChange(cpu: Cpu, now: number): void {
-  if ((cpu.r[Slot.PMCR_EL0 * 2] & 1) !== 0) sync(cpu, now);
+  if (anyEnable(cpu)) sync(cpu, now);
 }
 
 /** The counters brought up to the accessing instruction (`index` in its block). */
@@ -302,7 +323,16 @@ function pmcrWrite(cpu: Cpu, v: bigint): bigint {
 export const PMU_ROWS: readonly RowSpec[] = [
   // PMCR_EL0: IMP, IDCODE and N are read-only; C and P are write-only actions (read 0).
   // Reset: pmcrReset, through the row's raw accessor (resetSysregs).
-  synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset),
+  {
+    ...synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset),
+    // From EL0/EL1 with EL2 enabled, PMCR_EL0.N reads as MDCR_EL2.HPMN (Arm ARM D17.5, PMCR_EL0.N;
+    // QEMU 7.2's pmcr_read).
+    get: (cpu, index) => {
+      at(cpu, index);
+      const v = cpu.x[Slot.PMCR_EL0];
+      return cpu.el < 2 && el2Enabled(cpu) ? (v & ~(31n << 11n)) | (BigInt(hpmn(cpu)) << 11n) : v;
+    },
+  },
   ...setClr('PMCNTEN', 'EL0', 3, 12, 1, 12, 2, EL0_RW, Slot.PMCNTEN, EN, Flag.IO | Flag.ALIAS),
   // PMOVSCLR_EL0 is CRm 12 op2 3, PMOVSSET_EL0 CRm 14 op2 3.
   ...setClr('PMOVS', 'EL0', 3, 14, 3, 12, 3, EL0_RW, Slot.PMOVS, EN, Flag.IO | Flag.ALIAS),

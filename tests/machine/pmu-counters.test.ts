@@ -3,7 +3,8 @@
 // PMCR_EL0.LP and PMEVCNTR<n>_EL0), 32-bit counters on cortex-a57 (PMUv3). A guest counts
 // SW_INCR through PMSWINC_EL0 (deterministic, unlike QEMU's clock-driven events) and prints
 // the counter and PMOVSSET_EL0; the expected values are qemu-system-aarch64 7.2's output
-// (-M virt -cpu max / cortex-a57 -semihosting -serial stdio), run live by the last test.
+// (-M virt -cpu max / cortex-a57 -semihosting -serial stdio), run live by the last test. A
+// third guest reads PMCR_EL0.N at EL2 and EL1 under MDCR_EL2.HPMN (HPMN_CODE).
 //
 // Source (GNU as 2.40, -march=armv8.5-a, linked at 0x40080000; `rec r`: str r, [x20], #8):
 //   PMEVTYPER0_EL0 = SW_INCR; PMCNTENSET_EL0 = 1; PMCR_EL0 = E
@@ -86,9 +87,45 @@ const CODE = [
   0x00020026, 0, 0, 0, // 400800e8: blk: .quad 0x20026, 0
 ];
 
+/**
+ * --el 2: MDCR_EL2.HPMN = 2, then PMCR_EL0 read at EL2 (N = 6) and, after ERET, at EL1 (N
+ * reads HPMN: Arm ARM PMCR_EL0.N), both printed (QEMU 7.2: 0x41013000, 0x41011000).
+ */
+const HPMN_CODE = [
+  0xd2b00001, // 40080000: mov x1, #0x80000000
+  0xd51c1101, // 40080004: msr hcr_el2, x1
+  0xd2800041, // 40080008: mov x1, #0x2
+  0xd51c1121, // 4008000c: msr mdcr_el2, x1
+  0xd53b9c13, // 40080010: mrs x19, pmcr_el0
+  0xd28078a1, // 40080014: mov x1, #0x3c5
+  0xd51c4001, // 40080018: msr spsr_el2, x1
+  0x10000061, // 4008001c: adr x1, 40080028 <el1>
+  0xd51c4021, // 40080020: msr elr_el2, x1
+  0xd69f03e0, // 40080024: eret
+  0xd53b9c14, // 40080028: el1: mrs x20, pmcr_el0
+  0xd2a12003, // 4008002c: mov x3, #0x9000000
+  0xd2800104, // 40080030: mov x4, #0x8
+  0x39000073, // 40080034: strb w19, [x3]
+  0xd348fe73, // 40080038: lsr x19, x19, #8
+  0xf1000484, // 4008003c: subs x4, x4, #0x1
+  0x54ffffa1, // 40080040: b.ne 40080034
+  0xd2800104, // 40080044: mov x4, #0x8
+  0x39000074, // 40080048: strb w20, [x3]
+  0xd348fe94, // 4008004c: lsr x20, x20, #8
+  0xf1000484, // 40080050: subs x4, x4, #0x1
+  0x54ffffa1, // 40080054: b.ne 40080048
+  0x10000081, // 40080058: adr x1, 40080068 <blk>
+  0x52800300, // 4008005c: mov w0, #0x18
+  0xd45e0000, // 40080060: hlt #0xf000
+  0x14000000, // 40080064: b .
+  0x00020026, 0, 0, 0, // 40080068: blk: .quad 0x20026, 0
+];
+
 const CASES = [
   {
     cpu: 'max',
+    el: 1 as const,
+    code: CODE,
     expected: [
       0x100000000n, 1n, // LP = 0: bit 32 is kept, the overflow of [31:0] recorded
       0x100000000n, 0n, // LP = 1: no overflow of [63:0]
@@ -97,7 +134,15 @@ const CASES = [
     ],
   },
   {
+    cpu: 'max',
+    el: 2 as const,
+    code: HPMN_CODE,
+    expected: [0x41013000n, 0x41011000n],
+  },
+  {
     cpu: 'cortex-a57',
+    el: 1 as const,
+    code: CODE,
     expected: [0n, 1n, 0n, 1n, 0n, 1n, 0x23456789n, 0x23456789n], // 32-bit counters; LP has no effect
   },
 ];
@@ -105,12 +150,12 @@ const CASES = [
 const le64 = (vals: bigint[]): number[] =>
   vals.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
 
-describe('PMU event counters: 64-bit on max (PMUv3p5), 32-bit on cortex-a57, as QEMU 7.2', () => {
+describe('PMU event counters: 64-bit on max (PMUv3p5), 32-bit on cortex-a57; PMCR_EL0.N under HPMN; as QEMU 7.2', () => {
   for (const c of CASES) {
-    it(c.cpu, async () => {
+    it(`${c.cpu} --el ${c.el}`, async () => {
       const out: number[] = [];
-      const m = new VirtMachine({ cpu: c.cpu, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
-      m.load(elfOf(CODE));
+      const m = new VirtMachine({ cpu: c.cpu, el: c.el, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
+      m.load(elfOf(c.code));
       const r = await m.run({ maxInsns: 10_000 });
       expect(r.stop).toEqual({ kind: 'exit', code: 0 });
       expect(out).toEqual(le64(c.expected));
@@ -121,10 +166,10 @@ describe('PMU event counters: 64-bit on max (PMUv3p5), 32-bit on cortex-a57, as 
     const qemu = requireTool(ctx, TOOLS.qemu);
     const dir = mkdtempSync(join(tmpdir(), 'a64emu-pmu64-'));
     try {
-      const kernel = join(dir, 'pmu.elf');
-      writeFileSync(kernel, elfOf(CODE));
       for (const c of CASES) {
-        const args = [...qemuBoardArgs({ cpu: c.cpu, kernel, memory: 16 * MiB }), '-serial', 'stdio'];
+        const kernel = join(dir, `pmu-${c.cpu}-${c.el}.elf`);
+        writeFileSync(kernel, elfOf(c.code));
+        const args = [...qemuBoardArgs({ cpu: c.cpu, el: c.el, kernel, memory: 16 * MiB }), '-serial', 'stdio'];
         const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
         expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
         expect([...r.stdout], c.cpu).toEqual(le64(c.expected));

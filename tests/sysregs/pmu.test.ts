@@ -333,6 +333,47 @@ describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/N
     expect(atEl2Hpmd(0n, 1n << 23n)).toEqual([3n, 0n]); // events: MSR PMCR_EL0 and 2 NOPs
   });
 
+  describe('the EL2 partition: MDCR_EL2.HPMN (Arm ARM D11, counter enables; PMCR_EL0.N; as QEMU 7.2)', () => {
+    const HPME = 1n << 7n, HPMD = 1n << 17n;
+    /** At EL2 (--el 2, max), MDCR_EL2 = HPMN 2 | `mdcr`: counters 1 and 3 count INST_RETIRED at EL2 over 3 NOPs. */
+    function partition(mdcr: bigint, pmcr: bigint): [bigint, bigint] {
+      const ram = new Uint8Array(1 << 16);
+      const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+      const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+      cpu.resetTo(2, BigInt(RAM_BASE));
+      cpu.x[Slot.MDCR_EL2] = 2n | mdcr;
+      [NSH | 0x08n, 0xan, pmcr].forEach((v, i) => (cpu.x[i + 1] = v));
+      const words = [msr(PMEVTYPER(1), 1), msr(PMEVTYPER(3), 1), msr(PMCNTENSET, 2), msr(PMCR, 3), NOP, NOP, NOP,
+        mrs(PMEVCNTR(1), 10), mrs(PMEVCNTR(3), 11)];
+      words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+      new Runner(cpu).run(words.length);
+      return [cpu.x[10], cpu.x[11]];
+    }
+    it('counters below HPMN follow PMCR_EL0.E, those from HPMN on MDCR_EL2.HPME', () => {
+      expect(partition(0n, E)).toEqual([4n, 0n]); // the enabling MSR and 3 NOPs
+      expect(partition(HPME, 0n)[0]).toBe(0n);
+      // counter 3 is enabled by HPME already: it counts from the enabling PMCNTENSET write on
+      expect(partition(HPME, 0n)[1]).toBe(6n); // MSR PMCNTENSET_EL0, MSR PMCR_EL0, 3 NOPs, the first MRS
+    });
+    it('MDCR_EL2.HPMD prohibits counting at EL2 by the counters below HPMN only', () => {
+      expect(partition(HPME | HPMD, E)).toEqual([0n, 6n]);
+    });
+    it('PMCR_EL0.N reads HPMN from EL1 (EL2 enabled), the real N (6) from EL2', () => {
+      const ram = new Uint8Array(1 << 16);
+      const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+      const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+      cpu.resetTo(2, BigInt(RAM_BASE));
+      cpu.x[Slot.MDCR_EL2] = 2n;
+      new DataView(ram.buffer).setUint32(0, mrs(PMCR, 10), true);
+      new DataView(ram.buffer).setUint32(4, mrs(PMCR, 11), true);
+      const runner = new Runner(cpu);
+      runner.run(1);
+      cpu.selectSp(1, 1);
+      runner.run(1);
+      expect([(cpu.x[10] >> 11n) & 31n, (cpu.x[11] >> 11n) & 31n]).toEqual([6n, 2n]);
+    });
+  });
+
   it('at EL2 a counter counts only with NSH (bit 27) set', () => {
     expect(atEl2(0n)).toBe(0n);
     expect(atEl2(NSH)).toBe(4n); // the enabling MSR and three NOPs
