@@ -32,7 +32,7 @@ export function formatSweep(c: SweepComparison, qemuVersion: string): string {
     lines.push('known differences seen:');
     for (const a of ALLOWED) {
       const hits = c.allowedHits.get(a);
-      if (hits) lines.push(`  ${a.label ?? String(a.reg)}${a.access ? ` (${a.access})` : ''}: ${hits}; ${a.reason}${a.pending ? ` [pending: ${a.pending}]` : ''}`);
+      if (hits) lines.push(`  ${a.label ?? String(a.reg)}${a.access ? ` (${a.access})` : ''}: ${hits}; ${a.reason}`);
     }
   }
   if (n.masked > 0) lines.push(`masked: ${MASKS.map((m) => m.reg).join(', ')} (src/debug/fuzz/sweep_known.ts)`);

@@ -3,12 +3,13 @@
 // PSCI calls, the system counter). Nothing here knows about a particular device.
 
 import type { Defect } from './defects.js';
-import { CpuState, Slot, lo } from './state.js';
+import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, lo } from './state.js';
 import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, type ExceptionHook } from './exception.js';
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 import { resetSysregs } from '../sysregs/table.js';
 import { Line, PHYSICAL_LINES, VIRTUAL_LINES, virtualLinesOf } from './interrupts.js';
+import { pmuElChange } from '../sysregs/pmu.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -85,6 +86,9 @@ export class Cpu extends CpuState {
     readonly platform: Platform = {},
   ) {
     super();
+    const f = model.features;
+    this.pstateImpl =
+      (f.PAN ? PSTATE_PAN : 0) | (f.UAO ? PSTATE_UAO : 0) | (f.DIT ? PSTATE_DIT : 0) | (f.SSBS ? PSTATE_SSBS : 0);
     this.mem = new Memory(bus, this.exc, model.paBits);
     this.mem.onCodeWrite = () => {
       this.flushBlocks = true;
@@ -140,8 +144,10 @@ export class Cpu extends CpuState {
   }
 
   /**
-   * Re-derives what the memory system and the interrupt lines need after SCTLR, HCR_EL2 or
-   * the EL changed (also after raw writes of such registers).
+   * Re-derives what the memory system and the interrupt lines need after SCTLR, HCR_EL2, the
+   * EL or PSTATE.PAN/UAO changed (exception entry, ERET, MSR; also after raw writes of such
+   * registers). PAN and UAO act only on stage 1 permission checks, which do not exist yet:
+   * the MMU issue derives them here.
    */
   contextChanged(): void {
     this.hcrChanged();
@@ -197,6 +203,7 @@ export class Cpu extends CpuState {
     }
     this.exclValid = false;
     const from = this.el;
+    pmuElChange(this, this.icount);
     takeException(this, ExcKind.SYNC, target, esrOf(ec, e.il, iss), retLo, retHi, e);
     this.contextChanged();
     if (this.onException !== null) this.onException(ExcKind.SYNC, from, target, e.hasFar);
@@ -213,10 +220,15 @@ export class Cpu extends CpuState {
     return !f.EL3 || (this.u[lo(Slot.SCR_EL3)] & 1) !== 0;
   }
 
-  /** ERET: returns from an exception and clears the local monitor (Arm ARM D1.11). */
-  eret(): void {
+  /**
+   * ERET: returns from an exception and clears the local monitor (Arm ARM D1.11).
+   * `retired`: the instructions retired by the end of the ERET, which counts at the old EL
+   * (PMU); the ERET executor passes icount + its index in the block + 1.
+   */
+  eret(retired = this.icount): void {
     this.exclValid = false;
     this.event = 1;
+    pmuElChange(this, retired);
     exceptionReturn(this, this.highestEl, this.model.features.EL2);
     this.contextChanged();
   }

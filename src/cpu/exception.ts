@@ -2,7 +2,7 @@
 // of QEMU's arm_cpu_do_interrupt (Arm ARM D1.10 "Exception entry", pseudocode
 // AArch64.TakeException and AArch64.ExceptionReturn).
 
-import { CpuState, Slot, lo } from './state.js';
+import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, lo } from './state.js';
 
 /** Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
 export enum EC {
@@ -112,6 +112,16 @@ export function takeException(
   cpu.daif = 0xf;
   cpu.ss = 0;
   cpu.il = 0;
+  // AArch64.TakeException: PAN is set on entry to EL1 when SCTLR_EL1.SPAN (bit 23) is 0 (and
+  // kept otherwise; EL2 only with HCR_EL2.{E2H,TGE}, i.e. FEAT_VHE, which a64emu lacks); UAO
+  // is cleared; SSBS takes SCTLR_ELx.DSSBS (bit 44); DIT is unchanged.
+  const impl = cpu.pstateImpl;
+  if (impl !== 0) {
+    const sctlr = lo(Slot.SCTLR_EL1 + t);
+    if ((impl & PSTATE_PAN) !== 0 && targetEl === 1 && (r[sctlr] & (1 << 23)) === 0) cpu.pan = 1;
+    cpu.uao = 0;
+    if ((impl & PSTATE_SSBS) !== 0) cpu.ssbs = (r[sctlr + 1] >>> 12) & 1;
+  }
 
   r[lo(Slot.SPSR_EL1 + t)] = spsr;
   r[lo(Slot.SPSR_EL1 + t) + 1] = 0;
@@ -160,13 +170,21 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
     (newEl === 0 && newSp === 1) ||
     (newEl === 2 && (!el2 || (highestEl === 3 && (r[lo(Slot.SCR_EL3)] & 1) === 0))) ||
     (newEl === 3 && highestEl < 3);
+  // SetPSTATEFromPSR: NZCV, DAIF and PAN are restored even by an illegal return; UAO, DIT
+  // and SSBS only by a legal one (an illegal one makes them UNKNOWN: unchanged here, as
+  // QEMU 7.2). QEMU 7.2 keeps PAN too on an illegal return; a64emu follows the Arm ARM.
+  const impl = cpu.pstateImpl;
   cpu.nzcv = spsr & 0xf0000000;
   cpu.daif = (spsr >>> 6) & 0xf;
   cpu.ss = (spsr >>> 21) & 1;
+  if ((impl & PSTATE_PAN) !== 0) cpu.pan = (spsr >>> 22) & 1;
   if (illegal) {
     cpu.il = 1;
   } else {
     cpu.il = (spsr >>> 20) & 1;
+    if ((impl & PSTATE_UAO) !== 0) cpu.uao = (spsr >>> 23) & 1;
+    if ((impl & PSTATE_DIT) !== 0) cpu.dit = (spsr >>> 24) & 1;
+    if ((impl & PSTATE_SSBS) !== 0) cpu.ssbs = (spsr >>> 12) & 1;
     cpu.selectSp(newEl, newSp);
   }
   r[lo(Slot.PC)] = elrLo;

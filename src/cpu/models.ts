@@ -28,6 +28,25 @@ export interface Features {
    * VDISR_EL2, VSESR_EL2, ERRIDR_EL1 (no error records), HCR_EL2.TERR/TEA, SCR_EL3.TERR.
    */
   RAS: boolean;
+  /** FEAT_PAN and FEAT_PAN2: PSTATE.PAN, its MSR/MRS forms, AT S1E1RP/S1E1WP. */
+  PAN: boolean;
+  /** FEAT_UAO: PSTATE.UAO and its MSR/MRS forms. */
+  UAO: boolean;
+  /** FEAT_DIT: PSTATE.DIT and its MSR/MRS forms. */
+  DIT: boolean;
+  /** FEAT_SSBS2: PSTATE.SSBS, MSR SSBS, #imm and the MRS/MSR SSBS register form. */
+  SSBS: boolean;
+  /** FEAT_LOR: the LOR* registers (no LORegions: LORID_EL1 reads 0, as QEMU 7.2). */
+  LOR: boolean;
+  /** FEAT_HCX: HCRX_EL2 (with EL2). */
+  HCX: boolean;
+  /** FEAT_CSV2_2: the SCXTNUM_ELx registers. */
+  SCXTNUM: boolean;
+  /**
+   * FEAT_PMUv3p1, p4 and p5: MDCR_EL2.HPMD, PMMIR_EL1, 64-bit event counters (PMCR_EL0.LP,
+   * MDCR_EL2.HLP), MDCR_EL2.HCCD/MDCR_EL3.SCCD (the PMU is PMUv3 without it).
+   */
+  PMUV3P5: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -80,25 +99,32 @@ const MAX_ID: IdValues = {
   CBAR_EL1: 0x8000000n,
 };
 
+/** The Armv8.1+ features an Armv8.0 core (Cortex-A57/A72) lacks. */
+const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false } as const;
+
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
     name: 'cortex-a57', paBits: 44, resetSctlr: 0x00c50838n,
-    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
+    features: { ...V80, EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
     qemuId: CORTEX_A57_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
   },
   'cortex-a72': {
     name: 'cortex-a72', paBits: 44, resetSctlr: 0x00c50838n,
-    features: { EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
+    features: { ...V80, EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
     // As cortex-a57 except MIDR_EL1 and ID_MMFR0_EL1 (tests/sysregs/qemu/cortex-a72-el1.json).
     qemuId: { ...CORTEX_A57_ID, MIDR_EL1: 0x410fd083n, ID_MMFR0_EL1: 0x10201105n },
     ccsidr: [0x701fe00an, 0x201fe012n, 0x707fe07an],
   },
   // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC,
-  // IDST, RAS; ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
+  // IDST, RAS, PAN/PAN2, UAO, DIT, SSBS2, LOR, HCX, CSV2_2 (SCXTNUM), PMUv3p5;
+  // ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
   max: {
     name: 'max', paBits: 52, resetSctlr: 0x00c50838n,
-    features: { EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true },
+    features: {
+      EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true,
+      PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
+    },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
   },

@@ -64,6 +64,9 @@ export enum Slot {
   PMU_PRESCALE = 91,
   PMCEID0_EL0 = 92,
   PMCEID1_EL0 = 93,
+  // FEAT_CSV2_2 (sysregs/scxt.ts) and FEAT_HCX (sysregs/hcx.ts)
+  SCXTNUM_EL0 = 114, // SCXTNUM_EL0..EL3 at 114..117
+  HCRX_EL2 = 118,
   // the EL2 physical timer (sysregs/timer.ts)
   CNTHP_CTL_EL2 = 122,
   CNTHP_CVAL_EL2 = 123,
@@ -133,6 +136,17 @@ export class CpuState {
   /** PSTATE.IL (illegal execution state) and PSTATE.SS, kept for SPSR round trips. */
   il = 0;
   ss = 0;
+  /**
+   * PSTATE.PAN (FEAT_PAN), UAO (FEAT_UAO), DIT (FEAT_DIT), SSBS (FEAT_SSBS), 0/1. They stay 0
+   * on a model without the feature: nothing but the feature's instructions and ERET (through
+   * `pstateImpl`) sets them.
+   */
+  pan = 0;
+  uao = 0;
+  dit = 0;
+  ssbs = 0;
+  /** The SPSR bits of the optional PSTATE fields the model implements (PSTATE_PAN | ...). */
+  pstateImpl = 0;
 
   get pc(): bigint {
     return this.x[Slot.PC];
@@ -186,7 +200,10 @@ export class CpuState {
   /** PSTATE packed in the SPSR_ELx layout for AArch64 (Arm ARM C5.2.18). */
   get spsrBits(): number {
     const m = (this.el << 2) | this.spsel;
-    return (this.nzcv | (this.ss << 21) | (this.il << 20) | (this.daif << 6) | m) >>> 0;
+    return (
+      this.nzcv | (this.dit << 24) | (this.uao << 23) | (this.pan << 22) | (this.ss << 21) | (this.il << 20) |
+      (this.ssbs << 12) | (this.daif << 6) | m
+    ) >>> 0;
   }
 
   reset(): void {
@@ -197,5 +214,14 @@ export class CpuState {
     this.spsel = 1;
     this.il = 0;
     this.ss = 0;
+    // PAN, UAO, DIT and SSBS are 0 after reset, as in QEMU 7.2's reset cpsr 0x400003c5
+    // (tests/sysregs/qemu/max-el1.json).
+    this.pan = this.uao = this.dit = this.ssbs = 0;
   }
 }
+
+/** The SPSR_ELx / PSTATE bit positions of the optional PSTATE fields (Arm ARM C5.2.18). */
+export const PSTATE_DIT = 1 << 24;
+export const PSTATE_UAO = 1 << 23;
+export const PSTATE_PAN = 1 << 22;
+export const PSTATE_SSBS = 1 << 12;

@@ -42,6 +42,11 @@ export class Memory {
   alignCheck = true;
   /** Stage 1 is off, so every data access is to Device-nGnRnE memory. */
   deviceOnly = true;
+  // PSTATE.PAN (an EL1 access to an EL0-accessible page faults) and PSTATE.UAO (LDTR/STTR
+  // at EL1 check EL1 permissions) act on stage 1 permissions only: nothing to do while
+  // translation is off. The MMU issue reads them in Cpu.contextChanged, which runs on every
+  // change of either (exception entry, ERET, MSR PAN/UAO).
+
   /** VA high words at or above this are outside the PA range (Address size fault). */
   paHiLimit: number;
 

@@ -5,7 +5,8 @@
 //
 // Write masks: like QEMU 7.2, the registers keep every bit written (RES0 included, which
 // the architecture allows), except VBAR_EL2 (bits [4:0] forced to zero, as VBAR_EL1) and
-// HCR_EL2 (bits above 33 are RES0 in Armv8.0; RW is RAO/WI, see below).
+// HCR_EL2 (bits above 33 are RES0 in Armv8.0, but for those of the model's features; RW is
+// RAO/WI, see below).
 
 import { idValue } from './id.js';
 import { PMU_COUNTERS, sync } from './pmu.js';
@@ -38,10 +39,14 @@ export const EL2_ROWS: readonly RowSpec[] = [
   el2('SCTLR_EL2', 1, 0, 0, { slot: Slot.SCTLR_EL1 + 1, context: true }),
   razWi('ACTLR_EL2', 1, 0, 1),
   el2('HCR_EL2', 1, 1, 0, {
-    slot: Slot.HCR_EL2, reset: () => HCR_RW, res0: MASK64 & ~(HCR_V80 | HCR_RAS), res1: HCR_RW,
-    // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write too);
-    // TERR and TEA need FEAT_RAS.
-    res0For: (m) => (m.features.EL3 ? 1n << 29n : 0n) | (m.features.RAS ? 0n : HCR_RAS),
+    slot: Slot.HCR_EL2, reset: () => HCR_RW, res1: HCR_RW,
+    // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write
+    // too); above bit 33, TERR/TEA (36/37) exist with FEAT_RAS, TLOR (35) with FEAT_LOR and
+    // EnSCXT (53) with FEAT_CSV2_2.
+    res0For: (m) =>
+      (m.features.EL3 ? 1n << 29n : 0n) |
+      (MASK64 & ~HCR_V80 & ~(m.features.RAS ? HCR_RAS : 0n) & ~(m.features.LOR ? 1n << 35n : 0n) &
+        ~(m.features.SCXTNUM ? 1n << 53n : 0n)),
     // VI/VF/VSE raise the virtual interrupts (Cpu.contextChanged re-derives them).
     context: true,
   }),

@@ -4,7 +4,8 @@
 // QEMU 7.2's (tests/sysregs/qemu/<model>-el3.json), except SCR_EL3.RW (see below).
 //
 // Write masks: like QEMU 7.2, registers keep every bit written, except VBAR_EL3 (bits
-// [4:0] forced to zero) and SCR_EL3 (Armv8.0 fields only; RES1 and RAO bits forced to one).
+// [4:0] forced to zero) and SCR_EL3 (Armv8.0 fields and those of the model's features; RES1
+// and RAO bits forced to one).
 
 import { Slot } from '../cpu/state.js';
 import { Flag, type Access, type RowSpec } from './row.js';
@@ -39,10 +40,14 @@ export const EL3_ROWS: readonly RowSpec[] = [
   el3('SCTLR_EL3', 1, 0, 0, { slot: Slot.SCTLR_EL1 + 2, reset: (m) => m.resetSctlr, context: true }),
   razWi('ACTLR_EL3', 1, 0, 1),
   el3('SCR_EL3', 1, 1, 0, {
-    slot: Slot.SCR_EL3, reset: () => SCR_RES1 | SCR.RW, res0: MASK64 & ~(SCR_V80 | SCR.TERR), res1: SCR_RES1 | SCR.RW, context: true,
-    // HCE is RES0 without EL2 (Arm ARM D17.2.117; QEMU 7.2's scr_write masks it too); TERR
-    // needs FEAT_RAS.
-    res0For: (m) => (m.features.EL2 ? 0n : SCR.HCE) | (m.features.RAS ? 0n : SCR.TERR),
+    slot: Slot.SCR_EL3, reset: () => SCR_RES1 | SCR.RW, res1: SCR_RES1 | SCR.RW, context: true,
+    // HCE is RES0 without EL2 (Arm ARM D17.2.117; QEMU 7.2's scr_write masks it too). Beyond
+    // Armv8.0: TERR (15) with FEAT_RAS, TLOR (14) with FEAT_LOR, EnSCXT (25) with FEAT_CSV2_2,
+    // HXEn (38) with FEAT_HCX.
+    res0For: (m) =>
+      (m.features.EL2 ? 0n : SCR.HCE) |
+      (MASK64 & ~SCR_V80 & ~(m.features.RAS ? SCR.TERR : 0n) & ~(m.features.LOR ? 1n << 14n : 0n) &
+        ~(m.features.HCX ? 1n << 38n : 0n) & ~(m.features.SCXTNUM ? 1n << 25n : 0n)),
   }),
   el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
   el3('MDCR_EL3', 1, 3, 1, { slot: Slot.MDCR_EL3 }),

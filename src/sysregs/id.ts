@@ -22,8 +22,8 @@ export interface IdField {
   /** Our value (0 when `when` names a feature the model lacks)... */
   readonly value?: number;
   readonly when?: keyof Features;
-  /** ...or QEMU's value, capped at this. */
-  readonly cap?: number;
+  /** ...or QEMU's value, capped at this (a function: per the model's features). */
+  readonly cap?: number | ((f: Features) => number);
   readonly why: string;
 }
 
@@ -54,10 +54,10 @@ export const ID_FIELDS: readonly IdField[] = [
   },
   { reg: 'ID_AA64PFR0_EL1', field: 'SVE', lsb: 32, width: 4, value: 0, why: 'no SVE' },
   { reg: 'ID_AA64PFR0_EL1', field: 'SEL2', lsb: 36, width: 4, value: 0, why: 'no Secure EL2' },
-  { reg: 'ID_AA64PFR0_EL1', field: 'DIT', lsb: 48, width: 4, value: 0, why: 'no FEAT_DIT (PSTATE.DIT)' },
-  { reg: 'ID_AA64PFR0_EL1', field: 'CSV2', lsb: 56, width: 4, cap: 1, why: 'FEAT_CSV2_2 needs the SCXTNUM_ELx registers, not implemented yet' },
+  { reg: 'ID_AA64PFR0_EL1', field: 'DIT', lsb: 48, width: 4, value: 1, when: 'DIT', why: 'FEAT_DIT (PSTATE.DIT)' },
+  { reg: 'ID_AA64PFR0_EL1', field: 'CSV2', lsb: 56, width: 4, value: 2, when: 'SCXTNUM', why: 'FEAT_CSV2_2: the SCXTNUM_ELx registers' },
   { reg: 'ID_AA64PFR1_EL1', field: 'BT', lsb: 0, width: 4, value: 0, why: 'no BTI' },
-  { reg: 'ID_AA64PFR1_EL1', field: 'SSBS', lsb: 4, width: 4, value: 0, why: 'no FEAT_SSBS (PSTATE.SSBS)' },
+  { reg: 'ID_AA64PFR1_EL1', field: 'SSBS', lsb: 4, width: 4, value: 2, when: 'SSBS', why: 'FEAT_SSBS2: PSTATE.SSBS, MSR (immediate) and MRS/MSR SSBS' },
   { reg: 'ID_AA64PFR1_EL1', field: 'SME', lsb: 24, width: 4, value: 0, why: 'no SME' },
   { reg: 'ID_AA64ZFR0_EL1', field: '*', lsb: 0, width: 64, value: 0, why: 'no SVE' },
   { reg: 'ID_AA64SMFR0_EL1', field: '*', lsb: 0, width: 64, value: 0, why: 'no SME' },
@@ -98,13 +98,13 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64MMFR1_EL1', field: 'VMIDBits', lsb: 4, width: 4, value: 0, why: 'no stage 2 yet: 8-bit VMIDs' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'VH', lsb: 8, width: 4, value: 0, why: 'no FEAT_VHE' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'HPDS', lsb: 12, width: 4, value: 0, why: 'no hierarchical permission disables' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'LO', lsb: 16, width: 4, value: 0, why: 'no FEAT_LOR yet (LOR* registers)' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'PAN', lsb: 20, width: 4, value: 0, why: 'no FEAT_PAN (PSTATE.PAN)' },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'LO', lsb: 16, width: 4, value: 1, when: 'LOR', why: 'FEAT_LOR (no LORegions: LORID_EL1 is 0)' },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'PAN', lsb: 20, width: 4, value: 2, when: 'PAN', why: 'FEAT_PAN2: PSTATE.PAN and AT S1E1RP/S1E1WP' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'XNX', lsb: 28, width: 4, value: 0, why: 'no stage 2 yet' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'ETS', lsb: 36, width: 4, value: 0, why: 'no FEAT_ETS' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'HCX', lsb: 40, width: 4, value: 0, why: 'no FEAT_HCX yet (HCRX_EL2)' },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'HCX', lsb: 40, width: 4, value: 1, when: 'HCX', why: 'FEAT_HCX (HCRX_EL2)' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'CnP', lsb: 0, width: 4, value: 0, why: 'no FEAT_TTCNP' },
-  { reg: 'ID_AA64MMFR2_EL1', field: 'UAO', lsb: 4, width: 4, value: 0, why: 'no FEAT_UAO (PSTATE.UAO)' },
+  { reg: 'ID_AA64MMFR2_EL1', field: 'UAO', lsb: 4, width: 4, value: 1, when: 'UAO', why: 'FEAT_UAO (PSTATE.UAO)' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'IESB', lsb: 12, width: 4, value: 0, why: 'no FEAT_IESB' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'VARange', lsb: 16, width: 4, value: 0, why: 'no 52-bit virtual addresses (FEAT_LVA)' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'ST', lsb: 28, width: 4, value: 0, why: 'no FEAT_TTST' },
@@ -116,10 +116,14 @@ export const ID_FIELDS: readonly IdField[] = [
 
   // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (the debug registers come next).
   { reg: 'ID_AA64DFR0_EL1', field: 'DebugVer', lsb: 0, width: 4, cap: 6, why: 'Armv8.0 debug, the least the architecture allows: no v8.2/v8.4 debug features' },
-  // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max; a64emu implements PMUv3
-  // (sysregs/pmu.ts) and none of PMUv3p1's additions (the EL2 prohibit MDCR_EL2.HPMD, the
-  // PMCEID upper halves for events 0x4000+), PMUv3p4's PMMIR_EL1 or PMUv3p5's 64-bit event counters (PMCR_EL0.LP).
-  { reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, cap: 1, why: 'PMUv3 (Armv8.0): no PMUv3p1/p4/p5 features (PMMIR_EL1, 64-bit event counters, MDCR_EL2.HPMD)' },
+  // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max, as a64emu: PMUv3
+  // (sysregs/pmu.ts) and, on max, PMUv3p1 (MDCR_EL2.HPMD; 16-bit event numbers; the PMCEID
+  // upper halves, events 0x4000+, all 0), PMUv3p4 (PMMIR_EL1) and PMUv3p5 (64-bit event
+  // counters, PMCR_EL0.LP, MDCR_EL2.HLP/HCCD, MDCR_EL3.SCCD).
+  {
+    reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, cap: (f) => (f.PMUV3P5 ? 6 : 1),
+    why: 'PMUv3p5 on max, PMUv3 on the Cortex models',
+  },
 ];
 
 /** ID registers whose value differs from QEMU's on purpose on some model (ID_FIELDS). */
@@ -138,7 +142,10 @@ export function idValue(model: CpuModel, reg: string): bigint {
     const was = (qemu & m) >> BigInt(f.lsb);
     let ours: bigint;
     if (f.when !== undefined && !model.features[f.when]) ours = 0n;
-    else if (f.cap !== undefined) ours = was < BigInt(f.cap) ? was : BigInt(f.cap);
+    else if (f.cap !== undefined) {
+      const cap = BigInt(typeof f.cap === 'number' ? f.cap : f.cap(model.features));
+      ours = was < cap ? was : cap;
+    }
     else ours = BigInt(f.value ?? 0);
     v = (v & ~m) | (ours << BigInt(f.lsb));
   }

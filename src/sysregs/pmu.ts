@@ -1,6 +1,7 @@
 // The Performance Monitors Extension, PMUv3 (Arm ARM D11 "The Performance Monitors
 // Extension", registers D17.5), as QEMU 7.2 gives it to cortex-a57, cortex-a72 and max:
-// PMCR_EL0.N = 6 event counters and the cycle counter.
+// PMCR_EL0.N = 6 event counters and the cycle counter. On max, PMUv3p5 as QEMU 7.2 (feature
+// PMUV3P5): MDCR_EL2.HPMD, PMMIR_EL1, 64-bit event counters, MDCR_EL2.HCCD/MDCR_EL3.SCCD.
 //
 // Counting model. A cycle is one instruction: QEMU's cycle counter runs at 1 GHz of its
 // virtual clock (ARM_CPU_FREQ), which with -icount shift=0 advances 1 ns per instruction,
@@ -13,11 +14,15 @@
 // Events (PMCEID0_EL0): SW_INCR (0x00, PMSWINC_EL0), INST_RETIRED (0x08) and CPU_CYCLES
 // (0x11), the last two equal here. Other event numbers are not implemented: such a counter
 // does not count. PMCCNTR_EL0 counts CPU_CYCLES, every 64th with PMCR_EL0.D.
-// Filtering (PMEVTYPER<n>_EL0/PMCCFILTR_EL0 P, bit 31: not at EL1; U, bit 30: not at EL0):
-// a counter with both set counts at no EL a64emu runs at and stops; one with only one set
-// counts at both ELs (the EL changes at exception entry and return, which have no PMU hook yet).
-// Overflow (a 32-bit event counter wrapping, PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC,
-// bit 63) sets the PMOVSSET_EL0 bit. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
+// Filtering (PMEVTYPER<n>_EL0/PMCCFILTR_EL0 P [31], U [30], NSK [29], NSU [28], NSH [27],
+// M [26]) follows the pseudocode of the Arm ARM's PMU counting (the `filtered` case on
+// PSTATE.EL; QEMU 7.2's pmu_counter_enabled is the same): a counter counts the instructions
+// retired at the ELs its filter allows. The counters are brought up to date at every change
+// of EL (`pmuElChange`, called on exception entry and ERET only), so each interval the lazy
+// update covers was spent at one EL. In Secure state counting may be prohibited (`prohibited`).
+// Overflow (an event counter's unsigned overflow of bits [31:0], or with PMUv3p5's PMCR_EL0.LP
+// / MDCR_EL2.HLP of [63:0]; PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC, bit 63) sets
+// the PMOVSSET_EL0 bit. Event counters are 32 bits wide, 64 with PMUv3p5. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
 // state only).
 //
 // EL0 access (PMUSERENR_EL0: EN bit 0, SW bit 1, CR bit 2, ER bit 3) traps to EL1 with EC
@@ -28,8 +33,8 @@
 import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
-import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec } from './row.js';
-import { el2Enabled } from './traps.js';
+import { type Access, EL0_RO, EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
+import { el2Enabled } from './access.js';
 
 /**
  * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
@@ -42,8 +47,7 @@ export const pmcrReset = (m: CpuModel): bigint => PMCR_RESET[m.name] ?? 0x410130
 /** PMCR_EL0.N: the number of event counters. */
 export const pmuCounters = (m: CpuModel): number => Number((pmcrReset(m) >> 11n) & 31n);
 
-// PMCR_EL0 bits (Arm ARM D17.5.8).
-const E = 1n;
+// PMCR_EL0 bits (Arm ARM D17.5.8); E (bit 0) is read from the 32-bit view (counterEnable).
 const P = 2n;
 const C = 4n;
 const D = 8n;
@@ -51,7 +55,7 @@ const LC = 64n;
 /**
  * E, D, X, DP, LC and LP: the bits writes keep (C and P are write-only actions). LP (bit 7)
  * is RES0 without PMUv3p5; QEMU 7.2 keeps it on every model (PMCR_WRITABLE_MASK), and so do
- * we, with no effect (the fuzz compares PMCR_EL0 with QEMU).
+ * we, with no effect on the Cortex models (the fuzz compares PMCR_EL0 with QEMU).
  */
 const PMCR_WRITABLE = 0xf9n;
 
@@ -74,24 +78,81 @@ const N = (cpu: Cpu): number => Number((cpu.x[Slot.PMCR_EL0] >> 11n) & 31n);
 /** The implemented counters' bits of the SET/CLR registers: C (bit 31) and P<n> for n < N. */
 const counterMask = (cpu: Cpu): bigint => (1n << 31n) | ((1n << BigInt(N(cpu))) - 1n);
 
-const HPME = 1n << 7n;
-
 /**
- * The enable of counter `n`: with EL2, event counters n >= MDCR_EL2.HPMN are enabled by
- * MDCR_EL2.HPME instead of PMCR_EL0.E (Arm ARM D11, PMCR_EL0.E and MDCR_EL2.HPME), as QEMU 7.2
- * does (checked live: with HPMN = 2, PMCR_EL0.E = 1 and HPME = 0, counter 3 stays 0).
+ * Whether a filter (PMEVTYPER<n>_EL0/PMCCFILTR_EL0's low word) excludes the current EL. NSK,
+ * NSU and M are read as 0 without EL3, NSH without EL2. IsSecure() at EL0/EL1: SCR_EL3.NS = 0.
  */
-function enableBit(cpu: Cpu, n: number): boolean {
-  const mdcr = cpu.x[Slot.MDCR_EL2];
-  if (n !== 31 && cpu.model.features.EL2 && BigInt(n) >= (mdcr & 31n)) return (mdcr & HPME) !== 0n;
-  return (x(cpu, Slot.PMCR_EL0) & E) !== 0n;
+function filtered(cpu: Cpu, filter: number): boolean {
+  const f = cpu.model.features;
+  const p = (filter >>> 31) & 1;
+  const u = (filter >>> 30) & 1;
+  const nsk = f.EL3 ? (filter >>> 29) & 1 : 0;
+  const nsu = f.EL3 ? (filter >>> 28) & 1 : 0;
+  const nsh = f.EL2 ? (filter >>> 27) & 1 : 0;
+  const m = f.EL3 ? (filter >>> 26) & 1 : 0;
+  const secure = f.EL3 && (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0;
+  switch (cpu.el) {
+    case 0:
+      return secure ? u === 1 : u !== nsu;
+    case 1:
+      return secure ? p === 1 : p !== nsk;
+    case 2:
+      return nsh === 0;
+    default:
+      return m !== p;
+  }
 }
 
-/** Whether counter `n` (31: the cycle counter) is enabled and not filtered out at every EL. */
+/**
+ * Whether counting is prohibited (Arm ARM D11, "Prohibiting event counting"): in Secure state
+ * (EL3, or SCR_EL3.NS = 0) unless MDCR_EL3.SPME (bit 17) is 1 — there is no external debug
+ * authentication interface (ExternalSecureNoninvasiveDebugEnabled() is false), as in QEMU
+ * 7.2 — and at EL2 with MDCR_EL2.HPMD (PMUv3p1); for the cycle counter only when
+ * PMCR_EL0.DP (bit 5) is 1 as well. A write of MDCR_EL2/EL3 (plain rows of el2.ts/el3.ts)
+ * does not bring the counters up to date first: a change of HPMD or SPME applies from the
+ * PMU access or EL change before it.
+ */
+function prohibited(cpu: Cpu, n: number): boolean {
+  const f = cpu.model.features;
+  const secure = f.EL3 && (cpu.el === 3 || (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0);
+  const mdcr2 = cpu.r[Slot.MDCR_EL2 * 2];
+  const mdcr3 = cpu.r[Slot.MDCR_EL3 * 2];
+  const prohibit =
+    (secure && ((mdcr3 >>> 17) & 1) === 0) ||
+    // FEAT_PMUv3p1: MDCR_EL2.HPMD (bit 17) prohibits counting at EL2 by the cycle counter
+    // and the event counters below HPMN (those of EL1).
+    (cpu.el === 2 && f.PMUV3P5 && ((mdcr2 >>> 17) & 1) !== 0 && (n === 31 || n < hpmn(cpu)));
+  if (n !== 31) return prohibit;
+  if (prohibit && (cpu.r[Slot.PMCR_EL0 * 2] & 0x20) !== 0) return true;
+  // FEAT_PMUv3p5: MDCR_EL3.SCCD (bit 23) in Secure state, MDCR_EL2.HCCD (bit 23) at EL2.
+  return f.PMUV3P5 && ((secure && ((mdcr3 >>> 23) & 1) !== 0) || (cpu.el === 2 && ((mdcr2 >>> 23) & 1) !== 0));
+}
+
+/**
+ * MDCR_EL2.HPMN [4:0] with EL2: event counters n >= HPMN are reserved for EL2 (Arm ARM D11,
+ * "Counter enables" and PMUv3's EL2 partition); without EL2 every counter is below it.
+ */
+const hpmn = (cpu: Cpu): number => (cpu.model.features.EL2 ? cpu.r[Slot.MDCR_EL2 * 2] & 31 : 32);
+
+/**
+ * The enable of counter `n`: PMCR_EL0.E, except that an event counter n >= HPMN is enabled by
+ * MDCR_EL2.HPME (bit 7) instead, as QEMU 7.2's pmu_counter_enabled. A write of MDCR_EL2 does
+ * not bring the counters up to date first (see `prohibited`).
+ */
+function counterEnable(cpu: Cpu, n: number): boolean {
+  if (n === 31 || n < hpmn(cpu)) return (cpu.r[Slot.PMCR_EL0 * 2] & 1) !== 0;
+  return (cpu.r[Slot.MDCR_EL2 * 2] & 0x80) !== 0;
+}
+
+/** Whether any counter can count: PMCR_EL0.E, or MDCR_EL2.HPME with EL2. */
+const anyEnable = (cpu: Cpu): boolean =>
+  (cpu.r[Slot.PMCR_EL0 * 2] & 1) !== 0 || (cpu.model.features.EL2 && (cpu.r[Slot.MDCR_EL2 * 2] & 0x80) !== 0);
+
+/** Whether counter `n` (31: the cycle counter) is enabled and counts at the current EL. */
 function enabled(cpu: Cpu, n: number): boolean {
-  if (!enableBit(cpu, n) || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
-  const filter = n === 31 ? x(cpu, Slot.PMCCFILTR_EL0) : x(cpu, Slot.PMEVTYPER0_EL0 + n);
-  return ((filter >> 30n) & 3n) !== 3n;
+  if (!counterEnable(cpu, n) || ((x(cpu, Slot.PMCNTEN) >> BigInt(n)) & 1n) === 0n) return false;
+  const filter = cpu.r[(n === 31 ? Slot.PMCCFILTR_EL0 : Slot.PMEVTYPER0_EL0 + n) * 2];
+  return !filtered(cpu, filter) && !prohibited(cpu, n);
 }
 
 /** Whether event counter `n` counts instructions (INST_RETIRED or CPU_CYCLES). */
@@ -100,11 +161,30 @@ const countsInstructions = (cpu: Cpu, n: number): boolean => {
   return evt === INST_RETIRED || evt === CPU_CYCLES;
 };
 
-/** Adds `d` to event counter `n`, setting its overflow bit when it wraps (32 bits, PMUv3). */
+/** The event counters' width: 64 bits with FEAT_PMUv3p5, else 32. */
+const evMask = (cpu: Cpu): bigint => (cpu.model.features.PMUV3P5 ? M64 : M32);
+
+/**
+ * Whether event counter `n` records overflow at bit 63 rather than 31 (FEAT_PMUv3p5):
+ * PMCR_EL0.LP (bit 7), or with EL2 for counters n >= MDCR_EL2.HPMN, MDCR_EL2.HLP (bit 26).
+ */
+function longCounter(cpu: Cpu, n: number): boolean {
+  if (!cpu.model.features.PMUV3P5) return false;
+  const mdcr2 = cpu.r[Slot.MDCR_EL2 * 2];
+  if (cpu.model.features.EL2 && n >= (mdcr2 & 31)) return ((mdcr2 >>> 26) & 1) !== 0;
+  return (cpu.r[Slot.PMCR_EL0 * 2] & 0x80) !== 0;
+}
+
+/**
+ * Adds `d` to event counter `n`, setting its overflow bit on an unsigned overflow of bits
+ * [31:0] (or [63:0] for a long counter); the counter wraps at its width.
+ */
 function addEvent(cpu: Cpu, n: number, d: bigint): void {
-  const v = x(cpu, Slot.PMEVCNTR0_EL0 + n) + d;
-  if (v > M32) cpu.x[Slot.PMOVS] |= 1n << BigInt(n);
-  cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & M32;
+  const old = x(cpu, Slot.PMEVCNTR0_EL0 + n);
+  const v = old + d;
+  const overflow = longCounter(cpu, n) ? v > M64 : (old & M32) + d > M32;
+  if (overflow) cpu.x[Slot.PMOVS] |= 1n << BigInt(n);
+  cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & evMask(cpu);
 }
 
 /** Brings every counter up to instruction count `now` (see the header). */
@@ -112,7 +192,7 @@ export function sync(cpu: Cpu, now: number): void {
   const anchor = Number(cpu.x[Slot.PMU_ANCHOR]);
   if (now <= anchor) return;
   cpu.x[Slot.PMU_ANCHOR] = BigInt(now);
-  if ((cpu.x[Slot.PMCR_EL0] & E) === 0n && (cpu.x[Slot.MDCR_EL2] & HPME) === 0n) return;
+  if (!anyEnable(cpu)) return;
   const delta = BigInt(now - anchor);
   if (enabled(cpu, 31)) {
     let d = delta;
@@ -128,6 +208,15 @@ export function sync(cpu: Cpu, now: number): void {
     cpu.x[Slot.PMCCNTR_EL0] = v & M64;
   }
   for (let n = 0; n < N(cpu); n++) if (enabled(cpu, n) && countsInstructions(cpu, n)) addEvent(cpu, n, delta);
+}
+
+/**
+ * Before PSTATE.EL changes (exception entry, ERET): brings the counters up to `now`, the
+ * instructions retired at the old EL included, so that what follows counts at the new EL.
+ * Nothing to do while no counter is enabled: the PMCR_EL0 write that sets E syncs first.
+ */
+export function pmuElChange(cpu: Cpu, now: number): void {
+  if (anyEnable(cpu)) sync(cpu, now);
 }
 
 /** The counters brought up to the accessing instruction (`index` in its block). */
@@ -176,9 +265,9 @@ function setClr(prefix: string, suffix: string, op1: number, crmSet: number, op2
 }
 
 /** Event counter `n`'s value (0 for n >= N: RAZ/WI, as QEMU 7.2 for PMXEVCNTR_EL0). */
-const evcntr = (cpu: Cpu, n: number): bigint => (n < N(cpu) ? cpu.x[Slot.PMEVCNTR0_EL0 + n] & M32 : 0n);
+const evcntr = (cpu: Cpu, n: number): bigint => (n < N(cpu) ? cpu.x[Slot.PMEVCNTR0_EL0 + n] & evMask(cpu) : 0n);
 const setEvcntr = (cpu: Cpu, n: number, v: bigint): void => {
-  if (n < N(cpu)) cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & M32;
+  if (n < N(cpu)) cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & evMask(cpu);
 };
 /** Event type `n`; n = 31 is PMCCFILTR_EL0 (PMXEVTYPER_EL0 with PMSELR_EL0.SEL = 31). */
 const evtyper = (cpu: Cpu, n: number): bigint =>
@@ -233,22 +322,19 @@ function pmcrWrite(cpu: Cpu, v: bigint): bigint {
   return (cpu.x[Slot.PMCR_EL0] & ~PMCR_WRITABLE) | (v & PMCR_WRITABLE);
 }
 
-/**
- * PMCR_EL0 as read: at EL0/EL1 with EL2 enabled, N reads as MDCR_EL2.HPMN [4:0] (Arm ARM
- * D17.5.8, PMCR_EL0.N), as QEMU 7.2 does (checked live: HPMN = 2 reads N = 2 at EL1). QEMU
- * 7.2 does not otherwise limit EL0/EL1 to the first HPMN counters, and neither does a64emu.
- */
-function pmcrRead(cpu: Cpu, index: number): bigint {
-  at(cpu, index);
-  const v = cpu.x[Slot.PMCR_EL0];
-  if (cpu.el >= 2 || !el2Enabled(cpu)) return v;
-  return (v & ~(31n << 11n)) | ((cpu.x[Slot.MDCR_EL2] & 31n) << 11n);
-}
-
 const PMU_REGS: readonly RowSpec[] = [
   // PMCR_EL0: IMP, IDCODE and N are read-only; C and P are write-only actions (read 0).
   // Reset: pmcrReset, through the row's raw accessor (resetSysregs).
-  { ...synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset), get: pmcrRead },
+  {
+    ...synced('PMCR_EL0', enc(3, 9, 12, 0), EL0_RW, Slot.PMCR_EL0, pmcrWrite, EN, Flag.IO, pmcrReset),
+    // From EL0/EL1 with EL2 enabled, PMCR_EL0.N reads as MDCR_EL2.HPMN (Arm ARM D17.5, PMCR_EL0.N;
+    // QEMU 7.2's pmcr_read).
+    get: (cpu, index) => {
+      at(cpu, index);
+      const v = cpu.x[Slot.PMCR_EL0];
+      return cpu.el < 2 && el2Enabled(cpu) ? (v & ~(31n << 11n)) | (BigInt(hpmn(cpu)) << 11n) : v;
+    },
+  },
   ...setClr('PMCNTEN', 'EL0', 3, 12, 1, 12, 2, EL0_RW, Slot.PMCNTEN, EN, Flag.IO | Flag.ALIAS),
   // PMOVSCLR_EL0 is CRm 12 op2 3, PMOVSSET_EL0 CRm 14 op2 3.
   ...setClr('PMOVS', 'EL0', 3, 14, 3, 12, 3, EL0_RW, Slot.PMOVS, EN, Flag.IO | Flag.ALIAS),
@@ -282,6 +368,8 @@ const PMU_REGS: readonly RowSpec[] = [
   // EN, SW, CR, ER [3:0] (QEMU 7.2 keeps those). Readable at EL0 without a trap; writes from EL1.
   { name: 'PMUSERENR_EL0', ...enc(3, 9, 14, 0), access: { read: 0, write: 1 }, slot: Slot.PMUSERENR_EL0, res0: ~15n & M64 },
   synced('PMCCFILTR_EL0', enc(3, 14, 15, 7), EL0_RW, Slot.PMCCFILTR_EL0, (_cpu, v) => v & CCFILTR_MASK, EN),
+  // FEAT_PMUv3p4: PMMIR_EL1.SLOTS = 0 (no STALL_SLOT event), as QEMU 7.2 (a CONST 0 row).
+  { name: 'PMMIR_EL1', ...enc(0, 9, 14, 6), access: EL1_RO, flags: Flag.CONST, feature: 'PMUV3P5', value: () => 0n },
   ...Array.from({ length: PMU_COUNTERS }, (_, n) => eventCounter(n)).flat(),
 ];
 

@@ -127,11 +127,13 @@ export interface RowSpec {
    */
   readonly hcrTrap?: { readonly read?: bigint; readonly write?: bigint };
   /**
-   * A trap that depends on more than HCR_EL2[31:0] (QEMU's accessfn): the EL an EL0-EL2
-   * access traps to with EC 0x18, 0 for none, or -1 for UNDEFINED (an access the Security
-   * state forbids); checked after hcrTrap (HCR_EL2.TERR, SCR_EL3.TERR, SCR_EL3.ST).
+   * Further trap and UNDEFINED conditions of the register's Accessibility pseudocode (traps
+   * to EL2/EL3 by HCR_EL2/SCR_EL3 bits of later features, Secure-state rules), checked after
+   * the UNDEFINED, EL0 and hcrTrap checks: returns ACCESS_OK, the EL to trap to with EC 0x18
+   * (1-3; 1 from EL0 is routed to EL2 by HCR_EL2.TGE as any EL1-targeted exception), or
+   * ACCESS_UNDEF. Runs only on the rows that have it.
    */
-  readonly accessTrap?: (cpu: Cpu) => number;
+  readonly accessTrap?: (cpu: Cpu, read: boolean) => number;
   /**
    * The row's further trap conditions to EL2 and EL3 (traps.ts), checked after hcrTrap in
    * the architectural order: EL2 (when EL2Enabled()) first, then EL3.
@@ -147,6 +149,10 @@ export interface RowSpec {
    */
   readonly op?: (cpu: Cpu, lo: number, hi: number) => void;
 }
+
+/** The outcomes of a row's accessTrap besides a trap to EL 1-3. */
+export const ACCESS_OK = 0;
+export const ACCESS_UNDEF = 4;
 
 /** A row bound to a CPU model: CONST rows carry their value. */
 export interface SysregRow extends RowSpec {

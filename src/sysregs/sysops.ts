@@ -3,7 +3,7 @@
 // "A64 system instructions for cache maintenance / address translation / TLB maintenance".
 // Only the Armv8.0 operations: the models advertise none of the later ones
 // (ID_AA64ISAR0_EL1.TLB = 0: no outer-shareable or range TLBI; ID_AA64ISAR1_EL1.DPB = 0: no
-// DC CVAP; ID_AA64MMFR1_EL1.PAN = 0: no AT S1E1RP/WP; no MTE: no DC GVA/GZVA).
+// DC CVAP; no MTE: no DC GVA/GZVA), except FEAT_PAN2's AT S1E1RP/WP on models with FEAT_PAN.
 //
 // a64emu models no caches, so the cache operations complete as NOPs; the TLB is the decoded
 // block cache, so every TLBI drops it; AT reports the flat mapping of stage 1 being off.
@@ -78,8 +78,8 @@ const sys = (name: string, op1: number, crn: number, crm: number, op2: number, a
   name, op0: 1, op1, crn, crm, op2, access, flags: Flag.NO_RAW, ...extra,
 });
 
-const at = (name: string, op1: number, op2: number, access: Access, feature?: 'EL2' | 'EL3'): RowSpec =>
-  sys(name, op1, 7, 8, op2, access, { op: atS1Off(op1 === 0), ...(feature ? { feature } : {}) });
+const at = (name: string, op1: number, op2: number, access: Access, feature?: 'EL2' | 'EL3' | 'PAN', crm = 8): RowSpec =>
+  sys(name, op1, 7, crm, op2, access, { op: atS1Off(op1 === 0), ...(feature ? { feature } : {}) });
 
 /** TLBI; HCR_EL2.TTLB traps the EL1 ones to EL2. */
 const tl = (name: string, op1: number, crm: number, op2: number, access: Access, feature?: 'EL2' | 'EL3'): RowSpec =>
@@ -108,6 +108,10 @@ export const SYSOP_ROWS: readonly RowSpec[] = [
   at('AT_S1E1W', 0, 1, SYS_EL1),
   at('AT_S1E0R', 0, 2, SYS_EL1),
   at('AT_S1E0W', 0, 3, SYS_EL1),
+  // FEAT_PAN2: AT S1E1R/W that also check PSTATE.PAN. With stage 1 off there are no
+  // permissions to check, so they report what AT S1E1R/W do. The MMU issue adds the PAN check.
+  at('AT_S1E1RP', 0, 0, SYS_EL1, 'PAN', 9),
+  at('AT_S1E1WP', 0, 1, SYS_EL1, 'PAN', 9),
   // The EL2 and EL3 forms (their regimes' TCR_EL2/EL3 do not exist yet: no TBI).
   at('AT_S1E2R', 4, 0, SYS_EL2, 'EL2'),
   at('AT_S1E2W', 4, 1, SYS_EL2, 'EL2'),

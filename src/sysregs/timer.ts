@@ -22,7 +22,7 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
-import { type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec, type TrapGroup } from './row.js';
+import { ACCESS_OK, ACCESS_UNDEF, type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec, type TrapGroup } from './row.js';
 
 /** CNTKCTL_EL1 bit `bit` is set (an EL0 access is allowed). */
 const cntkctl = (bit: number) => (cpu: Cpu): boolean => ((cpu.r[Slot.CNTKCTL_EL1 * 2] >>> bit) & 1) !== 0;
@@ -93,9 +93,9 @@ const SCR_ST = 1 << 11;
 
 /** CNTPS_*_EL1 at EL1/EL2: UNDEFINED unless Secure EL1, trapped to EL3 there unless SCR_EL3.ST. */
 function securePhysicalTrap(cpu: Cpu): number {
-  if (cpu.el === 3) return 0;
-  if (cpu.el === 2 || !cpu.model.features.EL3) return -1;
+  if (cpu.el === 3) return ACCESS_OK;
+  if (cpu.el === 2 || !cpu.model.features.EL3) return ACCESS_UNDEF;
   const scr = cpu.r[Slot.SCR_EL3 * 2];
-  if ((scr & SCR_NS) !== 0) return -1;
-  return (scr & SCR_ST) === 0 ? 3 : 0;
+  if ((scr & SCR_NS) !== 0) return ACCESS_UNDEF;
+  return (scr & SCR_ST) === 0 ? 3 : ACCESS_OK;
 }

@@ -11,6 +11,10 @@ import { Slot } from '../../src/cpu/state.js';
 import { PMCEID0, PMU_COUNTERS, pmcrReset } from '../../src/sysregs/pmu.js';
 import { readRaw, sysregByName, sysregTable } from '../../src/sysregs/table.js';
 import { makeCpu, RAM_BASE, type TestCpu } from '../cpu/harness.js';
+import { Cpu } from '../../src/cpu/cpu.js';
+import { modelForEl } from '../../src/cpu/models.js';
+import { Runner } from '../../src/cpu/run.js';
+import type { PhysBus } from '../../src/mmu/memory.js';
 
 type Enc = readonly [op0: number, op1: number, crn: number, crm: number, op2: number];
 const sysInsn = (l: number, [op0, op1, crn, crm, op2]: Enc, rt: number): number =>
@@ -104,14 +108,19 @@ describe('reset values: QEMU 7.2 (the recordings)', () => {
     expect(run([mrs(PMEVCNTR(6), 0)]).ec).toBe(0);
   });
 
-  it('PMCEID0_EL0 lists SW_INCR (0x00), INST_RETIRED (0x08), CPU_CYCLES (0x11); PMUVer is 1 (PMUv3)', () => {
+  it('PMCEID0_EL0 lists SW_INCR (0x00), INST_RETIRED (0x08), CPU_CYCLES (0x11); PMUVer is 1 (PMUv3) on the Cortex models, 6 (PMUv3p5) on max as QEMU 7.2', () => {
     expect(PMCEID0).toBe(0x20101n);
     expect(run([mrs(PMCEID0_ENC, 0)]).x[0]).toBe(0x20101n);
     for (const m of Object.values(MODELS)) {
       const dfr0 = readRaw(makeCpu({ model: m.name }).cpu, sysregByName(m, 'ID_AA64DFR0_EL1')!)!;
-      expect((dfr0 >> 8n) & 0xfn, m.name).toBe(1n);
+      expect((dfr0 >> 8n) & 0xfn, m.name).toBe(m.name === 'max' ? 6n : 1n);
     }
-    expect(sysregByName(MODELS.max, 'PMMIR_EL1'), 'PMMIR_EL1 needs PMUv3p4').toBeUndefined();
+    // PMMIR_EL1 (FEAT_PMUv3p4): max only; EL1 read-only, 0 as QEMU 7.2 (max-el1.json).
+    expect(sysregByName(MODELS['cortex-a57'], 'PMMIR_EL1')).toBeUndefined();
+    const PMMIR: Enc = [3, 0, 9, 14, 6];
+    expect(run([mrs(PMMIR, 0)], [], { model: 'max' }).x[0]).toBe(0n);
+    expect(run([msr(PMMIR, 0)], [], { model: 'max' }).ec).toBe(0);
+    expect(run([mrs(PMMIR, 0)], [], { model: 'cortex-a57' }).ec).toBe(0);
   });
 });
 
@@ -181,20 +190,194 @@ describe('event counters', () => {
     expect(run([msr(PMSWINC, 1), mrs(PMSWINC, 0)], [1n]).ec, 'PMSWINC_EL0 is write-only').toBe(0);
   });
 
-  it('a 32-bit event counter wraps and sets its PMOVSSET_EL0 bit; PMOVSCLR_EL0 clears it', () => {
+  it('an event counter overflowing bits [31:0] sets its PMOVSSET_EL0 bit (32-bit on cortex-a57, 64-bit on max: PMUv3p5); PMOVSCLR_EL0 clears it', () => {
+    for (const [model, value] of [['cortex-a57', 2n], ['max', 0x1_0000_0002n]] as const) {
+      const r = run([
+        msr(PMEVCNTR(3), 1), msr(PMEVTYPER(3), 2), msr(PMCNTENSET, 3), msr(PMCR, 4),
+        NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6), msr(PMOVSCLR, 3), mrs(PMOVSCLR, 7),
+      ], [0xfffffffen, 0x08n, 8n, E], { model });
+      expect(r.x[5], model).toBe(value); // 0xfffffffe + 4
+      expect(r.x[6]).toBe(8n);
+      expect(r.x[7]).toBe(0n);
+    }
+  });
+
+  it('max (PMUv3p5): PMCR_EL0.LP moves the overflow to bits [63:0]; with EL2, counters >= MDCR_EL2.HPMN follow MDCR_EL2.HLP instead', () => {
+    const LP = 1n << 7n;
     const r = run([
       msr(PMEVCNTR(3), 1), msr(PMEVTYPER(3), 2), msr(PMCNTENSET, 3), msr(PMCR, 4),
-      NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6), msr(PMOVSCLR, 3), mrs(PMOVSCLR, 7),
-    ], [0xfffffffen, 0x08n, 8n, E]);
-    expect(r.x[5]).toBe(2n); // 0xfffffffe + 4
-    expect(r.x[6]).toBe(8n);
-    expect(r.x[7]).toBe(0n);
+      NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6),
+    ], [0xfffffffen, 0x08n, 8n, E | LP]);
+    expect([r.x[5], r.x[6]]).toEqual([0x1_0000_0002n, 0n]);
+    const w = run([
+      msr(PMEVCNTR(3), 1), msr(PMEVTYPER(3), 2), msr(PMCNTENSET, 3), msr(PMCR, 4),
+      NOP, NOP, NOP, mrs(PMEVCNTR(3), 5), mrs(PMOVSSET, 6),
+    ], [(1n << 64n) - 2n, 0x08n, 8n, E | LP]);
+    expect([w.x[5], w.x[6]]).toEqual([2n, 8n]);
+    // --el 2: MDCR_EL2.HPMN = 2, HLP (bit 26) = 1, PMCR_EL0.LP = 0: counter 3 is long, counter 1 is not.
+    const ram = new Uint8Array(1 << 16);
+    const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+    const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+    cpu.resetTo(2, BigInt(RAM_BASE));
+    cpu.x[Slot.MDCR_EL2] = 2n | (1n << 26n);
+    [0xfffffffen, (1n << 27n) | 0x08n, 0xan, E].forEach((v, i) => (cpu.x[i + 1] = v));
+    const words = [msr(PMEVCNTR(3), 1), msr(PMEVCNTR(1), 1), msr(PMEVTYPER(3), 2), msr(PMEVTYPER(1), 2), msr(PMCNTENSET, 3),
+      msr(PMCR, 4), NOP, NOP, NOP, mrs(PMOVSSET, 10)];
+    words.forEach((wd, i) => new DataView(ram.buffer).setUint32(4 * i, wd, true));
+    new Runner(cpu).run(words.length);
+    expect(cpu.x[10]).toBe(2n); // only counter 1 overflowed bits [31:0]
   });
 
   it('a filter excluding both EL1 (P, bit 31) and EL0 (U, bit 30) stops the counter', () => {
     const r = run([msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(PMCR, 4), NOP,
       mrs(PMEVCNTR(0), 5), mrs(PMCCNTR, 6)], [0xc0000011n, 0xc0000000n, C_BIT | 1n, E]);
     expect([r.x[5], r.x[6]]).toEqual([0n, 0n]);
+  });
+});
+
+describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/NSH/M against PSTATE.EL)', () => {
+  const SPSR_EL1: Enc = [3, 0, 4, 0, 0];
+  const ELR_EL1: Enc = [3, 0, 4, 0, 1];
+  const VBAR_EL1: Enc = [3, 0, 12, 0, 0];
+  const ERET = 0xd69f03e0;
+  const SVC0 = 0xd4000001;
+  const P = 1n << 31n, U = 1n << 30n, NSH = 1n << 27n;
+
+  /**
+   * At EL1: filters (x1 for PMEVTYPER0_EL0 counting INST_RETIRED, x2 for PMCCFILTR_EL0),
+   * enable, a NOP, ERET to EL0 (3 instructions counted at EL1); at EL0: 5 NOPs and SVC (6);
+   * the EL1 handler then reads PMEVCNTR0_EL0 into x10 and PMCCNTR_EL0 into x11 (which
+   * counts the first MRS, at EL1).
+   */
+  function el1el0(evtyper: bigint, ccfiltr: bigint): [bigint, bigint] {
+    const t = makeCpu();
+    const el0 = RAM_BASE + 0x1000;
+    const vbar = RAM_BASE + 0x2000;
+    [evtyper | 0x08n, ccfiltr, C_BIT | 1n, E, 0n, BigInt(el0), BigInt(vbar)].forEach((v, i) => (t.cpu.x[i + 1] = v));
+    t.load([mrs(PMEVCNTR(0), 10), mrs(PMCCNTR, 11)], vbar + 0x400);
+    t.load([NOP, NOP, NOP, NOP, NOP, SVC0], el0);
+    t.load([msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(SPSR_EL1, 5), msr(ELR_EL1, 6),
+      msr(VBAR_EL1, 7), msr(PMCR, 4), NOP, ERET]);
+    expect(t.runner.run(9 + 6 + 2)).toBe(17);
+    expect([t.cpu.el, t.cpu.pc]).toEqual([1, BigInt(vbar + 0x408)]);
+    return [t.cpu.x[10], t.cpu.x[11]];
+  }
+
+  it('no filter: both count at EL1 and EL0 (the ERET at EL1, the SVC at EL0)', () => {
+    expect(el1el0(0n, 0n)).toEqual([3n + 6n, 3n + 6n + 1n]);
+  });
+  it('U (bit 30) excludes EL0 only; P (bit 31) excludes EL1 only', () => {
+    expect(el1el0(U, P)).toEqual([3n, 6n]);
+    expect(el1el0(P, U)).toEqual([6n, 3n + 1n]);
+  });
+  it('without EL3, NSK and NSU are RES0 for filtering: U with NSU still excludes EL0 (IsSecure() is false, NSU reads 0)', () => {
+    expect(el1el0(U | (1n << 28n), P | (1n << 29n))).toEqual([3n, 6n]);
+  });
+
+  /** At EL2 (start mode --el 2): enable with PMEVTYPER0_EL0 = INST_RETIRED | `nsh`, 3 NOPs, read. */
+  function atEl2(filter: bigint): bigint {
+    const ram = new Uint8Array(1 << 16);
+    const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+    const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+    cpu.resetTo(2, BigInt(RAM_BASE));
+    [filter | 0x08n, 1n, E].forEach((v, i) => (cpu.x[i + 1] = v));
+    const words = [msr(PMEVTYPER(0), 1), msr(PMCNTENSET, 2), msr(PMCR, 3), NOP, NOP, NOP, mrs(PMEVCNTR(0), 10)];
+    words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+    new Runner(cpu).run(words.length);
+    return cpu.x[10];
+  }
+
+  /** At EL3 (start mode --el 3, Secure): MDCR_EL3 = `mdcr`, PMCR_EL0 = E | `pmcr`; 3 NOPs; x10/x11 = event/cycle counts. */
+  function atEl3(mdcr: bigint, pmcr: bigint, filter = 0n): [bigint, bigint] {
+    const ram = new Uint8Array(1 << 16);
+    const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+    const cpu = new Cpu(bus, modelForEl(MODELS.max, 3), {});
+    cpu.resetTo(3, BigInt(RAM_BASE));
+    cpu.x[Slot.MDCR_EL3] = mdcr;
+    [filter | 0x08n, C_BIT | 1n, E | pmcr].forEach((v, i) => (cpu.x[i + 1] = v));
+    const words = [msr(PMEVTYPER(0), 1), msr(PMCNTENSET, 2), msr(PMCR, 3), NOP, NOP, NOP, mrs(PMEVCNTR(0), 10), mrs(PMCCNTR, 11)];
+    words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+    new Runner(cpu).run(words.length);
+    return [cpu.x[10], cpu.x[11]];
+  }
+
+  it('in Secure state (EL3) event counting is prohibited unless MDCR_EL3.SPME; the cycle counter only with PMCR_EL0.DP', () => {
+    const SPME = 1n << 17n, DP = 1n << 5n;
+    expect(atEl3(0n, 0n)).toEqual([0n, 5n]); // cycles: the enabling MSR, 3 NOPs, the first MRS
+    expect(atEl3(0n, DP)).toEqual([0n, 0n]);
+    expect(atEl3(SPME, DP)).toEqual([4n, 5n]);
+    // At EL3 the filter is M (bit 26) against P: M != P filters.
+    expect(atEl3(SPME, 0n, 1n << 26n)).toEqual([0n, 5n]);
+    expect(atEl3(SPME, 0n, P | (1n << 26n))).toEqual([4n, 5n]);
+    // PMUv3p5: MDCR_EL3.SCCD (bit 23) stops the cycle counter in Secure state.
+    expect(atEl3(SPME | (1n << 23n), 0n)).toEqual([4n, 0n]);
+  });
+
+  it('PMUv3p1 (max): MDCR_EL2.HPMD (bit 17) prohibits event counting at EL2; the cycle counter only with PMCR_EL0.DP', () => {
+    const HPMD = 1n << 17n;
+    const atEl2Hpmd = (pmcr: bigint, mdcr = HPMD): [bigint, bigint] => {
+      const ram = new Uint8Array(1 << 16);
+      const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+      const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+      cpu.resetTo(2, BigInt(RAM_BASE));
+      cpu.x[Slot.MDCR_EL2] |= mdcr;
+      [NSH | 0x08n, NSH, C_BIT | 1n, E | pmcr].forEach((v, i) => (cpu.x[i + 1] = v));
+      const words = [msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(PMCR, 4), NOP, NOP, mrs(PMEVCNTR(0), 10), mrs(PMCCNTR, 11)];
+      words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+      new Runner(cpu).run(words.length);
+      return [cpu.x[10], cpu.x[11]];
+    };
+    expect(atEl2Hpmd(0n)).toEqual([0n, 4n]); // cycles: MSR PMCR_EL0, 2 NOPs, the first MRS
+    expect(atEl2Hpmd(1n << 5n)).toEqual([0n, 0n]);
+    // PMUv3p5: MDCR_EL2.HCCD (bit 23) stops the cycle counter at EL2 whatever HPMD and DP say.
+    expect(atEl2Hpmd(0n, 1n << 23n)).toEqual([3n, 0n]); // events: MSR PMCR_EL0 and 2 NOPs
+  });
+
+  describe('the EL2 partition: MDCR_EL2.HPMN (Arm ARM D11, counter enables; PMCR_EL0.N; as QEMU 7.2)', () => {
+    const HPME = 1n << 7n, HPMD = 1n << 17n;
+    /** At EL2 (--el 2, max), MDCR_EL2 = HPMN 2 | `mdcr`: counters 1 and 3 count INST_RETIRED at EL2 over 3 NOPs. */
+    function partition(mdcr: bigint, pmcr: bigint): [bigint, bigint] {
+      const ram = new Uint8Array(1 << 16);
+      const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+      const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+      cpu.resetTo(2, BigInt(RAM_BASE));
+      cpu.x[Slot.MDCR_EL2] = 2n | mdcr;
+      [NSH | 0x08n, 0xan, pmcr].forEach((v, i) => (cpu.x[i + 1] = v));
+      const words = [msr(PMEVTYPER(1), 1), msr(PMEVTYPER(3), 1), msr(PMCNTENSET, 2), msr(PMCR, 3), NOP, NOP, NOP,
+        mrs(PMEVCNTR(1), 10), mrs(PMEVCNTR(3), 11)];
+      words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+      new Runner(cpu).run(words.length);
+      return [cpu.x[10], cpu.x[11]];
+    }
+    it('counters below HPMN follow PMCR_EL0.E, those from HPMN on MDCR_EL2.HPME', () => {
+      expect(partition(0n, E)).toEqual([4n, 0n]); // the enabling MSR and 3 NOPs
+      expect(partition(HPME, 0n)[0]).toBe(0n);
+      // counter 3 is enabled by HPME already: it counts from the enabling PMCNTENSET write on
+      expect(partition(HPME, 0n)[1]).toBe(6n); // MSR PMCNTENSET_EL0, MSR PMCR_EL0, 3 NOPs, the first MRS
+    });
+    it('MDCR_EL2.HPMD prohibits counting at EL2 by the counters below HPMN only', () => {
+      expect(partition(HPME | HPMD, E)).toEqual([0n, 6n]);
+    });
+    it('PMCR_EL0.N reads HPMN from EL1 (EL2 enabled), the real N (6) from EL2', () => {
+      const ram = new Uint8Array(1 << 16);
+      const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+      const cpu = new Cpu(bus, modelForEl(MODELS.max, 2), {});
+      cpu.resetTo(2, BigInt(RAM_BASE));
+      cpu.x[Slot.MDCR_EL2] = 2n;
+      new DataView(ram.buffer).setUint32(0, mrs(PMCR, 10), true);
+      new DataView(ram.buffer).setUint32(4, mrs(PMCR, 11), true);
+      const runner = new Runner(cpu);
+      runner.run(1);
+      cpu.selectSp(1, 1);
+      runner.run(1);
+      expect([(cpu.x[10] >> 11n) & 31n, (cpu.x[11] >> 11n) & 31n]).toEqual([6n, 2n]);
+    });
+  });
+
+  it('at EL2 a counter counts only with NSH (bit 27) set', () => {
+    expect(atEl2(0n)).toBe(0n);
+    expect(atEl2(NSH)).toBe(4n); // the enabling MSR and three NOPs
+    expect(atEl2(NSH | P | U)).toBe(4n); // P and U are about EL1 and EL0
   });
 });
 
@@ -218,8 +401,10 @@ describe('write masks and PMSELR_EL0 indirection (QEMU 7.2)', () => {
     ], [0xffffffe2n, 0n, 0xffffffffn, 0x1_2345_6789n]);
     expect(r.x[2]).toBe(2n);
     expect(r.x[5]).toBe(0xfe00ffffn); // P, U, NSK, NSU, NSH, M, MT and evtCount [15:0]
-    expect(r.x[6]).toBe(0x23456789n); // 32-bit counters
-    expect([r.x[7], r.x[8]]).toEqual([0xfe00ffffn, 0x23456789n]);
+    expect(r.x[6]).toBe(0x1_2345_6789n); // 64-bit counters on max (PMUv3p5)
+    expect([r.x[7], r.x[8]]).toEqual([0xfe00ffffn, 0x1_2345_6789n]);
+    const a57 = run([msr(PMSELR, 1), msr(PMXEVCNTR, 4), mrs(PMEVCNTR(2), 6)], [0xffffffe2n, 0n, 0n, 0x1_2345_6789n], { model: 'cortex-a57' });
+    expect(a57.x[6]).toBe(0x23456789n); // 32-bit counters (PMUv3)
     const c = run([msr(PMSELR, 1), msr(PMXEVTYPER, 2), mrs(PMCCFILTR, 3), mrs(PMXEVCNTR, 4)], [31n, 0xffffffffn]);
     expect(c.x[3]).toBe(0xfc000000n); // PMCCFILTR_EL0: P, U, NSK, NSU, NSH, M
     expect(c.x[4], 'PMXEVCNTR_EL0 with SEL 31: RAZ/WI (QEMU)').toBe(0n);

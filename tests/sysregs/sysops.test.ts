@@ -30,6 +30,8 @@ const EL1_OPS: Record<string, Op> = {
   TLBI_VMALLE1: [0, 8, 7, 0], TLBI_VAE1: [0, 8, 7, 1], TLBI_ASIDE1: [0, 8, 7, 2],
   TLBI_VAAE1: [0, 8, 7, 3], TLBI_VALE1: [0, 8, 7, 5], TLBI_VAALE1: [0, 8, 7, 7],
 };
+/** FEAT_PAN2 (max: ID_AA64MMFR1_EL1.PAN = 2), EL1 (Arm ARM C5.3, AT S1E1RP/S1E1WP). */
+const PAN2_OPS: Record<string, Op> = { AT_S1E1RP: [0, 7, 9, 0], AT_S1E1WP: [0, 7, 9, 1] };
 /** EL0 may execute these when SCTLR_EL1.UCI (bit 26) is 1; otherwise EC 0x18 to EL1. */
 const UCI_OPS: Record<string, Op> = {
   IC_IVAU: [3, 7, 5, 1], DC_CVAC: [3, 7, 10, 1], DC_CVAU: [3, 7, 11, 1], DC_CIVAC: [3, 7, 14, 1],
@@ -69,23 +71,23 @@ describe('the SYS rows of the table', () => {
     for (const name of MODEL_NAMES) {
       const m = MODELS[name];
       const ops = sysregTable(m).rows.filter((r) => r.op0 === 1);
-      const expected = { ...EL1_OPS, ...UCI_OPS, DC_ZVA };
+      const expected = { ...EL1_OPS, ...UCI_OPS, DC_ZVA, ...(name === 'max' ? PAN2_OPS : {}) };
       expect(ops.map((r) => r.name).sort()).toEqual(Object.keys(expected).sort());
       for (const r of ops) {
         expect([r.op1, r.crn, r.crm, r.op2], r.name).toEqual(expected[r.name as keyof typeof expected]);
         expect(r.flags, r.name).toBe(Flag.NO_RAW);
-        expect(r.access.write, r.name).toBe(r.name in EL1_OPS ? 1 : 0);
+        expect(r.access.write, r.name).toBe(r.name in EL1_OPS || r.name in PAN2_OPS ? 1 : 0);
       }
     }
   });
 
   it('operations of features no model advertises have no row and are UNDEFINED', () => {
     // DC CVAP (FEAT_DPB; ID_AA64ISAR1_EL1.DPB = 0), TLBI VMALLE1OS and TLBI RVAE1
-    // (FEAT_TLBIOS/TLBIRANGE; ID_AA64ISAR0_EL1.TLB = 0), AT S1E1RP (FEAT_PAN2;
-    // ID_AA64MMFR1_EL1.PAN = 0), and an AT S1E2R without EL2.
-    const absent: Op[] = [[3, 7, 12, 1], [0, 8, 1, 0], [0, 8, 6, 1], [0, 7, 9, 0], [4, 7, 8, 0]];
+    // (FEAT_TLBIOS/TLBIRANGE; ID_AA64ISAR0_EL1.TLB = 0), AT S1E1RP on the Cortex models
+    // (FEAT_PAN2; their ID_AA64MMFR1_EL1.PAN = 0), and an AT S1E2R without EL2.
+    const absent: Op[] = [[3, 7, 12, 1], [0, 8, 1, 0], [0, 8, 6, 1], [4, 7, 8, 0]];
     for (const name of MODEL_NAMES) {
-      for (const op of absent) {
+      for (const op of name === 'max' ? absent : [...absent, PAN2_OPS.AT_S1E1RP, PAN2_OPS.AT_S1E1WP]) {
         expect(findSysreg(1, ...op, MODELS[name]), op.join(',')).toBeUndefined();
         expect(exec(sys(op, 2), 1, 0n, 0n, name), op.join(',')).toMatchObject({ done: false, ec: 0 });
       }
@@ -195,6 +197,11 @@ describe('AT with stage 1 off: PAR_EL1 (AArch64.TranslateAddressS1Off)', () => {
         expect(at(model, op, 0x12345678n), model).toBe(qemuOk(0x12345000n) | SH_OUTER);
       }
     }
+  });
+  it('AT S1E1RP/S1E1WP (max) report what AT S1E1R/W do: with stage 1 off there is no permission for PAN to check', () => {
+    expect(at('max', PAN2_OPS.AT_S1E1RP, 0x12345678n)).toBe(qemuOk(0x12345000n) | SH_OUTER);
+    expect(at('max', PAN2_OPS.AT_S1E1WP, 0x12345678n)).toBe(qemuOk(0x12345000n) | SH_OUTER);
+    expect(at('max', PAN2_OPS.AT_S1E1WP, (1n << 64n) - 1n)).toBe(FAULT);
   });
   it('the PA size is the model\'s: 2^44 is an Address size fault on cortex-a57 (44 bits), a PA on max (52 bits)', () => {
     expect(at('max', S1E1W, 0x100000000000n)).toBe(qemuOk(0x100000000000n) | SH_OUTER);

@@ -143,9 +143,10 @@ export const BRANCH_ROWS: Row[] = [
     end: true,
     build: (_f, c) => {
       const cpu = c.cpu;
+      const index = c.index;
       return () => {
         if (cpu.el === 0) cpu.undef();
-        cpu.eret();
+        cpu.eret(cpu.icount + index + 1);
       };
     },
   },

@@ -12,6 +12,7 @@ import { esbOperation } from '../../sysregs/ras.js';
 import { wfiWakeup } from '../interrupts.js';
 import { el2Enabled, trapCheck, type TrapCheck } from '../../sysregs/traps.js';
 import { checkFpAccess } from '../fptrap.js';
+import { ACCESS_OK, ACCESS_UNDEF } from '../../sysregs/row.js';
 
 const PC = Slot.PC * 2;
 // Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
@@ -65,11 +66,12 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
   if (cpu.el < 2 && (cpu.r[HCR_EL2] & mask) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
 }
 
-/** A row's accessTrap: EC 0x18 to the EL it names, returning to the instruction (-1: UNDEFINED). */
-function checkTrap(cpu: Cpu, trap: (cpu: Cpu) => number, iss: number): void {
-  const el = trap(cpu);
-  if (el < 0) cpu.undef();
-  if (el !== 0) cpu.raise(EC.SYSREG, iss, 0, el);
+/** A row's accessTrap outcome (row.ts): trap to EL 1-3 with EC 0x18, or UNDEFINED. */
+function checkTrap(cpu: Cpu, row: SysregRow, iss: number, read: boolean): void {
+  const t = row.accessTrap!(cpu, read);
+  if (t === ACCESS_OK) return;
+  if (t === ACCESS_UNDEF) cpu.undef();
+  cpu.raise(EC.SYSREG, iss, 0, t);
 }
 
 /**
@@ -108,7 +110,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
   const hcr = hcrMask(row.hcrTrap?.read);
-  const trap = row.accessTrap;
+  const trap = row.accessTrap !== undefined;
   const group = groupCheck(row);
   if (row.constValue !== undefined) {
     const [vl, vh] = halves(row.constValue);
@@ -116,7 +118,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
       checkAccess(cpu, row, minEl, iss, idTrap);
       if (hcr !== 0) checkHcr(cpu, hcr, iss);
       if (group !== null) group(cpu, iss);
-      if (trap !== undefined) checkTrap(cpu, trap, iss);
+      if (trap) checkTrap(cpu, row, iss, true);
       r[t] = vl;
       r[t + 1] = vh;
       r[PC] = nl;
@@ -127,7 +129,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (group !== null) group(cpu, iss);
-    if (trap !== undefined) checkTrap(cpu, trap, iss);
+    if (trap) checkTrap(cpu, row, iss, true);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -149,18 +151,18 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.write;
   const hcr = hcrMask(row.hcrTrap?.write);
-  const trap = row.accessTrap;
   const group = groupCheck(row);
   const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
   const s = row.slot === undefined || (row.flags & Flag.CONST) !== 0 ? -1 : row.slot * 2;
+  const trap = row.accessTrap !== undefined;
   return () => {
     if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (group !== null) group(cpu, iss);
-    if (trap !== undefined) checkTrap(cpu, trap, iss);
+    if (trap) checkTrap(cpu, row, iss, false);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
@@ -336,7 +338,7 @@ export const SYSTEM_ROWS: Row[] = [
     build: (f) => (f.op2 === 3 ? null : () => {}),
   },
   {
-    // MSR (immediate): SPSel, DAIFSet, DAIFClr (the PSTATE fields of Armv8.0).
+    // MSR (immediate): SPSel, DAIFSet, DAIFClr, and PAN, UAO, SSBS, DIT with their features.
     name: 'MSR_imm',
     pattern: '1101010100 0 00 op1:3 0100 crm:4 op2:3 11111',
     end: true,
@@ -359,6 +361,30 @@ export const SYSTEM_ROWS: Row[] = [
           if (cpu.el === 0 && sctlrEl1Bit(cpu, 9) === 0) cpu.raise(EC.SYSREG, iss, 0, 1);
           cpu.daif = set ? cpu.daif | imm : cpu.daif & ~imm;
         };
+      } else if (f.op1 === 0 && (f.op2 === 3 || f.op2 === 4)) {
+        // UAO (op2 3), PAN (op2 4) ← CRm<0>: op1 0 fields, UNDEFINED at EL0 (Arm ARM C6.2,
+        // MSR (immediate)). Both change how the MMU checks accesses: contextChanged.
+        const feat = cpu.model.features;
+        if (!(f.op2 === 3 ? feat.UAO : feat.PAN)) return null;
+        const bit = imm & 1;
+        op =
+          f.op2 === 3
+            ? () => {
+                if (cpu.el === 0) cpu.undef();
+                cpu.uao = bit;
+                cpu.contextChanged();
+              }
+            : () => {
+                if (cpu.el === 0) cpu.undef();
+                cpu.pan = bit;
+                cpu.contextChanged();
+              };
+      } else if (f.op1 === 3 && (f.op2 === 1 || f.op2 === 2)) {
+        // SSBS (op2 1), DIT (op2 2) ← CRm<0>: op1 3 fields, allowed at EL0.
+        const feat = cpu.model.features;
+        if (!(f.op2 === 1 ? feat.SSBS : feat.DIT)) return null;
+        const bit = imm & 1;
+        op = f.op2 === 1 ? () => void (cpu.ssbs = bit) : () => void (cpu.dit = bit);
       } else {
         return null;
       }

@@ -56,6 +56,11 @@ export const UNSUPPORTED: Partial<Record<FuzzClass, string>> = {
   simd: 'a64emu has no SIMD instructions yet (issue 8); there is nothing to compare',
 };
 
+/** The PSTATE fields of MSR (immediate) by op1.op2 (Arm ARM C6.2, MSR (immediate)). */
+const MSR_IMM_FIELDS: Record<string, string> = {
+  '0.3': 'UAO', '0.4': 'PAN', '0.5': 'SPSel', '3.1': 'SSBS', '3.2': 'DIT', '3.6': 'DAIFSet', '3.7': 'DAIFClr',
+};
+
 export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
   int: {
     rows: [...DP_IMM_ROWS, ...DP_REG_ROWS, ...BRANCH_ROWS],
@@ -111,7 +116,7 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       // Encodings without a register (FEAT_IDST traps them) are named by their encoding.
       if (row === 'MRS_MSR') return `${k.L ? 'MRS' : 'MSR'} ${sysreg(k) ?? `S${2 + k.o0}_${k.op1}_C${k.crn}_C${k.crm}_${k.op2}`}`;
       if (row === 'MSR_imm') {
-        const f = k.op1 === 0 && k.op2 === 5 ? 'SPSel' : k.op1 === 3 && k.op2 === 6 ? 'DAIFSet' : k.op1 === 3 && k.op2 === 7 ? 'DAIFClr' : '?';
+        const f = MSR_IMM_FIELDS[`${k.op1}.${k.op2}`] ?? '?';
         return `${f} #${k.crm}`;
       }
       return undefined;

@@ -1,8 +1,7 @@
 // What the sweep (sweep.ts) does not count as a mismatch: MASKS, bits of a value read that
 // legitimately differ between two runs, and ALLOWED, known differences between a64emu and
 // QEMU 7.2, each with its reason. Registers a64emu has no row for are named by encoding
-// (S<op0>_<op1>_C<n>_C<m>_<op2>), with the Arm ARM name in the reason. An ALLOWED entry with
-// `pending` is an area another session of issue 6 is implementing: the merge removes it.
+// (S<op0>_<op1>_C<n>_C<m>_<op2>), with the Arm ARM name in the reason.
 // tests/fuzz/sysreg-sweep.test.ts fails when an entry of either table matches nothing.
 
 import { ID_REGS_OURS } from '../../sysregs/id.js';
@@ -54,8 +53,6 @@ export interface Allowed {
   readonly reason: string;
   /** A short name for reports (default: reg). */
   readonly label?: string;
-  /** The area of issue 6 another session is implementing (the merge removes the entry). */
-  readonly pending?: string;
 }
 
 const MAX = ['max'];
@@ -91,11 +88,4 @@ export const ALLOWED: readonly Allowed[] = [
     reason: 'the *_EL12/*_EL02 views, TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*_EL2: no FEAT_VHE',
   },
   { reg: /^S3_4_C2_C6_[02]$/, cpus: MAX, reason: 'VSTTBR_EL2, VSTCR_EL2: no FEAT_SEL2' },
-  // Areas other sessions of issue 6 are implementing.
-  { reg: /^(S3_0_C4_C2_[34]|S3_3_C4_C2_[56])$/, cpus: MAX, reason: 'PAN, UAO, DIT, SSBS: UNDEFINED here', pending: 'PAN/UAO/SSBS/DIT' },
-  { reg: /^S3_0_C10_C4_[0-37]$/, cpus: MAX, reason: 'LORSA/LOREA/LORN/LORC/LORID_EL1: no FEAT_LOR yet', pending: 'LOR' },
-  { reg: 'S3_0_C9_C14_6', cpus: MAX, access: 'MRS', reason: 'PMMIR_EL1: not yet', pending: 'PMMIR' },
-  { reg: 'S3_4_C1_C2_2', cpus: MAX, reason: 'HCRX_EL2: no FEAT_HCX yet', pending: 'HCRX' },
-  { reg: /^S3_[0346]_C13_C0_7$/, cpus: MAX, reason: 'SCXTNUM_EL0/EL1/EL2/EL3: no FEAT_CSV2_2 yet', pending: 'SCXTNUM' },
-
 ];
