@@ -148,7 +148,8 @@ export const esrOf = (ec: number, il: number, iss: number): number =>
 /**
  * ERET (Arm ARM pseudocode AArch64.ExceptionReturn): restores PSTATE from SPSR_ELx and
  * branches to ELR_ELx. An illegal return (to a higher or unimplemented EL, to AArch32, or
- * to EL0 with SP_ELx) keeps the EL and sets PSTATE.IL (D1.11.5 "Illegal return events").
+ * to EL0 with SP_ELx, or to EL1 while EL2 is enabled with HCR_EL2.TGE = 1) keeps the EL and
+ * sets PSTATE.IL (D1.11.5 "Illegal return events"; QEMU 7.2 agrees: tests/images/exc).
  * `el2`: EL2 is implemented (it may be absent below EL3). With EL3, a return to EL2 in
  * Secure state (SCR_EL3.NS = 0) is illegal: there is no Secure EL2. SCR_EL3.RW and
  * HCR_EL2.RW are RAO/WI (no AArch32 at any lower EL), so they never select AArch32.
@@ -169,7 +170,10 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
     newEl > highestEl ||
     (newEl === 0 && newSp === 1) ||
     (newEl === 2 && (!el2 || (highestEl === 3 && (r[lo(Slot.SCR_EL3)] & 1) === 0))) ||
-    (newEl === 3 && highestEl < 3);
+    (newEl === 3 && highestEl < 3) ||
+    // To EL1 while EL2 is enabled and HCR_EL2.TGE (bit 27) is 1 (IllegalExceptionReturn()).
+    (newEl === 1 && el2 && (r[lo(Slot.HCR_EL2)] & (1 << 27)) !== 0 &&
+      (highestEl < 3 || (r[lo(Slot.SCR_EL3)] & 1) !== 0));
   // SetPSTATEFromPSR: NZCV, DAIF and PAN are restored even by an illegal return; UAO, DIT
   // and SSBS only by a legal one (an illegal one makes them UNKNOWN: unchanged here, as
   // QEMU 7.2). QEMU 7.2 keeps PAN too on an illegal return; a64emu follows the Arm ARM.

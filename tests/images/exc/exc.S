@@ -144,6 +144,10 @@ cases:
         ILLEGAL_ERET \el, "eret to M=0x6 (M[1] set)", 0x3c6
         ILLEGAL_ERET \el, "eret to EL0 with SP_EL1 (M=0x1)", 0x3c1
         .endr
+#if HAS_EL2
+        // IllegalExceptionReturn(): a return to EL1 while EL2 is enabled and HCR_EL2.TGE is 1
+        ILLEGAL_ERET 2, "eret to EL1h with HCR_EL2.TGE=1", 0x3c5, "ldr x0, =(HCR_RW | (1 << 27)); msr hcr_el2, x0"
+#endif
 #if HAS_EL3 && !HAS_EL2
         ILLEGAL_ERET 3, "eret to EL2h, EL2 absent", 0x3c9
 #endif
