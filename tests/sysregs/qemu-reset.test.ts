@@ -75,7 +75,7 @@ const DELIBERATE: Record<string, Record<string, string>> = {
   'cortex-a72': CORTEX_DELIBERATE('cortex-a72'),
   max: {
     ...Object.fromEntries(nonZeroAarch32('max').map((n) => [n, NO_AARCH32])),
-    ID_AA64PFR0_EL1: 'EL0/EL1 AArch64 only; FP/AdvSIMD 0xF (issue 8); no RAS, SVE, SEL2',
+    ID_AA64PFR0_EL1: 'EL0/EL1 AArch64 only; FP/AdvSIMD 0xF (issue 8); RAS 1 (QEMU 2: no FEAT_RASv1p1); no SVE, SEL2',
     ID_AA64PFR1_EL1: 'no BTI, SME',
     ID_AA64ZFR0_EL1: 'no SVE',
     ID_AA64SMFR0_EL1: 'no SME',
