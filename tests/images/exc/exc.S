@@ -130,8 +130,16 @@ cases:
         CASE    "smc #0x15 with SCR_EL3.SMD=1", 3, "smc #0x15", "ldr x0, =(SCR_BASE | 0x80); msr scr_el3, x0"
 #endif
 
-// ---- EC 0x01: WFI trapped by SCTLR_EL1.nTWI = 0 ------------------------------------------------
+// ---- EC 0x01: WFI trapped by SCTLR_EL1.nTWI = 0, HCR_EL2.TWI, SCR_EL3.TWI ----------------------
         CASE    "wfi with SCTLR_EL1.nTWI=0", 0, "wfi", "ldr x0, =(SCTLR_EL1_BASE & ~(1 << 16)); msr sctlr_el1, x0"
+#if HAS_EL2
+        CASE_AT "0,1", "wfi with HCR_EL2.TWI=1", "wfi", "ldr x0, =(HCR_RW | (1 << 13)); msr hcr_el2, x0"
+#endif
+#if HAS_EL3 && HAS_EL2
+        CASE_AT "0,1,2", "wfi with SCR_EL3.TWI=1", "wfi", "ldr x0, =(SCR_BASE | (1 << 12)); msr scr_el3, x0"
+#elif HAS_EL3
+        CASE_AT "0,1", "wfi with SCR_EL3.TWI=1", "wfi", "ldr x0, =(SCR_BASE | (1 << 12)); msr scr_el3, x0"
+#endif
 
 // ---- EC 0x0E: illegal exception return -------------------------------------------------------
         .macro  ILLEGAL_ERET el, name, spsr, setup=
