@@ -8,6 +8,7 @@ import { EC, ExceptionRecord, ExcKind, esrOf, exceptionReturn, takeException, ty
 import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 import { resetSysregs } from '../sysregs/table.js';
+import { el2Enabled } from '../sysregs/access.js';
 import { Line, PHYSICAL_LINES, VIRTUAL_LINES, virtualLinesOf } from './interrupts.js';
 import { pmuElChange } from '../sysregs/pmu.js';
 
@@ -210,14 +211,12 @@ export class Cpu extends CpuState {
   }
 
   /**
-   * HCR_EL2.TGE with EL2 enabled (EL2, and SCR_EL3.NS = 1 with EL3): synchronous exceptions
-   * from EL0 that would be taken to EL1 are taken to EL2 (Arm ARM D1.10.4, "Routing when
-   * HCR_EL2.TGE is 1"). IRQ/FIQ/SError routing waits for the GIC.
+   * HCR_EL2.TGE with EL2 enabled: synchronous exceptions from EL0 that would be taken to EL1
+   * are taken to EL2 (Arm ARM D1.10.4, "Routing when HCR_EL2.TGE is 1"; interrupts.ts routes
+   * the asynchronous ones).
    */
   private tgeRoutes(): boolean {
-    const f = this.model.features;
-    if (!f.EL2 || (this.u[lo(Slot.HCR_EL2)] & (1 << 27)) === 0) return false;
-    return !f.EL3 || (this.u[lo(Slot.SCR_EL3)] & 1) !== 0;
+    return (this.u[lo(Slot.HCR_EL2)] & (1 << 27)) !== 0 && el2Enabled(this);
   }
 
   /**

@@ -12,7 +12,7 @@
 import type { Cpu } from './cpu.js';
 import { EC } from './exception.js';
 import { Slot } from './state.js';
-import { el2Enabled } from '../sysregs/traps.js';
+import { el2Enabled } from '../sysregs/access.js';
 
 const CPACR = Slot.CPACR_EL1 * 2;
 const CPTR_EL2 = Slot.CPTR_EL2 * 2;

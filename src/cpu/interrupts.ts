@@ -5,6 +5,7 @@
 // The run loop tests `cpu.irqLines` once per block; only when a line is up does it call
 // takeInterrupt.
 
+import { el2Enabled } from '../sysregs/access.js';
 import { ExcKind, esrOf, EC, takeException } from './exception.js';
 import type { Cpu } from './cpu.js';
 import { Slot, lo } from './state.js';
@@ -30,7 +31,6 @@ export const HCR_VI = 1 << 7;
 export const HCR_VSE = 1 << 8;
 export const HCR_TGE = 1 << 27;
 /** SCR_EL3 bits (Arm ARM D17.2.117). */
-const SCR_NS = 1 << 0;
 export const SCR_IRQ = 1 << 1;
 export const SCR_FIQ = 1 << 2;
 export const SCR_EA = 1 << 3;
@@ -43,11 +43,6 @@ const PSTATE_F = 1;
 const HCR = lo(Slot.HCR_EL2);
 const SCR = lo(Slot.SCR_EL3);
 
-/** EL2Enabled(): EL2 is implemented and, with EL3, SCR_EL3.NS = 1 (no Secure EL2). */
-export function el2Enabled(cpu: Cpu): boolean {
-  const f = cpu.model.features;
-  return f.EL2 && (!f.EL3 || (cpu.r[SCR] & SCR_NS) !== 0);
-}
 
 /**
  * HCR_EL2's low word as it behaves (not as read): 0 when EL2 is not enabled, and with TGE = 1

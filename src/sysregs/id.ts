@@ -10,7 +10,7 @@
 import type { CpuModel, Features } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
-import { el2Enabled } from './traps.js';
+import { el2Enabled } from './access.js';
 
 /** One ID register field whose value a64emu decides rather than QEMU. */
 export interface IdField {

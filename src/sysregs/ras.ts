@@ -6,7 +6,8 @@
 // DISR_EL1/VDISR_EL2: esbOperation below.
 
 import type { Cpu } from '../cpu/cpu.js';
-import { HCR_AMO, HCR_TGE, HCR_VSE, Line, SCR_EA, el2Enabled, hcrEffective, physicalTarget } from '../cpu/interrupts.js';
+import { HCR_AMO, HCR_TGE, HCR_VSE, Line, SCR_EA, hcrEffective, physicalTarget } from '../cpu/interrupts.js';
+import { el2Enabled } from './access.js';
 import { Slot, lo } from '../cpu/state.js';
 import { EL1_RO, EL1_RW, Flag, type Access, type RowSpec } from './row.js';
 

@@ -14,12 +14,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import { EC } from '../cpu/exception.js';
 import { Slot } from '../cpu/state.js';
 import type { TrapGroup } from './row.js';
-
-const SCR_NS = 1;
-
-/** EL2Enabled() (Arm ARM): EL2 exists and, with EL3, SCR_EL3.NS = 1 (no Secure EL2). */
-export const el2Enabled = (cpu: Cpu): boolean =>
-  cpu.model.features.EL2 && (!cpu.model.features.EL3 || (cpu.r[Slot.SCR_EL3 * 2] & SCR_NS) !== 0);
+import { el2Enabled } from './access.js';
 
 /** MDCR_EL2 (Arm ARM D17.3.16) and MDCR_EL3 (D17.3.17) trap bits. */
 export const Mdcr = {

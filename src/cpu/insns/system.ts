@@ -10,7 +10,8 @@ import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
 import { esbOperation } from '../../sysregs/ras.js';
 import { wfiWakeup } from '../interrupts.js';
-import { el2Enabled, trapCheck, type TrapCheck } from '../../sysregs/traps.js';
+import { trapCheck, type TrapCheck } from '../../sysregs/traps.js';
+import { el2Enabled } from '../../sysregs/access.js';
 import { checkFpAccess } from '../fptrap.js';
 import { ACCESS_OK, ACCESS_UNDEF } from '../../sysregs/row.js';
 
