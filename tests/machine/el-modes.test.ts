@@ -20,26 +20,8 @@
 import { describe, expect, it } from 'vitest';
 import { MiB } from '../../src/machine/bus.js';
 import { psciConduitFor, VirtMachine } from '../../src/machine/virt.js';
-import { guestTests, imageOf, report } from './guest.js';
+import { elReg, guestTests, imageOf, report } from './guest.js';
 import { bytesOf, elfOf, POWEROFF } from './images.js';
-
-/** The words of EL2's and EL3's registers in the listing above. */
-const AT = {
-  2: {
-    vbar: 0xd51cc000, // msr  vbar_el2, x0
-    ctl: 0xd51c1100, //  msr  hcr_el2, x0
-    spsr: 0xd51c4000, // msr  spsr_el2, x0
-    elr: 0xd51c4020, //  msr  elr_el2, x0
-    handler: [0xd53c5213 /* mrs x19, esr_el2 */, 0xd53c4034 /* mrs x20, elr_el2 */, 0xd53c4015 /* mrs x21, spsr_el2 */],
-  },
-  3: {
-    vbar: 0xd51ec000, // msr  vbar_el3, x0
-    ctl: 0xd51e1100, //  msr  scr_el3, x0
-    spsr: 0xd51e4000, // msr  spsr_el3, x0
-    elr: 0xd51e4020, //  msr  elr_el3, x0
-    handler: [0xd53e5213 /* mrs x19, esr_el3 */, 0xd53e4034 /* mrs x20, elr_el3 */, 0xd53e4015 /* mrs x21, spsr_el3 */],
-  },
-} as const;
 
 /**
  * The image at EL`h`: `movCtl` (mov x0, #hcr / #scr) into HCR_EL2 / SCR_EL3, `movSpsr` into
@@ -49,20 +31,22 @@ const image = (h: 2 | 3, movCtl: number, movSpsr: number, insn: number): Uint8Ar
   imageOf([
     [0, [
       0x10004000, // 40080000: adr  x0, 40080800 <vectors>
-      AT[h].vbar, // 40080004
+      elReg(h, 0xd51cc000), // 40080004: msr  vbar_el2 / vbar_el3, x0
       movCtl, //     40080008
-      AT[h].ctl, //  4008000c
+      elReg(h, 0xd51c1100), // 4008000c: msr  hcr_el2 / scr_el3, x0
       movSpsr, //    40080010
-      AT[h].spsr, // 40080014
+      elReg(h, 0xd51c4000), // 40080014: msr  spsr_el2 / spsr_el3, x0
       0x10000060, // 40080018: adr  x0, 40080024 <el1>
-      AT[h].elr, //  4008001c
+      elReg(h, 0xd51c4020), // 4008001c: msr  elr_el2 / elr_el3, x0
       0xd69f03e0, // 40080020: eret
       insn, //       40080024
       0x14000000, // 40080028: b    .
       ...report(4, 0x4008002c),
     ]],
     [0xc00, [
-      ...AT[h].handler, // 40080c00
+      elReg(h, 0xd53c5213), // 40080c00: mrs  x19, esr_el2 / esr_el3
+      elReg(h, 0xd53c4034), // 40080c04: mrs  x20, elr_el2 / elr_el3
+      elReg(h, 0xd53c4015), // 40080c08: mrs  x21, spsr_el2 / spsr_el3
       0xd5384256, // 40080c0c: mrs  x22, CurrentEL
       0x17fffd07, // 40080c10: b    4008002c <report>
     ]],

@@ -72,6 +72,9 @@ const movz = (rd: number, imm: number): number => (0xd2800000 | (imm << 5) | rd)
 /** B from `from` to `to` (imm26 = offset / 4). */
 export const b = (from: number, to: number): number => (0x14000000 | (((to - from) >> 2) & 0x3ffffff)) >>> 0;
 
+/** An MSR/MRS of an EL2 register, or at `h` 3 of its EL3 counterpart (op1 0b100 -> 0b110: bit 17). */
+export const elReg = (h: 2 | 3, el2Word: number): number => (h === 3 ? el2Word | 0x20000 : el2Word) >>> 0;
+
 /** Semihosting SYS_EXIT from `at` with the parameter block at `blk`. */
 const exitAt = (at: number, blk: number): number[] => [
   adr(1, at, blk), // adr  x1, blk

@@ -34,7 +34,7 @@
 import { describe, expect, it } from 'vitest';
 import { esrOf, EC } from '../../src/cpu/exception.js';
 import { FP_TRAP_ISS } from '../../src/cpu/fptrap.js';
-import { guestTests, imageOf, quad, report } from './guest.js';
+import { elReg, guestTests, imageOf, quad, report } from './guest.js';
 
 interface Case {
   name: string;
@@ -54,63 +54,38 @@ interface Case {
 }
 
 const LDR_LIT = 0x580001e0; // ldr x0, <pc + 0x3c>: lit0/lit1/lit2 from 0x14/0x1c/0x24
-const MSR = {
-  vbar: { 2: 0xd51cc000, 3: 0xd51ec000 }, // msr vbar_el2 / vbar_el3, x0
-  spsr: { 2: 0xd51c4000, 3: 0xd51e4000 }, // msr spsr_el2 / spsr_el3, x0
-  elr: { 2: 0xd51c4020, 3: 0xd51e4020 }, // msr elr_el2 / elr_el3, x0
-} as const;
 
-/** The handler at vectors + 0x400 (lower EL, synchronous) of EL2 / EL3, at 0x40080c00. */
-const HANDLER = {
-  2: [
-    0xd53c5213, // 40080c00: mrs x19, esr_el2
-    0xd53c4034, // 40080c04: mrs x20, elr_el2
-    0xd53c4015, // 40080c08: mrs x21, spsr_el2
-    0xaa0103f6, // 40080c0c: mov x22, x1
-    0xd5384257, // 40080c10: mrs x23, currentel
-    0x17fffd3b, // 40080c14: b 40080100 <report>
-  ],
-  3: [
-    0xd53e5213, // 40080c00: mrs x19, esr_el3
-    0xd53e4034, // 40080c04: mrs x20, elr_el3
-    0xd53e4015, // 40080c08: mrs x21, spsr_el3
-    0xaa0103f6, // 40080c0c: mov x22, x1
-    0xd5384257, // 40080c10: mrs x23, currentel
-    0x17fffd3b, // 40080c14: b 40080100 <report>
-  ],
-} as const;
-
-/** EL1's handlers (current EL with SPx at 0x40081200, lower EL at 0x40081400). */
-const handlerEl1 = (branch: number): number[] => [
-  0xd5385213, // mrs x19, esr_el1
-  0xd5384034, // mrs x20, elr_el1
-  0xd5384015, // mrs x21, spsr_el1
+/** The handlers of EL1 (`mrs` of EL1's registers) or EL2/EL3 (elReg): ESR, ELR, SPSR, X1, CurrentEL; b report. */
+const handler = (mrs: number[], branch: number): number[] => [
+  ...mrs, //     mrs x19, esr_elN; mrs x20, elr_elN; mrs x21, spsr_elN
   0xaa0103f6, // mov x22, x1
   0xd5384257, // mrs x23, currentel
   branch, //     b 40080100 <report>
 ];
+const mrsEl2 = [0xd53c5213 /* mrs x19, esr_el2 */, 0xd53c4034 /* mrs x20, elr_el2 */, 0xd53c4015 /* mrs x21, spsr_el2 */];
+const mrsEl1 = [0xd5385213 /* mrs x19, esr_el1 */, 0xd5384034 /* mrs x20, elr_el1 */, 0xd5384015 /* mrs x21, spsr_el1 */];
 
 const image = (c: Case): Uint8Array =>
   imageOf([
     [0, [
       0xd2800001, // 40080000: mov x1, #0x0
       0x10003fe0, // 40080004: adr x0, 40080800 <vectors>
-      MSR.vbar[c.el],
+      elReg(c.el, 0xd51cc000), // 40080008: msr vbar_el2 / vbar_el3, x0
       0x91200000, // 4008000c: add x0, x0, #0x800
       0xd518c000, // 40080010: msr vbar_el1, x0
       LDR_LIT, c.ctl[0][0], LDR_LIT, c.ctl[1][0], LDR_LIT, c.ctl[2][0],
-      c.spsr, MSR.spsr[c.el],
+      c.spsr, elReg(c.el, 0xd51c4000), // 40080030: msr spsr_el2 / spsr_el3, x0
       0x10000060, // 40080034: adr x0, 40080040 <lower>
-      MSR.elr[c.el],
+      elReg(c.el, 0xd51c4020), // 40080038: msr elr_el2 / elr_el3, x0
       0xd69f03e0, // 4008003c: eret
       ...c.lower,
       0x14000000, // 4008004c: b .
       ...quad(...c.ctl.map(([, v]) => v)), // 40080050: lit0..2
     ]],
     [0x100, report(5, 0x40080100)], // print x19..x23, SYS_EXIT 0
-    [0xc00, HANDLER[c.el]],
-    [0x1200, handlerEl1(0x17fffbbb)],
-    [0x1400, handlerEl1(0x17fffb3b)],
+    [0xc00, handler(mrsEl2.map((w) => elReg(c.el, w)), 0x17fffd3b /* 40080c14: b 40080100 <report> */)], // vectors + 0x400
+    [0x1200, handler(mrsEl1, 0x17fffbbb /* 40081214: b 40080100 */)], // EL1: current EL with SPx
+    [0x1400, handler(mrsEl1, 0x17fffb3b /* 40081414: b 40080100 */)], // EL1: lower EL
   ]);
 
 const CASES: Case[] = [
