@@ -50,12 +50,8 @@ export function imageOf(parts: readonly (readonly [offset: number, words: readon
 /** The words of `.quad v, ...`. */
 export const quad = (...vals: bigint[]): number[] => vals.flatMap((v) => [Number(v & 0xffffffffn), Number(v >> 32n)]);
 
-/** 8 little-endian bytes per value. */
-export const le64 = (vals: readonly bigint[]): number[] =>
-  vals.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
-
 /** The bytes as 64-bit little-endian values (a partial last value is dropped). */
-export const values = (bytes: Uint8Array | readonly number[]): bigint[] =>
+const values = (bytes: Uint8Array | readonly number[]): bigint[] =>
   Array.from({ length: Math.floor(bytes.length / 8) }, (_, k) =>
     Array.from({ length: 8 }, (_, i) => BigInt(bytes[8 * k + i]) << BigInt(8 * i)).reduce((a, b) => a | b, 0n));
 
