@@ -17,271 +17,116 @@
 //   report: print x19..x22 (8 bytes each), semihosting SYS_EXIT (ApplicationExit, 0)
 //   vectors + 0x400 (lower EL, AArch64, synchronous):
 //           mrs x19, esr_elN; mrs x20, elr_elN; mrs x21, spsr_elN; mrs x22, CurrentEL; b report
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { qemuBoardArgs } from '../../src/debug/qemu.js';
 import { MiB } from '../../src/machine/bus.js';
 import { psciConduitFor, VirtMachine } from '../../src/machine/virt.js';
-import { TOOLS, requireTool } from '../helpers/tools.js';
+import { elReg, guestTests, imageOf, report } from './guest.js';
 import { bytesOf, elfOf, POWEROFF } from './images.js';
 
-const REPORT = [
-  0xd2a12003, // 4008002c: mov  x3, #0x9000000
-  0xd2800085, // 40080030: mov  x5, #0x4
-  0x10000266, // 40080034: adr  x6, 40080080 <save>
-  0xa90050d3, // 40080038: stp  x19, x20, [x6]
-  0xa90158d5, // 4008003c: stp  x21, x22, [x6, #16]
-  0xd2800104, // 40080040: mov  x4, #0x8
-  0xf84084c2, // 40080044: ldr  x2, [x6], #8
-  0x39000062, // 40080048: strb w2, [x3]
-  0xd348fc42, // 4008004c: lsr  x2, x2, #8
-  0xf1000484, // 40080050: subs x4, x4, #0x1
-  0x54ffffa1, // 40080054: b.ne 40080048
-  0xf10004a5, // 40080058: subs x5, x5, #0x1
-  0x54ffff21, // 4008005c: b.ne 40080040
-  0x10000081, // 40080060: adr  x1, 40080070 <blk>
-  0x52800300, // 40080064: mov  w0, #0x18            (SYS_EXIT)
-  0xd45e0000, // 40080068: hlt  #0xf000
-  0x14000000, // 4008006c: b    .
-  0x00020026, 0, 0, 0, // 40080070: blk: .quad 0x20026, 0 (ADP_Stopped_ApplicationExit, 0)
-];
+/**
+ * The image at EL`h`: `movCtl` (mov x0, #hcr / #scr) into HCR_EL2 / SCR_EL3, `movSpsr` into
+ * SPSR_ELh, ERET to `insn`; report at 0x4008002c; the handler at vectors (0x40080800) + 0x400.
+ */
+const image = (h: 2 | 3, movCtl: number, movSpsr: number, insn: number): Uint8Array =>
+  imageOf([
+    [0, [
+      0x10004000, // 40080000: adr  x0, 40080800 <vectors>
+      elReg(h, 0xd51cc000), // 40080004: msr  vbar_el2 / vbar_el3, x0
+      movCtl, //     40080008
+      elReg(h, 0xd51c1100), // 4008000c: msr  hcr_el2 / scr_el3, x0
+      movSpsr, //    40080010
+      elReg(h, 0xd51c4000), // 40080014: msr  spsr_el2 / spsr_el3, x0
+      0x10000060, // 40080018: adr  x0, 40080024 <el1>
+      elReg(h, 0xd51c4020), // 4008001c: msr  elr_el2 / elr_el3, x0
+      0xd69f03e0, // 40080020: eret
+      insn, //       40080024
+      0x14000000, // 40080028: b    .
+      ...report(4, 0x4008002c),
+    ]],
+    [0xc00, [
+      elReg(h, 0xd53c5213), // 40080c00: mrs  x19, esr_el2 / esr_el3
+      elReg(h, 0xd53c4034), // 40080c04: mrs  x20, elr_el2 / elr_el3
+      elReg(h, 0xd53c4015), // 40080c08: mrs  x21, spsr_el2 / spsr_el3
+      0xd5384256, // 40080c0c: mrs  x22, CurrentEL
+      0x17fffd07, // 40080c10: b    4008002c <report>
+    ]],
+  ]);
 
-/** The image: code from 0x40080000, zeros up to the vectors (0x40080800), the handler at +0x400. */
-function image(start: number[], handler: number[]): Uint8Array {
-  const words = [...start, ...REPORT];
-  while (words.length < 0xc00 / 4) words.push(0);
-  return elfOf([...words, ...handler]);
-}
-
-const HVC_TO_EL2 = image(
-  [
-    0x10004000, // 40080000: adr  x0, 40080800 <vectors>
-    0xd51cc000, // 40080004: msr  vbar_el2, x0
-    0xd2b00000, // 40080008: mov  x0, #0x80000000
-    0xd51c1100, // 4008000c: msr  hcr_el2, x0
-    0xd28078a0, // 40080010: mov  x0, #0x3c5
-    0xd51c4000, // 40080014: msr  spsr_el2, x0
-    0x10000060, // 40080018: adr  x0, 40080024 <el1>
-    0xd51c4020, // 4008001c: msr  elr_el2, x0
-    0xd69f03e0, // 40080020: eret
-    0xd4024682, // 40080024: hvc  #0x1234
-    0x14000000, // 40080028: b    .
-  ],
-  [
-    0xd53c5213, // 40080c00: mrs  x19, esr_el2
-    0xd53c4034, // 40080c04: mrs  x20, elr_el2
-    0xd53c4015, // 40080c08: mrs  x21, spsr_el2
-    0xd5384256, // 40080c0c: mrs  x22, CurrentEL
-    0x17fffd07, // 40080c10: b    4008002c <report>
-  ],
-);
-
-const SMC_TO_EL3 = image(
-  [
-    0x10004000, // 40080000: adr  x0, 40080800 <vectors>
-    0xd51ec000, // 40080004: msr  vbar_el3, x0
-    0xd2808620, // 40080008: mov  x0, #0x431
-    0xd51e1100, // 4008000c: msr  scr_el3, x0
-    0xd28078a0, // 40080010: mov  x0, #0x3c5
-    0xd51e4000, // 40080014: msr  spsr_el3, x0
-    0x10000060, // 40080018: adr  x0, 40080024 <el1>
-    0xd51e4020, // 4008001c: msr  elr_el3, x0
-    0xd69f03e0, // 40080020: eret
-    0xd40acf03, // 40080024: smc  #0x5678
-    0x14000000, // 40080028: b    .
-  ],
-  [
-    0xd53e5213, // 40080c00: mrs  x19, esr_el3
-    0xd53e4034, // 40080c04: mrs  x20, elr_el3
-    0xd53e4015, // 40080c08: mrs  x21, spsr_el3
-    0xd5384256, // 40080c0c: mrs  x22, CurrentEL
-    0x17fffd07, // 40080c10: b    4008002c <report>
-  ],
-);
+const EL1H = 0xd28078a0; // mov x0, #0x3c5 (EL1h, DAIF masked)
 
 /** HVC_TO_EL2 with HCR_EL2 = RW | TGE, an ERET to EL0t (SPSR 0x3c0) and `insn` at EL0. */
 const tgeAtEl0 = (insn: number): Uint8Array =>
-  image(
-    [
-      0x10004000, // 40080000: adr  x0, 40080800 <vectors>
-      0xd51cc000, // 40080004: msr  vbar_el2, x0
-      0xd2b10000, // 40080008: mov  x0, #0x88000000     (HCR_EL2.RW | TGE)
-      0xd51c1100, // 4008000c: msr  hcr_el2, x0
-      0xd2807800, // 40080010: mov  x0, #0x3c0           (EL0t, DAIF masked)
-      0xd51c4000, // 40080014: msr  spsr_el2, x0
-      0x10000060, // 40080018: adr  x0, 40080024 <el0>
-      0xd51c4020, // 4008001c: msr  elr_el2, x0
-      0xd69f03e0, // 40080020: eret
-      insn, //       40080024: svc #0x42 (0xd4000841) or udf #7 (0x00000007)
-      0x14000000, // 40080028: b    .
-    ],
-    [
-      0xd53c5213, // 40080c00: mrs  x19, esr_el2
-      0xd53c4034, // 40080c04: mrs  x20, elr_el2
-      0xd53c4015, // 40080c08: mrs  x21, spsr_el2
-      0xd5384256, // 40080c0c: mrs  x22, CurrentEL
-      0x17fffd07, // 40080c10: b    4008002c <report>
-    ],
-  );
+  image(2, 0xd2b10000 /* mov x0, #0x88000000 (HCR_EL2.RW | TGE) */, 0xd2807800 /* mov x0, #0x3c0 (EL0t, DAIF masked) */, insn);
 
 /** HVC_TO_EL2 with HCR_EL2 = RW | a trap bit (`movHcr`: mov x0, #hcr) and `insn` at EL1. */
-const hcrTrapAtEl1 = (movHcr: number, insn: number): Uint8Array =>
-  image(
-    [
-      0x10004000, // 40080000: adr  x0, 40080800 <vectors>
-      0xd51cc000, // 40080004: msr  vbar_el2, x0
-      movHcr, //     40080008: mov  x0, #hcr
-      0xd51c1100, // 4008000c: msr  hcr_el2, x0
-      0xd28078a0, // 40080010: mov  x0, #0x3c5
-      0xd51c4000, // 40080014: msr  spsr_el2, x0
-      0x10000060, // 40080018: adr  x0, 40080024 <el1>
-      0xd51c4020, // 4008001c: msr  elr_el2, x0
-      0xd69f03e0, // 40080020: eret
-      insn, //       40080024: the trapped access
-      0x14000000, // 40080028: b    .
-    ],
-    [
-      0xd53c5213, // 40080c00: mrs  x19, esr_el2
-      0xd53c4034, // 40080c04: mrs  x20, elr_el2
-      0xd53c4015, // 40080c08: mrs  x21, spsr_el2
-      0xd5384256, // 40080c0c: mrs  x22, CurrentEL
-      0x17fffd07, // 40080c10: b    4008002c <report>
-    ],
-  );
+const hcrTrapAtEl1 = (movHcr: number, insn: number): Uint8Array => image(2, movHcr, EL1H, insn);
 
-/** 8 little-endian bytes per value. */
-const le64 = (...values: bigint[]): number[] =>
-  values.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
-
-interface Case {
-  name: string;
-  el: 1 | 2 | 3;
-  /** EL2 besides EL3 (--virtualization). */
-  el2?: boolean;
-  elf: Uint8Array;
-  expected: number[];
-}
-
-const CASES: Case[] = [
+const CASES = [
   {
     name: 'HVC #0x1234 from EL1 is taken to EL2 (--el 2, virtualization=on)',
     el: 2 as const,
-    elf: HVC_TO_EL2,
+    elf: image(2, 0xd2b00000 /* mov x0, #0x80000000 (HCR_EL2.RW) */, EL1H, 0xd4024682 /* hvc #0x1234 */),
     // QEMU 7.2: ESR_EL2 0x5a001234 (EC 0x16, IL, imm16), ELR_EL2 the next instruction,
     // SPSR_EL2 0x3c5 (EL1h, DAIF), CurrentEL 0x8.
-    expected: le64(0x5a001234n, 0x40080028n, 0x3c5n, 0x8n),
+    expected: [0x5a001234n, 0x40080028n, 0x3c5n, 0x8n],
   },
   {
     name: 'SMC #0x5678 from EL1 is taken to EL3 (--el 3, secure=on)',
     el: 3 as const,
-    elf: SMC_TO_EL3,
+    elf: image(3, 0xd2808620 /* mov x0, #0x431 (NS, RES1, RW) */, EL1H, 0xd40acf03 /* smc #0x5678 */),
     // QEMU 7.2: ESR_EL3 0x5e005678 (EC 0x17, IL, imm16), ELR_EL3 the next instruction.
-    expected: le64(0x5e005678n, 0x40080028n, 0x3c5n, 0xcn),
+    expected: [0x5e005678n, 0x40080028n, 0x3c5n, 0xcn],
   },
   {
     name: 'with HCR_EL2.TGE, SVC #0x42 at EL0 is taken to EL2',
     el: 2 as const,
-    elf: tgeAtEl0(0xd4000841),
+    elf: tgeAtEl0(0xd4000841 /* svc #0x42 */),
     // QEMU 7.2: ESR_EL2 0x56000042 (EC 0x15), ELR_EL2 the next instruction, SPSR_EL2 0x3c0.
-    expected: le64(0x56000042n, 0x40080028n, 0x3c0n, 0x8n),
+    expected: [0x56000042n, 0x40080028n, 0x3c0n, 0x8n],
   },
   {
     name: 'with HCR_EL2.TGE, UDF at EL0 is taken to EL2',
     el: 2 as const,
-    elf: tgeAtEl0(0x00000007),
+    elf: tgeAtEl0(0x00000007 /* udf #7 */),
     // QEMU 7.2: ESR_EL2 0x02000000 (EC 0x00, IL), ELR_EL2 the UDF itself.
-    expected: le64(0x02000000n, 0x40080024n, 0x3c0n, 0x8n),
+    expected: [0x02000000n, 0x40080024n, 0x3c0n, 0x8n],
   },
   {
     name: 'with HCR_EL2.TVM, MSR SCTLR_EL1, X1 at EL1 traps to EL2',
     el: 2 as const,
     elf: hcrTrapAtEl1(0xd2b08000 /* mov x0, #0x84000000 (RW | TVM) */, 0xd5181001 /* msr sctlr_el1, x1 */),
     // QEMU 7.2: ESR_EL2 0x62300420 (EC 0x18, IL, Op0 3, CRn 1, Rt 1, write), ELR_EL2 the MSR.
-    expected: le64(0x62300420n, 0x40080024n, 0x3c5n, 0x8n),
+    expected: [0x62300420n, 0x40080024n, 0x3c5n, 0x8n],
   },
   {
     name: 'with HCR_EL2.TID3, MRS X2, ID_AA64PFR0_EL1 at EL1 traps to EL2',
     el: 2 as const,
     elf: hcrTrapAtEl1(0xd2b00080 /* mov x0, #0x80040000 (RW | TID3) */, 0xd5380402 /* mrs x2, id_aa64pfr0_el1 */),
     // QEMU 7.2: ESR_EL2 0x62300049 (EC 0x18, IL, Op0 3, Rt 2, CRm 4, read), ELR_EL2 the MRS.
-    expected: le64(0x62300049n, 0x40080024n, 0x3c5n, 0x8n),
+    expected: [0x62300049n, 0x40080024n, 0x3c5n, 0x8n],
   },
   {
     name: 'with HCR_EL2.TTLB, TLBI VMALLE1 at EL1 traps to EL2',
     el: 2 as const,
     elf: hcrTrapAtEl1(0xd2b04000 /* mov x0, #0x82000000 (RW | TTLB) */, 0xd508871f /* tlbi vmalle1 */),
     // QEMU 7.2: ESR_EL2 0x621023ee (EC 0x18, IL, Op0 1, CRn 8, Rt 31, CRm 7), ELR_EL2 the TLBI.
-    expected: le64(0x621023een, 0x40080024n, 0x3c5n, 0x8n),
+    expected: [0x621023een, 0x40080024n, 0x3c5n, 0x8n],
+  },
+  {
+    name: '--el 3 --virtualization: ERET from EL3 to EL2, SMC from EL2 taken to EL3',
+    el: 3 as const,
+    el2: true,
+    // SCR_EL3 = 0x531 (NS, RES1, HCE, RW) and an ERET to EL2h (SPSR_EL3 0x3c9).
+    elf: image(3, 0xd280a620 /* mov x0, #0x531 */, 0xd2807920 /* mov x0, #0x3c9 */, 0xd40acf03 /* smc #0x5678 */),
+    // QEMU 7.2 (virt,secure=on,virtualization=on): ESR_EL3 0x5e005678 (EC 0x17, IL, imm16),
+    // ELR_EL3 after the SMC, SPSR_EL3 0x3c9 (EL2h: the ERET to EL2 was legal), CurrentEL EL3.
+    // Without EL2 the ERET would be an illegal return (SPSR.IL) and the SMC never reached.
+    expected: [0x5e005678n, 0x40080028n, 0x3c9n, 0xcn],
   },
 ];
 
-/** SMC_TO_EL3 with SCR_EL3 = 0x531 (NS, RES1, HCE, RW) and an ERET to EL2h (SPSR_EL3 0x3c9). */
-const SMC_FROM_EL2 = image(
-  [
-    0x10004000, // 40080000: adr  x0, 40080800 <vectors>
-    0xd51ec000, // 40080004: msr  vbar_el3, x0
-    0xd280a620, // 40080008: mov  x0, #0x531
-    0xd51e1100, // 4008000c: msr  scr_el3, x0
-    0xd2807920, // 40080010: mov  x0, #0x3c9
-    0xd51e4000, // 40080014: msr  spsr_el3, x0
-    0x10000060, // 40080018: adr  x0, 40080024 <el2>
-    0xd51e4020, // 4008001c: msr  elr_el3, x0
-    0xd69f03e0, // 40080020: eret
-    0xd40acf03, // 40080024: smc  #0x5678
-    0x14000000, // 40080028: b    .
-  ],
-  [
-    0xd53e5213, // 40080c00: mrs  x19, esr_el3
-    0xd53e4034, // 40080c04: mrs  x20, elr_el3
-    0xd53e4015, // 40080c08: mrs  x21, spsr_el3
-    0xd5384256, // 40080c0c: mrs  x22, CurrentEL
-    0x17fffd07, // 40080c10: b    4008002c <report>
-  ],
-);
-
-CASES.push({
-  name: '--el 3 --virtualization: ERET from EL3 to EL2, SMC from EL2 taken to EL3',
-  el: 3 as const,
-  el2: true,
-  elf: SMC_FROM_EL2,
-  // QEMU 7.2 (virt,secure=on,virtualization=on): ESR_EL3 0x5e005678 (EC 0x17, IL, imm16),
-  // ELR_EL3 after the SMC, SPSR_EL3 0x3c9 (EL2h: the ERET to EL2 was legal), CurrentEL EL3.
-  // Without EL2 the ERET would be an illegal return (SPSR.IL) and the SMC never reached.
-  expected: le64(0x5e005678n, 0x40080028n, 0x3c9n, 0xcn),
-});
-
 describe('start modes: exceptions to EL2/EL3 as QEMU 7.2', () => {
-  for (const c of CASES) {
-    it(c.name, async () => {
-      const out: number[] = [];
-      const m = new VirtMachine({ el: c.el, el2: c.el2, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
-      m.load(c.elf);
-      expect(m.cpu.el, 'an ELF starts at the highest EL').toBe(c.el);
-      const r = await m.run({ maxInsns: 10_000 });
-      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
-      expect(out).toEqual(c.expected);
-    });
-  }
-
-  it('QEMU 7.2 run live prints the same bytes', (ctx) => {
-    const qemu = requireTool(ctx, TOOLS.qemu);
-    const dir = mkdtempSync(join(tmpdir(), 'a64emu-el-'));
-    try {
-      for (const c of CASES) {
-        const kernel = join(dir, `el${c.el}.elf`);
-        writeFileSync(kernel, c.elf);
-        const args = [...qemuBoardArgs({ el: c.el, el2: c.el2, kernel }), '-serial', 'stdio'];
-        const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
-        expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
-        expect([...r.stdout], c.name).toEqual(c.expected);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  guestTests(CASES);
 });
 
 /** POWEROFF with SMC #0 instead of HVC #0 (PSCI SYSTEM_OFF, 0x84000008). */

@@ -21,18 +21,9 @@
 //   vec_el1 (0x40080800), each of the 16 entries: mov x24, #offset; b el1_common
 //   vec_el2 (0x40081000): lower-EL synchronous (+0x400): b el2_sync; the others:
 //           mov x24, #(0x1000 + offset); b report_el2
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { qemuBoardArgs } from '../../src/debug/qemu.js';
-import { MiB } from '../../src/machine/bus.js';
-import { VirtMachine } from '../../src/machine/virt.js';
-import { TOOLS, requireTool } from '../helpers/tools.js';
-import { elfOf } from './images.js';
+import { describe } from 'vitest';
+import { b, BASE, guestTests, imageOf, quad, report } from './guest.js';
 
-const BASE = 0x40080000;
 const HVC_77 = 0xd4000ee2; // hvc #0x77
 
 const START = [
@@ -55,27 +46,7 @@ const START = [
 const REPORT = [
   0xd53cc139, // 40080090: mrs x25, vdisr_el2
   0xd53c111a, // 40080094: mrs x26, hcr_el2
-  0xd2a12003, // 40080098: mov x3, #0x9000000
-  0xd2800105, // 4008009c: mov x5, #0x8
-  0x100002c6, // 400800a0: adr x6, 400800f8 <save>
-  0xa90050d3, // 400800a4: stp x19, x20, [x6]
-  0xa90158d5, // 400800a8: stp x21, x22, [x6, #16]
-  0xa90260d7, // 400800ac: stp x23, x24, [x6, #32]
-  0xa90368d9, // 400800b0: stp x25, x26, [x6, #48]
-  0xd2800104, // 400800b4: mov x4, #0x8
-  0xf84084c2, // 400800b8: ldr x2, [x6], #8
-  0x39000062, // 400800bc: strb w2, [x3]
-  0xd348fc42, // 400800c0: lsr x2, x2, #8
-  0xf1000484, // 400800c4: subs x4, x4, #0x1
-  0x54ffffa1, // 400800c8: b.ne 400800bc <report+0x24>
-  0xf10004a5, // 400800cc: subs x5, x5, #0x1
-  0x54ffff21, // 400800d0: b.ne 400800b4 <report+0x1c>
-  0x100000a1, // 400800d4: adr x1, 400800e8 <blk>
-  0x52800300, // 400800d8: mov w0, #0x18
-  0xd45e0000, // 400800dc: hlt #0xf000
-  0x14000000, // 400800e0: b 400800e0 <report+0x48>
-  0xd503201f, // 400800e4: nop
-  0x00020026, 0x00000000, 0x00000000, 0x00000000, // 400800e8: blk: .quad 0x20026, 0 (ADP_Stopped_ApplicationExit, 0)
+  ...report(8, 0x40080098), // print x19..x26, SYS_EXIT 0
 ];
 
 const HANDLERS = [
@@ -95,8 +66,6 @@ const HANDLERS = [
   0x17ffffc9, // 4008016c: b 40080090 <report_el2>
 ];
 
-/** B from `from` to `to` (Arm ARM C6.2 B: imm26 = offset / 4). */
-const b = (from: number, to: number): number => (0x14000000 | (((to - from) >> 2) & 0x3ffffff)) >>> 0;
 /** MOV x24, #imm (MOVZ, Arm ARM C6.2: sf 1, opc 10, hw 0, imm16, Rd 24). */
 const movX24 = (imm: number): number => (0xd2800018 | (imm << 5)) >>> 0;
 
@@ -106,22 +75,29 @@ const REPORT_EL2 = 0x40080090;
 const VEC_EL1 = 0x40080800;
 const VEC_EL2 = 0x40081000;
 
-function image(hcr: bigint, vsesr: bigint, spsr: bigint, body: number[]): Uint8Array {
-  const words = new Array<number>((VEC_EL2 + 0x800 - BASE) / 4).fill(0);
-  const put = (addr: number, ws: readonly number[]): void => ws.forEach((w, i) => (words[(addr - BASE) / 4 + i] = w));
-  const q = (v: bigint): number[] => [Number(v & 0xffffffffn), Number(v >> 32n)];
-  put(BASE, START);
-  put(0x40080038, [...q(hcr), ...q(vsesr), ...q(spsr)]);
-  put(0x40080050, [...body, ...new Array<number>(16 - body.length).fill(HVC_77)]);
-  put(REPORT_EL2, REPORT);
-  put(EL1_COMMON, HANDLERS);
-  for (let off = 0; off < 0x800; off += 0x80) {
-    put(VEC_EL1 + off, [movX24(off), b(VEC_EL1 + off + 4, EL1_COMMON)]);
-    if (off === 0x400) put(VEC_EL2 + off, [b(VEC_EL2 + off, EL2_SYNC)]);
-    else put(VEC_EL2 + off, [movX24(0x1000 + off), b(VEC_EL2 + off + 4, REPORT_EL2)]);
-  }
-  return elfOf(words);
-}
+/**
+ * A vector table at `vec`: each of the 16 entries `mov x24, #(tag + offset); b to`, except a
+ * `b sync` at +0x400 (lower EL, synchronous) when `sync` is given.
+ */
+const table = (vec: number, tag: number, to: number, sync?: number): [number, number[]][] =>
+  Array.from({ length: 16 }, (_, k) => {
+    const at = vec + 0x80 * k;
+    return [at - BASE, k === 8 && sync !== undefined ? [b(at, sync)] : [movX24(tag + 0x80 * k), b(at + 4, to)]];
+  });
+
+/** The case's 16-word body: `body`, then `fill` (HVC/SMC #0x77). */
+const body16 = (body: number[], fill: number): number[] => [...body, ...new Array<number>(16 - body.length).fill(fill)];
+
+const image = (hcr: bigint, vsesr: bigint, spsr: bigint, body: number[]): Uint8Array =>
+  imageOf([
+    [0, START],
+    [0x38, quad(hcr, vsesr, spsr)],
+    [0x50, body16(body, HVC_77)],
+    [REPORT_EL2 - BASE, REPORT],
+    [EL1_COMMON - BASE, HANDLERS],
+    ...table(VEC_EL1, 0, EL1_COMMON),
+    ...table(VEC_EL2, 0x1000, REPORT_EL2, EL2_SYNC),
+  ], VEC_EL2 + 0x800 - BASE);
 
 interface Case {
   name: string;
@@ -232,38 +208,12 @@ const CASES: Case[] = [
   },
 ];
 
-/** 8 little-endian bytes per value. */
-const le64 = (values: bigint[]): number[] =>
-  values.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
-
 describe('virtual interrupts and FEAT_RAS at --el 2 (-cpu max), as QEMU 7.2', () => {
-  for (const c of CASES) {
-    it(`${c.name}: ${c.what}`, async () => {
-      const out: number[] = [];
-      const m = new VirtMachine({ el: 2, cpu: 'max', memory: 16 * MiB, output: (s, bytes) => s === 'stdout' && out.push(...bytes) });
-      m.load(image(c.hcr, c.vsesr, c.spsr, c.body));
-      const r = await m.run({ maxInsns: 10_000 });
-      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
-      expect(out).toEqual(le64(c.expected));
-    });
-  }
-
-  it('QEMU 7.2 run live prints the same bytes', (ctx) => {
-    const qemu = requireTool(ctx, TOOLS.qemu);
-    const dir = mkdtempSync(join(tmpdir(), 'a64emu-irq-'));
-    try {
-      for (const c of CASES) {
-        const kernel = join(dir, `${c.name}.elf`);
-        writeFileSync(kernel, image(c.hcr, c.vsesr, c.spsr, c.body));
-        const args = [...qemuBoardArgs({ el: 2, cpu: 'max', kernel }), '-serial', 'stdio'];
-        const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
-        expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
-        expect([...r.stdout], c.name).toEqual(le64(c.expected));
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  guestTests(
+    CASES.map((c) => ({ name: `${c.name}: ${c.what}`, el: 2, cpu: 'max', elf: image(c.hcr, c.vsesr, c.spsr, c.body), expected: c.expected })),
+    undefined,
+    120_000,
+  );
 });
 
 // The same under `--el 3` with EL2 (QEMU's secure=on,virtualization=on): the guest starts at
@@ -306,28 +256,7 @@ const REPORT3 = [
   0xd53cc139, // 400800a8: mrs x25, vdisr_el2
   0xd53c111a, // 400800ac: mrs x26, hcr_el2
   0xd538c13b, // 400800b0: mrs x27, disr_el1
-  0xd2a12003, // 400800b4: mov x3, #0x9000000
-  0xd2800125, // 400800b8: mov x5, #0x9
-  0x100002e6, // 400800bc: adr x6, 40080118 <save>
-  0xa90050d3, // 400800c0: stp x19, x20, [x6]
-  0xa90158d5, // 400800c4: stp x21, x22, [x6, #16]
-  0xa90260d7, // 400800c8: stp x23, x24, [x6, #32]
-  0xa90368d9, // 400800cc: stp x25, x26, [x6, #48]
-  0xf90020db, // 400800d0: str x27, [x6, #64]
-  0xd2800104, // 400800d4: mov x4, #0x8
-  0xf84084c2, // 400800d8: ldr x2, [x6], #8
-  0x39000062, // 400800dc: strb w2, [x3]
-  0xd348fc42, // 400800e0: lsr x2, x2, #8
-  0xf1000484, // 400800e4: subs x4, x4, #0x1
-  0x54ffffa1, // 400800e8: b.ne 400800dc <report_el3+0x34>
-  0xf10004a5, // 400800ec: subs x5, x5, #0x1
-  0x54ffff21, // 400800f0: b.ne 400800d4 <report_el3+0x2c>
-  0x100000a1, // 400800f4: adr x1, 40080108 <blk>
-  0x52800300, // 400800f8: mov w0, #0x18
-  0xd45e0000, // 400800fc: hlt #0xf000
-  0x14000000, // 40080100: b 40080100 <report_el3+0x58>
-  0xd503201f, // 40080104: nop
-  0x00020026, 0x00000000, 0x00000000, 0x00000000, // 40080108: blk: .quad 0x20026, 0
+  ...report(9, 0x400800b4), // print x19..x27, SYS_EXIT 0
 ];
 
 const HANDLERS3 = [
@@ -350,24 +279,17 @@ const HANDLERS3 = [
   0x17ffffc2, // 400801a0: b 400800a8 <report_el3>
 ];
 
-function image3(scr: bigint, hcr: bigint, vsesr: bigint, spsr: bigint, body: number[]): Uint8Array {
-  const vec3 = 0x40081800;
-  const words = new Array<number>((vec3 + 0x800 - BASE) / 4).fill(0);
-  const put = (addr: number, ws: readonly number[]): void => ws.forEach((w, i) => (words[(addr - BASE) / 4 + i] = w));
-  const q = (v: bigint): number[] => [Number(v & 0xffffffffn), Number(v >> 32n)];
-  put(BASE, START3);
-  put(0x40080048, [...q(scr), ...q(hcr), ...q(vsesr), ...q(spsr)]);
-  put(0x40080068, [...body, ...new Array<number>(16 - body.length).fill(0xd4000ee3 /* smc #0x77 */)]);
-  put(0x400800a8, REPORT3);
-  put(0x40080160, HANDLERS3);
-  for (let off = 0; off < 0x800; off += 0x80) {
-    put(VEC_EL1 + off, [movX24(off), b(VEC_EL1 + off + 4, 0x40080160)]);
-    put(VEC_EL2 + off, [movX24(0x1000 + off), b(VEC_EL2 + off + 4, 0x40080174)]);
-    if (off === 0x400) put(vec3 + off, [b(vec3 + off, 0x40080180)]);
-    else put(vec3 + off, [movX24(0x3000 + off), b(vec3 + off + 4, 0x400800a8)]);
-  }
-  return elfOf(words);
-}
+const image3 = (scr: bigint, hcr: bigint, vsesr: bigint, spsr: bigint, body: number[]): Uint8Array =>
+  imageOf([
+    [0, START3],
+    [0x48, quad(scr, hcr, vsesr, spsr)],
+    [0x68, body16(body, 0xd4000ee3 /* smc #0x77 */)],
+    [0xa8, REPORT3],
+    [0x160, HANDLERS3],
+    ...table(VEC_EL1, 0, 0x40080160),
+    ...table(VEC_EL2, 0x1000, 0x40080174),
+    ...table(0x40081800, 0x3000, 0x400800a8, 0x40080180),
+  ], 0x2000);
 
 const CASES3 = [
   {
@@ -461,34 +383,9 @@ const CASES3 = [
 ];
 
 describe('SCR_EL3 and virtual interrupts at --el 3 with EL2 (-cpu max), as QEMU 7.2', () => {
-  for (const c of CASES3) {
-    it(`${c.name}: ${c.what}`, async () => {
-      const out: number[] = [];
-      const m = new VirtMachine({ el: 3, el2: true, cpu: 'max', memory: 16 * MiB, output: (s, bytes) => s === 'stdout' && out.push(...bytes) });
-      m.load(image3(c.scr, c.hcr, c.vsesr, c.spsr, c.body));
-      expect(m.cpu.el).toBe(3);
-      const r = await m.run({ maxInsns: 10_000 });
-      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
-      expect(out).toEqual(le64(c.expected));
-    });
-  }
-
-  it('QEMU 7.2 run live prints the same bytes', (ctx) => {
-    const qemu = requireTool(ctx, TOOLS.qemu);
-    const dir = mkdtempSync(join(tmpdir(), 'a64emu-irq3-'));
-    try {
-      for (const c of CASES3) {
-        const kernel = join(dir, `${c.name}.elf`);
-        writeFileSync(kernel, image3(c.scr, c.hcr, c.vsesr, c.spsr, c.body));
-        // qemuBoardArgs has no EL3-with-EL2 mode: the same arguments with both machine options.
-        const args = qemuBoardArgs({ el: 3, cpu: 'max', kernel }).map((a) => (a === 'virt,secure=on' ? 'virt,secure=on,virtualization=on' : a));
-        args.push('-serial', 'stdio');
-        const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
-        expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
-        expect([...r.stdout], c.name).toEqual(le64(c.expected));
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  guestTests(
+    CASES3.map((c) => ({ name: `${c.name}: ${c.what}`, el: 3, el2: true, cpu: 'max', elf: image3(c.scr, c.hcr, c.vsesr, c.spsr, c.body), expected: c.expected })),
+    undefined,
+    120_000,
+  );
 });

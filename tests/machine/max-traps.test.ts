@@ -32,16 +32,8 @@
 //    SCR_EL3 = NS | EnSCXT | HXEn | 0x430; probe mrs scr_el3
 //    EL1: probe msr/mrs scxtnum_el1 (0x99); probe mrs lorc_el1 (0); smc
 //  then both print the records and exit through semihosting.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { qemuBoardArgs } from '../../src/debug/qemu.js';
-import { MiB } from '../../src/machine/bus.js';
-import { VirtMachine } from '../../src/machine/virt.js';
-import { TOOLS, requireTool } from '../helpers/tools.js';
-import { elfOf } from './images.js';
+import { describe } from 'vitest';
+import { EXIT_BLOCK, guestTests, imageOf, printRecords } from './guest.js';
 
 const EL2_CODE = [
   0x10008000, // 40080000: adr x0, 40081000 <v2>
@@ -139,21 +131,7 @@ const EL2_CODE = [
   0xd53bd0e0, // 40080170: mrs x0, scxtnum_el0
   0xf8008680, // 40080174: str x0, [x20], #8
   0xd4000001, // 40080178: svc #0x0
-  0xaa1403f3, // 4008017c: after3: mov x19, x20
-  0x1000b414, // 40080180: adr x20, 40081800 <buf>
-  0xd2a12003, // 40080184: mov x3, #0x9000000
-  0xf8408682, // 40080188: print: ldr x2, [x20], #8
-  0xd2800104, // 4008018c: mov x4, #0x8
-  0x39000062, // 40080190: byte: strb w2, [x3]
-  0xd348fc42, // 40080194: lsr x2, x2, #8
-  0xf1000484, // 40080198: subs x4, x4, #0x1
-  0x54ffffa1, // 4008019c: b.ne 40080190 <byte> // b.any
-  0xeb13029f, // 400801a0: cmp x20, x19
-  0x54ffff21, // 400801a4: b.ne 40080188 <print> // b.any
-  0x100003c1, // 400801a8: adr x1, 40080220 <blk>
-  0x52800300, // 400801ac: mov w0, #0x18
-  0xd45e0000, // 400801b0: hlt #0xf000
-  0x14000000, // 400801b4: b 400801b4 <byte+0x24>
+  ...printRecords(0x4008017c, 0x40081800, 0x40080220), // 4008017c: after3: print the records from buf, exit
   0xd51c4021, // 400801b8: to_el1: msr elr_el2, x1
   0xd28078a1, // 400801bc: mov x1, #0x3c5
   0xd51c4001, // 400801c0: msr spsr_el2, x1
@@ -180,7 +158,7 @@ const EL2_CODE = [
   0x91001129, // 40080214: add x9, x9, #0x4
   0xd51c4029, // 40080218: msr elr_el2, x9
   0xd69f03e0, // 4008021c: eret
-  0x00020026, 0, 0, 0, // 40080220: blk: .quad 0x20026, 0
+  ...EXIT_BLOCK, // 40080220: blk
 ];
 const EL2_VECTORS: [number, number][] = [
   [0xa00, 0x17fffdf2], // 40080a00: b 400801c8 <h1>
@@ -266,21 +244,7 @@ const EL3_CODE = [
   0xd538a460, // 40080128: mrs x0, lorc_el1
   0xf8008680, // 4008012c: str x0, [x20], #8
   0xd4000063, // 40080130: smc #0x3
-  0xaa1403f3, // 40080134: after3: mov x19, x20
-  0x1000b654, // 40080138: adr x20, 40081800 <buf>
-  0xd2a12003, // 4008013c: mov x3, #0x9000000
-  0xf8408682, // 40080140: print: ldr x2, [x20], #8
-  0xd2800104, // 40080144: mov x4, #0x8
-  0x39000062, // 40080148: byte: strb w2, [x3]
-  0xd348fc42, // 4008014c: lsr x2, x2, #8
-  0xf1000484, // 40080150: subs x4, x4, #0x1
-  0x54ffffa1, // 40080154: b.ne 40080148 <byte> // b.any
-  0xeb13029f, // 40080158: cmp x20, x19
-  0x54ffff21, // 4008015c: b.ne 40080140 <print> // b.any
-  0x10000341, // 40080160: adr x1, 400801c8 <blk>
-  0x52800300, // 40080164: mov w0, #0x18
-  0xd45e0000, // 40080168: hlt #0xf000
-  0x14000000, // 4008016c: b 4008016c <byte+0x24>
+  ...printRecords(0x40080134, 0x40081800, 0x400801c8), // 40080134: after3: print the records from buf, exit
   0xd51e4021, // 40080170: to_el1: msr elr_el3, x1
   0xd28078a1, // 40080174: mov x1, #0x3c5
   0xd51e4001, // 40080178: msr spsr_el3, x1
@@ -303,7 +267,7 @@ const EL3_CODE = [
   0x91001129, // 400801bc: add x9, x9, #0x4
   0xd51e4029, // 400801c0: msr elr_el3, x9
   0xd69f03e0, // 400801c4: eret
-  0x00020026, 0, 0, 0, // 400801c8: blk: .quad 0x20026, 0
+  ...EXIT_BLOCK, // 400801c8: blk
 ];
 const EL3_VECTORS: [number, number][] = [
   [0xa00, 0x17fffde0], // 40080a00: b 40080180 <h1>
@@ -312,14 +276,9 @@ const EL3_VECTORS: [number, number][] = [
   [0x1400, 0x17fffb67], // 40081400: b 4008019c <h3>
 ];
 
-function image(code: number[], vectors: [number, number][]): Uint8Array {
-  const words = [...code];
-  for (const [off, w] of vectors) {
-    while (words.length < off / 4) words.push(0);
-    words.push(w);
-  }
-  return elfOf(words);
-}
+/** `code`, then a `b handler` at each of the vector offsets. */
+const image = (code: number[], vectors: [number, number][]): Uint8Array =>
+  imageOf([[0, code], ...vectors.map(([off, w]): [number, number[]] => [off, [w]])]);
 
 const X = 0x5an; // the probe's sentinel: the instruction did not write X0
 const trap = (el: number, esr: bigint): bigint => (BigInt(el) << 32n) | esr;
@@ -368,35 +327,6 @@ const CASES = [
   },
 ];
 
-const le64 = (vals: bigint[]): number[] =>
-  vals.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
-
 describe('max: LOR, HCX and SCXTNUM traps at EL2/EL3 as QEMU 7.2', () => {
-  for (const c of CASES) {
-    it(c.name, async () => {
-      const out: number[] = [];
-      const m = new VirtMachine({ cpu: 'max', el: c.el, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
-      m.load(c.elf);
-      const r = await m.run({ maxInsns: 10_000 });
-      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
-      expect(out).toEqual(le64(c.expected));
-    });
-  }
-
-  it('QEMU 7.2 run live prints the same bytes', (ctx) => {
-    const qemu = requireTool(ctx, TOOLS.qemu);
-    const dir = mkdtempSync(join(tmpdir(), 'a64emu-maxtraps-'));
-    try {
-      for (const c of CASES) {
-        const kernel = join(dir, `el${c.el}.elf`);
-        writeFileSync(kernel, c.elf);
-        const args = [...qemuBoardArgs({ cpu: 'max', el: c.el, kernel, memory: 16 * MiB }), '-serial', 'stdio'];
-        const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
-        expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
-        expect([...r.stdout], c.name).toEqual(le64(c.expected));
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  guestTests(CASES.map((c) => ({ ...c, cpu: 'max' })));
 });

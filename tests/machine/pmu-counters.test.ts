@@ -14,15 +14,8 @@
 //   PMEVCNTR0_EL0 = -1; PMSWINC_EL0 = 1; rec PMEVCNTR0_EL0, PMOVSSET_EL0
 //   PMCR_EL0 = E; PMEVCNTR0_EL0 = 0x123456789; rec PMEVCNTR0_EL0, PMXEVCNTR_EL0
 //   print the records, semihosting SYS_EXIT
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { qemuBoardArgs } from '../../src/debug/qemu.js';
-import { MiB } from '../../src/machine/bus.js';
-import { VirtMachine } from '../../src/machine/virt.js';
-import { TOOLS, requireTool } from '../helpers/tools.js';
+import { describe } from 'vitest';
+import { EXIT_BLOCK, guestTests, printRecords } from './guest.js';
 import { elfOf } from './images.js';
 
 const CODE = [
@@ -69,22 +62,8 @@ const CODE = [
   0xf8008680, // 400800a0: str x0, [x20], #8
   0xd53b9d40, // 400800a4: mrs x0, pmxevcntr_el0
   0xf8008680, // 400800a8: str x0, [x20], #8
-  0xaa1403f3, // 400800ac: mov x19, x20
-  0x10000294, // 400800b0: adr x20, 40080100 <buf>
-  0xd2a12003, // 400800b4: mov x3, #0x9000000
-  0xf8408682, // 400800b8: print: ldr x2, [x20], #8
-  0xd2800104, // 400800bc: mov x4, #0x8
-  0x39000062, // 400800c0: byte: strb w2, [x3]
-  0xd348fc42, // 400800c4: lsr x2, x2, #8
-  0xf1000484, // 400800c8: subs x4, x4, #0x1
-  0x54ffffa1, // 400800cc: b.ne 400800c0 <byte> // b.any
-  0xeb13029f, // 400800d0: cmp x20, x19
-  0x54ffff21, // 400800d4: b.ne 400800b8 <print> // b.any
-  0x10000081, // 400800d8: adr x1, 400800e8 <blk>
-  0x52800300, // 400800dc: mov w0, #0x18
-  0xd45e0000, // 400800e0: hlt #0xf000
-  0x14000000, // 400800e4: b 400800e4 <byte+0x24>
-  0x00020026, 0, 0, 0, // 400800e8: blk: .quad 0x20026, 0
+  ...printRecords(0x400800ac, 0x40080100, 0x400800e8), // 400800ac: print the records from buf, exit
+  ...EXIT_BLOCK, // 400800e8: blk
 ];
 
 /**
@@ -118,7 +97,7 @@ const HPMN_CODE = [
   0x52800300, // 4008005c: mov w0, #0x18
   0xd45e0000, // 40080060: hlt #0xf000
   0x14000000, // 40080064: b .
-  0x00020026, 0, 0, 0, // 40080068: blk: .quad 0x20026, 0
+  ...EXIT_BLOCK, // 40080068: blk
 ];
 
 const CASES = [
@@ -147,35 +126,6 @@ const CASES = [
   },
 ];
 
-const le64 = (vals: bigint[]): number[] =>
-  vals.flatMap((v) => Array.from({ length: 8 }, (_, i) => Number((v >> BigInt(8 * i)) & 0xffn)));
-
 describe('PMU event counters: 64-bit on max (PMUv3p5), 32-bit on cortex-a57; PMCR_EL0.N under HPMN; as QEMU 7.2', () => {
-  for (const c of CASES) {
-    it(`${c.cpu} --el ${c.el}`, async () => {
-      const out: number[] = [];
-      const m = new VirtMachine({ cpu: c.cpu, el: c.el, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
-      m.load(elfOf(c.code));
-      const r = await m.run({ maxInsns: 10_000 });
-      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
-      expect(out).toEqual(le64(c.expected));
-    });
-  }
-
-  it('QEMU 7.2 run live prints the same bytes', (ctx) => {
-    const qemu = requireTool(ctx, TOOLS.qemu);
-    const dir = mkdtempSync(join(tmpdir(), 'a64emu-pmu64-'));
-    try {
-      for (const c of CASES) {
-        const kernel = join(dir, `pmu-${c.cpu}-${c.el}.elf`);
-        writeFileSync(kernel, elfOf(c.code));
-        const args = [...qemuBoardArgs({ cpu: c.cpu, el: c.el, kernel, memory: 16 * MiB }), '-serial', 'stdio'];
-        const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
-        expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
-        expect([...r.stdout], c.cpu).toEqual(le64(c.expected));
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  guestTests(CASES.map((c) => ({ name: `${c.cpu} --el ${c.el}`, el: c.el, cpu: c.cpu, elf: elfOf(c.code), expected: c.expected })));
 });

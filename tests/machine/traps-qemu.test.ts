@@ -31,18 +31,10 @@
 //   report (0x100): print x19..x23, semihosting SYS_EXIT (ApplicationExit)
 //   vectors (0x800) + 0x400: mrs x19, esr_elH; mrs x20, elr_elH; mrs x21, spsr_elH; mov x22, x1;
 //           mrs x23, CurrentEL; b report      (EL1's table at 0x1000: the same at +0x200, +0x400)
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { esrOf, EC } from '../../src/cpu/exception.js';
 import { FP_TRAP_ISS } from '../../src/cpu/fptrap.js';
-import { qemuBoardArgs } from '../../src/debug/qemu.js';
-import { MiB } from '../../src/machine/bus.js';
-import { VirtMachine } from '../../src/machine/virt.js';
-import { TOOLS, requireTool } from '../helpers/tools.js';
-import { elfOf } from './images.js';
+import { elReg, guestTests, imageOf, quad, report } from './guest.js';
 
 interface Case {
   name: string;
@@ -62,93 +54,39 @@ interface Case {
 }
 
 const LDR_LIT = 0x580001e0; // ldr x0, <pc + 0x3c>: lit0/lit1/lit2 from 0x14/0x1c/0x24
-const MSR = {
-  vbar: { 2: 0xd51cc000, 3: 0xd51ec000 }, // msr vbar_el2 / vbar_el3, x0
-  spsr: { 2: 0xd51c4000, 3: 0xd51e4000 }, // msr spsr_el2 / spsr_el3, x0
-  elr: { 2: 0xd51c4020, 3: 0xd51e4020 }, // msr elr_el2 / elr_el3, x0
-} as const;
 
-/** The handler at vectors + 0x400 (lower EL, synchronous) of EL2 / EL3, at 0x40080c00. */
-const HANDLER = {
-  2: [
-    0xd53c5213, // 40080c00: mrs x19, esr_el2
-    0xd53c4034, // 40080c04: mrs x20, elr_el2
-    0xd53c4015, // 40080c08: mrs x21, spsr_el2
-    0xaa0103f6, // 40080c0c: mov x22, x1
-    0xd5384257, // 40080c10: mrs x23, currentel
-    0x17fffd3b, // 40080c14: b 40080100 <report>
-  ],
-  3: [
-    0xd53e5213, // 40080c00: mrs x19, esr_el3
-    0xd53e4034, // 40080c04: mrs x20, elr_el3
-    0xd53e4015, // 40080c08: mrs x21, spsr_el3
-    0xaa0103f6, // 40080c0c: mov x22, x1
-    0xd5384257, // 40080c10: mrs x23, currentel
-    0x17fffd3b, // 40080c14: b 40080100 <report>
-  ],
-} as const;
-
-/** EL1's handlers (current EL with SPx at 0x40081200, lower EL at 0x40081400). */
-const handlerEl1 = (branch: number): number[] => [
-  0xd5385213, // mrs x19, esr_el1
-  0xd5384034, // mrs x20, elr_el1
-  0xd5384015, // mrs x21, spsr_el1
+/** The handlers of EL1 (`mrs` of EL1's registers) or EL2/EL3 (elReg): ESR, ELR, SPSR, X1, CurrentEL; b report. */
+const handler = (mrs: number[], branch: number): number[] => [
+  ...mrs, //     mrs x19, esr_elN; mrs x20, elr_elN; mrs x21, spsr_elN
   0xaa0103f6, // mov x22, x1
   0xd5384257, // mrs x23, currentel
   branch, //     b 40080100 <report>
 ];
+const mrsEl2 = [0xd53c5213 /* mrs x19, esr_el2 */, 0xd53c4034 /* mrs x20, elr_el2 */, 0xd53c4015 /* mrs x21, spsr_el2 */];
+const mrsEl1 = [0xd5385213 /* mrs x19, esr_el1 */, 0xd5384034 /* mrs x20, elr_el1 */, 0xd5384015 /* mrs x21, spsr_el1 */];
 
-const REPORT = [
-  0xd2a12003, // 40080100: mov x3, #0x9000000
-  0xd28000a5, // 40080104: mov x5, #0x5
-  0x10000286, // 40080108: adr x6, 40080158 <save>
-  0xa90050d3, // 4008010c: stp x19, x20, [x6]
-  0xa90158d5, // 40080110: stp x21, x22, [x6, #16]
-  0xf90010d7, // 40080114: str x23, [x6, #32]
-  0xd2800104, // 40080118: mov x4, #0x8
-  0xf84084c2, // 4008011c: ldr x2, [x6], #8
-  0x39000062, // 40080120: strb w2, [x3]
-  0xd348fc42, // 40080124: lsr x2, x2, #8
-  0xf1000484, // 40080128: subs x4, x4, #0x1
-  0x54ffffa1, // 4008012c: b.ne 40080120 <report+0x20>
-  0xf10004a5, // 40080130: subs x5, x5, #0x1
-  0x54ffff21, // 40080134: b.ne 40080118 <report+0x18>
-  0x10000081, // 40080138: adr x1, 40080148 <blk>
-  0x52800300, // 4008013c: mov w0, #0x18            (SYS_EXIT)
-  0xd45e0000, // 40080140: hlt #0xf000
-  0x14000000, // 40080144: b 40080144
-  0x00020026, 0, 0, 0, // 40080148: blk: .quad 0x20026, 0 (ADP_Stopped_ApplicationExit, 0)
-];
-
-function image(c: Case): Uint8Array {
-  const words = new Array<number>(0x1418 / 4).fill(0);
-  const put = (at: number, ws: readonly number[]) => ws.forEach((w, i) => (words[at / 4 + i] = w));
-  put(0, [
-    0xd2800001, // 40080000: mov x1, #0x0
-    0x10003fe0, // 40080004: adr x0, 40080800 <vectors>
-    MSR.vbar[c.el],
-    0x91200000, // 4008000c: add x0, x0, #0x800
-    0xd518c000, // 40080010: msr vbar_el1, x0
-    LDR_LIT, c.ctl[0][0], LDR_LIT, c.ctl[1][0], LDR_LIT, c.ctl[2][0],
-    c.spsr, MSR.spsr[c.el],
-    0x10000060, // 40080034: adr x0, 40080040 <lower>
-    MSR.elr[c.el],
-    0xd69f03e0, // 4008003c: eret
-    ...c.lower,
-    0x14000000, // 4008004c: b .
-    ...c.ctl.flatMap(([, v]) => [Number(v & 0xffffffffn), Number(v >> 32n)]), // 40080050: lit0..2
+const image = (c: Case): Uint8Array =>
+  imageOf([
+    [0, [
+      0xd2800001, // 40080000: mov x1, #0x0
+      0x10003fe0, // 40080004: adr x0, 40080800 <vectors>
+      elReg(c.el, 0xd51cc000), // 40080008: msr vbar_el2 / vbar_el3, x0
+      0x91200000, // 4008000c: add x0, x0, #0x800
+      0xd518c000, // 40080010: msr vbar_el1, x0
+      LDR_LIT, c.ctl[0][0], LDR_LIT, c.ctl[1][0], LDR_LIT, c.ctl[2][0],
+      c.spsr, elReg(c.el, 0xd51c4000), // 40080030: msr spsr_el2 / spsr_el3, x0
+      0x10000060, // 40080034: adr x0, 40080040 <lower>
+      elReg(c.el, 0xd51c4020), // 40080038: msr elr_el2 / elr_el3, x0
+      0xd69f03e0, // 4008003c: eret
+      ...c.lower,
+      0x14000000, // 4008004c: b .
+      ...quad(...c.ctl.map(([, v]) => v)), // 40080050: lit0..2
+    ]],
+    [0x100, report(5, 0x40080100)], // print x19..x23, SYS_EXIT 0
+    [0xc00, handler(mrsEl2.map((w) => elReg(c.el, w)), 0x17fffd3b /* 40080c14: b 40080100 <report> */)], // vectors + 0x400
+    [0x1200, handler(mrsEl1, 0x17fffbbb /* 40081214: b 40080100 */)], // EL1: current EL with SPx
+    [0x1400, handler(mrsEl1, 0x17fffb3b /* 40081414: b 40080100 */)], // EL1: lower EL
   ]);
-  put(0x100, REPORT);
-  put(0xc00, HANDLER[c.el]);
-  put(0x1200, handlerEl1(0x17fffbbb));
-  put(0x1400, handlerEl1(0x17fffb3b));
-  return elfOf(words);
-}
-
-/** The output as 64-bit little-endian values. */
-const values = (bytes: Uint8Array | number[]): bigint[] =>
-  Array.from({ length: Math.floor(bytes.length / 8) }, (_, k) =>
-    Array.from({ length: 8 }, (_, i) => BigInt(bytes[8 * k + i]) << BigInt(8 * i)).reduce((a, b) => a | b, 0n));
 
 const CASES: Case[] = [
   {
@@ -373,38 +311,14 @@ const CASES: Case[] = [
 ];
 
 describe('trap conditions to EL2/EL3 in guest programs, as QEMU 7.2 (or the Arm ARM where it differs)', () => {
-  for (const c of CASES.filter((k) => !k.fp)) {
-    it(c.name, async () => {
-      const out: number[] = [];
-      const m = new VirtMachine({ el: c.el, memory: 16 * MiB, output: (s, b) => s === 'stdout' && out.push(...b) });
-      m.load(image(c));
-      const r = await m.run({ maxInsns: 10_000 });
-      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
-      expect(values(out)).toEqual(c.expected);
-    });
-  }
-
   it('the FP cases expect the syndromes cpu/fptrap.ts raises (EC 0x07 ISS CV, COND 0b1110; EC 0x00 under TGE)', () => {
     const fp = CASES.filter((k) => k.fp).map((k) => k.expected[0]);
     expect(fp).toEqual([...Array(3).fill(BigInt(esrOf(EC.FP_ACCESS, 1, FP_TRAP_ISS))), BigInt(esrOf(EC.UNKNOWN, 1, 0))]);
   });
 
-  it('QEMU 7.2 run live prints the same values (or its recorded deviations)', (ctx) => {
-    const qemu = requireTool(ctx, TOOLS.qemu);
-    const dir = mkdtempSync(join(tmpdir(), 'a64emu-traps-'));
-    try {
-      CASES.forEach((c, i) => {
-        const kernel = join(dir, `case${i}.elf`);
-        writeFileSync(kernel, image(c));
-        const args = [...qemuBoardArgs({ el: c.el, kernel }), '-serial', 'stdio'];
-        const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
-        expect(r.status, `${qemu.spec.command} ${args.join(' ')}: ${String(r.stderr)}`).toBe(0);
-        const want = c.qemu ?? c.expected;
-        const got = values(r.stdout).map((v, k) => (want[k] === null ? null : v));
-        expect(got, c.name).toEqual(want);
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  guestTests(
+    CASES.map((c) => ({ name: c.name, el: c.el, elf: image(c), expected: c.expected, qemu: c.qemu, qemuOnly: c.fp })),
+    'QEMU 7.2 run live prints the same values (or its recorded deviations)',
+    120_000,
+  );
 });
