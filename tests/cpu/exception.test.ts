@@ -60,6 +60,18 @@ describe('exception entry', () => {
     }
   });
 
+  // AArch64.TakeException branches to VBAR_ELx<63:11>:vect_offset<10:0>: VBAR_ELx bits [10:0]
+  // are RES0 (MSR keeps [10:5], as QEMU 7.2's vbar_write) and never move the vector. QEMU 7.2
+  // adds the whole VBAR (observed live: VBAR_EL1 = 0x40081020, UDF at EL1 -> PC 0x40081220).
+  it('ignores VBAR_ELx bits [10:0] when forming the vector address', () => {
+    const MSR_VBAR_EL1_X0 = 0xd518c000;
+    const t = setup([MSR_VBAR_EL1_X0, UDF_0]);
+    t.cpu.x[0] = BigInt(RAM_BASE + 0x1020);
+    t.runner.run(2);
+    expect(t.cpu.x[Slot.VBAR_EL1]).toBe(BigInt(RAM_BASE + 0x1020));
+    expect(t.cpu.pc).toBe(BigInt(RAM_BASE + 0x1200));
+  });
+
   it('uses the lower-EL vector and SP_EL1 for an SVC from EL0', () => {
     const t = setup([ERET]);
     const { cpu } = t;
