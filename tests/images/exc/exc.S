@@ -112,6 +112,7 @@ cases:
         CASE_AT "1,2", "mrs x0, scr_el3 below EL3", "mrs x0, scr_el3"
         CASE    "hvc #0x10 at EL0", 0, "hvc #0x10"
         CASE    "eret at EL0", 0, "eret"
+        CASE    "msr spsel, #1 at EL0", 0, "msr spsel, #1"
 #if START_EL == 1
         // no EL3: SMC is UNDEFINED (HVC is QEMU's PSCI conduit here)
         CASE    "smc #0x11 without EL3", 1, "smc #0x11"
@@ -159,6 +160,12 @@ cases:
         CASE_AT "\el", "eret to M=0x6 with ELR 2 mod 4", "adr x1, 1f; add x1, x1, #2; msr elr_el\el, x1; ldr x1, =0x3c6; msr spsr_el\el, x1; eret; 1: nop; nop"
         CASE_AT "\el", "eret to M=0x6 with ELR 0x70000000", "mov x1, #NOWHERE; msr elr_el\el, x1; ldr x1, =0x3c6; msr spsr_el\el, x1; eret"
         .endr
+        // A legal return with SPSR.IL = 1: SetPSTATEFromPSR copies IL, so the next instruction
+        // takes the Illegal Execution state exception at the target EL
+        .irp    el, 1, 2, 3
+        CASE_AT "\el", "eret to ELxh with SPSR.IL=1", "adr x1, 1f; msr elr_el\el, x1; ldr x1, =(0x3c1 | (\el << 2) | (1 << 20)); msr spsr_el\el, x1; eret; 1: nop"
+        .endr
+        CASE    "eret to EL0 with SPSR.IL=1", 1, "adr x1, 1f; msr elr_el1, x1; ldr x1, =(0x3c0 | (1 << 20)); msr spsr_el1, x1; eret; 1: nop"
 #if HAS_EL2
         // IllegalExceptionReturn(): a return to EL1 while EL2 is enabled and HCR_EL2.TGE is 1
         ILLEGAL_ERET 2, "eret to EL1h with HCR_EL2.TGE=1", 0x3c5, "ldr x0, =(HCR_RW | (1 << 27)); msr hcr_el2, x0"
@@ -172,6 +179,8 @@ cases:
 
 // ---- EC 0x15/0x16/0x17: SVC, HVC, SMC --------------------------------------------------------
         CASE_AT "0,1,2,3", "svc #0x21", "svc #0x21"
+        // from ELxt (SP_EL0): the current-EL SP_EL0 vector (offset 0x000), SPSR.M = ELxt
+        CASE_AT "1,2,3", "msr spsel, #0; svc #0x29", "msr spsel, #0; svc #0x29"
 #if HAS_EL2
         CASE    "svc #0x22 with HCR_EL2.TGE=1", 0, "svc #0x22", "ldr x0, =(HCR_RW | (1 << 27)); msr hcr_el2, x0"
         // (not at EL3: QEMU 7.2 takes it to EL2; AArch64.CallHypervisor takes it to EL3)
