@@ -179,6 +179,13 @@ cases:
 
 // ---- EC 0x15/0x16/0x17: SVC, HVC, SMC --------------------------------------------------------
         CASE_AT "0,1,2,3", "svc #0x21", "svc #0x21"
+        // SPSR_ELx saves NZCV and DAIF as they were (AArch64.TakeException, GetPSRFromPSTATE)
+        CASE_AT "0,1,2,3", "msr daifclr, #0xf; msr nzcv (NZCV=1111); svc #0x2a", "msr daifclr, #0xf; mov x1, #0xf0000000; msr nzcv, x1; svc #0x2a"
+        // ERET restores NZCV and DAIF from SPSR_ELx, legal or illegal (SetPSTATEFromPSR)
+        .irp    el, 1, 2, 3
+        CASE_AT "\el", "eret with SPSR NZCV=1001 DAIF=0101, svc #0x2b", "adr x1, 1f; msr elr_el\el, x1; ldr x1, =(0x90000141 | (\el << 2)); msr spsr_el\el, x1; eret; 1: svc #0x2b"
+        CASE_AT "\el", "eret to M=0x6 with NZCV=0110 DAIF=1010", "adr x1, 1f; msr elr_el\el, x1; ldr x1, =0x60000286; msr spsr_el\el, x1; eret; 1: nop"
+        .endr
         // from ELxt (SP_EL0): the current-EL SP_EL0 vector (offset 0x000), SPSR.M = ELxt
         CASE_AT "1,2,3", "msr spsel, #0; svc #0x29", "msr spsel, #0; svc #0x29"
 #if HAS_EL2
