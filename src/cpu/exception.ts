@@ -174,13 +174,13 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
     // To EL1 while EL2 is enabled and HCR_EL2.TGE (bit 27) is 1 (IllegalExceptionReturn()).
     (newEl === 1 && el2 && (r[lo(Slot.HCR_EL2)] & (1 << 27)) !== 0 &&
       (highestEl < 3 || (r[lo(Slot.SCR_EL3)] & 1) !== 0));
-  // SetPSTATEFromPSR: NZCV, DAIF and PAN are restored even by an illegal return; UAO, DIT
-  // and SSBS only by a legal one (an illegal one makes them UNKNOWN: unchanged here, as
+  // SetPSTATEFromPSR: SS per DebugExceptionReturnSS; NZCV, DAIF and PAN are restored even by
+  // an illegal return; UAO, DIT and SSBS only by a legal one (an illegal one makes them UNKNOWN: unchanged here, as
   // QEMU 7.2). QEMU 7.2 keeps PAN too on an illegal return; a64emu follows the Arm ARM.
   const impl = cpu.pstateImpl;
+  cpu.ss = returnSs(cpu, spsr, illegal ? cpu.el : newEl, highestEl, el2);
   cpu.nzcv = spsr & 0xf0000000;
   cpu.daif = (spsr >>> 6) & 0xf;
-  cpu.ss = (spsr >>> 21) & 1;
   if ((impl & PSTATE_PAN) !== 0) cpu.pan = (spsr >>> 22) & 1;
   if (illegal) {
     cpu.il = 1;
@@ -193,4 +193,34 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
   }
   r[lo(Slot.PC)] = elrLo;
   r[lo(Slot.PC) + 1] = elrHi;
+}
+
+/**
+ * PSTATE.SS after an exception return to `destEl` (Arm ARM J1, DebugExceptionReturnSS):
+ * SPSR.SS only when MDSCR_EL1.SS is 1 and debug exceptions are disabled at the source (the
+ * current PSTATE) and enabled at the destination (with SPSR.D); 0 otherwise. QEMU 7.2 agrees
+ * (helper_exception_return). Called before PSTATE is changed.
+ */
+function returnSs(cpu: CpuState, spsr: number, destEl: number, highestEl: number, el2: boolean): number {
+  if ((spsr & (1 << 21)) === 0 || (cpu.r[lo(Slot.MDSCR_EL1)] & 1) === 0) return 0;
+  const atSource = debugExceptionsFrom(cpu, cpu.el, (cpu.daif >>> 3) & 1, highestEl, el2);
+  const atDest = debugExceptionsFrom(cpu, destEl, (spsr >>> 9) & 1, highestEl, el2);
+  return !atSource && atDest ? 1 : 0;
+}
+
+/**
+ * AArch64.GenerateDebugExceptionsFrom (Arm ARM J1): debug exceptions are generated at `fromEl`
+ * (with PSTATE.D = `mask`). Not with the OS Lock or the OS Double Lock set (DoubleLockStatus:
+ * there is no DBGPRCR_EL1, CORENPDRQ reads 0); the debug target is EL2 when EL2 is enabled
+ * and HCR_EL2.TGE or MDCR_EL2.TDE is 1, else EL1; Secure state needs MDCR_EL3.SDD = 0.
+ */
+function debugExceptionsFrom(cpu: CpuState, fromEl: number, mask: number, highestEl: number, el2: boolean): boolean {
+  const r = cpu.r;
+  if ((r[lo(Slot.OSLSR_EL1)] & 2) !== 0 || (r[lo(Slot.OSDLR_EL1)] & 1) !== 0) return false;
+  const secure = highestEl === 3 && (fromEl === 3 || (r[lo(Slot.SCR_EL3)] & 1) === 0);
+  if (secure && (r[lo(Slot.MDCR_EL3)] & (1 << 16)) !== 0) return false;
+  const toEl2 = el2 && !secure && ((r[lo(Slot.HCR_EL2)] & (1 << 27)) | (r[lo(Slot.MDCR_EL2)] & (1 << 8))) !== 0;
+  const target = toEl2 ? 2 : 1;
+  if (fromEl === target) return (r[lo(Slot.MDSCR_EL1)] & (1 << 13)) !== 0 && mask === 0;
+  return target > fromEl;
 }

@@ -9,6 +9,7 @@ import { el2Enabled } from '../sysregs/access.js';
 import { ExcKind, esrOf, EC, takeException } from './exception.js';
 import type { Cpu } from './cpu.js';
 import { Slot, lo } from './state.js';
+import { pmuElChange } from '../sysregs/pmu.js';
 
 /** The bits of Cpu.irqLines. Physical lines are levels set by the board; virtual ones mirror HCR_EL2. */
 export const Line = {
@@ -127,6 +128,8 @@ export function takeInterrupt(cpu: Cpu): boolean {
 function enter(cpu: Cpu, kind: ExcKind, target: number, esr: number): void {
   const from = cpu.el;
   cpu.exclValid = false;
+  // The PMU counts by EL: bring it up to here before the EL changes, as takeSync does.
+  pmuElChange(cpu, cpu.icount);
   takeException(cpu, kind, target, esr, cpu.r[lo(Slot.PC)], cpu.r[lo(Slot.PC) + 1]);
   cpu.contextChanged();
   if (cpu.onException !== null) cpu.onException(kind, from, target, false);

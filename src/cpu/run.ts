@@ -110,14 +110,6 @@ export class Runner {
         if (cpu.irqLines !== 0) takeInterrupt(cpu);
         const pcLo = r[PC];
         const pcHi = r[PC + 1];
-        if (cpu.il !== 0) {
-          // After an illegal exception return, the next instruction takes an Illegal
-          // Execution state exception instead of executing (Arm ARM D1.11.5, CheckIllegalState).
-          cpu.exc.set(EC.ILLEGAL_STATE, 0);
-          cpu.takeSync(pcLo, pcHi, 0);
-          remaining--;
-          continue;
-        }
         const key = (pcLo >>> 2) & ((1 << CACHE_BITS) - 1);
         let b = this.blocks[key];
         if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi) {
@@ -130,6 +122,16 @@ export class Runner {
             continue;
           }
           this.blocks[key] = b;
+        }
+        if (cpu.il !== 0) {
+          // After an illegal exception return, the next instruction takes an Illegal
+          // Execution state exception instead of executing (Arm ARM D1.11.5), after a PC
+          // alignment fault or an Instruction Abort on its fetch (translate above; Arm ARM
+          // "Synchronous exception prioritization", QEMU 7.2 observed: tests/images/exc).
+          cpu.exc.set(EC.ILLEGAL_STATE, 0);
+          cpu.takeSync(pcLo, pcHi, 0);
+          remaining--;
+          continue;
         }
         const ops = b.ops;
         const n = ops.length < remaining ? ops.length : remaining;

@@ -270,6 +270,28 @@ describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/N
     expect(el1el0(U, P)).toEqual([3n, 6n]);
     expect(el1el0(P, U)).toEqual([6n, 3n + 1n]);
   });
+  // The same, leaving EL0 by a physical IRQ (vector 0x480) after the 5 NOPs instead of an SVC:
+  // an interrupt changes PSTATE.EL like any exception entry (AArch64.TakeException), so the
+  // NOPs count at EL0 and nothing after them until the reading MRS at EL1.
+  function el1el0Irq(evtyper: bigint): bigint {
+    const t = makeCpu();
+    const el0 = RAM_BASE + 0x1000;
+    const vbar = RAM_BASE + 0x2000;
+    [evtyper | 0x08n, 0n, 1n, E, 0n, BigInt(el0), BigInt(vbar)].forEach((v, i) => (t.cpu.x[i + 1] = v));
+    t.load([mrs(PMEVCNTR(0), 10)], vbar + 0x480);
+    t.load([NOP, NOP, NOP, NOP, NOP, NOP], el0);
+    t.load([msr(PMEVTYPER(0), 1), msr(PMCCFILTR, 2), msr(PMCNTENSET, 3), msr(SPSR_EL1, 5), msr(ELR_EL1, 6),
+      msr(VBAR_EL1, 7), msr(PMCR, 4), NOP, ERET]);
+    expect(t.runner.run(9 + 5)).toBe(14);
+    t.cpu.setIrq(true);
+    expect(t.runner.run(1)).toBe(1);
+    expect([t.cpu.el, t.cpu.pc]).toEqual([1, BigInt(vbar + 0x484)]);
+    return t.cpu.x[10];
+  }
+  it('an IRQ from EL0 ends the EL0 interval: U counts the 3 at EL1 only, P the 5 NOPs at EL0 only', () => {
+    expect(el1el0Irq(U)).toBe(3n);
+    expect(el1el0Irq(P)).toBe(5n);
+  });
   it('without EL3, NSK and NSU are RES0 for filtering: U with NSU still excludes EL0 (IsSecure() is false, NSU reads 0)', () => {
     expect(el1el0(U | (1n << 28n), P | (1n << 29n))).toEqual([3n, 6n]);
   });

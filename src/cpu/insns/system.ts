@@ -29,6 +29,10 @@ const HCR_TWE = 1 << 14;
 const SCR_TWI = 1 << 12;
 const SCR_TWE = 1 << 13;
 const HCR_TIDCP = 1 << 20;
+const HCR_TGE = 1 << 27;
+// MDCR_EL2.TDE (D17.3.16): routes debug exceptions from EL0/EL1 to EL2.
+const MDCR_EL2 = Slot.MDCR_EL2 * 2;
+const MDCR_TDE = 1 << 8;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -232,8 +236,15 @@ export const SYSTEM_ROWS: Row[] = [
     end: true,
     build: (f, c) => {
       const cpu = c.cpu;
+      const r = cpu.r;
       const imm = f.imm16;
-      return () => cpu.raise(EC.BRK64, imm, 0);
+      // AArch64.SoftwareBreakpoint: from EL0/EL1 to EL2 when EL2Enabled() and HCR_EL2.TGE or
+      // MDCR_EL2.TDE is 1, else to EL1 (the current EL above EL1). QEMU 7.2 agrees (exc images).
+      return () =>
+        cpu.raise(
+          EC.BRK64, imm, 0,
+          cpu.el < 2 && ((r[HCR_EL2] & HCR_TGE) | (r[MDCR_EL2] & MDCR_TDE)) !== 0 && el2Enabled(cpu) ? 2 : 0,
+        );
     },
   },
   {

@@ -112,6 +112,7 @@ cases:
         CASE_AT "1,2", "mrs x0, scr_el3 below EL3", "mrs x0, scr_el3"
         CASE    "hvc #0x10 at EL0", 0, "hvc #0x10"
         CASE    "eret at EL0", 0, "eret"
+        CASE    "msr spsel, #1 at EL0", 0, "msr spsel, #1"
 #if START_EL == 1
         // no EL3: SMC is UNDEFINED (HVC is QEMU's PSCI conduit here)
         CASE    "smc #0x11 without EL3", 1, "smc #0x11"
@@ -152,6 +153,19 @@ cases:
         ILLEGAL_ERET \el, "eret to M=0x6 (M[1] set)", 0x3c6
         ILLEGAL_ERET \el, "eret to EL0 with SP_EL1 (M=0x1)", 0x3c1
         .endr
+        // After an illegal return, a PC alignment fault or an Instruction Abort on the next
+        // instruction comes before the Illegal Execution state exception (Arm ARM D1,
+        // "Synchronous exception prioritization"; QEMU 7.2 observed, its translator's order)
+        .irp    el, 1, 2, 3
+        CASE_AT "\el", "eret to M=0x6 with ELR 2 mod 4", "adr x1, 1f; add x1, x1, #2; msr elr_el\el, x1; ldr x1, =0x3c6; msr spsr_el\el, x1; eret; 1: nop; nop"
+        CASE_AT "\el", "eret to M=0x6 with ELR 0x70000000", "mov x1, #NOWHERE; msr elr_el\el, x1; ldr x1, =0x3c6; msr spsr_el\el, x1; eret"
+        .endr
+        // A legal return with SPSR.IL = 1: SetPSTATEFromPSR copies IL, so the next instruction
+        // takes the Illegal Execution state exception at the target EL
+        .irp    el, 1, 2, 3
+        CASE_AT "\el", "eret to ELxh with SPSR.IL=1", "adr x1, 1f; msr elr_el\el, x1; ldr x1, =(0x3c1 | (\el << 2) | (1 << 20)); msr spsr_el\el, x1; eret; 1: nop"
+        .endr
+        CASE    "eret to EL0 with SPSR.IL=1", 1, "adr x1, 1f; msr elr_el1, x1; ldr x1, =(0x3c0 | (1 << 20)); msr spsr_el1, x1; eret; 1: nop"
 #if HAS_EL2
         // IllegalExceptionReturn(): a return to EL1 while EL2 is enabled and HCR_EL2.TGE is 1
         ILLEGAL_ERET 2, "eret to EL1h with HCR_EL2.TGE=1", 0x3c5, "ldr x0, =(HCR_RW | (1 << 27)); msr hcr_el2, x0"
@@ -165,6 +179,15 @@ cases:
 
 // ---- EC 0x15/0x16/0x17: SVC, HVC, SMC --------------------------------------------------------
         CASE_AT "0,1,2,3", "svc #0x21", "svc #0x21"
+        // SPSR_ELx saves NZCV and DAIF as they were (AArch64.TakeException, GetPSRFromPSTATE)
+        CASE_AT "0,1,2,3", "msr daifclr, #0xf; msr nzcv (NZCV=1111); svc #0x2a", "msr daifclr, #0xf; mov x1, #0xf0000000; msr nzcv, x1; svc #0x2a"
+        // ERET restores NZCV and DAIF from SPSR_ELx, legal or illegal (SetPSTATEFromPSR)
+        .irp    el, 1, 2, 3
+        CASE_AT "\el", "eret with SPSR NZCV=1001 DAIF=0101, svc #0x2b", "adr x1, 1f; msr elr_el\el, x1; ldr x1, =(0x90000141 | (\el << 2)); msr spsr_el\el, x1; eret; 1: svc #0x2b"
+        CASE_AT "\el", "eret to M=0x6 with NZCV=0110 DAIF=1010", "adr x1, 1f; msr elr_el\el, x1; ldr x1, =0x60000286; msr spsr_el\el, x1; eret; 1: nop"
+        .endr
+        // from ELxt (SP_EL0): the current-EL SP_EL0 vector (offset 0x000), SPSR.M = ELxt
+        CASE_AT "1,2,3", "msr spsel, #0; svc #0x29", "msr spsel, #0; svc #0x29"
 #if HAS_EL2
         CASE    "svc #0x22 with HCR_EL2.TGE=1", 0, "svc #0x22", "ldr x0, =(HCR_RW | (1 << 27)); msr hcr_el2, x0"
         // (not at EL3: QEMU 7.2 takes it to EL2; AArch64.CallHypervisor takes it to EL3)
@@ -221,6 +244,19 @@ cases:
         CASE_AT "0,1,3", "ldr x0, [0x70000000]", "mov x1, #NOWHERE; ldr x0, [x1]"
         CASE_AT "0,1,3", "str w0, [0x70000004]", "mov x1, #NOWHERE; str w0, [x1, #4]"
         CASE_AT "0,1,2,3", "br to 0x70000000", "mov x1, #NOWHERE; br x1"
+
+// ---- debug: BRK routed by MDCR_EL2.TDE, PSTATE.SS after ERET ------------------------------------
+#if HAS_EL2
+        // AArch64.SoftwareBreakpoint: from EL0/EL1 to EL2 when EL2 is enabled and HCR_EL2.TGE or
+        // MDCR_EL2.TDE (bit 8) is 1
+        CASE_AT "0,1,2", "brk #0x3e with MDCR_EL2.TDE=1", "brk #0x3e", "mrs x0, mdcr_el2; orr x0, x0, #(1 << 8); msr mdcr_el2, x0"
+#endif
+        // DebugExceptionReturnSS: PSTATE.SS takes SPSR.SS only when MDSCR_EL1.SS is 1 (here 0),
+        // so the SVC after the ERET saves SS = 0 in SPSR_ELx
+        .irp    el, 1, 2, 3
+        CASE_AT "\el", "eret with SPSR.SS=1 and MDSCR_EL1.SS=0, svc #0x27", "adr x1, 1f; msr elr_el\el, x1; ldr x1, =(0x3c1 | (\el << 2) | (1 << 21)); msr spsr_el\el, x1; eret; 1: svc #0x27"
+        .endr
+        CASE    "eret to EL0 with SPSR.SS=1 and MDSCR_EL1.SS=0, svc #0x28", 1, "adr x1, 1f; msr elr_el1, x1; ldr x1, =(0x3c0 | (1 << 21)); msr spsr_el1, x1; eret; 1: svc #0x28"
 
 #if HAS_EL2
 // ---- HCR_EL2.TGE: synchronous exceptions from EL0 go to EL2 -----------------------------------
@@ -324,6 +360,9 @@ baseline:
         msr     sctlr_el2, x1
         ldr     x1, =HCR_RW
         msr     hcr_el2, x1
+        mrs     x1, mdcr_el2
+        bic     x1, x1, #(1 << 8)       // TDE
+        msr     mdcr_el2, x1
 #endif
 #if HAS_EL3
         msr     vbar_el3, x0
