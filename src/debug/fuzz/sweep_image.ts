@@ -49,6 +49,12 @@ export interface SweepMode {
   readonly el: 1 | 2 | 3;
   /** With el 3: EL2 as well (secure=on,virtualization=on). */
   readonly el2: boolean;
+  /**
+   * Control registers the driver writes at the top EL before the first phase (trap controls:
+   * `a64emu sweep --set`), as MSR encodings (bits [19:5]). HCR_EL2 keeps RW set and SCR_EL3
+   * is ORed into each phase's value (NS stays the phase's).
+   */
+  readonly set?: readonly { readonly enc: number; readonly value: bigint }[];
 }
 
 export const modeName = (m: SweepMode): string => (m.el === 3 && m.el2 ? 'el3+el2' : `el${m.el}`);
@@ -72,8 +78,8 @@ const ELR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 4, 0, 1);
 const ESR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 5, 2, 0);
 const SPSR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 4, 0, 0);
 const VBAR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 12, 0, 0);
-const HCR_EL2 = sysenc(3, 4, 1, 1, 0);
-const SCR_EL3 = sysenc(3, 6, 1, 1, 0);
+export const HCR_EL2 = sysenc(3, 4, 1, 1, 0);
+export const SCR_EL3 = sysenc(3, 6, 1, 1, 0);
 function sysenc(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return ((op0 & 1) << 19) | (op1 << 16) | (crn << 12) | (crm << 8) | (op2 << 5);
 }
@@ -137,6 +143,11 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   if (hasEl2) a.emit(mrs(0, HCR_EL2), orrImm(0, 0, HCR_RW), msr(HCR_EL2, 0));
   // X27: SCR_EL3 as reset, with RW set and NS clear; each phase ORs in its NS.
   if (top === 3) a.emit(mrs(27, SCR_EL3), andOnes(27, 27, 1, 63), orrImm(27, 27, SCR_RW));
+  for (const { enc, value } of mode.set ?? []) {
+    for (let hw = 0; hw < 4; hw++) a.emit((hw === 0 ? A.movz : A.movk)(0, Number((value >> BigInt(16 * hw)) & 0xffffn), hw));
+    if (enc === SCR_EL3) a.emit(orrReg(27, 27, 0), andOnes(27, 27, 1, 63));
+    else a.emit(...(enc === HCR_EL2 ? [orrImm(0, 0, HCR_RW)] : []), msr(enc, 0));
+  }
   a.ref('phases', (o) => A.adr(26, o));
   a.emit(A.ldr(24, 26, 0), A.addImm(26, 26, 8));
   // The next phase: [SPSR, results, SCR_EL3.NS, code] (SPSR 0: done).
