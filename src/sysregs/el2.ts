@@ -31,7 +31,7 @@ const razWi = (name: string, crn: number, crm: number, op2: number): RowSpec =>
   el2(name, crn, crm, op2, { flags: Flag.CONST, value: () => 0n });
 
 export const EL2_ROWS: readonly RowSpec[] = [
-  // The virtualized MIDR/MPIDR that EL1 reads once stage 2 exists; reset to the real ones.
+  // What MIDR_EL1/MPIDR_EL1 read at EL1 when EL2 is enabled (id.ts); reset to the real ones.
   el2('VPIDR_EL2', 0, 0, 0, { slot: Slot.VPIDR_EL2, reset: (m) => idValue(m, 'MIDR_EL1') }),
   el2('VMPIDR_EL2', 0, 0, 5, { slot: Slot.VMPIDR_EL2, reset: (m) => idValue(m, 'MPIDR_EL1') }),
   // SCTLR_EL2 reads 0 at reset in QEMU 7.2 (it does not set the RES1 bits); every control
