@@ -75,6 +75,25 @@ const SWEEPS: readonly TrapSweep[] = [
       ['EL0', 'DAIF', 0n],
     ],
   },
+  {
+    cpu: 'max',
+    file: 'max-dbg-pmu.txt',
+    // Write masks of the breakpoint/watchpoint and PMU registers (counting stays off: PMCR_EL0.E
+    // is 0, and PMINTENSET_EL1 is 0, so no overflow interrupt).
+    set:
+      'DBGBCR0_EL1=-1,DBGBVR0_EL1=-1,DBGWCR0_EL1=-1,DBGWVR0_EL1=-1,PMSELR_EL0=-1,PMCCFILTR_EL0=-1,' +
+      'PMEVTYPER0_EL0=-1,PMOVSSET_EL0=-1,PMCNTENSET_EL0=-1,PMEVCNTR0_EL0=-1,PMCCNTR_EL0=-1',
+    shows: [],
+    values: [
+      // DBGWVR<n>_EL1 bits [1:0] are RES0 (Arm ARM D17.3, DBGWVR<n>_EL1), forced to 0 as QEMU 7.2.
+      ['EL2', 'DBGWVR0_EL1', ALL_ONES - 3n],
+      // PMSELR_EL0: SEL [4:0], the rest RES0 (D17.5, PMSELR_EL0), as QEMU 7.2.
+      ['EL2', 'PMSELR_EL0', 0x1fn],
+      // PMCNTENSET_EL0: C (bit 31) and P<n> for the 6 implemented counters (D17.5, RAZ/WI above N).
+      // At EL3, the first phase: its write-back of PMCNTENCLR_EL0 then clears them.
+      ['EL3', 'PMCNTENSET_EL0', 0x8000003fn],
+    ],
+  },
   ...['max', 'cortex-a57'].map((cpu): TrapSweep => ({
     cpu,
     file: `${cpu}-masks.txt`,
