@@ -85,7 +85,7 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs' | 'sweep', C
     flags: [],
   },
   regs: { values: ['--cpu', '--el'], flags: ['--json', '--virtualization'] },
-  sweep: { values: ['--cpu', '--el', '--qemu', '--save', '--record'], flags: ['--virtualization'] },
+  sweep: { values: ['--cpu', '--el', '--qemu', '--save', '--record', '--set'], flags: ['--virtualization'] },
 };
 const ALIASES: Record<string, string> = { '-m': '--memory' };
 const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
@@ -182,6 +182,8 @@ export interface SweepArgs {
   readonly save?: string;
   /** Write QEMU's outcomes to this file (the committed recordings, tests/sysregs/sweep/). */
   readonly record?: string;
+  /** --set NAME=VALUE,...: control registers written at the top EL before the first phase. */
+  readonly set?: string;
 }
 
 export type Args =
@@ -364,7 +366,7 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
       const el = elOption(p);
       const el2 = el2Option(p) === true;
       if (el2 && el !== 3) throw new UsageError('--virtualization needs --el 3 (EL3 with EL2); --el 2 alone gives EL2');
-      return { command: 'sweep', cpu: cpuOption(p), el, el2, qemu: p.values.get('--qemu'), save: p.values.get('--save'), record: p.values.get('--record') };
+      return { command: 'sweep', cpu: cpuOption(p), el, el2, qemu: p.values.get('--qemu'), save: p.values.get('--save'), record: p.values.get('--record'), set: p.values.get('--set') };
     }
     case 'regs':
       if (p.positional.length > 0) throw new UsageError(`regs takes no IMAGE: ${p.positional.join(' ')}`);
@@ -543,6 +545,9 @@ Options:
   --save DIR          keep the image in DIR
   --record FILE       write QEMU's outcomes to FILE (the recordings in
                       tests/sysregs/sweep/ that the fast tests compare a64emu with)
+  --set R=V[,R=V...]  write these control registers (Arm ARM names, e.g.
+                      HCR_EL2=0x40000,MDCR_EL2=0x60) at the top EL before the
+                      first phase, to sweep with trap controls set
   --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
 
 Exit status: 0 no mismatch; 1 mismatches (each listed); 2 bad input or QEMU

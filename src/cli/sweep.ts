@@ -7,6 +7,8 @@ import type { SweepArgs } from './args.js';
 import { EXIT, type CliIo } from './main.js';
 import { DEFAULT_MODEL } from '../cpu/models.js';
 import { probeQemu, qemuBinary } from '../debug/qemu.js';
+import { MODELS, modelForEl } from '../cpu/models.js';
+import { sysregByName } from '../sysregs/table.js';
 import { compareSweep, runSweep, type SweepComparison } from '../debug/fuzz/sweep.js';
 import { formatRecording } from '../debug/fuzz/sweep_record.js';
 import type { SweepMode } from '../debug/fuzz/sweep_image.js';
@@ -48,7 +50,14 @@ export async function sweepCommand(args: SweepArgs, io: CliIo, err: (text: strin
     return EXIT.USAGE;
   }
   const cpu = args.cpu ?? DEFAULT_MODEL;
-  const mode: SweepMode = { el: args.el ?? 1, el2: args.el2 };
+  let set;
+  try {
+    set = args.set === undefined ? undefined : parseSet(args.set, cpu, args.el ?? 1, args.el2);
+  } catch (e) {
+    err((e as Error).message);
+    return EXIT.USAGE;
+  }
+  const mode: SweepMode = { el: args.el ?? 1, el2: args.el2, set };
   let run;
   try {
     run = await runSweep(cpu, mode, binary, args.save);
@@ -58,7 +67,7 @@ export async function sweepCommand(args: SweepArgs, io: CliIo, err: (text: strin
   }
   if (args.record) {
     const header = [
-      `QEMU's outcomes of \`a64emu sweep --cpu ${cpu} ${modeArgs(mode)}\` (src/debug/fuzz/sweep_record.ts)`,
+      `QEMU's outcomes of \`a64emu sweep --cpu ${cpu} ${modeArgs(mode)}${args.set === undefined ? '' : ` --set ${args.set}`}\` (src/debug/fuzz/sweep_record.ts)`,
       `recorded with ${probe.version}`,
     ];
     writeFileSync(args.record, formatRecording(run.phases, run.qemu, header));
@@ -70,3 +79,17 @@ export async function sweepCommand(args: SweepArgs, io: CliIo, err: (text: strin
 
 /** The command-line options of a mode. */
 export const modeArgs = (m: SweepMode): string => (m.el === 3 && m.el2 ? '--el 3 --virtualization' : `--el ${m.el}`);
+
+/** `--set NAME=VALUE,...` as MSR encodings and values (the model's rows give the encodings). */
+export function parseSet(text: string, cpu: string, el: 1 | 2 | 3, el2: boolean): { enc: number; value: bigint }[] {
+  const model = MODELS[cpu];
+  if (model === undefined) throw new Error(`unknown CPU model: ${cpu}`);
+  const m = modelForEl(model, el, { el2 });
+  return text.split(',').map((item) => {
+    const [name, v] = item.split('=');
+    const row = name === undefined ? undefined : sysregByName(m, name);
+    if (row === undefined || v === undefined || row.op0 < 2) throw new Error(`--set: not NAME=VALUE of a system register: ${item}`);
+    const enc = ((row.op0 & 1) << 19) | (row.op1 << 16) | (row.crn << 12) | (row.crm << 8) | (row.op2 << 5);
+    return { enc, value: BigInt.asUintN(64, BigInt(v)) };
+  });
+}

@@ -31,7 +31,7 @@ const razWi = (name: string, crn: number, crm: number, op2: number): RowSpec =>
   el2(name, crn, crm, op2, { flags: Flag.CONST, value: () => 0n });
 
 export const EL2_ROWS: readonly RowSpec[] = [
-  // The virtualized MIDR/MPIDR that EL1 reads once stage 2 exists; reset to the real ones.
+  // What MIDR_EL1/MPIDR_EL1 read at EL1 when EL2 is enabled (id.ts); reset to the real ones.
   el2('VPIDR_EL2', 0, 0, 0, { slot: Slot.VPIDR_EL2, reset: (m) => idValue(m, 'MIDR_EL1') }),
   el2('VMPIDR_EL2', 0, 0, 5, { slot: Slot.VMPIDR_EL2, reset: (m) => idValue(m, 'MPIDR_EL1') }),
   // SCTLR_EL2 reads 0 at reset in QEMU 7.2 (it does not set the RES1 bits); every control
@@ -77,7 +77,7 @@ export const EL2_ROWS: readonly RowSpec[] = [
   razWi('AMAIR_EL2', 10, 3, 0),
   el2('VBAR_EL2', 12, 0, 0, { slot: Slot.VBAR_EL1 + 1, res0: 0x1fn }),
   el2('TPIDR_EL2', 13, 0, 2, { slot: Slot.TPIDR_EL2 }),
-  // The virtual counter's offset. CNTVCT_EL0 does not subtract it yet (it resets to 0).
+  // The virtual counter's offset: CNTVCT_EL0 and the virtual timer count CNTPCT_EL0 minus it (timer.ts).
   el2('CNTVOFF_EL2', 14, 0, 3, { slot: Slot.CNTVOFF_EL2 }),
   // EL1PCEN and EL1PCTEN [1:0] reset to 1 in QEMU 7.2 (EL1 may use the physical timer).
   el2('CNTHCTL_EL2', 14, 1, 0, { slot: Slot.CNTHCTL_EL2, reset: () => 3n }),

@@ -7,6 +7,7 @@
 // [4:0] forced to zero) and SCR_EL3 (Armv8.0 fields and those of the model's features; RES1
 // and RAO bits forced to one).
 
+import { sync } from './pmu.js';
 import { Slot } from '../cpu/state.js';
 import { Flag, type Access, type RowSpec } from './row.js';
 
@@ -50,7 +51,14 @@ export const EL3_ROWS: readonly RowSpec[] = [
         ~(m.features.HCX ? 1n << 38n : 0n) & ~(m.features.SCXTNUM ? 1n << 25n : 0n)),
   }),
   el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
-  el3('MDCR_EL3', 1, 3, 1, { slot: Slot.MDCR_EL3 }),
+  // SPME and SCCD decide whether the PMU counts in Secure state (pmu.ts), so a write first
+  // brings the counters up to it, as MDCR_EL2's.
+  el3('MDCR_EL3', 1, 3, 1, {
+    reset: () => 0n,
+    get: (cpu) => cpu.x[Slot.MDCR_EL3],
+    set: (cpu, v, index) => (sync(cpu, cpu.icount + index), void (cpu.x[Slot.MDCR_EL3] = v)),
+    raw: { get: (cpu) => cpu.x[Slot.MDCR_EL3], set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.MDCR_EL3] = v)) },
+  }),
   el3('TTBR0_EL3', 2, 0, 0, { slot: Slot.TTBR0_EL3, context: true }),
   el3('TCR_EL3', 2, 0, 2, { slot: Slot.TCR_EL3, context: true }),
   el3('SPSR_EL3', 4, 0, 0, { slot: Slot.SPSR_EL1 + 2 }),

@@ -7,6 +7,7 @@
 // with the reason. Fields not listed keep QEMU's value (identification, cache geometry, and
 // the MMU fields PARange/ASIDBits/TGran*, which the MMU issue implements as QEMU reports them).
 
+import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel, Features } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
@@ -191,9 +192,26 @@ const reserved = (crm: number, op2: number): RowSpec => ({
   hcrTrap: TID3,
 });
 
+/**
+ * MIDR_EL1 and MPIDR_EL1 read at EL1 with EL2 enabled give VPIDR_EL2 and VMPIDR_EL2 (Arm ARM,
+ * their accessibility pseudocode: `if EL2Enabled() then X[t] = VPIDR_EL2`; QEMU 7.2's
+ * midr_read/mpidr_read). The rows stay CONST (raw value, KVM); the MRS executor uses `get`
+ * for CONST rows that have one.
+ */
+function virtualized(slot: number, name: string): (cpu: Cpu) => bigint {
+  let model: CpuModel | undefined;
+  let value = 0n;
+  return (cpu) => {
+    if (cpu.el === 1 && el2Enabled(cpu)) return cpu.x[slot];
+    if (cpu.model !== model) [model, value] = [cpu.model, idValue(cpu.model, name)];
+    return value;
+  };
+}
+
 export const ID_ROWS: readonly RowSpec[] = [
-  id('MIDR_EL1', 0, 0),
-  id('MPIDR_EL1', 0, 5), // CPU 0; bit 31 is RES1 (Arm ARM D17.2.101)
+  // CPU 0; MPIDR_EL1 bit 31 is RES1 (Arm ARM D17.2.101).
+  { ...id('MIDR_EL1', 0, 0), get: virtualized(Slot.VPIDR_EL2, 'MIDR_EL1') },
+  { ...id('MPIDR_EL1', 0, 5), get: virtualized(Slot.VMPIDR_EL2, 'MPIDR_EL1') },
   { ...id('REVIDR_EL1', 0, 6), hcrTrap: { read: Hcr.TID1 } },
   id('ID_PFR0_EL1', 1, 0), id('ID_PFR1_EL1', 1, 1), id('ID_DFR0_EL1', 1, 2), id('ID_AFR0_EL1', 1, 3),
   id('ID_MMFR0_EL1', 1, 4), id('ID_MMFR1_EL1', 1, 5), id('ID_MMFR2_EL1', 1, 6), id('ID_MMFR3_EL1', 1, 7),

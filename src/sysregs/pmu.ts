@@ -108,9 +108,8 @@ function filtered(cpu: Cpu, filter: number): boolean {
  * (EL3, or SCR_EL3.NS = 0) unless MDCR_EL3.SPME (bit 17) is 1 — there is no external debug
  * authentication interface (ExternalSecureNoninvasiveDebugEnabled() is false), as in QEMU
  * 7.2 — and at EL2 with MDCR_EL2.HPMD (PMUv3p1); for the cycle counter only when
- * PMCR_EL0.DP (bit 5) is 1 as well. A write of MDCR_EL2/EL3 (plain rows of el2.ts/el3.ts)
- * does not bring the counters up to date first: a change of HPMD or SPME applies from the
- * PMU access or EL change before it.
+ * PMCR_EL0.DP (bit 5) is 1 as well. A write of MDCR_EL2/EL3 brings the counters up to date
+ * first (el2.ts, el3.ts): a change of HPMD or SPME applies from the writing instruction on.
  */
 function prohibited(cpu: Cpu, n: number): boolean {
   const f = cpu.model.features;
@@ -136,8 +135,8 @@ const hpmn = (cpu: Cpu): number => (cpu.model.features.EL2 ? cpu.r[Slot.MDCR_EL2
 
 /**
  * The enable of counter `n`: PMCR_EL0.E, except that an event counter n >= HPMN is enabled by
- * MDCR_EL2.HPME (bit 7) instead, as QEMU 7.2's pmu_counter_enabled. A write of MDCR_EL2 does
- * not bring the counters up to date first (see `prohibited`).
+ * MDCR_EL2.HPME (bit 7) instead, as QEMU 7.2's pmu_counter_enabled. A write of MDCR_EL2
+ * brings the counters up to date first (el2.ts).
  */
 function counterEnable(cpu: Cpu, n: number): boolean {
   if (n === 31 || n < hpmn(cpu)) return (cpu.r[Slot.PMCR_EL0 * 2] & 1) !== 0;

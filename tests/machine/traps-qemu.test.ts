@@ -183,6 +183,15 @@ const CASES: Case[] = [
     qemu: [0x5a00ffffn, 0x4008004cn, 0x3c5n, 0x0n, 0x8n],
   },
   {
+    // HCR_EL2.TRVM traps EL1 reads of the virtual memory controls (Arm ARM D17.2.48, SCTLR_EL1
+    // accessibility): ISS op0 3, CRn 1, Rt 1, read.
+    name: 'HCR_EL2.TRVM: MRS SCTLR_EL1 at EL1 traps to EL2', el: 2,
+    ctl: [[0xd51c1100 /* msr hcr_el2, x0 */, 0xc0000000n], [0xd51c1100 /* msr hcr_el2, x0 */, 0xc0000000n], [0xd51c1100 /* msr hcr_el2, x0 */, 0xc0000000n]],
+    spsr: 0xd28078a0 /* mov x0, #0x3c5 */,
+    lower: [0xd5381001 /* mrs x1, sctlr_el1 */, 0xd503201f /* nop */, 0xd41fffe2 /* hvc #0xffff */],
+    expected: [0x62300421n, 0x40080040n, 0x3c5n, 0x0n, 0x8n],
+  },
+  {
     name: 'HCR_EL2.TDZ: DC ZVA at EL1 traps to EL2', el: 2,
     ctl: [[0xd51c1100 /* msr hcr_el2, x0 */, 0x90000000n], [0xd51c1100 /* msr hcr_el2, x0 */, 0x90000000n], [0xd51c1100 /* msr hcr_el2, x0 */, 0x90000000n]],
     spsr: 0xd28078a0 /* mov x0, #0x3c5 */,

@@ -335,6 +335,23 @@ describe('filtering by EL (the Arm ARM\'s PMU counting pseudocode: P/U/NSK/NSU/N
     expect(atEl3(SPME | (1n << 23n), 0n)).toEqual([4n, 0n]);
   });
 
+  it('a write of MDCR_EL3 applies from the writing instruction on: counting before it keeps the old SPME', () => {
+    // Arm ARM D11, "Prohibiting event counting": in Secure state events count only while
+    // MDCR_EL3.SPME is 1. Counted, with SPME = 1: the enabling MSR PMCR_EL0 and two NOPs (the
+    // model's convention, as for the enabling MSR); then SPME = 0 from the MSR MDCR_EL3 on.
+    const ram = new Uint8Array(1 << 16);
+    const bus: PhysBus = { ram, ramBase: RAM_BASE, mmioRead: () => undefined, mmioWrite: () => false };
+    const cpu = new Cpu(bus, modelForEl(MODELS.max, 3), {});
+    cpu.resetTo(3, BigInt(RAM_BASE));
+    cpu.x[Slot.MDCR_EL3] = 1n << 17n;
+    [0x08n, 1n, E, 0n].forEach((v, i) => (cpu.x[i + 1] = v));
+    const MDCR_EL3: Enc = [3, 6, 1, 3, 1];
+    const words = [msr(PMEVTYPER(0), 1), msr(PMCNTENSET, 2), msr(PMCR, 3), NOP, NOP, msr(MDCR_EL3, 4), NOP, NOP, NOP, mrs(PMEVCNTR(0), 10)];
+    words.forEach((w, i) => new DataView(ram.buffer).setUint32(4 * i, w, true));
+    new Runner(cpu).run(words.length);
+    expect(cpu.x[10]).toBe(3n);
+  });
+
   it('PMUv3p1 (max): MDCR_EL2.HPMD (bit 17) prohibits event counting at EL2; the cycle counter only with PMCR_EL0.DP', () => {
     const HPMD = 1n << 17n;
     const atEl2Hpmd = (pmcr: bigint, mdcr = HPMD): [bigint, bigint] => {

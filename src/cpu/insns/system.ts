@@ -117,7 +117,8 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const hcr = hcrMask(row.hcrTrap?.read);
   const trap = row.accessTrap !== undefined;
   const group = groupCheck(row);
-  if (row.constValue !== undefined) {
+  // CONST rows with a `get` (MIDR_EL1, MPIDR_EL1: virtualized at EL1) take the general path.
+  if (row.constValue !== undefined && row.get === undefined) {
     const [vl, vh] = halves(row.constValue);
     return () => {
       checkAccess(cpu, row, minEl, iss, idTrap);

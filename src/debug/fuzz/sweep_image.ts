@@ -12,7 +12,7 @@
 // EL's vectors record it in X22 and return past the instruction. The block ends with
 // UDF #0 (its address in X24): the vector that takes it climbs back to the driver at the
 // top EL (X25 = 1, then HVC or SMC from below), which enters the next phase by ERET.
-// The sweep code and the vectors use X1, X20 and X22-X25 (the driver also X0-X6, X26, X27);
+// The sweep code and the vectors use X1, X20, X21 and X22-X25 (the driver also X0-X6, X26, X27);
 // the stack pointer is never used. At the end the
 // result area goes to the host with semihosting SYS_WRITE on ":tt", then SYS_EXIT.
 
@@ -49,6 +49,12 @@ export interface SweepMode {
   readonly el: 1 | 2 | 3;
   /** With el 3: EL2 as well (secure=on,virtualization=on). */
   readonly el2: boolean;
+  /**
+   * Control registers the driver writes at the top EL before the first phase (trap controls:
+   * `a64emu sweep --set`), as MSR encodings (bits [19:5]). HCR_EL2 keeps RW set and SCR_EL3
+   * is ORed into each phase's value (NS stays the phase's).
+   */
+  readonly set?: readonly { readonly enc: number; readonly value: bigint }[];
 }
 
 export const modeName = (m: SweepMode): string => (m.el === 3 && m.el2 ? 'el3+el2' : `el${m.el}`);
@@ -72,8 +78,8 @@ const ELR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 4, 0, 1);
 const ESR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 5, 2, 0);
 const SPSR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 4, 0, 0);
 const VBAR = (el: number): number => sysenc(3, [0, 0, 4, 6][el], 12, 0, 0);
-const HCR_EL2 = sysenc(3, 4, 1, 1, 0);
-const SCR_EL3 = sysenc(3, 6, 1, 1, 0);
+export const HCR_EL2 = sysenc(3, 4, 1, 1, 0);
+export const SCR_EL3 = sysenc(3, 6, 1, 1, 0);
 function sysenc(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return ((op0 & 1) << 19) | (op1 << 16) | (crn << 12) | (crm << 8) | (op2 << 5);
 }
@@ -96,7 +102,8 @@ const andOnes = (d: number, n: number, lsb: number, ones: number): number =>
   (0x92400000 | (((64 - lsb) % 64) << 16) | ((ones - 1) << 10) | (n << 5) | d) >>> 0;
 /** ORR Xd, Xn, Xm. */
 const orrReg = (d: number, n: number, m: number): number => (0xaa000000 | (m << 16) | (n << 5) | d) >>> 0;
-const CMP_X23_X24 = 0xeb1802ff;
+/** CMP Xn, X24 (SUBS XZR, Xn, X24). */
+const cmpX24 = (n: number): number => (0xeb18001f | (n << 5)) >>> 0;
 const cbnz = (t: number, off: number): number => (0xb5000000 | (((off >> 2) & 0x7ffff) << 5) | t) >>> 0;
 /** STR Xt, [Xn], #imm (post-index). */
 const strPost = (t: number, n: number, imm: number): number => (0xf8000400 | ((imm & 0x1ff) << 12) | (n << 5) | t) >>> 0;
@@ -137,6 +144,11 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   if (hasEl2) a.emit(mrs(0, HCR_EL2), orrImm(0, 0, HCR_RW), msr(HCR_EL2, 0));
   // X27: SCR_EL3 as reset, with RW set and NS clear; each phase ORs in its NS.
   if (top === 3) a.emit(mrs(27, SCR_EL3), andOnes(27, 27, 1, 63), orrImm(27, 27, SCR_RW));
+  for (const { enc, value } of mode.set ?? []) {
+    for (let hw = 0; hw < 4; hw++) a.emit((hw === 0 ? A.movz : A.movk)(0, Number((value >> BigInt(16 * hw)) & 0xffffn), hw));
+    if (enc === SCR_EL3) a.emit(orrReg(27, 27, 0), andOnes(27, 27, 1, 63));
+    else a.emit(...(enc === HCR_EL2 ? [orrImm(0, 0, HCR_RW)] : []), msr(enc, 0));
+  }
   a.ref('phases', (o) => A.adr(26, o));
   a.emit(A.ldr(24, 26, 0), A.addImm(26, 26, 8));
   // The next phase: [SPSR, results, SCR_EL3.NS, code] (SPSR 0: done).
@@ -164,12 +176,15 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
     for (let v = 0; v < 16; v++) {
       const kind = v & 3;
       if (el === top) a.ref('next', (o) => cbnz(25, o)); // a lower EL's phase has ended
-      a.emit(mrs(23, ELR(el)), CMP_X23_X24);
+      // EL1's vectors use X23, EL2's and EL3's X21: an access of a vector trapped to a higher
+      // EL (ESR_EL1 with HCR_EL2.TRVM) must not clobber the lower vector's return address.
+      const x = el === 1 ? 23 : 21;
+      a.emit(mrs(x, ELR(el)), cmpX24(x));
       a.ref(`end${el}`, (o) => A.bcond(COND_EQ, o));
       a.emit(mrs(22, ESR(el)), orrImm(22, 22, BigInt(el) << 56n));
       if (kind !== 0) a.emit(orrImm(22, 22, BigInt(kind) << 52n));
       // An interrupt's ELR is already the next instruction.
-      if (kind === 0) a.emit(A.addImm(23, 23, 4), msr(ELR(el), 23));
+      if (kind === 0) a.emit(A.addImm(x, x, 4), msr(ELR(el), x));
       a.emit(A.eret);
       a.alignTo(0x80);
     }
