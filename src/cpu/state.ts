@@ -64,6 +64,15 @@ export enum Slot {
   PMU_PRESCALE = 91,
   PMCEID0_EL0 = 92,
   PMCEID1_EL0 = 93,
+  // the DCC, CLAIM tags, power-down and exception-catch state (sysregs/debug.ts): DTRRX and
+  // DTRTX (bits [31:0]), the DCC flags RXfull (bit 30) and TXfull (bit 29) as MDCCSR_EL0
+  // shows them, the CLAIM tags [7:0], DBGPRCR_EL1 and EDECCR (OSECCR_EL1)
+  DBG_DTRRX = 108,
+  DBG_DTRTX = 109,
+  MDCCSR_EL0 = 110,
+  DBG_CLAIM = 111,
+  DBGPRCR_EL1 = 112,
+  OSECCR_EL1 = 113,
   // FEAT_CSV2_2 (sysregs/scxt.ts) and FEAT_HCX (sysregs/hcx.ts)
   SCXTNUM_EL0 = 114, // SCXTNUM_EL0..EL3 at 114..117
   HCRX_EL2 = 118,

@@ -57,9 +57,9 @@ export const TRAP_GROUPS: Readonly<Record<Exclude<TrapGroup, 'fp'>, readonly Tra
   pmu: [c(2, EL0 | EL1, Slot.MDCR_EL2, Mdcr.TPM), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TPM)],
   // PMCR_EL0: TPMCR too (D17.5.8).
   pmcr: [c(2, EL0 | EL1, Slot.MDCR_EL2, Mdcr.TPM | Mdcr.TPMCR), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TPM)],
-  // Debug registers (MDSCR_EL1, DBGB*/DBGW*, MDCCINT_EL1, MDCCSR_EL0): TDA.
+  // Debug registers (MDSCR_EL1, DBGB*/DBGW*, the DCC, OSDTR*/OSECCR_EL1, CLAIM tags, DBGAUTHSTATUS_EL1): TDA.
   debug: [...debugEl2(Mdcr.TDA), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TDA)],
-  // The OS lock and power-down registers (OSLAR, OSLSR, OSDLR): TDOSA.
+  // The OS lock and power-down registers (OSLAR, OSLSR, OSDLR, DBGPRCR_EL1): TDOSA.
   debugOs: [...debugEl2(Mdcr.TDOSA), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TDOSA)],
   // MDRAR_EL1: MDCR_EL2.TDRA; MDCR_EL3 has no TDRA, its TDA covers MDRAR_EL1 (D17.3.17).
   debugRom: [...debugEl2(Mdcr.TDRA), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TDA)],
