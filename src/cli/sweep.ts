@@ -43,7 +43,10 @@ export function formatSweep(c: SweepComparison, qemuVersion: string): string {
       if (hits) lines.push(`  ${a.label ?? String(a.reg)}${a.access ? ` (${a.access})` : ''}: ${hits}; ${a.reason}`);
     }
   }
-  if (n.masked > 0) lines.push(`masked: ${MASKS.map((m) => m.reg).join(', ')} (src/debug/fuzz/sweep_known.ts)`);
+  if (n.masked > 0) {
+    const masks = MASKS.filter((m) => (m.space ?? 'sysreg') === c.space);
+    lines.push(`masked: ${masks.map((m) => m.reg).join(', ')} (src/debug/fuzz/sweep_known.ts)`);
+  }
   for (const m of c.mismatches) lines.push(`  ${m.phase} ${m.access} ${m.name}: QEMU ${m.qemu}, a64emu ${m.a64emu}`);
   return `${lines.join('\n')}\n`;
 }

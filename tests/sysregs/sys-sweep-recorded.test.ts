@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareSweep, defaultOutcome, encodingName, outcomeAt, sweepA64emu, svcStatus, type SweepComparison } from '../../src/debug/fuzz/sweep.js';
 import { parseRecording } from '../../src/debug/fuzz/sweep_record.js';
-import { encodingsIn, modeName, phasesOf, RECORD, type SweepMode, type SweepSpace } from '../../src/debug/fuzz/sweep_image.js';
+import { encodingsIn, modeName, phaseName, phasesOf, RECORD, type SweepMode, type SweepSpace } from '../../src/debug/fuzz/sweep_image.js';
+import { parseSet } from '../../src/cli/sweep.js';
 import { ALLOWED, MASKS } from '../../src/debug/fuzz/sweep_known.js';
 
 const CPUS = ['cortex-a57', 'max'];
@@ -131,4 +132,68 @@ describe('SYS and op0 = 0 sweeps: a64emu against QEMU 7.2 recordings', () => {
       }
     }
   });
+});
+
+// The same sweeps with trap controls set by the driver first (`--set`), max --el 3
+// --virtualization, recorded in tests/sysregs/sweep-traps/ (the header of each file names
+// the command). `shows` are outcomes the settings must produce (Arm ARM; QEMU 7.2 agrees),
+// so that a --set that did nothing fails.
+describe('SYS and op0 = 0 sweeps with trap controls set, against QEMU 7.2 recordings', () => {
+  /** EC 0x18 (IL 1) to `el` for SYS <op1, CRn, CRm, op2>, X2 (ISS: Arm ARM D17.2.37). */
+  const sysTrap = (el: number, op1: number, crn: number, crm: number, op2: number): bigint =>
+    (BigInt(el) << 56n) | (0x18n << 26n) | (1n << 25n) | BigInt((1 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (2 << 5) | (crm << 1));
+  const sysIndex = (op1: number, crn: number, crm: number, op2: number): number => (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+  const SWEEPS: readonly {
+    space: SweepSpace; file: string; set: string;
+    shows: readonly [phase: string, index: number, slot: 'mrs' | 'value' | 'msr', value: bigint][];
+  }[] = [
+    {
+      // HCR_EL2: TSW, TPC, TPU, TTLB, TDZ (D17.2.48): the EL1 operations trap to EL2.
+      space: 'sys', file: 'max-sys-hcr.txt', set: 'HCR_EL2=0x13c00000',
+      shows: [
+        ['EL1', sysIndex(3, 7, 10, 1), 'msr', sysTrap(2, 3, 7, 10, 1)], // DC CVAC: TPC
+        ['EL1', sysIndex(0, 7, 5, 0), 'msr', sysTrap(2, 0, 7, 5, 0)], // IC IALLU: TPU
+        ['EL1', sysIndex(0, 7, 6, 2), 'msr', sysTrap(2, 0, 7, 6, 2)], // DC ISW: TSW
+        ['EL1', sysIndex(0, 8, 7, 0), 'msr', sysTrap(2, 0, 8, 7, 0)], // TLBI VMALLE1: TTLB
+        ['EL1', sysIndex(3, 7, 4, 1), 'msr', sysTrap(2, 3, 7, 4, 1)], // DC ZVA: TDZ
+        ['EL1-S', sysIndex(3, 7, 10, 1), 'msr', 0n], // Secure EL1: HCR_EL2 does not apply (no FEAT_SEL2)
+      ],
+    },
+    {
+      // SCTLR_EL1 = QEMU's reset value 0xc50838 | UCI | DZE | UMA | EnRCTX: EL0 may run
+      // cache maintenance by VA (D17.2, SCTLR_EL1.UCI).
+      space: 'sys', file: 'max-sys-sctlr.txt', set: 'SCTLR_EL1=0x4c54e38',
+      shows: [
+        ['EL0', sysIndex(3, 7, 10, 1), 'msr', 0n], // DC CVAC
+        ['EL0', sysIndex(3, 7, 5, 1), 'msr', 0n], // IC IVAU
+      ],
+    },
+    {
+      // UMA: EL0 may write DAIF (D17.2, SCTLR_EL1.UMA): DAIFClr #0xf leaves EL0t with DAIF clear.
+      space: 'pstate', file: 'max-pstate-sctlr.txt', set: 'SCTLR_EL1=0x4c54e38',
+      shows: [
+        ['EL0', op0Index(3, 4, 15, 7), 'mrs', 0n],
+        ['EL0', op0Index(3, 4, 15, 7), 'value', 0n],
+        ['EL0', op0Index(3, 4, 3, 7), 'value', 0x300n],
+      ],
+    },
+  ];
+  for (const t of SWEEPS) {
+    it(`${t.space} max el3+el2 --set ${t.set}: QEMU's outcomes, or a listed reason`, async () => {
+      const set = parseSet(t.set, 'max', 3, true);
+      const mode: SweepMode = { el: 3, el2: true, set, space: t.space };
+      const phases = phasesOf(mode);
+      const text = readFileSync(new URL(`sweep-traps/${t.file}`, import.meta.url), 'utf8');
+      expect(text).toContain(`--set ${t.set} --space ${t.space}`);
+      const q = parseRecording(text, phases, t.space);
+      const n = encodingsIn(t.space);
+      for (const [phase, i, slot, value] of t.shows) {
+        const k = phases.findIndex((p) => phaseName(p) === phase);
+        expect(outcomeAt(q, k, i, n)[slot], `${phase} ${encodingName(i, t.space)} ${slot}`).toBe(value);
+      }
+      const e = await sweepA64emu('max', mode);
+      const c = compareSweep('max', mode, e.phases, q, e.data);
+      expect(c.mismatches.map((x) => `${x.phase} ${x.access} ${x.name}: QEMU ${x.qemu}, a64emu ${x.a64emu}`)).toEqual([]);
+    }, 60_000);
+  }
 });
