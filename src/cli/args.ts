@@ -85,7 +85,7 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs' | 'sweep', C
     flags: [],
   },
   regs: { values: ['--cpu', '--el'], flags: ['--json', '--virtualization'] },
-  sweep: { values: ['--cpu', '--el', '--qemu', '--save', '--record', '--set'], flags: ['--virtualization'] },
+  sweep: { values: ['--cpu', '--el', '--qemu', '--save', '--record', '--set', '--space'], flags: ['--virtualization'] },
 };
 const ALIASES: Record<string, string> = { '-m': '--memory' };
 const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
@@ -184,6 +184,8 @@ export interface SweepArgs {
   readonly record?: string;
   /** --set NAME=VALUE,...: control registers written at the top EL before the first phase. */
   readonly set?: string;
+  /** --space: the encodings swept (default sysreg: MRS/MSR; sys: SYS/SYSL; pstate: op0 0). */
+  readonly space?: 'sysreg' | 'sys' | 'pstate';
 }
 
 export type Args =
@@ -366,7 +368,14 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
       const el = elOption(p);
       const el2 = el2Option(p) === true;
       if (el2 && el !== 3) throw new UsageError('--virtualization needs --el 3 (EL3 with EL2); --el 2 alone gives EL2');
-      return { command: 'sweep', cpu: cpuOption(p), el, el2, qemu: p.values.get('--qemu'), save: p.values.get('--save'), record: p.values.get('--record'), set: p.values.get('--set') };
+      const space = p.values.get('--space');
+      if (space !== undefined && space !== 'sysreg' && space !== 'sys' && space !== 'pstate') {
+        throw new UsageError(`--space: sysreg, sys or pstate, not ${space}`);
+      }
+      return {
+        command: 'sweep', cpu: cpuOption(p), el, el2, qemu: p.values.get('--qemu'), save: p.values.get('--save'),
+        record: p.values.get('--record'), set: p.values.get('--set'), space,
+      };
     }
     case 'regs':
       if (p.positional.length > 0) throw new UsageError(`regs takes no IMAGE: ${p.positional.join(' ')}`);
@@ -548,6 +557,12 @@ Options:
   --set R=V[,R=V...]  write these control registers (Arm ARM names, e.g.
                       HCR_EL2=0x40000,MDCR_EL2=0x60) at the top EL before the
                       first phase, to sweep with trap controls set
+  --space S           the encodings: sysreg (default, MRS/MSR as above); sys: SYSL
+                      and SYS (op0 1: AT, DC, IC, TLBI; Xt a scratch block, or
+                      set/way 0 for DC *SW), comparing the statuses and PAR_EL1
+                      after each SYS; pstate: op0 0 with Rt 31 (MSR (immediate),
+                      hints, barriers; WFE/WFI/WFET/WFIT not run), comparing the
+                      status and PSTATE afterwards (the SPSR of an SVC)
   --qemu PATH         the QEMU binary (default: $QEMU or qemu-system-aarch64)
 
 Exit status: 0 no mismatch; 1 mismatches (each listed); 2 bad input or QEMU

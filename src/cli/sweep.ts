@@ -11,10 +11,16 @@ import { MODELS, modelForEl } from '../cpu/models.js';
 import { sysregByName } from '../sysregs/table.js';
 import { compareSweep, runSweep, type SweepComparison } from '../debug/fuzz/sweep.js';
 import { formatRecording } from '../debug/fuzz/sweep_record.js';
-import type { SweepMode } from '../debug/fuzz/sweep_image.js';
+import type { SweepMode, SweepSpace } from '../debug/fuzz/sweep_image.js';
 import { ALLOWED, MASKS } from '../debug/fuzz/sweep_known.js';
 
 export const MISMATCH = 1;
+
+const SPACE_TEXT: Record<SweepSpace, string> = {
+  sysreg: 'accesses (MRS and MSR of 32768 encodings per phase)',
+  sys: 'outcomes (SYSL, PAR_EL1 after SYS, SYS of 16384 op0 1 encodings per phase)',
+  pstate: 'outcomes (status, PSTATE after, SVC after of 16384 op0 0 encodings per phase)',
+};
 
 /** The report: counts, the known differences seen, then every mismatch. */
 export function formatSweep(c: SweepComparison, qemuVersion: string): string {
@@ -22,7 +28,7 @@ export function formatSweep(c: SweepComparison, qemuVersion: string): string {
   const total = Object.values(n).reduce((a, b) => a + b, 0);
   const lines = [
     `a64emu sweep: ${c.cpu}, mode ${c.mode}, against ${qemuVersion}`,
-    `phases: ${c.phases.join(' ')}; ${total} accesses (MRS and MSR of 32768 encodings per phase)`,
+    `phases: ${c.phases.join(' ')}; ${total} ${SPACE_TEXT[c.space]}`,
     `  UNDEFINED on both sides:     ${n.undefinedBoth}`,
     `  the same exception:          ${n.sameException}`,
     `  the same value / completed:  ${n.same}`,
@@ -37,7 +43,10 @@ export function formatSweep(c: SweepComparison, qemuVersion: string): string {
       if (hits) lines.push(`  ${a.label ?? String(a.reg)}${a.access ? ` (${a.access})` : ''}: ${hits}; ${a.reason}`);
     }
   }
-  if (n.masked > 0) lines.push(`masked: ${MASKS.map((m) => m.reg).join(', ')} (src/debug/fuzz/sweep_known.ts)`);
+  if (n.masked > 0) {
+    const masks = MASKS.filter((m) => (m.space ?? 'sysreg') === c.space);
+    lines.push(`masked: ${masks.map((m) => m.reg).join(', ')} (src/debug/fuzz/sweep_known.ts)`);
+  }
   for (const m of c.mismatches) lines.push(`  ${m.phase} ${m.access} ${m.name}: QEMU ${m.qemu}, a64emu ${m.a64emu}`);
   return `${lines.join('\n')}\n`;
 }
@@ -57,7 +66,8 @@ export async function sweepCommand(args: SweepArgs, io: CliIo, err: (text: strin
     err((e as Error).message);
     return EXIT.USAGE;
   }
-  const mode: SweepMode = { el: args.el ?? 1, el2: args.el2, set };
+  const space = args.space ?? 'sysreg';
+  const mode: SweepMode = { el: args.el ?? 1, el2: args.el2, set, space };
   let run;
   try {
     run = await runSweep(cpu, mode, binary, args.save);
@@ -67,10 +77,10 @@ export async function sweepCommand(args: SweepArgs, io: CliIo, err: (text: strin
   }
   if (args.record) {
     const header = [
-      `QEMU's outcomes of \`a64emu sweep --cpu ${cpu} ${modeArgs(mode)}${args.set === undefined ? '' : ` --set ${args.set}`}\` (src/debug/fuzz/sweep_record.ts)`,
+      `QEMU's outcomes of \`a64emu sweep --cpu ${cpu} ${modeArgs(mode)}${args.set === undefined ? '' : ` --set ${args.set}`}${space === 'sysreg' ? '' : ` --space ${space}`}\` (src/debug/fuzz/sweep_record.ts)`,
       `recorded with ${probe.version}`,
     ];
-    writeFileSync(args.record, formatRecording(run.phases, run.qemu, header));
+    writeFileSync(args.record, formatRecording(run.phases, run.qemu, header, space));
   }
   const c = compareSweep(cpu, mode, run.phases, run.qemu, run.a64emu);
   io.write('stdout', formatSweep(c, probe.version));

@@ -45,10 +45,11 @@ const tlbi = (cpu: Cpu): void => void (cpu.flushBlocks = true);
  * (AddrTop), else 63; any bit from PAMax up to it set is an Address size fault at level 0,
  * reported as PAR_EL1.F = 1, FST = 0b000000. Otherwise PA = VA with Device-nGnRnE
  * attributes: PAR_EL1.ATTR = 0x00, SH = 0b10 (Device is Outer Shareable,
- * PAREncodeShareability), NS = 1 (a Non-secure PA), F = 0. Bit 11 is RES1 in both forms.
- * QEMU 7.2 (do_ats_write) gives the same values.
+ * PAREncodeShareability), NS = 1 for a Non-secure regime, 0 for a Secure one (the EL3 regime,
+ * and EL1&0 with SCR_EL3.NS = 0: a Secure PA), F = 0. Bit 11 is RES1 in both forms.
+ * QEMU 7.2 (do_ats_write) gives the same values, except SH (0b00).
  */
-function atS1Off(tbiFromTcr: boolean) {
+function atS1Off(tbiFromTcr: boolean, regime: 1 | 2 | 3) {
   return (cpu: Cpu, lo: number, hi: number): void => {
     const r = cpu.r;
     const p = Slot.PAR_EL1 * 2;
@@ -63,7 +64,8 @@ function atS1Off(tbiFromTcr: boolean) {
       r[p + 1] = 0;
       return;
     }
-    r[p] = ((lo & ~0xfff) | 0xb00) >>> 0;
+    const secure = regime === 3 || (regime === 1 && cpu.model.features.EL3 && (r[Slot.SCR_EL3 * 2] & 1) === 0);
+    r[p] = ((lo & ~0xfff) | (secure ? 0x900 : 0xb00)) >>> 0;
     r[p + 1] = top & 0xfffff;
   };
 }
@@ -79,11 +81,21 @@ const sys = (name: string, op1: number, crn: number, crm: number, op2: number, a
 });
 
 const at = (name: string, op1: number, op2: number, access: Access, feature?: 'EL2' | 'EL3' | 'PAN', crm = 8): RowSpec =>
-  sys(name, op1, 7, crm, op2, access, { op: atS1Off(op1 === 0), ...(feature ? { feature } : {}) });
+  sys(name, op1, 7, crm, op2, access, { op: atS1Off(op1 === 0, op1 === 6 ? 3 : op1 === 4 && op2 < 4 ? 2 : 1), ...(feature ? { feature } : {}) });
 
 /** TLBI; HCR_EL2.TTLB traps the EL1 ones to EL2. */
 const tl = (name: string, op1: number, crm: number, op2: number, access: Access, feature?: 'EL2' | 'EL3'): RowSpec =>
   sys(name, op1, 8, crm, op2, access, { op: tlbi, ...(feature ? { feature } : { hcrTrap: TTLB }) });
+
+/**
+ * The EL2 operations on the EL1&0 regime that EL3 executes on a model without EL2 (as stage 1
+ * only, or as no-ops: Arm ARM, their pseudocode at EL3 with !EL2Enabled()); QEMU 7.2 runs
+ * them there too (v8_cp_reginfo, EL2 access). The other EL2 rows do not exist without EL2.
+ */
+export const EL3_WITHOUT_EL2 = new Set([
+  'AT_S12E1R', 'AT_S12E1W', 'AT_S12E0R', 'AT_S12E0W', 'TLBI_IPAS2E1IS', 'TLBI_IPAS2LE1IS', 'TLBI_ALLE1IS',
+  'TLBI_VMALLS12E1IS', 'TLBI_IPAS2E1', 'TLBI_IPAS2LE1', 'TLBI_ALLE1', 'TLBI_VMALLS12E1',
+]);
 
 export const SYSOP_ROWS: readonly RowSpec[] = [
   // ---- cache maintenance (C5.3, "A64 Cache maintenance instructions") ----

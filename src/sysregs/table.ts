@@ -11,7 +11,7 @@ import { ID_ROWS, IMPDEF_ROWS } from './id.js';
 import { MMU_ROWS } from './mmu.js';
 import { TIMER_ROWS } from './timer.js';
 import { PMU_ROWS } from './pmu.js';
-import { SYSOP_ROWS } from './sysops.js';
+import { EL3_WITHOUT_EL2, SYSOP_ROWS } from './sysops.js';
 import { EL2_ROWS } from './el2.js';
 import { EL3_ROWS } from './el3.js';
 import { RAS_ROWS } from './ras.js';
@@ -62,6 +62,10 @@ function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
     // An EL2 register of a feature the model has (VSESR_EL2 with FEAT_RAS): RES0 from EL3.
     const present = needs.every((f) => f === undefined || f === 'EL2' || model.features[f]);
     return present ? el3NoEl2(spec, model) : undefined;
+  }
+  // The EL2 operations EL3 executes without EL2 (sysops.ts).
+  if (spec.op0 === 1 && !model.features.EL2 && model.features.EL3 && EL3_WITHOUT_EL2.has(spec.name)) {
+    return { ...spec, flags: spec.flags ?? 0, access: { read: 4, write: 3 } };
   }
   if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;
   if (spec.features !== undefined && !spec.features.every((f) => model.features[f])) return undefined;

@@ -12,7 +12,8 @@ import { findSysreg } from '../../sysregs/table.js';
 import { genericName } from '../../sysregs/row.js';
 import { runA64emu, runQemu } from './run.js';
 import {
-  buildSweepImage, encodingOf, ENCODINGS, modeName, phaseName, RECORD, type Phase, type SweepMode,
+  buildSweepImage, encodingOf, encodingsIn, ENCODINGS, modeName, phaseName, RECORD, spaceOf, spsrFor, sysEncodingOf,
+  type Phase, type SweepMode, type SweepSpace,
 } from './sweep_image.js';
 import { ALLOWED, MASKS, type Allowed } from './sweep_known.js';
 
@@ -26,8 +27,8 @@ export interface Outcome {
 /** The raw results of one side: phases x ENCODINGS x RECORD bytes. */
 export type SweepData = Uint8Array;
 
-export function outcomeAt(data: SweepData, phase: number, i: number): Outcome {
-  const dv = new DataView(data.buffer, data.byteOffset + (phase * ENCODINGS + i) * RECORD, RECORD);
+export function outcomeAt(data: SweepData, phase: number, i: number, n = ENCODINGS): Outcome {
+  const dv = new DataView(data.buffer, data.byteOffset + (phase * n + i) * RECORD, RECORD);
   return { mrs: dv.getBigUint64(0, true), value: dv.getBigUint64(8, true), msr: dv.getBigUint64(16, true) };
 }
 
@@ -46,18 +47,39 @@ export function statusText(s: bigint): string {
   return `EC 0x${ec.toString(16).padStart(2, '0')}${il} ISS 0x${iss.toString(16)} to EL${el}${kind}`;
 }
 
+/** The status of SVC #0 at `el` (EC 0x15, IL 1, ISS 0, to EL1 from EL0). */
+export const svcStatus = (el: number): bigint => (0x15n << 26n) | 0x2000000n | (BigInt(Math.max(el, 1)) << 56n);
+
+/** The outcome of an encoding a recording leaves out: UNDEFINED, nothing read; pstate: PSTATE as at entry, the SVC taken. */
+export function defaultOutcome(space: SweepSpace, el: number): Outcome {
+  const undef = undefinedStatus(el);
+  if (space === 'pstate') return { mrs: undef, value: BigInt(spsrFor(el)), msr: svcStatus(el) };
+  return { mrs: undef, value: 0n, msr: undef };
+}
+
 const NAME_MODEL = modelForEl(MODELS.max, 3, { el2: true });
-/** The register's name (a64emu's, for any model and mode), else S<op0>_<op1>_C<n>_C<m>_<op2>. */
-export function encodingName(i: number): string {
-  const e = encodingOf(i);
+/**
+ * The register's or operation's name (a64emu's, for any model and mode), else
+ * S<op0>_<op1>_C<n>_C<m>_<op2> (op0 1 for the sys space, 0 for the pstate space).
+ */
+export function encodingName(i: number, space: SweepSpace = 'sysreg'): string {
+  const e = space === 'sysreg' ? encodingOf(i) : { op0: space === 'sys' ? 1 : 0, ...sysEncodingOf(i) };
   return findSysreg(e.op0, e.op1, e.crn, e.crm, e.op2, NAME_MODEL)?.name ?? genericName(e.op0, e.op1, e.crn, e.crm, e.op2);
 }
+
+/** Names of a space's three record slots as reported: first status, value, second status. */
+export const ACCESSES: Record<SweepSpace, readonly [string, string, string]> = {
+  sysreg: ['MRS', 'MRS', 'MSR'],
+  sys: ['SYSL', 'PAR_EL1', 'SYS'],
+  pstate: ['EXEC', 'PSTATE', 'SVC'],
+};
 
 export interface SweepMismatch {
   readonly cpu: string;
   readonly mode: string;
   readonly phase: string;
-  readonly access: 'MRS' | 'MSR';
+  /** MRS/MSR; SYSL/SYS/PAR_EL1 (after the SYS); EXEC/PSTATE (after)/SVC (ACCESSES). */
+  readonly access: string;
   readonly name: string;
   /** Encoding index (sweep_image.ts encodingOf). */
   readonly index: number;
@@ -68,6 +90,7 @@ export interface SweepMismatch {
 export interface SweepComparison {
   readonly cpu: string;
   readonly mode: string;
+  readonly space: SweepSpace;
   readonly phases: readonly string[];
   /** Accesses (MRS and MSR, each encoding, each phase) by outcome class. */
   readonly counts: {
@@ -90,13 +113,15 @@ export interface SweepComparison {
   readonly maskHits: Map<string, number>;
 }
 
+/** MASKS by space and name ("sys:AT_S1E1R"). */
 const maskFor = new Map<string, { bits: bigint }>();
-for (const m of MASKS) maskFor.set(m.reg, m);
+for (const m of MASKS) maskFor.set(`${m.space ?? 'sysreg'}:${m.reg}`, m);
 
 /** The ALLOWED entry that covers this difference, if any. */
-export function allowedFor(cpu: string, mode: string, phase: string, access: 'MRS' | 'MSR', name: string): Allowed | undefined {
+export function allowedFor(cpu: string, mode: string, phase: string, access: string, name: string, space: SweepSpace = 'sysreg'): Allowed | undefined {
   return ALLOWED.find(
     (a) =>
+      (a.space ?? 'sysreg') === space &&
       (typeof a.reg === 'string' ? a.reg === name : a.reg.test(name)) &&
       (a.access === undefined || a.access === access) &&
       (a.cpus === undefined || a.cpus.includes(cpu)) &&
@@ -112,16 +137,19 @@ export function compareSweep(cpu: string, mode: SweepMode, phases: readonly Phas
   const allowedHits = new Map<Allowed, number>();
   const maskHits = new Map<string, number>();
   const mName = modeName(mode);
+  const space = spaceOf(mode);
+  const n = encodingsIn(space);
+  const [first, valueName, second] = ACCESSES[space];
   phases.forEach((p, k) => {
     const undef = undefinedStatus(p.el);
     const pName = phaseName(p);
-    for (let i = 0; i < ENCODINGS; i++) {
-      const a = outcomeAt(q, k, i);
-      const b = outcomeAt(e, k, i);
+    for (let i = 0; i < n; i++) {
+      const a = outcomeAt(q, k, i, n);
+      const b = outcomeAt(e, k, i, n);
       let name: string | undefined;
-      const differ = (access: 'MRS' | 'MSR', qs: string, es: string): void => {
-        name ??= encodingName(i);
-        const allow = allowedFor(cpu, mName, pName, access, name);
+      const differ = (access: string, qs: string, es: string): void => {
+        name ??= encodingName(i, space);
+        const allow = allowedFor(cpu, mName, pName, access, name, space);
         if (allow) {
           counts.allowed++;
           allowedHits.set(allow, (allowedHits.get(allow) ?? 0) + 1);
@@ -130,27 +158,34 @@ export function compareSweep(cpu: string, mode: SweepMode, phases: readonly Phas
         counts.mismatches++;
         mismatches.push({ cpu, mode: mName, phase: pName, access, name, index: i, qemu: qs, a64emu: es });
       };
-      // MRS
-      if (a.mrs !== b.mrs) differ('MRS', statusText(a.mrs), statusText(b.mrs));
-      else if (a.mrs === undef) counts.undefinedBoth++;
-      else if (a.mrs !== 0n) counts.sameException++;
-      else if (a.value === b.value) counts.same++;
-      else {
-        name ??= encodingName(i);
-        const m = maskFor.get(name);
+      const compareValue = (): void => {
+        if (a.value === b.value) {
+          counts.same++;
+          return;
+        }
+        name ??= encodingName(i, space);
+        const m = maskFor.get(`${space}:${name}`);
         if (m && (a.value & ~m.bits) === (b.value & ~m.bits)) {
           counts.masked++;
           maskHits.set(name, (maskHits.get(name) ?? 0) + 1);
-        } else differ('MRS', `0x${a.value.toString(16)}`, `0x${b.value.toString(16)}`);
-      }
-      // MSR
-      if (a.msr !== b.msr) differ('MSR', statusText(a.msr), statusText(b.msr));
+        } else differ(valueName, `0x${a.value.toString(16)}`, `0x${b.value.toString(16)}`);
+      };
+      // MRS (SYSL, the op0 = 0 instruction)
+      if (a.mrs !== b.mrs) differ(first, statusText(a.mrs), statusText(b.mrs));
+      else if (a.mrs === undef) counts.undefinedBoth++;
+      else if (a.mrs !== 0n) counts.sameException++;
+      else if (space === 'sysreg') compareValue();
+      else counts.same++;
+      // The other spaces' value (PAR_EL1, PSTATE) whatever the statuses.
+      if (space !== 'sysreg') compareValue();
+      // MSR (SYS, the SVC)
+      if (a.msr !== b.msr) differ(second, statusText(a.msr), statusText(b.msr));
       else if (a.msr === undef) counts.undefinedBoth++;
       else if (a.msr !== 0n) counts.sameException++;
       else counts.same++;
     }
   });
-  return { cpu, mode: mName, phases: phases.map(phaseName), counts, mismatches, allowedHits, maskHits };
+  return { cpu, mode: mName, space, phases: phases.map(phaseName), counts, mismatches, allowedHits, maskHits };
 }
 
 export interface SweepRun {
@@ -163,7 +198,7 @@ export interface SweepRun {
 }
 
 /** Steps a64emu may take: per encoding and phase, the 7 sweep words and two exceptions. */
-const budget = (phases: number): number => phases * ENCODINGS * 40 + 100_000;
+const budget = (phases: number): number => phases * ENCODINGS * 40 + 100_000; // (more than the other spaces need)
 
 /** a64emu's results alone (for comparing with a recording). */
 export async function sweepA64emu(cpu: string, mode: SweepMode): Promise<{ phases: readonly Phase[]; data: SweepData }> {
@@ -177,7 +212,8 @@ export async function sweepA64emu(cpu: string, mode: SweepMode): Promise<{ phase
 export async function runSweep(cpu: string, mode: SweepMode, binary: string, saveDir?: string): Promise<SweepRun> {
   const img = buildSweepImage(mode);
   const dir = saveDir ?? mkdtempSync(join(tmpdir(), 'a64emu-sweep-'));
-  const path = join(dir, `sweep-${cpu}-${modeName(mode)}.elf`);
+  const space = spaceOf(mode);
+  const path = join(dir, `sweep-${space === 'sysreg' ? '' : `${space}-`}${cpu}-${modeName(mode)}.elf`);
   try {
     writeFileSync(path, img.elf);
     const ms = { qemu: 0, a64emu: 0 };

@@ -1,5 +1,6 @@
 // The sweep image: every MRS and every MSR encoding (op0 = 2 and 3, all op1/CRn/CRm/op2:
-// 32768 each) executed at each EL of a start mode, for `a64emu sweep` (sweep.ts).
+// 32768 each) executed at each EL of a start mode, for `a64emu sweep` (sweep.ts); or, by
+// SweepMode.space, every SYSL/SYS (op0 = 1) or every op0 = 0 encoding (sysBlock, pstateBlock).
 //
 // One block of sweep code serves every phase (a phase: one EL, and for EL1/EL0 below EL3
 // one Security state). Per encoding it runs
@@ -12,7 +13,8 @@
 // EL's vectors record it in X22 and return past the instruction. The block ends with
 // UDF #0 (its address in X24): the vector that takes it climbs back to the driver at the
 // top EL (X25 = 1, then HVC or SMC from below), which enters the next phase by ERET.
-// The sweep code and the vectors use X1, X20, X21 and X22-X25 (the driver also X0-X6, X26, X27);
+// The sweep code and the vectors use X1, X20, X21 and X22-X25 (the driver also X0-X6, X26, X27;
+// X19 holds the phase's SPSR; the sys space uses X2, X3, the pstate space X7);
 // the stack pointer is never used. At the end the
 // result area goes to the host with semihosting SYS_WRITE on ":tt", then SYS_EXIT.
 
@@ -22,6 +24,35 @@ import { IMAGE_BASE } from './image.js';
 
 /** Encodings per instruction: op0 (2) x op1 (8) x CRn (16) x CRm (16) x op2 (8). */
 export const ENCODINGS = 32768;
+
+/**
+ * The encoding space a sweep executes:
+ * - sysreg: MRS and MSR, op0 2 and 3 (32768 encodings); record [MRS status, value, MSR status].
+ * - sys: SYSL and SYS, op0 1 (op1/CRn/CRm/op2: 16384); record [SYSL status, PAR_EL1 after
+ *   the SYS (cleared before it), SYS status]. Xt of SYS: 0 (level 1, set 0, way 0) for the
+ *   DC set/way operations, else the scratch block (SCRATCH), which nothing else uses.
+ * - pstate: op0 0 with Rt = 31 (MSR (immediate), hints, barriers: 16384); record [status,
+ *   PSTATE after it (the SPSR of an SVC that follows), the SVC's status]. The SVC's vector
+ *   puts the phase's PSTATE back (SPSR_ELx = X19), so each case starts from the same PSTATE.
+ *   WFE, WFI, WFET and WFIT (they may wait for ever) run as NOP instead.
+ */
+export type SweepSpace = 'sysreg' | 'sys' | 'pstate';
+export const SPACES: readonly SweepSpace[] = ['sysreg', 'sys', 'pstate'];
+/** Encodings a space has. */
+export const encodingsIn = (space: SweepSpace): number => (space === 'sysreg' ? ENCODINGS : 16384);
+/** op1/CRn/CRm/op2 of index i of the sys and pstate spaces (op1, CRn, CRm, op2 ascending). */
+export function sysEncodingOf(i: number): { op1: number; crn: number; crm: number; op2: number } {
+  return { op1: (i >> 11) & 7, crn: (i >> 7) & 15, crm: (i >> 3) & 15, op2: i & 7 };
+}
+/** WFE, WFI (HINT #2, #3), WFET, WFIT (op1 3, CRn 1, CRm 0, op2 0/1): not executed. */
+export const skippedInPstate = (i: number): boolean => i === 0x1902 || i === 0x1903 || i === 0x1880 || i === 0x1881;
+/** DC ISW/CSW/CISW and the MTE IGSW/IGDSW/CGSW/CGDSW/CIGSW/CIGDSW: Xt is a set/way. */
+export function isSetWay(i: number): boolean {
+  const e = sysEncodingOf(i);
+  return e.op1 === 0 && e.crn === 7 && (e.crm === 6 || e.crm === 10 || e.crm === 14) && (e.op2 & 1) === 0 && e.op2 !== 0;
+}
+/** The scratch block of the sys space: 64 KiB of RAM after the results, aligned to 64 KiB. */
+const scratchAfter = (end: number): number => Math.ceil(end / 0x10000) * 0x10000;
 /** Result bytes per encoding: MRS status, value, MSR status. */
 export const RECORD = 24;
 const COND_EQ = 0;
@@ -55,9 +86,12 @@ export interface SweepMode {
    * is ORed into each phase's value (NS stays the phase's).
    */
   readonly set?: readonly { readonly enc: number; readonly value: bigint }[];
+  /** The encodings swept (default sysreg: MRS/MSR). */
+  readonly space?: SweepSpace;
 }
 
 export const modeName = (m: SweepMode): string => (m.el === 3 && m.el2 ? 'el3+el2' : `el${m.el}`);
+export const spaceOf = (m: SweepMode): SweepSpace => m.space ?? 'sysreg';
 
 /**
  * The phases of a mode, top EL first: every EL it has, and with EL3 the Non-secure EL1/EL0
@@ -116,7 +150,7 @@ const SYS_WRITE = 0x05;
 const SYS_EXIT = 0x18;
 const ADP_Stopped_ApplicationExit = 0x20026;
 /** SPSR.M for ELxh (EL0t for EL0), DAIF masked: no interrupt is ever taken. */
-const spsrFor = (el: number): number => 0x3c0 | (el === 0 ? 0 : (el << 2) | 1);
+export const spsrFor = (el: number): number => 0x3c0 | (el === 0 ? 0 : (el << 2) | 1);
 const SCR_NS = 1n;
 const SCR_RW = 1n << 10n;
 const HCR_RW = 1n << 31n;
@@ -124,12 +158,15 @@ const HCR_RW = 1n << 31n;
 export interface SweepImage {
   readonly elf: Uint8Array;
   readonly phases: readonly Phase[];
-  /** Result bytes: phases x ENCODINGS x RECORD. */
+  /** Result bytes: phases x encodingsIn(space) x RECORD. */
   readonly resultBytes: number;
 }
 
 /** The image for `mode`. */
 export function buildSweepImage(mode: SweepMode): SweepImage {
+  const space = spaceOf(mode);
+  const n = encodingsIn(space);
+  const words = space === 'sysreg' ? WORDS : space === 'sys' ? SYS_WORDS : PSTATE_WORDS;
   const top = mode.el;
   const hasEl2 = mode.el === 2 || mode.el2;
   const phases = phasesOf(mode);
@@ -157,7 +194,8 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   a.ref('done', (o) => A.cbz(3, o));
   a.emit(A.ldpPost(5, 6, 26, 16));
   if (top === 3) a.emit(orrReg(5, 5, 27), msr(SCR_EL3, 5));
-  a.emit(msr(SPSR(top), 3), msr(ELR(top), 6), A.addImm(20, 4, 0), A.movz(25, 0), A.movz(1, 0), A.eret);
+  // X19: the phase's PSTATE, which the pstate space's vectors restore.
+  a.emit(msr(SPSR(top), 3), msr(ELR(top), 6), A.addImm(20, 4, 0), A.movz(25, 0), A.movz(1, 0), A.addImm(19, 3, 0), A.eret);
 
   a.label('done');
   a.ref('openblk', (o) => A.adr(1, o));
@@ -185,6 +223,8 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
       if (kind !== 0) a.emit(orrImm(22, 22, BigInt(kind) << 52n));
       // An interrupt's ELR is already the next instruction.
       if (kind === 0) a.emit(A.addImm(x, x, 4), msr(ELR(el), x));
+      // pstate: X7 = PSTATE before the exception; return with the phase's (SVC; NOP: the +4 skips the NOP).
+      if (kind === 0 && space === 'pstate') a.emit(mrs(7, SPSR(el)), msr(SPSR(el), 19));
       a.emit(A.eret);
       a.alignTo(0x80);
     }
@@ -202,21 +242,22 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   const tt = exitblk + 16;
   const table = tt + 8;
   const code = Math.ceil((table + 8 + 32 * (phases.length + 1)) / 0x1000) * 0x1000;
-  const endMark = code + 4 * WORDS * ENCODINGS;
+  const endMark = code + 4 * words * n;
   const results = Math.ceil((endMark + 4) / 0x1000) * 0x1000;
-  const resultBytes = phases.length * ENCODINGS * RECORD;
+  const resultBytes = phases.length * n * RECORD;
+  const scratch = scratchAfter(results + resultBytes);
   a.define('openblk', openblk);
   a.define('writeblk', writeblk);
   a.define('exitblk', exitblk);
   a.define('phases', table);
-  const words = a.finish();
-  if (IMAGE_BASE + 4 * words.length > dataStart) throw new Error('sweep driver overlaps its data');
+  const driver = a.finish();
+  if (IMAGE_BASE + 4 * driver.length > dataStart) throw new Error('sweep driver overlaps its data');
 
   const mem = new Uint8Array(results - IMAGE_BASE);
   const dv = new DataView(mem.buffer);
   const put32 = (addr: number, v: number): void => dv.setUint32(addr - IMAGE_BASE, v >>> 0, true);
   const put64 = (addr: number, v: bigint): void => dv.setBigUint64(addr - IMAGE_BASE, v, true);
-  words.forEach((w, i) => put32(IMAGE_BASE + 4 * i, w));
+  driver.forEach((w, i) => put32(IMAGE_BASE + 4 * i, w));
   put64(openblk, BigInt(tt));
   put64(openblk + 8, 4n); // mode "w": stdout
   put64(openblk + 16, 3n);
@@ -228,21 +269,51 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   phases.forEach((p, k) => {
     const t = table + 8 + 32 * k;
     put64(t, BigInt(spsrFor(p.el)));
-    put64(t + 8, BigInt(results + k * ENCODINGS * RECORD));
+    put64(t + 8, BigInt(results + k * n * RECORD));
     // Lower ELs in AArch64; Non-secure unless the phase is Secure.
     put64(t + 16, p.secure ? 0n : SCR_NS);
     put64(t + 24, BigInt(code));
   });
-  for (let i = 0; i < ENCODINGS; i++) {
-    const pc = code + 4 * WORDS * i;
+  for (let i = 0; i < n; i++) {
+    const pc = code + 4 * words * i;
     const e = encBits(i);
-    [A.movz(22, 0), A.movz(1, 0), mrs(1, e), A.stpPost(22, 1, 20, 16), A.movz(22, 0), msr(e, 1), strPost(22, 20, 8)]
-      .forEach((w, j) => put32(pc + 4 * j, w));
+    const block =
+      space === 'sysreg'
+        ? [A.movz(22, 0), A.movz(1, 0), mrs(1, e), A.stpPost(22, 1, 20, 16), A.movz(22, 0), msr(e, 1), strPost(22, 20, 8)]
+        : space === 'sys'
+          ? sysBlock(i, isSetWay(i) ? 0 : scratch)
+          : pstateBlock(i);
+    if (block.length !== words) throw new Error('sweep: block size');
+    block.forEach((w, j) => put32(pc + 4 * j, w));
   }
   put32(endMark, UDF0);
   const elf = makeElf({
     dataOffset: 0x1000,
-    segments: [{ paddr: IMAGE_BASE, data: mem, memsz: results + resultBytes - IMAGE_BASE, flags: 7, align: 0x1000 }],
+    segments: [{ paddr: IMAGE_BASE, data: mem, memsz: (space === 'sys' ? scratch + 0x10000 : results + resultBytes) - IMAGE_BASE, flags: 7, align: 0x1000 }],
   });
   return { elf, phases, resultBytes };
+}
+
+const PAR_EL1 = sysenc(3, 0, 7, 4, 0);
+/** Words per encoding of the sys space (sysBlock). */
+const SYS_WORDS = 12;
+/**
+ * SYSL X1, <enc>; then PAR_EL1 = 0, SYS <enc>, X2 (X2 = xt), PAR_EL1 read into X3. The MSR
+ * and MRS of PAR_EL1 are UNDEFINED at EL0 (X3 stays 0), so the SYS status is kept in X1.
+ */
+function sysBlock(i: number, xt: number): number[] {
+  const e = (i << 5) >>> 0;
+  return [
+    A.movz(22, 0), A.movz(1, 0), (0xd5280000 | e | 1) >>> 0 /* SYSL X1 */, strPost(22, 20, 8),
+    A.movz(2, xt >>> 16, 1), msr(PAR_EL1, 31), A.movz(22, 0), (0xd5080000 | e | 2) >>> 0 /* SYS X2 */,
+    orrReg(1, 31, 22), A.movz(3, 0), mrs(3, PAR_EL1), A.stpPost(3, 1, 20, 16),
+  ];
+}
+/** Words per encoding of the pstate space (pstateBlock). */
+const PSTATE_WORDS = 7;
+const SVC0 = 0xd4000001;
+/** The op0 = 0 instruction with Rt = 31 (NOP if skippedInPstate), then SVC #0; NOP. */
+function pstateBlock(i: number): number[] {
+  const insn = skippedInPstate(i) ? A.nop : (0xd500001f | (i << 5)) >>> 0;
+  return [A.movz(22, 0), insn, strPost(22, 20, 8), A.movz(7, 0), SVC0, A.nop, A.stpPost(7, 22, 20, 16)];
 }
