@@ -111,6 +111,17 @@ beforeAll(() => {
 });
 
 /** Processes whose command line mentions `text` (Linux /proc). */
+/** The command lines of `pids`, for assertion messages. */
+function commandLines(pids: number[]): string {
+  return pids.map((p) => {
+    try {
+      return `${p}: ${readFileSync(`/proc/${p}/cmdline`, 'latin1').replaceAll('\0', ' ')}`;
+    } catch {
+      return `${p}: (gone)`;
+    }
+  }).join('; ');
+}
+
 function processesWith(text: string): number[] {
   const pids: number[] = [];
   for (const d of readdirSync('/proc')) {
@@ -439,13 +450,14 @@ describe('lockstep cleans up QEMU', () => {
       try {
         const t0 = Date.now();
         while (processesWith(images.loop).length < 2 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
-        expect(processesWith(images.loop).length).toBe(2); // a64emu and its QEMU
+        expect(processesWith(images.loop).length, commandLines(processesWith(images.loop))).toBe(2); // a64emu and its QEMU
         child.kill(signal);
         await exited;
         // SIGKILL of QEMU is immediate, but its exit may take a moment on a loaded machine.
         const t1 = Date.now();
         while (processesWith(images.loop).length > 0 && Date.now() - t1 < 5_000) await new Promise((r) => setTimeout(r, 50));
-        expect(processesWith(images.loop)).toEqual([]);
+        const left = processesWith(images.loop);
+        expect(left, commandLines(left)).toEqual([]);
       } finally {
         // Whatever failed above, leave nothing running.
         for (const pid of processesWith(images.loop)) {
