@@ -210,13 +210,14 @@ function returnSs(cpu: CpuState, spsr: number, destEl: number, highestEl: number
 
 /**
  * AArch64.GenerateDebugExceptionsFrom (Arm ARM J1): debug exceptions are generated at `fromEl`
- * (with PSTATE.D = `mask`). Not with the OS Lock or the OS Double Lock set (DoubleLockStatus:
- * there is no DBGPRCR_EL1, CORENPDRQ reads 0); the debug target is EL2 when EL2 is enabled
+ * (with PSTATE.D = `mask`). Not with the OS Lock set or the OS Double Lock in effect
+ * (DoubleLockStatus: OSDLR_EL1.DLK = 1 and DBGPRCR_EL1.CORENPDRQ = 0); the debug target is EL2 when EL2 is enabled
  * and HCR_EL2.TGE or MDCR_EL2.TDE is 1, else EL1; Secure state needs MDCR_EL3.SDD = 0.
  */
 function debugExceptionsFrom(cpu: CpuState, fromEl: number, mask: number, highestEl: number, el2: boolean): boolean {
   const r = cpu.r;
-  if ((r[lo(Slot.OSLSR_EL1)] & 2) !== 0 || (r[lo(Slot.OSDLR_EL1)] & 1) !== 0) return false;
+  const doubleLock = (r[lo(Slot.OSDLR_EL1)] & 1) !== 0 && (r[lo(Slot.DBGPRCR_EL1)] & 1) === 0;
+  if ((r[lo(Slot.OSLSR_EL1)] & 2) !== 0 || doubleLock) return false;
   const secure = highestEl === 3 && (fromEl === 3 || (r[lo(Slot.SCR_EL3)] & 1) === 0);
   if (secure && (r[lo(Slot.MDCR_EL3)] & (1 << 16)) !== 0) return false;
   const toEl2 = el2 && !secure && ((r[lo(Slot.HCR_EL2)] & (1 << 27)) | (r[lo(Slot.MDCR_EL2)] & (1 << 8))) !== 0;
