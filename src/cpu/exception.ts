@@ -3,6 +3,7 @@
 // AArch64.TakeException and AArch64.ExceptionReturn).
 
 import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, lo } from './state.js';
+import { HcrEl2, Mdcr, ScrEl3 } from '../sysregs/bits.js';
 
 /** Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
 export enum EC {
@@ -169,11 +170,11 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
     newEl > cpu.el ||
     newEl > highestEl ||
     (newEl === 0 && newSp === 1) ||
-    (newEl === 2 && (!el2 || (highestEl === 3 && (r[lo(Slot.SCR_EL3)] & 1) === 0))) ||
+    (newEl === 2 && (!el2 || (highestEl === 3 && (r[lo(Slot.SCR_EL3)] & ScrEl3.NS) === 0))) ||
     (newEl === 3 && highestEl < 3) ||
-    // To EL1 while EL2 is enabled and HCR_EL2.TGE (bit 27) is 1 (IllegalExceptionReturn()).
-    (newEl === 1 && el2 && (r[lo(Slot.HCR_EL2)] & (1 << 27)) !== 0 &&
-      (highestEl < 3 || (r[lo(Slot.SCR_EL3)] & 1) !== 0));
+    // To EL1 while EL2 is enabled and HCR_EL2.TGE is 1 (IllegalExceptionReturn()).
+    (newEl === 1 && el2 && (r[lo(Slot.HCR_EL2)] & HcrEl2.TGE) !== 0 &&
+      (highestEl < 3 || (r[lo(Slot.SCR_EL3)] & ScrEl3.NS) !== 0));
   // SetPSTATEFromPSR: SS per DebugExceptionReturnSS; NZCV, DAIF and PAN are restored even by
   // an illegal return; UAO, DIT and SSBS only by a legal one (an illegal one makes them UNKNOWN: unchanged here, as
   // QEMU 7.2). QEMU 7.2 keeps PAN too on an illegal return; a64emu follows the Arm ARM.
@@ -218,9 +219,9 @@ function debugExceptionsFrom(cpu: CpuState, fromEl: number, mask: number, highes
   const r = cpu.r;
   const doubleLock = (r[lo(Slot.OSDLR_EL1)] & 1) !== 0 && (r[lo(Slot.DBGPRCR_EL1)] & 1) === 0;
   if ((r[lo(Slot.OSLSR_EL1)] & 2) !== 0 || doubleLock) return false;
-  const secure = highestEl === 3 && (fromEl === 3 || (r[lo(Slot.SCR_EL3)] & 1) === 0);
-  if (secure && (r[lo(Slot.MDCR_EL3)] & (1 << 16)) !== 0) return false;
-  const toEl2 = el2 && !secure && ((r[lo(Slot.HCR_EL2)] & (1 << 27)) | (r[lo(Slot.MDCR_EL2)] & (1 << 8))) !== 0;
+  const secure = highestEl === 3 && (fromEl === 3 || (r[lo(Slot.SCR_EL3)] & ScrEl3.NS) === 0);
+  if (secure && (r[lo(Slot.MDCR_EL3)] & Mdcr.SDD) !== 0) return false;
+  const toEl2 = el2 && !secure && ((r[lo(Slot.HCR_EL2)] & HcrEl2.TGE) | (r[lo(Slot.MDCR_EL2)] & Mdcr.TDE)) !== 0;
   const target = toEl2 ? 2 : 1;
   if (fromEl === target) return (r[lo(Slot.MDSCR_EL1)] & (1 << 13)) !== 0 && mask === 0;
   return target > fromEl;

@@ -115,7 +115,7 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64MMFR2_EL1', field: 'BBM', lsb: 52, width: 4, value: 0, why: 'no FEAT_BBM' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'E0PD', lsb: 60, width: 4, value: 0, why: 'no FEAT_E0PD' },
 
-  // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (the debug registers come next).
+  // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (debug.ts has that many breakpoints and watchpoints).
   { reg: 'ID_AA64DFR0_EL1', field: 'DebugVer', lsb: 0, width: 4, cap: 6, why: 'Armv8.0 debug, the least the architecture allows: no v8.2/v8.4 debug features' },
   // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max, as a64emu: PMUv3
   // (sysregs/pmu.ts) and, on max, PMUv3p1 (MDCR_EL2.HPMD; 16-bit event numbers; the PMCEID

@@ -34,7 +34,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { type Access, EL0_RO, EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
-import { el2Enabled } from './access.js';
+import { el2Enabled, isSecure } from './access.js';
 
 /**
  * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
@@ -90,7 +90,7 @@ function filtered(cpu: Cpu, filter: number): boolean {
   const nsu = f.EL3 ? (filter >>> 28) & 1 : 0;
   const nsh = f.EL2 ? (filter >>> 27) & 1 : 0;
   const m = f.EL3 ? (filter >>> 26) & 1 : 0;
-  const secure = f.EL3 && (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0;
+  const secure = isSecure(cpu);
   switch (cpu.el) {
     case 0:
       return secure ? u === 1 : u !== nsu;
@@ -113,7 +113,7 @@ function filtered(cpu: Cpu, filter: number): boolean {
  */
 function prohibited(cpu: Cpu, n: number): boolean {
   const f = cpu.model.features;
-  const secure = f.EL3 && (cpu.el === 3 || (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0);
+  const secure = isSecure(cpu);
   const mdcr2 = cpu.r[Slot.MDCR_EL2 * 2];
   const mdcr3 = cpu.r[Slot.MDCR_EL3 * 2];
   const prohibit =

@@ -14,25 +14,13 @@ import { trapCheck, type TrapCheck } from '../../sysregs/traps.js';
 import { el2Enabled } from '../../sysregs/access.js';
 import { checkFpAccess } from '../fptrap.js';
 import { ACCESS_OK, ACCESS_UNDEF } from '../../sysregs/row.js';
+import { HcrEl2, Mdcr, ScrEl3 } from '../../sysregs/bits.js';
 
 const PC = Slot.PC * 2;
-// Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
+// Low words of HCR_EL2, SCR_EL3 and MDCR_EL2 (their bits: sysregs/bits.ts).
 const HCR_EL2 = Slot.HCR_EL2 * 2;
 const SCR_EL3 = Slot.SCR_EL3 * 2;
-const HCR_TSC = 1 << 19;
-const HCR_HCD = 1 << 29;
-const SCR_SMD = 1 << 7;
-const SCR_HCE = 1 << 8;
-// The WFI/WFE trap controls: HCR_EL2.TWI/TWE (D17.2.48), SCR_EL3.TWI/TWE (D17.2.117).
-const HCR_TWI = 1 << 13;
-const HCR_TWE = 1 << 14;
-const SCR_TWI = 1 << 12;
-const SCR_TWE = 1 << 13;
-const HCR_TIDCP = 1 << 20;
-const HCR_TGE = 1 << 27;
-// MDCR_EL2.TDE (D17.3.16): routes debug exceptions from EL0/EL1 to EL2.
 const MDCR_EL2 = Slot.MDCR_EL2 * 2;
-const MDCR_TDE = 1 << 8;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -100,7 +88,7 @@ function withTidcp(cpu: Cpu, crn: number, iss: number, op: Op | null): Op | null
   const r = cpu.r;
   const inner = op ?? (() => cpu.undef());
   return () => {
-    if (cpu.el === 1 && (r[HCR_EL2] & HCR_TIDCP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
+    if (cpu.el === 1 && (r[HCR_EL2] & HcrEl2.TIDCP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
     inner();
   };
 }
@@ -210,7 +198,7 @@ export const SYSTEM_ROWS: Row[] = [
             return;
           }
           if (!feat.EL2 || (cpu.el === 1 && !el2Enabled(cpu))) cpu.undef();
-          if (feat.EL3 ? (r[SCR_EL3] & SCR_HCE) === 0 : (r[HCR_EL2] & HCR_HCD) !== 0) cpu.undef();
+          if (feat.EL3 ? (r[SCR_EL3] & ScrEl3.HCE) === 0 : (r[HCR_EL2] & HcrEl2.HCD) !== 0) cpu.undef();
           cpu.raise(EC.HVC64, imm, 4, cpu.el === 3 ? 3 : 2);
         };
       }
@@ -220,13 +208,13 @@ export const SYSTEM_ROWS: Row[] = [
       // SMC conduit (QEMU's "ersatz EL3") is answered after the TSC trap, as QEMU 7.2 does.
       return () => {
         if (cpu.el === 0) cpu.undef();
-        if (cpu.el === 1 && (r[HCR_EL2] & HCR_TSC) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SMC64, imm, 0, 2);
+        if (cpu.el === 1 && (r[HCR_EL2] & HcrEl2.TSC) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SMC64, imm, 0, 2);
         if (cpu.platform.firmwareCall?.(cpu, conduit, imm)) {
           r[PC] = nl;
           r[PC + 1] = nh;
           return;
         }
-        if (!feat.EL3 || (r[SCR_EL3] & SCR_SMD) !== 0) cpu.undef();
+        if (!feat.EL3 || (r[SCR_EL3] & ScrEl3.SMD) !== 0) cpu.undef();
         cpu.raise(EC.SMC64, imm, 4, 3);
       };
     },
@@ -244,7 +232,7 @@ export const SYSTEM_ROWS: Row[] = [
       return () =>
         cpu.raise(
           EC.BRK64, imm, 0,
-          cpu.el < 2 && ((r[HCR_EL2] & HCR_TGE) | (r[MDCR_EL2] & MDCR_TDE)) !== 0 && el2Enabled(cpu) ? 2 : 0,
+          cpu.el < 2 && ((r[HCR_EL2] & HcrEl2.TGE) | (r[MDCR_EL2] & Mdcr.TDE)) !== 0 && el2Enabled(cpu) ? 2 : 0,
         );
     },
   },
@@ -286,8 +274,8 @@ export const SYSTEM_ROWS: Row[] = [
       const [nl, nh] = pcPlus(c, 4n);
       const wfi = f.wfi === 1;
       const bit = wfi ? 16 : 18;
-      const hcrBit = wfi ? HCR_TWI : HCR_TWE;
-      const scrBit = wfi ? SCR_TWI : SCR_TWE;
+      const hcrBit = wfi ? HcrEl2.TWI : HcrEl2.TWE;
+      const scrBit = wfi ? ScrEl3.TWI : ScrEl3.TWE;
       const iss = (1 << 24) | (0xe << 20) | (wfi ? 0 : 1);
       return () => {
         if (!wfi && cpu.event !== 0) {
