@@ -73,7 +73,7 @@ export function physicalTarget(cpu: Cpu, scrBit: number, hcrBit: number, pstateB
  * HCR_EL2 xMO bit set and TGE = 0, and not masked by PSTATE (Arm ARM D1.3.6, "Virtual
  * interrupts"; HCR_EL2.IMO "Virtual IRQ interrupts are enabled").
  */
-export function virtualTaken(cpu: Cpu, hcrBit: number, pstateBit: number): boolean {
+function virtualTaken(cpu: Cpu, hcrBit: number, pstateBit: number): boolean {
   if (cpu.el > 1) return false;
   const h = hcrEffective(cpu);
   return (h & hcrBit) !== 0 && (h & HcrEl2.TGE) === 0 && (cpu.daif & pstateBit) === 0;

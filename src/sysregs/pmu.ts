@@ -44,8 +44,6 @@ const PMCR_RESET: Readonly<Record<string, bigint>> = {
   'cortex-a57': 0x41013000n, 'cortex-a72': 0x41023000n, max: 0x41013000n,
 };
 export const pmcrReset = (m: CpuModel): bigint => PMCR_RESET[m.name] ?? 0x41013000n;
-/** PMCR_EL0.N: the number of event counters. */
-export const pmuCounters = (m: CpuModel): number => Number((pmcrReset(m) >> 11n) & 31n);
 
 // PMCR_EL0 bits (Arm ARM D17.5.8); E (bit 0) is read from the 32-bit view (counterEnable).
 const P = 2n;

@@ -22,7 +22,7 @@ const SCR = lo(Slot.SCR_EL3);
  * to EL2 (with EL2 enabled), SCR_EL3.TERR traps EL0-EL2 to EL3 (Arm ARM, ERRIDR_EL1
  * accessibility pseudocode; QEMU 7.2's access_terr).
  */
-export function terrTrap(cpu: Cpu): number {
+function terrTrap(cpu: Cpu): number {
   if (cpu.el < 2 && el2Enabled(cpu) && (cpu.r[lo(Slot.HCR_EL2) + 1] & HCR_TERR_HI) !== 0) return 2;
   if (cpu.el < 3 && cpu.model.features.EL3 && (cpu.r[SCR] & ScrEl3.TERR) !== 0) return 3;
   return 0;

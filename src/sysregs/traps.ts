@@ -39,7 +39,7 @@ const debugEl2 = (bit: number): TrapCond[] => [
   c(2, EL0 | EL1, Slot.HCR_EL2, HcrEl2.TGE),
 ];
 
-export const TRAP_GROUPS: Readonly<Record<Exclude<TrapGroup, 'fp'>, readonly TrapCond[]>> = {
+const TRAP_GROUPS: Readonly<Record<Exclude<TrapGroup, 'fp'>, readonly TrapCond[]>> = {
   // PMU registers (D17.5): MDCR_EL2.TPM from EL0/EL1, MDCR_EL3.TPM from EL0-EL2.
   pmu: [c(2, EL0 | EL1, Slot.MDCR_EL2, Mdcr.TPM), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TPM)],
   // PMCR_EL0: TPMCR too (D17.5.8).

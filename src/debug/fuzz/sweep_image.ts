@@ -45,9 +45,9 @@ export function sysEncodingOf(i: number): { op1: number; crn: number; crm: numbe
   return { op1: (i >> 11) & 7, crn: (i >> 7) & 15, crm: (i >> 3) & 15, op2: i & 7 };
 }
 /** WFE, WFI (HINT #2, #3), WFET, WFIT (op1 3, CRn 1, CRm 0, op2 0/1): not executed. */
-export const skippedInPstate = (i: number): boolean => i === 0x1902 || i === 0x1903 || i === 0x1880 || i === 0x1881;
+const skippedInPstate = (i: number): boolean => i === 0x1902 || i === 0x1903 || i === 0x1880 || i === 0x1881;
 /** DC ISW/CSW/CISW and the MTE IGSW/IGDSW/CGSW/CGDSW/CIGSW/CIGDSW: Xt is a set/way. */
-export function isSetWay(i: number): boolean {
+function isSetWay(i: number): boolean {
   const e = sysEncodingOf(i);
   return e.op1 === 0 && e.crn === 7 && (e.crm === 6 || e.crm === 10 || e.crm === 14) && (e.op2 & 1) === 0 && e.op2 !== 0;
 }
