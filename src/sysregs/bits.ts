@@ -1,7 +1,8 @@
 // The control bits of HCR_EL2, SCR_EL3, MDCR_EL2/EL3, CPTR_EL2/EL3 and CNTHCTL_EL2 that
 // executors, exception routing and trap checks test, as masks of the register's low word
-// (bits [31:0]: `cpu.r[Slot.X * 2] & Bits.Y`). One home, so a bit is named once. Bits above
-// 31 are tested with access.ts hcrBit/scrBit; rows' hcrTrap bits are row.ts Hcr (64-bit).
+// (bits [31:0]: `cpu.r[Slot.X * 2] & HcrEl2.Y`), and the bits of later features as bit
+// numbers (access.ts hcrBit/scrBit; the write masks of el2.ts/el3.ts). One home, so a bit is
+// named once. Rows' hcrTrap bits are row.ts Hcr (64-bit).
 
 /** HCR_EL2 (Arm ARM D17.2.48). */
 export const HcrEl2 = {
@@ -16,8 +17,12 @@ export const HcrEl2 = {
   TSC: 1 << 19,
   TIDCP: 1 << 20,
   TGE: 1 << 27,
+  TDZ: 1 << 28,
   HCD: 1 << 29,
 } as const;
+
+/** HCR_EL2 bits of later features, as bit numbers: FEAT_LOR, FEAT_RAS, FEAT_CSV2_2. */
+export const HcrEl2Bit = { TLOR: 35, TERR: 36, TEA: 37, EnSCXT: 53 } as const;
 
 /** SCR_EL3 (Arm ARM D17.2.117). */
 export const ScrEl3 = {
@@ -32,6 +37,9 @@ export const ScrEl3 = {
   TWE: 1 << 13,
   TERR: 1 << 15,
 } as const;
+
+/** SCR_EL3 bits of later features, as bit numbers: FEAT_LOR, FEAT_RAS, FEAT_CSV2_2, FEAT_HCX. */
+export const ScrEl3Bit = { TLOR: 14, TERR: 15, EnSCXT: 25, HXEn: 38 } as const;
 
 /** MDCR_EL2 (Arm ARM D17.3.16) and MDCR_EL3 (D17.3.17) trap and routing bits. */
 export const Mdcr = {

@@ -12,6 +12,7 @@ import type { CpuModel, Features } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
 import { el2Enabled } from './access.js';
+import { HcrEl2 } from './bits.js';
 
 /** One ID register field whose value a64emu decides rather than QEMU. */
 export interface IdField {
@@ -244,7 +245,7 @@ export const ID_ROWS: readonly RowSpec[] = [
     get32: (cpu) => {
       const el = cpu.el;
       if (el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0) return 0x14;
-      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & (1 << 28)) !== 0 && el2Enabled(cpu) ? 0x14 : 0x4;
+      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TDZ) !== 0 && el2Enabled(cpu) ? 0x14 : 0x4;
     },
   },
   { name: 'CLIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'CLIDR_EL1'),

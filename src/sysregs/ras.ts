@@ -7,14 +7,12 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { Line, hcrEffective, physicalTarget } from '../cpu/interrupts.js';
-import { HcrEl2, ScrEl3 } from './bits.js';
-import { el2Enabled } from './access.js';
+import { HcrEl2, HcrEl2Bit, ScrEl3 } from './bits.js';
+import { el2Enabled, hcrBit } from './access.js';
 import { Slot, lo } from '../cpu/state.js';
 import { EL1_RO, EL1_RW, Flag, type Access, type RowSpec } from './row.js';
 
 const EL2_RW: Access = { read: 2, write: 2 };
-/** HCR_EL2.TERR (bit 36, the high word's bit 4). */
-const HCR_TERR_HI = 1 << 4;
 const SCR = lo(Slot.SCR_EL3);
 
 /**
@@ -23,7 +21,7 @@ const SCR = lo(Slot.SCR_EL3);
  * accessibility pseudocode; QEMU 7.2's access_terr).
  */
 function terrTrap(cpu: Cpu): number {
-  if (cpu.el < 2 && el2Enabled(cpu) && (cpu.r[lo(Slot.HCR_EL2) + 1] & HCR_TERR_HI) !== 0) return 2;
+  if (cpu.el < 2 && el2Enabled(cpu) && hcrBit(cpu, HcrEl2Bit.TERR) !== 0) return 2;
   if (cpu.el < 3 && cpu.model.features.EL3 && (cpu.r[SCR] & ScrEl3.TERR) !== 0) return 3;
   return 0;
 }
