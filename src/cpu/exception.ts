@@ -2,7 +2,7 @@
 // of QEMU's arm_cpu_do_interrupt (Arm ARM D1.10 "Exception entry", pseudocode
 // AArch64.TakeException and AArch64.ExceptionReturn).
 
-import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, lo } from './state.js';
+import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, SpsrBit, lo } from './state.js';
 import { HcrEl2, Mdcr, ScrEl3 } from '../sysregs/bits.js';
 
 /** Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
@@ -142,6 +142,12 @@ export function takeException(
   r[lo(Slot.PC) + 1] = r[vb + 1];
 }
 
+/**
+ * ISS CV = 1, COND = 0b1110: ConditionSyndrome() for an AArch64 instruction, in the ISS of
+ * the exceptions that report a condition (EC 0x01 WFx, EC 0x07 FP/SIMD access; Arm ARM D17.2.37).
+ */
+export const ISS_CV_COND_AL = (1 << 24) | (0xe << 20);
+
 /** ESR_ELx value from its fields. */
 export const esrOf = (ec: number, il: number, iss: number): number =>
   ((ec << 26) | (il << 25) | (iss & 0x1ffffff)) >>> 0;
@@ -182,14 +188,14 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
   cpu.ss = returnSs(cpu, spsr, illegal ? cpu.el : newEl, highestEl, el2);
   cpu.nzcv = spsr & 0xf0000000;
   cpu.daif = (spsr >>> 6) & 0xf;
-  if ((impl & PSTATE_PAN) !== 0) cpu.pan = (spsr >>> 22) & 1;
+  if ((impl & PSTATE_PAN) !== 0) cpu.pan = (spsr >>> SpsrBit.PAN) & 1;
   if (illegal) {
     cpu.il = 1;
   } else {
-    cpu.il = (spsr >>> 20) & 1;
-    if ((impl & PSTATE_UAO) !== 0) cpu.uao = (spsr >>> 23) & 1;
-    if ((impl & PSTATE_DIT) !== 0) cpu.dit = (spsr >>> 24) & 1;
-    if ((impl & PSTATE_SSBS) !== 0) cpu.ssbs = (spsr >>> 12) & 1;
+    cpu.il = (spsr >>> SpsrBit.IL) & 1;
+    if ((impl & PSTATE_UAO) !== 0) cpu.uao = (spsr >>> SpsrBit.UAO) & 1;
+    if ((impl & PSTATE_DIT) !== 0) cpu.dit = (spsr >>> SpsrBit.DIT) & 1;
+    if ((impl & PSTATE_SSBS) !== 0) cpu.ssbs = (spsr >>> SpsrBit.SSBS) & 1;
     cpu.selectSp(newEl, newSp);
   }
   r[lo(Slot.PC)] = elrLo;
@@ -203,7 +209,7 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
  * (helper_exception_return). Called before PSTATE is changed.
  */
 function returnSs(cpu: CpuState, spsr: number, destEl: number, highestEl: number, el2: boolean): number {
-  if ((spsr & (1 << 21)) === 0 || (cpu.r[lo(Slot.MDSCR_EL1)] & 1) === 0) return 0;
+  if (((spsr >>> SpsrBit.SS) & 1) === 0 || (cpu.r[lo(Slot.MDSCR_EL1)] & 1) === 0) return 0;
   const atSource = debugExceptionsFrom(cpu, cpu.el, (cpu.daif >>> 3) & 1, highestEl, el2);
   const atDest = debugExceptionsFrom(cpu, destEl, (spsr >>> 9) & 1, highestEl, el2);
   return !atSource && atDest ? 1 : 0;

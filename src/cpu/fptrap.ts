@@ -10,7 +10,7 @@
 // Three loads and compares when nothing traps.
 
 import type { Cpu } from './cpu.js';
-import { EC } from './exception.js';
+import { EC, ISS_CV_COND_AL } from './exception.js';
 import { Slot } from './state.js';
 import { el2Enabled } from '../sysregs/access.js';
 import { Cptr, HcrEl2 } from '../sysregs/bits.js';
@@ -20,7 +20,7 @@ const CPTR_EL2 = Slot.CPTR_EL2 * 2;
 const CPTR_EL3 = Slot.CPTR_EL3 * 2;
 const HCR_EL2 = Slot.HCR_EL2 * 2;
 /** ISS of EC 0x07 from AArch64: CV [24] = 1, COND [23:20] = 0b1110. */
-export const FP_TRAP_ISS = (1 << 24) | (0xe << 20);
+export const FP_TRAP_ISS = ISS_CV_COND_AL;
 
 /** Raises the FP/SIMD access trap when CPACR_EL1, CPTR_EL2 or CPTR_EL3 disables FP/SIMD. */
 export function checkFpAccess(cpu: Cpu): void {

@@ -4,7 +4,7 @@
 
 import { pcPlus, type DecodeCtx, type Op, type Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
-import { EC } from '../exception.js';
+import { EC, ISS_CV_COND_AL } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
@@ -276,7 +276,7 @@ export const SYSTEM_ROWS: Row[] = [
       const bit = wfi ? 16 : 18;
       const hcrBit = wfi ? HcrEl2.TWI : HcrEl2.TWE;
       const scrBit = wfi ? ScrEl3.TWI : ScrEl3.TWE;
-      const iss = (1 << 24) | (0xe << 20) | (wfi ? 0 : 1);
+      const iss = ISS_CV_COND_AL | (wfi ? 0 : 1);
       return () => {
         if (!wfi && cpu.event !== 0) {
           cpu.event = 0;
