@@ -60,8 +60,8 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
 }
 
 /** A row's accessTrap outcome (row.ts): trap to EL 1-3 with EC 0x18, or UNDEFINED. */
-function checkTrap(cpu: Cpu, row: SysregRow, iss: number, read: boolean): void {
-  const t = row.accessTrap!(cpu, read);
+function checkTrap(cpu: Cpu, accessTrap: (cpu: Cpu, read: boolean) => number, iss: number, read: boolean): void {
+  const t = accessTrap(cpu, read);
   if (t === ACCESS_OK) return;
   if (t === ACCESS_UNDEF) cpu.undef();
   cpu.raise(EC.SYSREG, iss, 0, t);
@@ -103,7 +103,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
   const hcr = hcrMask(row.hcrTrap?.read);
-  const trap = row.accessTrap !== undefined;
+  const trap = row.accessTrap ?? null;
   const group = groupCheck(row);
   // CONST rows with a `get` (MIDR_EL1, MPIDR_EL1: virtualized at EL1) take the general path.
   if (row.constValue !== undefined && row.get === undefined) {
@@ -112,7 +112,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
       checkAccess(cpu, row, minEl, iss, idTrap);
       if (hcr !== 0) checkHcr(cpu, hcr, iss);
       if (group !== null) group(cpu, iss);
-      if (trap) checkTrap(cpu, row, iss, true);
+      if (trap !== null) checkTrap(cpu, trap, iss, true);
       r[t] = vl;
       r[t + 1] = vh;
       r[PC] = nl;
@@ -123,7 +123,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (group !== null) group(cpu, iss);
-    if (trap) checkTrap(cpu, row, iss, true);
+    if (trap !== null) checkTrap(cpu, trap, iss, true);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -143,6 +143,8 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const { cpu, index } = c;
   const r = cpu.r;
   const [nl, nh] = pcPlus(c, 4n);
+  // A register without write access (read-only): every MSR to it is UNDEFINED, first.
+  if (row.access.write > 3) return () => cpu.undef();
   const minEl = row.access.write;
   const hcr = hcrMask(row.hcrTrap?.write);
   const group = groupCheck(row);
@@ -150,13 +152,13 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
   const s = row.slot === undefined || (row.flags & Flag.CONST) !== 0 ? -1 : row.slot * 2;
-  const trap = row.accessTrap !== undefined;
+  const trap = row.accessTrap ?? null;
+  const context = row.context === true;
   return () => {
-    if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (group !== null) group(cpu, iss);
-    if (trap) checkTrap(cpu, row, iss, false);
+    if (trap !== null) checkTrap(cpu, trap, iss, false);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
@@ -165,7 +167,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
     } else if (row.set) {
       row.set(cpu, big(r, t), index);
     }
-    if (row.context) cpu.contextChanged();
+    if (context) cpu.contextChanged();
     r[PC] = nl;
     r[PC + 1] = nh;
   };
