@@ -22,8 +22,8 @@
 // update covers was spent at one EL. In Secure state counting may be prohibited (`prohibited`).
 // Overflow (an event counter's unsigned overflow of bits [31:0], or with PMUv3p5's PMCR_EL0.LP
 // / MDCR_EL2.HLP of [63:0]; PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC, bit 63) sets
-// the PMOVSSET_EL0 bit. Event counters are 32 bits wide, 64 with PMUv3p5. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
-// state only).
+// the PMOVSSET_EL0 bit. Event counters are 32 bits wide, 64 with PMUv3p5. No overflow
+// interrupt: there is no GIC yet (PMINTENSET_EL1 is state only).
 //
 // EL0 access (PMUSERENR_EL0: EN bit 0, SW bit 1, CR bit 2, ER bit 3) traps to EL1 with EC
 // 0x18 unless allowed, as the Arm ARM's accessibility pseudocode and QEMU 7.2's pmreg_access*.
