@@ -148,6 +148,13 @@ export function takeException(
  */
 export const ISS_CV_COND_AL = (1 << 24) | (0xe << 20);
 
+/**
+ * HCR_EL2.TGE or MDCR_EL2.TDE is 1: with EL2Enabled(), debug exceptions from EL0/EL1 (BRK
+ * included) are taken to EL2 (Arm ARM DebugTarget, AArch64.SoftwareBreakpoint).
+ */
+export const debugToEl2 = (r: Int32Array): boolean =>
+  ((r[lo(Slot.HCR_EL2)] & HcrEl2.TGE) | (r[lo(Slot.MDCR_EL2)] & Mdcr.TDE)) !== 0;
+
 /** ESR_ELx value from its fields. */
 export const esrOf = (ec: number, il: number, iss: number): number =>
   ((ec << 26) | (il << 25) | (iss & 0x1ffffff)) >>> 0;
@@ -227,7 +234,7 @@ function debugExceptionsFrom(cpu: CpuState, fromEl: number, mask: number, highes
   if ((r[lo(Slot.OSLSR_EL1)] & 2) !== 0 || doubleLock) return false;
   const secure = highestEl === 3 && (fromEl === 3 || (r[lo(Slot.SCR_EL3)] & ScrEl3.NS) === 0);
   if (secure && (r[lo(Slot.MDCR_EL3)] & Mdcr.SDD) !== 0) return false;
-  const toEl2 = el2 && !secure && ((r[lo(Slot.HCR_EL2)] & HcrEl2.TGE) | (r[lo(Slot.MDCR_EL2)] & Mdcr.TDE)) !== 0;
+  const toEl2 = el2 && !secure && debugToEl2(r);
   const target = toEl2 ? 2 : 1;
   if (fromEl === target) return (r[lo(Slot.MDSCR_EL1)] & (1 << 13)) !== 0 && mask === 0;
   return target > fromEl;

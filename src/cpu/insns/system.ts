@@ -4,7 +4,7 @@
 
 import { pcPlus, type DecodeCtx, type Op, type Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
-import { EC, ISS_CV_COND_AL } from '../exception.js';
+import { EC, ISS_CV_COND_AL, debugToEl2 } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
@@ -14,13 +14,12 @@ import { trapCheck, type TrapCheck } from '../../sysregs/traps.js';
 import { el2Enabled } from '../../sysregs/access.js';
 import { checkFpAccess } from '../fptrap.js';
 import { ACCESS_OK, ACCESS_UNDEF } from '../../sysregs/row.js';
-import { HcrEl2, Mdcr, ScrEl3 } from '../../sysregs/bits.js';
+import { HcrEl2, ScrEl3 } from '../../sysregs/bits.js';
 
 const PC = Slot.PC * 2;
-// Low words of HCR_EL2, SCR_EL3 and MDCR_EL2 (their bits: sysregs/bits.ts).
+// Low words of HCR_EL2 and SCR_EL3 (their bits: sysregs/bits.ts).
 const HCR_EL2 = Slot.HCR_EL2 * 2;
 const SCR_EL3 = Slot.SCR_EL3 * 2;
-const MDCR_EL2 = Slot.MDCR_EL2 * 2;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -234,7 +233,7 @@ export const SYSTEM_ROWS: Row[] = [
       return () =>
         cpu.raise(
           EC.BRK64, imm, 0,
-          cpu.el < 2 && ((r[HCR_EL2] & HcrEl2.TGE) | (r[MDCR_EL2] & Mdcr.TDE)) !== 0 && el2Enabled(cpu) ? 2 : 0,
+          cpu.el < 2 && debugToEl2(r) && el2Enabled(cpu) ? 2 : 0,
         );
     },
   },
