@@ -23,7 +23,7 @@ const SPACE_TEXT: Record<SweepSpace, string> = {
 };
 
 /** The report: counts, the known differences seen, then every mismatch. */
-export function formatSweep(c: SweepComparison, qemuVersion: string): string {
+function formatSweep(c: SweepComparison, qemuVersion: string): string {
   const n = c.counts;
   const total = Object.values(n).reduce((a, b) => a + b, 0);
   const lines = [

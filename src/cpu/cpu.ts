@@ -9,6 +9,7 @@ import { Memory, type PhysBus } from '../mmu/memory.js';
 import type { CpuModel } from './models.js';
 import { resetSysregs } from '../sysregs/table.js';
 import { el2Enabled } from '../sysregs/access.js';
+import { HcrEl2 } from '../sysregs/bits.js';
 import { Line, PHYSICAL_LINES, VIRTUAL_LINES, virtualLinesOf } from './interrupts.js';
 import { pmuElChange } from '../sysregs/pmu.js';
 
@@ -216,7 +217,7 @@ export class Cpu extends CpuState {
    * the asynchronous ones).
    */
   private tgeRoutes(): boolean {
-    return (this.u[lo(Slot.HCR_EL2)] & (1 << 27)) !== 0 && el2Enabled(this);
+    return (this.u[lo(Slot.HCR_EL2)] & HcrEl2.TGE) !== 0 && el2Enabled(this);
   }
 
   /**

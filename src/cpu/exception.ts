@@ -2,7 +2,8 @@
 // of QEMU's arm_cpu_do_interrupt (Arm ARM D1.10 "Exception entry", pseudocode
 // AArch64.TakeException and AArch64.ExceptionReturn).
 
-import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, lo } from './state.js';
+import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, SpsrBit, lo } from './state.js';
+import { HcrEl2, Mdcr, ScrEl3 } from '../sysregs/bits.js';
 
 /** Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
 export enum EC {
@@ -141,6 +142,19 @@ export function takeException(
   r[lo(Slot.PC) + 1] = r[vb + 1];
 }
 
+/**
+ * ISS CV = 1, COND = 0b1110: ConditionSyndrome() for an AArch64 instruction, in the ISS of
+ * the exceptions that report a condition (EC 0x01 WFx, EC 0x07 FP/SIMD access; Arm ARM D17.2.37).
+ */
+export const ISS_CV_COND_AL = (1 << 24) | (0xe << 20);
+
+/**
+ * HCR_EL2.TGE or MDCR_EL2.TDE is 1: with EL2Enabled(), debug exceptions from EL0/EL1 (BRK
+ * included) are taken to EL2 (Arm ARM DebugTarget, AArch64.SoftwareBreakpoint).
+ */
+export const debugToEl2 = (r: Int32Array): boolean =>
+  ((r[lo(Slot.HCR_EL2)] & HcrEl2.TGE) | (r[lo(Slot.MDCR_EL2)] & Mdcr.TDE)) !== 0;
+
 /** ESR_ELx value from its fields. */
 export const esrOf = (ec: number, il: number, iss: number): number =>
   ((ec << 26) | (il << 25) | (iss & 0x1ffffff)) >>> 0;
@@ -169,11 +183,11 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
     newEl > cpu.el ||
     newEl > highestEl ||
     (newEl === 0 && newSp === 1) ||
-    (newEl === 2 && (!el2 || (highestEl === 3 && (r[lo(Slot.SCR_EL3)] & 1) === 0))) ||
+    (newEl === 2 && (!el2 || (highestEl === 3 && (r[lo(Slot.SCR_EL3)] & ScrEl3.NS) === 0))) ||
     (newEl === 3 && highestEl < 3) ||
-    // To EL1 while EL2 is enabled and HCR_EL2.TGE (bit 27) is 1 (IllegalExceptionReturn()).
-    (newEl === 1 && el2 && (r[lo(Slot.HCR_EL2)] & (1 << 27)) !== 0 &&
-      (highestEl < 3 || (r[lo(Slot.SCR_EL3)] & 1) !== 0));
+    // To EL1 while EL2 is enabled and HCR_EL2.TGE is 1 (IllegalExceptionReturn()).
+    (newEl === 1 && el2 && (r[lo(Slot.HCR_EL2)] & HcrEl2.TGE) !== 0 &&
+      (highestEl < 3 || (r[lo(Slot.SCR_EL3)] & ScrEl3.NS) !== 0));
   // SetPSTATEFromPSR: SS per DebugExceptionReturnSS; NZCV, DAIF and PAN are restored even by
   // an illegal return; UAO, DIT and SSBS only by a legal one (an illegal one makes them UNKNOWN: unchanged here, as
   // QEMU 7.2). QEMU 7.2 keeps PAN too on an illegal return; a64emu follows the Arm ARM.
@@ -181,14 +195,14 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
   cpu.ss = returnSs(cpu, spsr, illegal ? cpu.el : newEl, highestEl, el2);
   cpu.nzcv = spsr & 0xf0000000;
   cpu.daif = (spsr >>> 6) & 0xf;
-  if ((impl & PSTATE_PAN) !== 0) cpu.pan = (spsr >>> 22) & 1;
+  if ((impl & PSTATE_PAN) !== 0) cpu.pan = (spsr >>> SpsrBit.PAN) & 1;
   if (illegal) {
     cpu.il = 1;
   } else {
-    cpu.il = (spsr >>> 20) & 1;
-    if ((impl & PSTATE_UAO) !== 0) cpu.uao = (spsr >>> 23) & 1;
-    if ((impl & PSTATE_DIT) !== 0) cpu.dit = (spsr >>> 24) & 1;
-    if ((impl & PSTATE_SSBS) !== 0) cpu.ssbs = (spsr >>> 12) & 1;
+    cpu.il = (spsr >>> SpsrBit.IL) & 1;
+    if ((impl & PSTATE_UAO) !== 0) cpu.uao = (spsr >>> SpsrBit.UAO) & 1;
+    if ((impl & PSTATE_DIT) !== 0) cpu.dit = (spsr >>> SpsrBit.DIT) & 1;
+    if ((impl & PSTATE_SSBS) !== 0) cpu.ssbs = (spsr >>> SpsrBit.SSBS) & 1;
     cpu.selectSp(newEl, newSp);
   }
   r[lo(Slot.PC)] = elrLo;
@@ -202,7 +216,7 @@ export function exceptionReturn(cpu: CpuState, highestEl: number, el2 = highestE
  * (helper_exception_return). Called before PSTATE is changed.
  */
 function returnSs(cpu: CpuState, spsr: number, destEl: number, highestEl: number, el2: boolean): number {
-  if ((spsr & (1 << 21)) === 0 || (cpu.r[lo(Slot.MDSCR_EL1)] & 1) === 0) return 0;
+  if (((spsr >>> SpsrBit.SS) & 1) === 0 || (cpu.r[lo(Slot.MDSCR_EL1)] & 1) === 0) return 0;
   const atSource = debugExceptionsFrom(cpu, cpu.el, (cpu.daif >>> 3) & 1, highestEl, el2);
   const atDest = debugExceptionsFrom(cpu, destEl, (spsr >>> 9) & 1, highestEl, el2);
   return !atSource && atDest ? 1 : 0;
@@ -210,16 +224,17 @@ function returnSs(cpu: CpuState, spsr: number, destEl: number, highestEl: number
 
 /**
  * AArch64.GenerateDebugExceptionsFrom (Arm ARM J1): debug exceptions are generated at `fromEl`
- * (with PSTATE.D = `mask`). Not with the OS Lock or the OS Double Lock set (DoubleLockStatus:
- * there is no DBGPRCR_EL1, CORENPDRQ reads 0); the debug target is EL2 when EL2 is enabled
+ * (with PSTATE.D = `mask`). Not with the OS Lock set or the OS Double Lock in effect
+ * (DoubleLockStatus: OSDLR_EL1.DLK = 1 and DBGPRCR_EL1.CORENPDRQ = 0); the debug target is EL2 when EL2 is enabled
  * and HCR_EL2.TGE or MDCR_EL2.TDE is 1, else EL1; Secure state needs MDCR_EL3.SDD = 0.
  */
 function debugExceptionsFrom(cpu: CpuState, fromEl: number, mask: number, highestEl: number, el2: boolean): boolean {
   const r = cpu.r;
-  if ((r[lo(Slot.OSLSR_EL1)] & 2) !== 0 || (r[lo(Slot.OSDLR_EL1)] & 1) !== 0) return false;
-  const secure = highestEl === 3 && (fromEl === 3 || (r[lo(Slot.SCR_EL3)] & 1) === 0);
-  if (secure && (r[lo(Slot.MDCR_EL3)] & (1 << 16)) !== 0) return false;
-  const toEl2 = el2 && !secure && ((r[lo(Slot.HCR_EL2)] & (1 << 27)) | (r[lo(Slot.MDCR_EL2)] & (1 << 8))) !== 0;
+  const doubleLock = (r[lo(Slot.OSDLR_EL1)] & 1) !== 0 && (r[lo(Slot.DBGPRCR_EL1)] & 1) === 0;
+  if ((r[lo(Slot.OSLSR_EL1)] & 2) !== 0 || doubleLock) return false;
+  const secure = highestEl === 3 && (fromEl === 3 || (r[lo(Slot.SCR_EL3)] & ScrEl3.NS) === 0);
+  if (secure && (r[lo(Slot.MDCR_EL3)] & Mdcr.SDD) !== 0) return false;
+  const toEl2 = el2 && !secure && debugToEl2(r);
   const target = toEl2 ? 2 : 1;
   if (fromEl === target) return (r[lo(Slot.MDSCR_EL1)] & (1 << 13)) !== 0 && mask === 0;
   return target > fromEl;

@@ -10,18 +10,17 @@
 // Three loads and compares when nothing traps.
 
 import type { Cpu } from './cpu.js';
-import { EC } from './exception.js';
+import { EC, ISS_CV_COND_AL } from './exception.js';
 import { Slot } from './state.js';
 import { el2Enabled } from '../sysregs/access.js';
+import { Cptr, HcrEl2 } from '../sysregs/bits.js';
 
 const CPACR = Slot.CPACR_EL1 * 2;
 const CPTR_EL2 = Slot.CPTR_EL2 * 2;
 const CPTR_EL3 = Slot.CPTR_EL3 * 2;
 const HCR_EL2 = Slot.HCR_EL2 * 2;
-const TFP = 1 << 10;
-const HCR_TGE = 1 << 27;
 /** ISS of EC 0x07 from AArch64: CV [24] = 1, COND [23:20] = 0b1110. */
-export const FP_TRAP_ISS = (1 << 24) | (0xe << 20);
+export const FP_TRAP_ISS = ISS_CV_COND_AL;
 
 /** Raises the FP/SIMD access trap when CPACR_EL1, CPTR_EL2 or CPTR_EL3 disables FP/SIMD. */
 export function checkFpAccess(cpu: Cpu): void {
@@ -30,10 +29,10 @@ export function checkFpAccess(cpu: Cpu): void {
   if (el < 2) {
     const fpen = (r[CPACR] >>> 20) & 3;
     if (fpen !== 3 && (fpen !== 1 || el === 0)) {
-      if (el === 0 && (r[HCR_EL2] & HCR_TGE) !== 0 && el2Enabled(cpu)) cpu.raise(EC.UNKNOWN, 0, 0, 2);
+      if (el === 0 && (r[HCR_EL2] & HcrEl2.TGE) !== 0 && el2Enabled(cpu)) cpu.raise(EC.UNKNOWN, 0, 0, 2);
       cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 1);
     }
   }
-  if (el < 3 && (r[CPTR_EL2] & TFP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 2);
-  if ((r[CPTR_EL3] & TFP) !== 0) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 3);
+  if (el < 3 && (r[CPTR_EL2] & Cptr.TFP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 2);
+  if ((r[CPTR_EL3] & Cptr.TFP) !== 0) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 3);
 }

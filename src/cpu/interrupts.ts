@@ -10,6 +10,7 @@ import { ExcKind, esrOf, EC, takeException } from './exception.js';
 import type { Cpu } from './cpu.js';
 import { Slot, lo } from './state.js';
 import { pmuElChange } from '../sysregs/pmu.js';
+import { HcrEl2, ScrEl3 } from '../sysregs/bits.js';
 
 /** The bits of Cpu.irqLines. Physical lines are levels set by the board; virtual ones mirror HCR_EL2. */
 export const Line = {
@@ -23,19 +24,6 @@ export const Line = {
 export const PHYSICAL_LINES = Line.IRQ | Line.FIQ | Line.SERROR;
 export const VIRTUAL_LINES = Line.VIRQ | Line.VFIQ | Line.VSERROR;
 
-/** HCR_EL2 bits (Arm ARM D17.2.48). */
-export const HCR_FMO = 1 << 3;
-export const HCR_IMO = 1 << 4;
-export const HCR_AMO = 1 << 5;
-export const HCR_VF = 1 << 6;
-export const HCR_VI = 1 << 7;
-export const HCR_VSE = 1 << 8;
-export const HCR_TGE = 1 << 27;
-/** SCR_EL3 bits (Arm ARM D17.2.117). */
-export const SCR_IRQ = 1 << 1;
-export const SCR_FIQ = 1 << 2;
-export const SCR_EA = 1 << 3;
-
 /** PSTATE.DAIF as the CPU holds it (D=8, A=4, I=2, F=1). */
 const PSTATE_A = 4;
 const PSTATE_I = 2;
@@ -44,7 +32,6 @@ const PSTATE_F = 1;
 const HCR = lo(Slot.HCR_EL2);
 const SCR = lo(Slot.SCR_EL3);
 
-
 /**
  * HCR_EL2's low word as it behaves (not as read): 0 when EL2 is not enabled, and with TGE = 1
  * (E2H is 0: no FEAT_VHE) IMO/FMO/AMO behave as 1 (Arm ARM D17.2.48, HCR_EL2.IMO).
@@ -52,15 +39,15 @@ const SCR = lo(Slot.SCR_EL3);
 export function hcrEffective(cpu: Cpu): number {
   if (!el2Enabled(cpu)) return 0;
   const h = cpu.r[HCR];
-  return (h & HCR_TGE) !== 0 ? h | HCR_IMO | HCR_FMO | HCR_AMO : h;
+  return (h & HcrEl2.TGE) !== 0 ? h | HcrEl2.IMO | HcrEl2.FMO | HcrEl2.AMO : h;
 }
 
 /** The virtual lines that HCR_EL2.VI/VF/VSE raise (they are pending whatever the routing). */
 export function virtualLinesOf(hcrLo: number): number {
   return (
-    ((hcrLo & HCR_VI) !== 0 ? Line.VIRQ : 0) |
-    ((hcrLo & HCR_VF) !== 0 ? Line.VFIQ : 0) |
-    ((hcrLo & HCR_VSE) !== 0 ? Line.VSERROR : 0)
+    ((hcrLo & HcrEl2.VI) !== 0 ? Line.VIRQ : 0) |
+    ((hcrLo & HcrEl2.VF) !== 0 ? Line.VFIQ : 0) |
+    ((hcrLo & HcrEl2.VSE) !== 0 ? Line.VSERROR : 0)
   );
 }
 
@@ -86,10 +73,10 @@ export function physicalTarget(cpu: Cpu, scrBit: number, hcrBit: number, pstateB
  * HCR_EL2 xMO bit set and TGE = 0, and not masked by PSTATE (Arm ARM D1.3.6, "Virtual
  * interrupts"; HCR_EL2.IMO "Virtual IRQ interrupts are enabled").
  */
-export function virtualTaken(cpu: Cpu, hcrBit: number, pstateBit: number): boolean {
+function virtualTaken(cpu: Cpu, hcrBit: number, pstateBit: number): boolean {
   if (cpu.el > 1) return false;
   const h = hcrEffective(cpu);
-  return (h & hcrBit) !== 0 && (h & HCR_TGE) === 0 && (cpu.daif & pstateBit) === 0;
+  return (h & hcrBit) !== 0 && (h & HcrEl2.TGE) === 0 && (cpu.daif & pstateBit) === 0;
 }
 
 /**
@@ -101,21 +88,21 @@ export function virtualTaken(cpu: Cpu, hcrBit: number, pstateBit: number): boole
 export function takeInterrupt(cpu: Cpu): boolean {
   const lines = cpu.irqLines;
   let target = 0;
-  if ((lines & Line.SERROR) !== 0 && (target = physicalTarget(cpu, SCR_EA, HCR_AMO, PSTATE_A)) !== 0) {
+  if ((lines & Line.SERROR) !== 0 && (target = physicalTarget(cpu, ScrEl3.EA, HcrEl2.AMO, PSTATE_A)) !== 0) {
     enter(cpu, ExcKind.SERROR, target, esrOf(EC.SERROR, 1, cpu.serrorIss));
-  } else if ((lines & Line.FIQ) !== 0 && (target = physicalTarget(cpu, SCR_FIQ, HCR_FMO, PSTATE_F)) !== 0) {
+  } else if ((lines & Line.FIQ) !== 0 && (target = physicalTarget(cpu, ScrEl3.FIQ, HcrEl2.FMO, PSTATE_F)) !== 0) {
     enter(cpu, ExcKind.FIQ, target, 0);
-  } else if ((lines & Line.IRQ) !== 0 && (target = physicalTarget(cpu, SCR_IRQ, HCR_IMO, PSTATE_I)) !== 0) {
+  } else if ((lines & Line.IRQ) !== 0 && (target = physicalTarget(cpu, ScrEl3.IRQ, HcrEl2.IMO, PSTATE_I)) !== 0) {
     enter(cpu, ExcKind.IRQ, target, 0);
-  } else if ((lines & Line.VIRQ) !== 0 && virtualTaken(cpu, HCR_IMO, PSTATE_I)) {
+  } else if ((lines & Line.VIRQ) !== 0 && virtualTaken(cpu, HcrEl2.IMO, PSTATE_I)) {
     enter(cpu, ExcKind.IRQ, 1, 0);
-  } else if ((lines & Line.VFIQ) !== 0 && virtualTaken(cpu, HCR_FMO, PSTATE_F)) {
+  } else if ((lines & Line.VFIQ) !== 0 && virtualTaken(cpu, HcrEl2.FMO, PSTATE_F)) {
     enter(cpu, ExcKind.FIQ, 1, 0);
-  } else if ((lines & Line.VSERROR) !== 0 && virtualTaken(cpu, HCR_AMO, PSTATE_A)) {
+  } else if ((lines & Line.VSERROR) !== 0 && virtualTaken(cpu, HcrEl2.AMO, PSTATE_A)) {
     // The syndrome: IDS and ISS from VSESR_EL2 with FEAT_RAS (its slot reads 0 without), and
     // taking it clears HCR_EL2.VSE (Arm ARM AArch64.TakeVirtualSErrorException).
     const iss = cpu.model.features.RAS ? cpu.r[lo(Slot.VSESR_EL2)] & 0x1ffffff : 0;
-    cpu.r[HCR] &= ~HCR_VSE;
+    cpu.r[HCR] &= ~HcrEl2.VSE;
     cpu.irqLines &= ~Line.VSERROR;
     enter(cpu, ExcKind.SERROR, 1, esrOf(EC.SERROR, 1, iss));
   } else {
@@ -145,11 +132,11 @@ export function wfiWakeup(cpu: Cpu): boolean {
   if ((lines & PHYSICAL_LINES) !== 0) return true;
   if ((lines & VIRTUAL_LINES) === 0 || cpu.el > 1) return false;
   const h = hcrEffective(cpu);
-  if ((h & HCR_TGE) !== 0) return false;
+  if ((h & HcrEl2.TGE) !== 0) return false;
   return (
-    ((lines & Line.VIRQ) !== 0 && (h & HCR_IMO) !== 0) ||
-    ((lines & Line.VFIQ) !== 0 && (h & HCR_FMO) !== 0) ||
-    ((lines & Line.VSERROR) !== 0 && (h & HCR_AMO) !== 0)
+    ((lines & Line.VIRQ) !== 0 && (h & HcrEl2.IMO) !== 0) ||
+    ((lines & Line.VFIQ) !== 0 && (h & HcrEl2.FMO) !== 0) ||
+    ((lines & Line.VSERROR) !== 0 && (h & HcrEl2.AMO) !== 0)
   );
 }
 
@@ -160,8 +147,8 @@ export function wfiWakeup(cpu: Cpu): boolean {
 export function isrValue(cpu: Cpu): number {
   const lines = cpu.irqLines;
   const h = cpu.el === 1 ? hcrEffective(cpu) : 0;
-  const a = (h & HCR_AMO) !== 0 ? lines & Line.VSERROR : lines & Line.SERROR;
-  const i = (h & HCR_IMO) !== 0 ? lines & Line.VIRQ : lines & Line.IRQ;
-  const f = (h & HCR_FMO) !== 0 ? lines & Line.VFIQ : lines & Line.FIQ;
+  const a = (h & HcrEl2.AMO) !== 0 ? lines & Line.VSERROR : lines & Line.SERROR;
+  const i = (h & HcrEl2.IMO) !== 0 ? lines & Line.VIRQ : lines & Line.IRQ;
+  const f = (h & HcrEl2.FMO) !== 0 ? lines & Line.VFIQ : lines & Line.FIQ;
   return (a !== 0 ? 1 << 8 : 0) | (i !== 0 ? 1 << 7 : 0) | (f !== 0 ? 1 << 6 : 0);
 }

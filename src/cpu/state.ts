@@ -210,8 +210,8 @@ export class CpuState {
   get spsrBits(): number {
     const m = (this.el << 2) | this.spsel;
     return (
-      this.nzcv | (this.dit << 24) | (this.uao << 23) | (this.pan << 22) | (this.ss << 21) | (this.il << 20) |
-      (this.ssbs << 12) | (this.daif << 6) | m
+      this.nzcv | (this.dit << SpsrBit.DIT) | (this.uao << SpsrBit.UAO) | (this.pan << SpsrBit.PAN) |
+      (this.ss << SpsrBit.SS) | (this.il << SpsrBit.IL) | (this.ssbs << SpsrBit.SSBS) | (this.daif << 6) | m
     ) >>> 0;
   }
 
@@ -229,8 +229,13 @@ export class CpuState {
   }
 }
 
-/** The SPSR_ELx / PSTATE bit positions of the optional PSTATE fields (Arm ARM C5.2.18). */
-export const PSTATE_DIT = 1 << 24;
-export const PSTATE_UAO = 1 << 23;
-export const PSTATE_PAN = 1 << 22;
-export const PSTATE_SSBS = 1 << 12;
+/**
+ * The bit positions of the one-bit PSTATE fields in SPSR_ELx for AArch64 (Arm ARM C5.2.18),
+ * which the MRS/MSR PSTATE views (sysregs/pstate.ts) use too.
+ */
+export const SpsrBit = { SSBS: 12, IL: 20, SS: 21, PAN: 22, UAO: 23, DIT: 24 } as const;
+/** The optional PSTATE fields as SPSR masks (CpuState.pstateImpl). */
+export const PSTATE_DIT = 1 << SpsrBit.DIT;
+export const PSTATE_UAO = 1 << SpsrBit.UAO;
+export const PSTATE_PAN = 1 << SpsrBit.PAN;
+export const PSTATE_SSBS = 1 << SpsrBit.SSBS;

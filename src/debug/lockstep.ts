@@ -375,7 +375,7 @@ function describeReply(r: QemuStop): string {
 /**
  * A step or continue still running after this many ms gets a ^C (QEMU then stops with
  * SIGINT). A single step never ends on QEMU when it is a WFI with nothing to wake the CPU
- * (a64emu's WFI completes at once: it has no interrupts yet): such a step is `stuck`, a
+ * (a64emu's WFI completes at once: it has no interrupt sources yet): such a step is `stuck`, a
  * divergence. A long continue may be interrupted and continued a few times (see cont).
  */
 const WAKE_MS = 1000;

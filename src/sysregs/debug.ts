@@ -2,8 +2,9 @@
 // in the K.a numbering the newer comments cite):
 // debug control and the OS lock, the Debug Communications Channel, and the breakpoint and
 // watchpoint registers the model's ID_AA64DFR0_EL1 announces. No debug events are generated
-// yet (breakpoints, watchpoints, software step, the OS lock's effects): these are the
-// registers' state only. MDCR_EL2/MDCR_EL3 trap them by group (traps.ts): the OS lock
+// yet (breakpoints, watchpoints, software step): these are the registers' state only, but
+// for the OS Lock and OS Double Lock gating PSTATE.SS on ERET (cpu/exception.ts) and the OS
+// Lock gating OSECCR_EL1 writes. MDCR_EL2/MDCR_EL3 trap them by group (traps.ts): the OS lock
 // registers and DBGPRCR_EL1 by TDOSA ('debugOs'), MDRAR_EL1 by TDRA ('debugRom'), the others
 // by TDA ('debug'). The DCC data registers, OSDTRRX/OSDTRTX/OSECCR_EL1, DBGPRCR_EL1, the CLAIM
 // tags and DBGAUTHSTATUS_EL1 are mandatory in Armv8.0 but absent from QEMU 7.2 (UNDEFINED

@@ -11,6 +11,7 @@
 import { idValue } from './id.js';
 import { PMU_COUNTERS, sync } from './pmu.js';
 import { Slot } from '../cpu/state.js';
+import { HcrEl2Bit } from './bits.js';
 import { Flag, type Access, type RowSpec } from './row.js';
 
 const EL2_RW: Access = { read: 2, write: 2 };
@@ -19,8 +20,9 @@ const EL2_RW: Access = { read: 2, write: 2 };
 export const HCR_RW = 1n << 31n;
 /** HCR_EL2 bits defined in Armv8.0 (VM [0] .. ID [33]); the rest are RES0. */
 const HCR_V80 = (1n << 34n) - 1n;
-/** HCR_EL2.TERR (bit 36) and TEA (bit 37), FEAT_RAS. */
-const HCR_RAS = (1n << 36n) | (1n << 37n);
+const bit = (n: number): bigint => 1n << BigInt(n);
+/** HCR_EL2.TERR and TEA, FEAT_RAS. */
+const HCR_RAS = bit(HcrEl2Bit.TERR) | bit(HcrEl2Bit.TEA);
 const MASK64 = (1n << 64n) - 1n;
 
 const el2 = (name: string, crn: number, crm: number, op2: number, rest: Partial<RowSpec>): RowSpec => ({
@@ -45,8 +47,8 @@ export const EL2_ROWS: readonly RowSpec[] = [
     // EnSCXT (53) with FEAT_CSV2_2.
     res0For: (m) =>
       (m.features.EL3 ? 1n << 29n : 0n) |
-      (MASK64 & ~HCR_V80 & ~(m.features.RAS ? HCR_RAS : 0n) & ~(m.features.LOR ? 1n << 35n : 0n) &
-        ~(m.features.SCXTNUM ? 1n << 53n : 0n)),
+      (MASK64 & ~HCR_V80 & ~(m.features.RAS ? HCR_RAS : 0n) & ~(m.features.LOR ? bit(HcrEl2Bit.TLOR) : 0n) &
+        ~(m.features.SCXTNUM ? bit(HcrEl2Bit.EnSCXT) : 0n)),
     // VI/VF/VSE raise the virtual interrupts (Cpu.contextChanged re-derives them).
     context: true,
   }),

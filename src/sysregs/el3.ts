@@ -9,19 +9,19 @@
 
 import { sync } from './pmu.js';
 import { Slot } from '../cpu/state.js';
+import { ScrEl3Bit } from './bits.js';
 import { Flag, type Access, type RowSpec } from './row.js';
 
 const EL3_RW: Access = { read: 3, write: 3 };
+const bit = (n: number): bigint => 1n << BigInt(n);
 
-/** SCR_EL3 bits (Arm ARM D17.2.117). */
-export const SCR = {
-  NS: 1n << 0n,
-  SMD: 1n << 7n,
+/** The SCR_EL3 bits its write mask treats specially (Arm ARM D17.2.117). */
+const SCR = {
   HCE: 1n << 8n,
   /** RW: RAO/WI when no lower EL can use AArch32, as here. */
   RW: 1n << 10n,
   /** TERR: traps the error record registers (FEAT_RAS). */
-  TERR: 1n << 15n,
+  TERR: bit(ScrEl3Bit.TERR),
 } as const;
 /** Bits [5:4] are RES1 (QEMU 7.2 resets SCR_EL3 to 0x30). */
 const SCR_RES1 = 0x30n;
@@ -47,8 +47,8 @@ export const EL3_ROWS: readonly RowSpec[] = [
     // HXEn (38) with FEAT_HCX.
     res0For: (m) =>
       (m.features.EL2 ? 0n : SCR.HCE) |
-      (MASK64 & ~SCR_V80 & ~(m.features.RAS ? SCR.TERR : 0n) & ~(m.features.LOR ? 1n << 14n : 0n) &
-        ~(m.features.HCX ? 1n << 38n : 0n) & ~(m.features.SCXTNUM ? 1n << 25n : 0n)),
+      (MASK64 & ~SCR_V80 & ~(m.features.RAS ? SCR.TERR : 0n) & ~(m.features.LOR ? bit(ScrEl3Bit.TLOR) : 0n) &
+        ~(m.features.HCX ? bit(ScrEl3Bit.HXEn) : 0n) & ~(m.features.SCXTNUM ? bit(ScrEl3Bit.EnSCXT) : 0n)),
   }),
   el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
   // SPME and SCCD decide whether the PMU counts in Secure state (pmu.ts), so a write first

@@ -7,14 +7,14 @@
 
 import { Slot } from '../cpu/state.js';
 import { scrBit } from './access.js';
+import { ScrEl3Bit } from './bits.js';
 import { ACCESS_OK, type RowSpec } from './row.js';
 
-const SCR_HXEN = 38;
 
 export const HCX_ROWS: readonly RowSpec[] = [
   {
     name: 'HCRX_EL2', op0: 3, op1: 4, crn: 1, crm: 2, op2: 2, access: { read: 2, write: 2 }, feature: 'EL2', features: ['HCX'],
     slot: Slot.HCRX_EL2, res0: (1n << 64n) - 1n,
-    accessTrap: (cpu) => (cpu.el < 3 && cpu.model.features.EL3 && scrBit(cpu, SCR_HXEN) === 0 ? 3 : ACCESS_OK),
+    accessTrap: (cpu) => (cpu.el < 3 && cpu.model.features.EL3 && scrBit(cpu, ScrEl3Bit.HXEn) === 0 ? 3 : ACCESS_OK),
   },
 ];

@@ -12,6 +12,7 @@ import type { CpuModel, Features } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
 import { el2Enabled } from './access.js';
+import { HcrEl2 } from './bits.js';
 
 /** One ID register field whose value a64emu decides rather than QEMU. */
 export interface IdField {
@@ -115,7 +116,7 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64MMFR2_EL1', field: 'BBM', lsb: 52, width: 4, value: 0, why: 'no FEAT_BBM' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'E0PD', lsb: 60, width: 4, value: 0, why: 'no FEAT_E0PD' },
 
-  // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (the debug registers come next).
+  // ID_AA64DFR0_EL1: BRPs, WRPs and CTX_CMPs stay as QEMU's (debug.ts has that many breakpoints and watchpoints).
   { reg: 'ID_AA64DFR0_EL1', field: 'DebugVer', lsb: 0, width: 4, cap: 6, why: 'Armv8.0 debug, the least the architecture allows: no v8.2/v8.4 debug features' },
   // QEMU 7.2 says 1 on cortex-a57/a72 and 6 (PMUv3p5) on max, as a64emu: PMUv3
   // (sysregs/pmu.ts) and, on max, PMUv3p1 (MDCR_EL2.HPMD; 16-bit event numbers; the PMCEID
@@ -244,7 +245,7 @@ export const ID_ROWS: readonly RowSpec[] = [
     get32: (cpu) => {
       const el = cpu.el;
       if (el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0) return 0x14;
-      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & (1 << 28)) !== 0 && el2Enabled(cpu) ? 0x14 : 0x4;
+      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TDZ) !== 0 && el2Enabled(cpu) ? 0x14 : 0x4;
     },
   },
   { name: 'CLIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'CLIDR_EL1'),

@@ -11,14 +11,13 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { el2Enabled, hcrBit, scrBit } from './access.js';
+import { HcrEl2Bit, ScrEl3Bit } from './bits.js';
 import { ACCESS_OK, ACCESS_UNDEF, EL1_RO, EL1_RW, Flag, type Access, type RowSpec } from './row.js';
 
-const HCR_TLOR = 35;
-const SCR_TLOR = 14;
 
 function lorNs(cpu: Cpu): number {
-  if (cpu.el < 2 && hcrBit(cpu, HCR_TLOR) !== 0 && el2Enabled(cpu)) return 2;
-  if (cpu.el < 3 && cpu.model.features.EL3 && scrBit(cpu, SCR_TLOR) !== 0) return 3;
+  if (cpu.el < 2 && hcrBit(cpu, HcrEl2Bit.TLOR) !== 0 && el2Enabled(cpu)) return 2;
+  if (cpu.el < 3 && cpu.model.features.EL3 && scrBit(cpu, ScrEl3Bit.TLOR) !== 0) return 3;
   return ACCESS_OK;
 }
 

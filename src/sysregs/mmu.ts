@@ -18,7 +18,7 @@ export const MMU_ROWS: readonly RowSpec[] = [
   { name: 'TCR_EL1', op0: 3, op1: 0, crn: 2, crm: 0, op2: 2, access: EL1_RW, slot: Slot.TCR_EL1, context: true, hcrTrap: VM_TRAP },
   { name: 'MAIR_EL1', op0: 3, op1: 0, crn: 10, crm: 2, op2: 0, access: EL1_RW, slot: Slot.MAIR_EL1, context: true, hcrTrap: VM_TRAP },
   { name: 'CONTEXTIDR_EL1', op0: 3, op1: 0, crn: 13, crm: 0, op2: 1, access: EL1_RW, slot: Slot.CONTEXTIDR_EL1, hcrTrap: VM_TRAP },
-  // Written by AT (not implemented yet) and by MSR.
+  // Written by AT (sysops.ts) and by MSR.
   { name: 'PAR_EL1', op0: 3, op1: 0, crn: 7, crm: 4, op2: 0, access: EL1_RW, slot: Slot.PAR_EL1 },
   // IMPLEMENTATION DEFINED contents: a64emu, like QEMU 7.2's models, implements none, so
   // they read as zero and ignore writes (QEMU's ARM_CP_CONST with PL1_RW access).

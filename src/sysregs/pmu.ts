@@ -22,8 +22,8 @@
 // update covers was spent at one EL. In Secure state counting may be prohibited (`prohibited`).
 // Overflow (an event counter's unsigned overflow of bits [31:0], or with PMUv3p5's PMCR_EL0.LP
 // / MDCR_EL2.HLP of [63:0]; PMCCNTR_EL0 wrapping bit 31 or, with PMCR_EL0.LC, bit 63) sets
-// the PMOVSSET_EL0 bit. Event counters are 32 bits wide, 64 with PMUv3p5. No interrupt: there is no GIC yet (PMINTENSET_EL1 is
-// state only).
+// the PMOVSSET_EL0 bit. Event counters are 32 bits wide, 64 with PMUv3p5. No overflow
+// interrupt: there is no GIC yet (PMINTENSET_EL1 is state only).
 //
 // EL0 access (PMUSERENR_EL0: EN bit 0, SW bit 1, CR bit 2, ER bit 3) traps to EL1 with EC
 // 0x18 unless allowed, as the Arm ARM's accessibility pseudocode and QEMU 7.2's pmreg_access*.
@@ -34,7 +34,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
 import { type Access, EL0_RO, EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
-import { el2Enabled } from './access.js';
+import { el2Enabled, isSecure } from './access.js';
 
 /**
  * PMCR_EL0 at reset, QEMU 7.2's per model (tests/sysregs/qemu/<model>-el1.json): IMP 0x41
@@ -44,8 +44,6 @@ const PMCR_RESET: Readonly<Record<string, bigint>> = {
   'cortex-a57': 0x41013000n, 'cortex-a72': 0x41023000n, max: 0x41013000n,
 };
 export const pmcrReset = (m: CpuModel): bigint => PMCR_RESET[m.name] ?? 0x41013000n;
-/** PMCR_EL0.N: the number of event counters. */
-export const pmuCounters = (m: CpuModel): number => Number((pmcrReset(m) >> 11n) & 31n);
 
 // PMCR_EL0 bits (Arm ARM D17.5.8); E (bit 0) is read from the 32-bit view (counterEnable).
 const P = 2n;
@@ -90,7 +88,7 @@ function filtered(cpu: Cpu, filter: number): boolean {
   const nsu = f.EL3 ? (filter >>> 28) & 1 : 0;
   const nsh = f.EL2 ? (filter >>> 27) & 1 : 0;
   const m = f.EL3 ? (filter >>> 26) & 1 : 0;
-  const secure = f.EL3 && (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0;
+  const secure = isSecure(cpu);
   switch (cpu.el) {
     case 0:
       return secure ? u === 1 : u !== nsu;
@@ -113,7 +111,7 @@ function filtered(cpu: Cpu, filter: number): boolean {
  */
 function prohibited(cpu: Cpu, n: number): boolean {
   const f = cpu.model.features;
-  const secure = f.EL3 && (cpu.el === 3 || (cpu.r[Slot.SCR_EL3 * 2] & 1) === 0);
+  const secure = isSecure(cpu);
   const mdcr2 = cpu.r[Slot.MDCR_EL2 * 2];
   const mdcr3 = cpu.r[Slot.MDCR_EL3 * 2];
   const prohibit =

@@ -7,29 +7,30 @@
 // cpu.contextChanged(), where the MMU issue (src/mmu) will pick PSTATE.PAN/UAO up, as it
 // does from exception entry, ERET and MSR (immediate).
 
+import { SpsrBit } from '../cpu/state.js';
 import { EL0_RW, EL1_RW, Flag, type RowSpec } from './row.js';
 
 export const PSTATE_ROWS: readonly RowSpec[] = [
   {
     name: 'PAN', op0: 3, op1: 0, crn: 4, crm: 2, op2: 3, access: EL1_RW, flags: Flag.NO_RAW, feature: 'PAN',
-    get32: (cpu) => cpu.pan << 22,
-    set32: (cpu, v) => void (cpu.pan = (v >>> 22) & 1),
+    get32: (cpu) => cpu.pan << SpsrBit.PAN,
+    set32: (cpu, v) => void (cpu.pan = (v >>> SpsrBit.PAN) & 1),
     context: true,
   },
   {
     name: 'UAO', op0: 3, op1: 0, crn: 4, crm: 2, op2: 4, access: EL1_RW, flags: Flag.NO_RAW, feature: 'UAO',
-    get32: (cpu) => cpu.uao << 23,
-    set32: (cpu, v) => void (cpu.uao = (v >>> 23) & 1),
+    get32: (cpu) => cpu.uao << SpsrBit.UAO,
+    set32: (cpu, v) => void (cpu.uao = (v >>> SpsrBit.UAO) & 1),
     context: true,
   },
   {
     name: 'DIT', op0: 3, op1: 3, crn: 4, crm: 2, op2: 5, access: EL0_RW, flags: Flag.NO_RAW, feature: 'DIT',
-    get32: (cpu) => cpu.dit << 24,
-    set32: (cpu, v) => void (cpu.dit = (v >>> 24) & 1),
+    get32: (cpu) => cpu.dit << SpsrBit.DIT,
+    set32: (cpu, v) => void (cpu.dit = (v >>> SpsrBit.DIT) & 1),
   },
   {
     name: 'SSBS', op0: 3, op1: 3, crn: 4, crm: 2, op2: 6, access: EL0_RW, flags: Flag.NO_RAW, feature: 'SSBS',
-    get32: (cpu) => cpu.ssbs << 12,
-    set32: (cpu, v) => void (cpu.ssbs = (v >>> 12) & 1),
+    get32: (cpu) => cpu.ssbs << SpsrBit.SSBS,
+    set32: (cpu, v) => void (cpu.ssbs = (v >>> SpsrBit.SSBS) & 1),
   },
 ];

@@ -6,15 +6,13 @@
 // DISR_EL1/VDISR_EL2: esbOperation below.
 
 import type { Cpu } from '../cpu/cpu.js';
-import { HCR_AMO, HCR_TGE, HCR_VSE, Line, SCR_EA, hcrEffective, physicalTarget } from '../cpu/interrupts.js';
-import { el2Enabled } from './access.js';
+import { Line, hcrEffective, physicalTarget } from '../cpu/interrupts.js';
+import { HcrEl2, HcrEl2Bit, ScrEl3 } from './bits.js';
+import { el2Enabled, hcrBit } from './access.js';
 import { Slot, lo } from '../cpu/state.js';
 import { EL1_RO, EL1_RW, Flag, type Access, type RowSpec } from './row.js';
 
 const EL2_RW: Access = { read: 2, write: 2 };
-/** HCR_EL2.TERR (bit 36, the high word's bit 4) and SCR_EL3.TERR (bit 15). */
-const HCR_TERR_HI = 1 << 4;
-const SCR_TERR = 1 << 15;
 const SCR = lo(Slot.SCR_EL3);
 
 /**
@@ -22,16 +20,16 @@ const SCR = lo(Slot.SCR_EL3);
  * to EL2 (with EL2 enabled), SCR_EL3.TERR traps EL0-EL2 to EL3 (Arm ARM, ERRIDR_EL1
  * accessibility pseudocode; QEMU 7.2's access_terr).
  */
-export function terrTrap(cpu: Cpu): number {
-  if (cpu.el < 2 && el2Enabled(cpu) && (cpu.r[lo(Slot.HCR_EL2) + 1] & HCR_TERR_HI) !== 0) return 2;
-  if (cpu.el < 3 && cpu.model.features.EL3 && (cpu.r[SCR] & SCR_TERR) !== 0) return 3;
+function terrTrap(cpu: Cpu): number {
+  if (cpu.el < 2 && el2Enabled(cpu) && hcrBit(cpu, HcrEl2Bit.TERR) !== 0) return 2;
+  if (cpu.el < 3 && cpu.model.features.EL3 && (cpu.r[SCR] & ScrEl3.TERR) !== 0) return 3;
   return 0;
 }
 
 /** DISR_EL1 as an access at the current EL sees it: VDISR_EL2 (AMO), nothing (SCR_EL3.EA), or itself. */
 function disrSlot(cpu: Cpu): number {
-  if (cpu.el < 2 && (hcrEffective(cpu) & HCR_AMO) !== 0) return Slot.VDISR_EL2;
-  if (cpu.el < 3 && cpu.model.features.EL3 && (cpu.r[SCR] & SCR_EA) !== 0) return -1;
+  if (cpu.el < 2 && (hcrEffective(cpu) & HcrEl2.AMO) !== 0) return Slot.VDISR_EL2;
+  if (cpu.el < 3 && cpu.model.features.EL3 && (cpu.r[SCR] & ScrEl3.EA) !== 0) return -1;
   return Slot.DISR_EL1;
 }
 
@@ -73,14 +71,14 @@ const deferred = (iss: number): bigint => BigInt(((iss & 0x1ffffff) | 0x80000000
  * cleared. An unmasked one is taken at the next block boundary, right after the ESB.
  */
 export function esbOperation(cpu: Cpu): void {
-  if ((cpu.irqLines & Line.SERROR) !== 0 && physicalTarget(cpu, SCR_EA, HCR_AMO, 4) === 0) {
+  if ((cpu.irqLines & Line.SERROR) !== 0 && physicalTarget(cpu, ScrEl3.EA, HcrEl2.AMO, 4) === 0) {
     cpu.x[Slot.DISR_EL1] = deferred(cpu.serrorIss);
     cpu.setSError(false);
   }
   if (cpu.el > 1 || (cpu.irqLines & Line.VSERROR) === 0) return;
   const h = hcrEffective(cpu);
-  if ((h & HCR_TGE) !== 0 || (h & HCR_AMO) === 0 || (cpu.daif & 4) === 0) return;
+  if ((h & HcrEl2.TGE) !== 0 || (h & HcrEl2.AMO) === 0 || (cpu.daif & 4) === 0) return;
   cpu.x[Slot.VDISR_EL2] = deferred(cpu.r[lo(Slot.VSESR_EL2)]);
-  cpu.r[lo(Slot.HCR_EL2)] &= ~HCR_VSE;
+  cpu.r[lo(Slot.HCR_EL2)] &= ~HcrEl2.VSE;
   cpu.hcrChanged();
 }

@@ -12,17 +12,16 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
 import { el2Enabled, hcrBit, scrBit } from './access.js';
+import { HcrEl2Bit, ScrEl3Bit } from './bits.js';
 import { ACCESS_OK, EL0_RW, EL1_RW, type Access, type RowSpec } from './row.js';
 
-const HCR_ENSCXT = 53;
-const SCR_ENSCXT = 25;
 const TSCXT = 20; // SCTLR_EL1.TSCXT
 
 function scxtTrap(cpu: Cpu): number {
   const el = cpu.el;
   if (el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> TSCXT) & 1) !== 0) return 1;
-  if (el < 2 && hcrBit(cpu, HCR_ENSCXT) === 0 && el2Enabled(cpu)) return 2;
-  if (el < 3 && cpu.model.features.EL3 && scrBit(cpu, SCR_ENSCXT) === 0) return 3;
+  if (el < 2 && hcrBit(cpu, HcrEl2Bit.EnSCXT) === 0 && el2Enabled(cpu)) return 2;
+  if (el < 3 && cpu.model.features.EL3 && scrBit(cpu, ScrEl3Bit.EnSCXT) === 0) return 3;
   return ACCESS_OK;
 }
 

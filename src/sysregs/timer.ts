@@ -4,8 +4,8 @@
 // The virtual count is the physical count minus CNTVOFF_EL2 (Arm ARM D11.1.2; 0 without EL2,
 // whose slot nothing writes then). Without FEAT_VHE the offset always applies, as in QEMU 7.2.
 //
-// No interrupts yet: there is no GIC, so a timer whose condition is met only shows it in
-// CTL.ISTATUS; nothing is signalled.
+// No timer interrupts yet: there is no GIC to take them to the CPU's interrupt inputs
+// (Cpu.setIrq), so a timer whose condition is met only shows it in CTL.ISTATUS.
 //
 // Per timer (Arm ARM D11.2.4, "Timers"):
 // - CTL keeps ENABLE (bit 0) and IMASK (bit 1); ISTATUS (bit 2, read-only) is 1 when the
@@ -22,6 +22,7 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
+import { ScrEl3 } from './bits.js';
 import { ACCESS_OK, ACCESS_UNDEF, type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec, type TrapGroup } from './row.js';
 
 /** CNTKCTL_EL1 bit `bit` is set (an EL0 access is allowed). */
@@ -87,15 +88,11 @@ export const TIMER_ROWS: readonly RowSpec[] = [
     .map((row): RowSpec => ({ ...row, feature: 'EL2' })),
 ];
 
-/** SCR_EL3.NS (bit 0) and ST (bit 11). */
-const SCR_NS = 1;
-const SCR_ST = 1 << 11;
-
 /** CNTPS_*_EL1 at EL1/EL2: UNDEFINED unless Secure EL1, trapped to EL3 there unless SCR_EL3.ST. */
 function securePhysicalTrap(cpu: Cpu): number {
   if (cpu.el === 3) return ACCESS_OK;
   if (cpu.el === 2 || !cpu.model.features.EL3) return ACCESS_UNDEF;
   const scr = cpu.r[Slot.SCR_EL3 * 2];
-  if ((scr & SCR_NS) !== 0) return ACCESS_UNDEF;
-  return (scr & SCR_ST) === 0 ? 3 : ACCESS_OK;
+  if ((scr & ScrEl3.NS) !== 0) return ACCESS_UNDEF;
+  return (scr & ScrEl3.ST) === 0 ? 3 : ACCESS_OK;
 }

@@ -15,21 +15,8 @@ import { EC } from '../cpu/exception.js';
 import { Slot } from '../cpu/state.js';
 import type { TrapGroup } from './row.js';
 import { el2Enabled } from './access.js';
+import { Cnthctl, Cptr, HcrEl2, Mdcr } from './bits.js';
 
-/** MDCR_EL2 (Arm ARM D17.3.16) and MDCR_EL3 (D17.3.17) trap bits. */
-export const Mdcr = {
-  TPMCR: 1 << 5,
-  TPM: 1 << 6,
-  TDE: 1 << 8,
-  TDA: 1 << 9,
-  TDOSA: 1 << 10,
-  TDRA: 1 << 11,
-} as const;
-/** CPTR_EL2 (non-VHE form, D17.2.31) and CPTR_EL3 (D17.2.32). */
-export const Cptr = { TFP: 1 << 10, TTA: 1 << 20, TCPAC: 1 << 31 } as const;
-/** CNTHCTL_EL2 with HCR_EL2.E2H = 0 (D17.11.2). */
-export const Cnthctl = { EL1PCTEN: 1 << 0, EL1PCEN: 1 << 1 } as const;
-const HCR_TGE = 1 << 27;
 
 const EL0 = 1, EL1 = 2, EL2 = 4;
 
@@ -49,10 +36,10 @@ const c = (to: 2 | 3, from: number, slot: number, bits: number, clear = false): 
 /** MDCR_EL2.TDE and HCR_EL2.TGE make TDA, TDOSA and TDRA behave as 1 (D17.3.16). */
 const debugEl2 = (bit: number): TrapCond[] => [
   c(2, EL0 | EL1, Slot.MDCR_EL2, bit | Mdcr.TDE),
-  c(2, EL0 | EL1, Slot.HCR_EL2, HCR_TGE),
+  c(2, EL0 | EL1, Slot.HCR_EL2, HcrEl2.TGE),
 ];
 
-export const TRAP_GROUPS: Readonly<Record<Exclude<TrapGroup, 'fp'>, readonly TrapCond[]>> = {
+const TRAP_GROUPS: Readonly<Record<Exclude<TrapGroup, 'fp'>, readonly TrapCond[]>> = {
   // PMU registers (D17.5): MDCR_EL2.TPM from EL0/EL1, MDCR_EL3.TPM from EL0-EL2.
   pmu: [c(2, EL0 | EL1, Slot.MDCR_EL2, Mdcr.TPM), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TPM)],
   // PMCR_EL0: TPMCR too (D17.5.8).

@@ -142,6 +142,29 @@ describe('exception return', () => {
     }
   });
 
+  // Arm ARM J1.3.1.4 DoubleLockStatus(): OSDLR_EL1.DLK == 1 && DBGPRCR_EL1.CORENPDRQ == 0 &&
+  // !Halted(). AArch64.GenerateDebugExceptionsFrom is FALSE only while the double lock is in
+  // effect, so CORENPDRQ = 1 lifts it. (QEMU 7.2 has no DBGPRCR_EL1: pseudocode only.)
+  it('applies the OS Double Lock to DebugExceptionReturnSS only while DBGPRCR_EL1.CORENPDRQ is 0', () => {
+    for (const [corenpdrq, ss] of [
+      [0n, 0],
+      [1n, 1],
+    ] as const) {
+      const t = setup([ERET]);
+      const { cpu } = t;
+      cpu.x[Slot.OSLSR_EL1] = 0n;
+      cpu.x[Slot.OSDLR_EL1] = 1n;
+      cpu.x[Slot.DBGPRCR_EL1] = corenpdrq;
+      cpu.x[Slot.MDSCR_EL1] = 1n; // SS = 1, KDE = 0
+      cpu.daif = 0xf;
+      cpu.x[Slot.SPSR_EL1] = 0x200000n; // EL0t, SS = 1
+      cpu.x[Slot.ELR_EL1] = BigInt(RAM_BASE + 0x40);
+      t.runner.run(1);
+      expect(cpu.el).toBe(0);
+      expect(cpu.ss, `CORENPDRQ ${corenpdrq}`).toBe(ss);
+    }
+  });
+
   it('makes ERET and MRS CurrentEL UNDEFINED at EL0', () => {
     for (const w of [ERET, MRS_X0_CURRENTEL]) {
       const t = setup([w]);

@@ -4,7 +4,7 @@
 
 import { pcPlus, type DecodeCtx, type Op, type Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
-import { EC } from '../exception.js';
+import { EC, ISS_CV_COND_AL, debugToEl2 } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
@@ -14,25 +14,12 @@ import { trapCheck, type TrapCheck } from '../../sysregs/traps.js';
 import { el2Enabled } from '../../sysregs/access.js';
 import { checkFpAccess } from '../fptrap.js';
 import { ACCESS_OK, ACCESS_UNDEF } from '../../sysregs/row.js';
+import { HcrEl2, ScrEl3 } from '../../sysregs/bits.js';
 
 const PC = Slot.PC * 2;
-// Low words of HCR_EL2 and SCR_EL3, and the bits HVC/SMC look at (Arm ARM D17.2.48, D17.2.117).
+// Low words of HCR_EL2 and SCR_EL3 (their bits: sysregs/bits.ts).
 const HCR_EL2 = Slot.HCR_EL2 * 2;
 const SCR_EL3 = Slot.SCR_EL3 * 2;
-const HCR_TSC = 1 << 19;
-const HCR_HCD = 1 << 29;
-const SCR_SMD = 1 << 7;
-const SCR_HCE = 1 << 8;
-// The WFI/WFE trap controls: HCR_EL2.TWI/TWE (D17.2.48), SCR_EL3.TWI/TWE (D17.2.117).
-const HCR_TWI = 1 << 13;
-const HCR_TWE = 1 << 14;
-const SCR_TWI = 1 << 12;
-const SCR_TWE = 1 << 13;
-const HCR_TIDCP = 1 << 20;
-const HCR_TGE = 1 << 27;
-// MDCR_EL2.TDE (D17.3.16): routes debug exceptions from EL0/EL1 to EL2.
-const MDCR_EL2 = Slot.MDCR_EL2 * 2;
-const MDCR_TDE = 1 << 8;
 
 /** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
 export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
@@ -72,8 +59,8 @@ function checkHcr(cpu: Cpu, mask: number, iss: number): void {
 }
 
 /** A row's accessTrap outcome (row.ts): trap to EL 1-3 with EC 0x18, or UNDEFINED. */
-function checkTrap(cpu: Cpu, row: SysregRow, iss: number, read: boolean): void {
-  const t = row.accessTrap!(cpu, read);
+function checkTrap(cpu: Cpu, accessTrap: (cpu: Cpu, read: boolean) => number, iss: number, read: boolean): void {
+  const t = accessTrap(cpu, read);
   if (t === ACCESS_OK) return;
   if (t === ACCESS_UNDEF) cpu.undef();
   cpu.raise(EC.SYSREG, iss, 0, t);
@@ -100,7 +87,7 @@ function withTidcp(cpu: Cpu, crn: number, iss: number, op: Op | null): Op | null
   const r = cpu.r;
   const inner = op ?? (() => cpu.undef());
   return () => {
-    if (cpu.el === 1 && (r[HCR_EL2] & HCR_TIDCP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
+    if (cpu.el === 1 && (r[HCR_EL2] & HcrEl2.TIDCP) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
     inner();
   };
 }
@@ -115,7 +102,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
   const [nl, nh] = pcPlus(c, 4n);
   const minEl = row.access.read;
   const hcr = hcrMask(row.hcrTrap?.read);
-  const trap = row.accessTrap !== undefined;
+  const trap = row.accessTrap ?? null;
   const group = groupCheck(row);
   // CONST rows with a `get` (MIDR_EL1, MPIDR_EL1: virtualized at EL1) take the general path.
   if (row.constValue !== undefined && row.get === undefined) {
@@ -124,7 +111,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
       checkAccess(cpu, row, minEl, iss, idTrap);
       if (hcr !== 0) checkHcr(cpu, hcr, iss);
       if (group !== null) group(cpu, iss);
-      if (trap) checkTrap(cpu, row, iss, true);
+      if (trap !== null) checkTrap(cpu, trap, iss, true);
       r[t] = vl;
       r[t + 1] = vh;
       r[PC] = nl;
@@ -135,7 +122,7 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (group !== null) group(cpu, iss);
-    if (trap) checkTrap(cpu, row, iss, true);
+    if (trap !== null) checkTrap(cpu, trap, iss, true);
     if (row.slot !== undefined) {
       const s = row.slot * 2;
       r[t] = r[s];
@@ -155,6 +142,8 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const { cpu, index } = c;
   const r = cpu.r;
   const [nl, nh] = pcPlus(c, 4n);
+  // A register without write access (read-only): every MSR to it is UNDEFINED, first.
+  if (row.access.write > 3) return () => cpu.undef();
   const minEl = row.access.write;
   const hcr = hcrMask(row.hcrTrap?.write);
   const group = groupCheck(row);
@@ -162,13 +151,13 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [oneLo, oneHi] = halves(row.res1 ?? 0n);
   // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
   const s = row.slot === undefined || (row.flags & Flag.CONST) !== 0 ? -1 : row.slot * 2;
-  const trap = row.accessTrap !== undefined;
+  const trap = row.accessTrap ?? null;
+  const context = row.context === true;
   return () => {
-    if (row.access.write > 3) cpu.undef();
     checkAccess(cpu, row, minEl, iss, false);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (group !== null) group(cpu, iss);
-    if (trap) checkTrap(cpu, row, iss, false);
+    if (trap !== null) checkTrap(cpu, trap, iss, false);
     if (s >= 0) {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
@@ -177,7 +166,7 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
     } else if (row.set) {
       row.set(cpu, big(r, t), index);
     }
-    if (row.context) cpu.contextChanged();
+    if (context) cpu.contextChanged();
     r[PC] = nl;
     r[PC + 1] = nh;
   };
@@ -210,7 +199,7 @@ export const SYSTEM_ROWS: Row[] = [
             return;
           }
           if (!feat.EL2 || (cpu.el === 1 && !el2Enabled(cpu))) cpu.undef();
-          if (feat.EL3 ? (r[SCR_EL3] & SCR_HCE) === 0 : (r[HCR_EL2] & HCR_HCD) !== 0) cpu.undef();
+          if (feat.EL3 ? (r[SCR_EL3] & ScrEl3.HCE) === 0 : (r[HCR_EL2] & HcrEl2.HCD) !== 0) cpu.undef();
           cpu.raise(EC.HVC64, imm, 4, cpu.el === 3 ? 3 : 2);
         };
       }
@@ -220,13 +209,13 @@ export const SYSTEM_ROWS: Row[] = [
       // SMC conduit (QEMU's "ersatz EL3") is answered after the TSC trap, as QEMU 7.2 does.
       return () => {
         if (cpu.el === 0) cpu.undef();
-        if (cpu.el === 1 && (r[HCR_EL2] & HCR_TSC) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SMC64, imm, 0, 2);
+        if (cpu.el === 1 && (r[HCR_EL2] & HcrEl2.TSC) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SMC64, imm, 0, 2);
         if (cpu.platform.firmwareCall?.(cpu, conduit, imm)) {
           r[PC] = nl;
           r[PC + 1] = nh;
           return;
         }
-        if (!feat.EL3 || (r[SCR_EL3] & SCR_SMD) !== 0) cpu.undef();
+        if (!feat.EL3 || (r[SCR_EL3] & ScrEl3.SMD) !== 0) cpu.undef();
         cpu.raise(EC.SMC64, imm, 4, 3);
       };
     },
@@ -244,7 +233,7 @@ export const SYSTEM_ROWS: Row[] = [
       return () =>
         cpu.raise(
           EC.BRK64, imm, 0,
-          cpu.el < 2 && ((r[HCR_EL2] & HCR_TGE) | (r[MDCR_EL2] & MDCR_TDE)) !== 0 && el2Enabled(cpu) ? 2 : 0,
+          cpu.el < 2 && debugToEl2(r) && el2Enabled(cpu) ? 2 : 0,
         );
     },
   },
@@ -286,9 +275,9 @@ export const SYSTEM_ROWS: Row[] = [
       const [nl, nh] = pcPlus(c, 4n);
       const wfi = f.wfi === 1;
       const bit = wfi ? 16 : 18;
-      const hcrBit = wfi ? HCR_TWI : HCR_TWE;
-      const scrBit = wfi ? SCR_TWI : SCR_TWE;
-      const iss = (1 << 24) | (0xe << 20) | (wfi ? 0 : 1);
+      const hcrBit = wfi ? HcrEl2.TWI : HcrEl2.TWE;
+      const scrBit = wfi ? ScrEl3.TWI : ScrEl3.TWE;
+      const iss = ISS_CV_COND_AL | (wfi ? 0 : 1);
       return () => {
         if (!wfi && cpu.event !== 0) {
           cpu.event = 0;

@@ -21,6 +21,7 @@
 
 import { A, Asm, COND_NE } from './asm.js';
 import { makeElf } from '../../machine/elf.js';
+import { ADP_Stopped_ApplicationExit } from '../../machine/semihosting.js';
 import { COUNTER_FREQUENCY } from '../../machine/virt.js';
 import { INIT, INIT_SLOTS, RESULT_SLOTS, SLOT, type Case, type Reloc } from './case.js';
 
@@ -31,7 +32,6 @@ export const IMAGE_RAM = 128 * 1024 * 1024;
 const SYS_OPEN = 0x01;
 const SYS_WRITE = 0x05;
 const SYS_EXIT = 0x18;
-const ADP_Stopped_ApplicationExit = 0x20026;
 /**
  * Runs of a case that should go through compiled code: a64emu compiles a block on its 8th
  * run and uses the compiled function from the 9th (src/cpu/run.ts). Compiling costs far more
@@ -72,6 +72,51 @@ export interface Image {
 const align = (v: number, a: number): number => Math.ceil(v / a) * a;
 /** The granule of a64emu's self-modifying-code detection (src/mmu/memory.ts). */
 const CODE_CHUNK = 256;
+
+/**
+ * The report tail (label 'done' goes here): SYS_OPEN ":tt", SYS_WRITE of the results to the
+ * handle, SYS_EXIT, through the parameter blocks at labels openblk/writeblk/exitblk
+ * (reportData). Shared by the fuzz and sweep images.
+ */
+export function emitReport(a: Asm): void {
+  a.ref('openblk', (o) => A.adr(1, o));
+  a.emit(A.movz(0, SYS_OPEN), A.semihost);
+  a.ref('writeblk', (o) => A.adr(1, o));
+  a.emit(A.str(0, 1, 0), A.movz(0, SYS_WRITE), A.semihost);
+  a.ref('exitblk', (o) => A.adr(1, o));
+  a.emit(A.movz(0, SYS_EXIT), A.semihost);
+  a.label('hang');
+  a.ref('hang', (o) => A.b(o));
+}
+
+/** The bytes of emitReport's data: openblk (3 words), writeblk (3), exitblk (2), ":tt\0". */
+export const REPORT_DATA_SIZE = 24 + 24 + 16 + 8;
+
+/**
+ * Defines emitReport's labels for data at `at` and writes the data (`results`, `bytes`: what
+ * SYS_WRITE sends) with `put64` into `mem` (which starts at IMAGE_BASE).
+ */
+export function reportData(a: Asm, at: number): (mem: Uint8Array, results: number, bytes: number) => void {
+  const openblk = at;
+  const writeblk = openblk + 24;
+  const exitblk = writeblk + 24;
+  const tt = exitblk + 16;
+  a.define('openblk', openblk);
+  a.define('writeblk', writeblk);
+  a.define('exitblk', exitblk);
+  return (mem, results, bytes) => {
+    const dv = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
+    const put64 = (addr: number, v: bigint): void => dv.setBigUint64(addr - IMAGE_BASE, v, true);
+    put64(openblk, BigInt(tt));
+    put64(openblk + 8, 4n); // mode "w": stdout
+    put64(openblk + 16, 3n);
+    put64(writeblk + 8, BigInt(results));
+    put64(writeblk + 16, BigInt(bytes));
+    put64(exitblk, BigInt(ADP_Stopped_ApplicationExit));
+    put64(exitblk + 8, 0n);
+    mem.set([0x3a, 0x74, 0x74, 0], tt - IMAGE_BASE);
+  };
+}
 
 function driver(scratchSize: number): Asm {
   const a = new Asm(IMAGE_BASE);
@@ -142,14 +187,7 @@ function driver(scratchSize: number): Asm {
   a.ref('loop', (o) => A.b(o));
 
   a.label('done');
-  a.ref('openblk', (o) => A.adr(1, o));
-  a.emit(A.movz(0, SYS_OPEN), A.semihost);
-  a.ref('writeblk', (o) => A.adr(1, o));
-  a.emit(A.str(0, 1, 0), A.movz(0, SYS_WRITE), A.semihost);
-  a.ref('exitblk', (o) => A.adr(1, o));
-  a.emit(A.movz(0, SYS_EXIT), A.semihost);
-  a.label('hang');
-  a.ref('hang', (o) => A.b(o));
+  emitReport(a);
 
   a.alignTo(0x800);
   a.label('vectors');
@@ -188,13 +226,10 @@ export function relocate(word: number, reloc: Reloc, pc: number, items: readonly
 export function buildImage(cases: readonly Case[], scratchSize: number): Image {
   const d = driver(scratchSize);
   const dataStart = align(d.pc, 16);
-  // data: cur, openblk (3), writeblk (3), exitblk (2), ":tt\0"
+  // data: cur, then the report's (reportData)
   const cur = dataStart;
-  const openblk = cur + 8;
-  const writeblk = openblk + 24;
-  const exitblk = writeblk + 24;
-  const tt = exitblk + 16;
-  const table = align(tt + 8, 64);
+  const report = reportData(d, cur + 8);
+  const table = align(cur + 8 + REPORT_DATA_SIZE, 64);
   // Code and data never share a 256-byte chunk: a store to a chunk that decoded code came
   // from makes a64emu drop its decoded blocks (Memory.codeMap), which would keep every case
   // from reaching its compiled blocks (and would make the run slow).
@@ -221,9 +256,7 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
   const recordSize = 8 * RESULT_SLOTS + scratchSize;
   const results = p;
   const end = results + recordSize * cases.length;
-  for (const [n, v] of [
-    ['cur', cur], ['openblk', openblk], ['writeblk', writeblk], ['exitblk', exitblk],
-  ] as const) d.define(n, v);
+  d.define('cur', cur);
   const words = d.finish();
 
   const fileSize = results - IMAGE_BASE;
@@ -233,14 +266,7 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
   const put64 = (addr: number, v: bigint): void => dv.setBigUint64(addr - IMAGE_BASE, BigInt.asUintN(64, v), true);
   words.forEach((w, i) => put32(IMAGE_BASE + 4 * i, w));
   put64(cur, BigInt(table));
-  put64(openblk, BigInt(tt));
-  put64(openblk + 8, 4n); // mode "w": stdout
-  put64(openblk + 16, 3n);
-  put64(writeblk + 8, BigInt(results));
-  put64(writeblk + 16, BigInt(recordSize * cases.length));
-  put64(exitblk, BigInt(ADP_Stopped_ApplicationExit));
-  put64(exitblk + 8, 0n);
-  mem.set([0x3a, 0x74, 0x74, 0], tt - IMAGE_BASE);
+  report(mem, results, recordSize * cases.length);
   const save = d.address('save');
   cases.forEach((c, i) => {
     const t = table + DESC_SIZE * i;

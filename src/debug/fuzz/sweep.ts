@@ -33,10 +33,10 @@ export function outcomeAt(data: SweepData, phase: number, i: number, n = ENCODIN
 }
 
 /** The status of an UNDEFINED instruction at `el` (EC 0x00, IL 1, taken to EL1 from EL0). */
-export const undefinedStatus = (el: number): bigint => 0x2000000n | (BigInt(Math.max(el, 1)) << 56n);
+const undefinedStatus = (el: number): bigint => 0x2000000n | (BigInt(Math.max(el, 1)) << 56n);
 
 /** A status for people: "ok", or "EC 0x18 ISS 0x... to EL2" (and the vector kind if not sync). */
-export function statusText(s: bigint): string {
+function statusText(s: bigint): string {
   if (s === 0n) return 'ok';
   const esr = s & 0xffff_ffff_ffffn & ~(0xfn << 52n);
   const ec = Number((esr >> 26n) & 0x3fn);
@@ -118,7 +118,7 @@ const maskFor = new Map<string, { bits: bigint }>();
 for (const m of MASKS) maskFor.set(`${m.space ?? 'sysreg'}:${m.reg}`, m);
 
 /** The ALLOWED entry that covers this difference, if any. */
-export function allowedFor(cpu: string, mode: string, phase: string, access: string, name: string, space: SweepSpace = 'sysreg'): Allowed | undefined {
+function allowedFor(cpu: string, mode: string, phase: string, access: string, name: string, space: SweepSpace = 'sysreg'): Allowed | undefined {
   return ALLOWED.find(
     (a) =>
       (a.space ?? 'sysreg') === space &&

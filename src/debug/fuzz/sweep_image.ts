@@ -20,7 +20,7 @@
 
 import { A, Asm } from './asm.js';
 import { makeElf } from '../../machine/elf.js';
-import { IMAGE_BASE } from './image.js';
+import { IMAGE_BASE, REPORT_DATA_SIZE, emitReport, reportData } from './image.js';
 
 /** Encodings per instruction: op0 (2) x op1 (8) x CRn (16) x CRm (16) x op2 (8). */
 export const ENCODINGS = 32768;
@@ -45,9 +45,9 @@ export function sysEncodingOf(i: number): { op1: number; crn: number; crm: numbe
   return { op1: (i >> 11) & 7, crn: (i >> 7) & 15, crm: (i >> 3) & 15, op2: i & 7 };
 }
 /** WFE, WFI (HINT #2, #3), WFET, WFIT (op1 3, CRn 1, CRm 0, op2 0/1): not executed. */
-export const skippedInPstate = (i: number): boolean => i === 0x1902 || i === 0x1903 || i === 0x1880 || i === 0x1881;
+const skippedInPstate = (i: number): boolean => i === 0x1902 || i === 0x1903 || i === 0x1880 || i === 0x1881;
 /** DC ISW/CSW/CISW and the MTE IGSW/IGDSW/CGSW/CGDSW/CIGSW/CIGDSW: Xt is a set/way. */
-export function isSetWay(i: number): boolean {
+function isSetWay(i: number): boolean {
   const e = sysEncodingOf(i);
   return e.op1 === 0 && e.crn === 7 && (e.crm === 6 || e.crm === 10 || e.crm === 14) && (e.op2 & 1) === 0 && e.op2 !== 0;
 }
@@ -145,10 +145,6 @@ const HVC0 = 0xd4000002;
 const SMC0 = 0xd4000003;
 const UDF0 = 0x00000000;
 const MOV_X25_1 = A.movz(25, 1);
-const SYS_OPEN = 0x01;
-const SYS_WRITE = 0x05;
-const SYS_EXIT = 0x18;
-const ADP_Stopped_ApplicationExit = 0x20026;
 /** SPSR.M for ELxh (EL0t for EL0), DAIF masked: no interrupt is ever taken. */
 export const spsrFor = (el: number): number => 0x3c0 | (el === 0 ? 0 : (el << 2) | 1);
 const SCR_NS = 1n;
@@ -198,14 +194,7 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   a.emit(msr(SPSR(top), 3), msr(ELR(top), 6), A.addImm(20, 4, 0), A.movz(25, 0), A.movz(1, 0), A.addImm(19, 3, 0), A.eret);
 
   a.label('done');
-  a.ref('openblk', (o) => A.adr(1, o));
-  a.emit(A.movz(0, SYS_OPEN), A.semihost);
-  a.ref('writeblk', (o) => A.adr(1, o));
-  a.emit(A.str(0, 1, 0), A.movz(0, SYS_WRITE), A.semihost);
-  a.ref('exitblk', (o) => A.adr(1, o));
-  a.emit(A.movz(0, SYS_EXIT), A.semihost);
-  a.label('hang');
-  a.ref('hang', (o) => A.b(o));
+  emitReport(a);
 
   for (let el = 1; el <= top; el++) {
     if (el === 2 && !hasEl2) continue;
@@ -236,19 +225,13 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   }
 
   const dataStart = Math.ceil(a.pc / 16) * 16;
-  const openblk = dataStart;
-  const writeblk = openblk + 24;
-  const exitblk = writeblk + 24;
-  const tt = exitblk + 16;
-  const table = tt + 8;
+  const report = reportData(a, dataStart);
+  const table = dataStart + REPORT_DATA_SIZE;
   const code = Math.ceil((table + 8 + 32 * (phases.length + 1)) / 0x1000) * 0x1000;
   const endMark = code + 4 * words * n;
   const results = Math.ceil((endMark + 4) / 0x1000) * 0x1000;
   const resultBytes = phases.length * n * RECORD;
   const scratch = scratchAfter(results + resultBytes);
-  a.define('openblk', openblk);
-  a.define('writeblk', writeblk);
-  a.define('exitblk', exitblk);
   a.define('phases', table);
   const driver = a.finish();
   if (IMAGE_BASE + 4 * driver.length > dataStart) throw new Error('sweep driver overlaps its data');
@@ -258,13 +241,7 @@ export function buildSweepImage(mode: SweepMode): SweepImage {
   const put32 = (addr: number, v: number): void => dv.setUint32(addr - IMAGE_BASE, v >>> 0, true);
   const put64 = (addr: number, v: bigint): void => dv.setBigUint64(addr - IMAGE_BASE, v, true);
   driver.forEach((w, i) => put32(IMAGE_BASE + 4 * i, w));
-  put64(openblk, BigInt(tt));
-  put64(openblk + 8, 4n); // mode "w": stdout
-  put64(openblk + 16, 3n);
-  put64(writeblk + 8, BigInt(results));
-  put64(writeblk + 16, BigInt(resultBytes));
-  put64(exitblk, BigInt(ADP_Stopped_ApplicationExit));
-  mem.set([0x3a, 0x74, 0x74, 0], tt - IMAGE_BASE);
+  report(mem, results, resultBytes);
   put64(table, BigInt(endMark));
   phases.forEach((p, k) => {
     const t = table + 8 + 32 * k;
