@@ -8,19 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../../src/cpu/cpu.js';
 import { Slot } from '../../src/cpu/state.js';
 import type { StartEl } from '../../src/cpu/models.js';
-import { BASE, VBAR, exec } from './modes.js';
-
-
-interface Enc { op0: number; op1: number; crn: number; crm: number; op2: number }
-const R = (op0: number, op1: number, crn: number, crm: number, op2: number): Enc => ({ op0, op1, crn, crm, op2 });
-
-// MRS/MSR (op0 2-3) and SYS (op0 1): 1101010100 L 1 op0[0] op1 CRn CRm op2 Rt (SYS: L 0 01).
-const word = (e: Enc, read: boolean, rt: number): number =>
-  (0xd5000000 | ((read ? 1 : 0) << 21) | (e.op0 << 19) | (e.op1 << 16) | (e.crn << 12) | (e.crm << 8) | (e.op2 << 5) | rt) >>> 0;
-const iss = (e: Enc, read: boolean, rt: number): bigint =>
-  BigInt((e.op0 << 20) | (e.op2 << 17) | (e.op1 << 14) | (e.crn << 10) | (rt << 5) | (e.crm << 1) | (read ? 1 : 0));
-/** ESR of an EC 0x18 trap: IL = 1 (32-bit instruction). */
-const esrOf = (e: Enc, read: boolean, rt: number): bigint => (0x18n << 26n) | (1n << 25n) | iss(e, read, rt);
+import { BASE, R, VBAR, exec, sysEsr, word, type Enc } from './modes.js';
 
 const SCTLR_EL1 = R(3, 0, 1, 0, 0);
 const TTBR0_EL1 = R(3, 0, 2, 0, 0);
@@ -56,7 +44,7 @@ const lowerSync = (el: number) => VBAR + BigInt(el) * 0x1000n + 0x400n;
 function expectTrap(mode: StartEl | 'el3el2', at: number, e: Enc, read: boolean, setup: (c: Cpu) => void): void {
   const rt = read ? 3 : 5;
   const cpu = exec(mode, at, word(e, read, rt), setup);
-  expect([cpu.el, esr(cpu, 2), elr(cpu, 2), cpu.pc]).toEqual([2, esrOf(e, read, rt), BigInt(BASE), lowerSync(2)]);
+  expect([cpu.el, esr(cpu, 2), elr(cpu, 2), cpu.pc]).toEqual([2, sysEsr(e, read, rt), BigInt(BASE), lowerSync(2)]);
 }
 
 /** Runs the access at `at` and expects it to complete (PC at the next instruction). */
@@ -130,7 +118,7 @@ describe('HCR_EL2.TACR, TID1, TID2, TID3', () => {
   it('TID2 traps EL0 reads of CTR_EL0 when SCTLR_EL1.UCT allows them; UCT = 0 traps to EL1 first', () => {
     expectTrap(2, 0, CTR_EL0, true, hcr(TID2, (c) => (c.x[Slot.SCTLR_EL1] |= UCT)));
     const cpu = exec(2, 0, word(CTR_EL0, true, 3), hcr(TID2, (c) => (c.x[Slot.SCTLR_EL1] &= ~UCT)));
-    expect([cpu.el, esr(cpu, 1)]).toEqual([1, esrOf(CTR_EL0, true, 3)]);
+    expect([cpu.el, esr(cpu, 1)]).toEqual([1, sysEsr(CTR_EL0, true, 3)]);
   });
 });
 
@@ -150,7 +138,7 @@ describe('HCR_EL2.TSW, TPC, TPU, TTLB (system instructions)', () => {
     expectTrap(2, 0, DC_CIVAC, false, hcr(TPC, (c) => (c.x[Slot.SCTLR_EL1] |= UCI)));
     expectTrap(2, 0, DC_CVAU, false, hcr(TPU, (c) => (c.x[Slot.SCTLR_EL1] |= UCI)));
     const cpu = exec(2, 0, word(DC_CIVAC, false, 5), hcr(TPC, (c) => (c.x[Slot.SCTLR_EL1] &= ~UCI)));
-    expect([cpu.el, esr(cpu, 1)]).toEqual([1, esrOf(DC_CIVAC, false, 5)]);
+    expect([cpu.el, esr(cpu, 1)]).toEqual([1, sysEsr(DC_CIVAC, false, 5)]);
   });
   it('no trap at EL2 or without EL2', () => {
     expectRuns(2, 2, TLBI_VMALLE1, false, hcr(TTLB));

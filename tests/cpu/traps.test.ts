@@ -18,19 +18,9 @@ import { checkFpAccess } from '../../src/cpu/fptrap.js';
 import { sync } from '../../src/sysregs/pmu.js';
 import { Slot } from '../../src/cpu/state.js';
 import type { StartEl } from '../../src/cpu/models.js';
-import { BASE, VBAR, exec } from './modes.js';
+import { BASE, R, VBAR, exec, sysEsr, word, type Enc } from './modes.js';
 
 type Mode = StartEl | 'el3el2';
-interface Enc { op0: number; op1: number; crn: number; crm: number; op2: number }
-const R = (op0: number, op1: number, crn: number, crm: number, op2: number): Enc => ({ op0, op1, crn, crm, op2 });
-
-// MRS/MSR (op0 2-3) and SYS (op0 1): 1101010100 L 1 op0[0] op1 CRn CRm op2 Rt (SYS: L 0 01).
-const word = (e: Enc, read: boolean, rt: number): number =>
-  (0xd5000000 | ((read ? 1 : 0) << 21) | (e.op0 << 19) | (e.op1 << 16) | (e.crn << 12) | (e.crm << 8) | (e.op2 << 5) | rt) >>> 0;
-const iss = (e: Enc, read: boolean, rt: number): bigint =>
-  BigInt((e.op0 << 20) | (e.op2 << 17) | (e.op1 << 14) | (e.crn << 10) | (rt << 5) | (e.crm << 1) | (read ? 1 : 0));
-/** ESR of an EC 0x18 trap (IL = 1). */
-const sysEsr = (e: Enc, read: boolean, rt: number): bigint => (0x18n << 26n) | (1n << 25n) | iss(e, read, rt);
 
 const PMCR_EL0 = R(3, 3, 9, 12, 0);
 const PMCNTENSET_EL0 = R(3, 3, 9, 12, 1);
