@@ -32,17 +32,30 @@ function onSignal(sig: NodeJS.Signals): void {
   process.kill(process.pid, sig); // the default action, now that our handler is gone
 }
 
+let armed = false;
+
+/**
+ * Installs the exit and signal handlers. Called before spawning: a signal that arrives
+ * while the child exists but is not yet in `live` would otherwise take the default action
+ * and leave QEMU running (seen under load); with the handlers in place it is handled only
+ * after the synchronous spawn-and-track code has run.
+ */
+function arm(): void {
+  if (armed) return;
+  armed = true;
+  process.on('exit', killAll);
+  for (const s of SIGNALS) process.on(s, onSignal);
+}
+
 function track(p: ChildProcess): void {
-  if (live.size === 0) {
-    process.on('exit', killAll);
-    for (const s of SIGNALS) process.on(s, onSignal);
-  }
+  arm();
   live.add(p);
 }
 
 function untrack(p?: ChildProcess): void {
   if (p) live.delete(p);
-  if (live.size === 0) {
+  if (live.size === 0 && armed) {
+    armed = false;
     process.off('exit', killAll);
     for (const s of SIGNALS) process.off(s, onSignal);
   }
@@ -112,7 +125,14 @@ export class QemuProcess {
       const port = await freePort();
       // sleep=off: virtual time advances with instructions only, never while stopped (lockstep.ts).
       const args = [...qemuBoardArgs(opts), '-serial', 'null', '-icount', 'shift=0,sleep=off', '-S', '-gdb', `tcp:127.0.0.1:${port}`];
-      const proc = spawn(opts.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      arm();
+      let proc: ChildProcess;
+      try {
+        proc = spawn(opts.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (e) {
+        untrack();
+        throw e;
+      }
       const q = new QemuProcess(proc, port, args);
       try {
         q.gdb = await q.connect(opts.startTimeoutMs ?? 15_000, opts.replyTimeoutMs ?? 10_000);
