@@ -12,7 +12,7 @@ import { idValue } from './id.js';
 import { PMU_COUNTERS, sync } from './pmu.js';
 import { Slot } from '../cpu/state.js';
 import { HcrEl2Bit } from './bits.js';
-import { Flag, type Access, type RowSpec } from './row.js';
+import { Flag, type Access, type RowSpec, MASK64, bit64 } from './row.js';
 
 const EL2_RW: Access = { read: 2, write: 2 };
 
@@ -20,10 +20,8 @@ const EL2_RW: Access = { read: 2, write: 2 };
 export const HCR_RW = 1n << 31n;
 /** HCR_EL2 bits defined in Armv8.0 (VM [0] .. ID [33]); the rest are RES0. */
 const HCR_V80 = (1n << 34n) - 1n;
-const bit = (n: number): bigint => 1n << BigInt(n);
 /** HCR_EL2.TERR and TEA, FEAT_RAS. */
-const HCR_RAS = bit(HcrEl2Bit.TERR) | bit(HcrEl2Bit.TEA);
-const MASK64 = (1n << 64n) - 1n;
+const HCR_RAS = bit64(HcrEl2Bit.TERR) | bit64(HcrEl2Bit.TEA);
 
 const el2 = (name: string, crn: number, crm: number, op2: number, rest: Partial<RowSpec>): RowSpec => ({
   name, op0: 3, op1: 4, crn, crm, op2, access: EL2_RW, feature: 'EL2', ...rest,
@@ -47,8 +45,8 @@ export const EL2_ROWS: readonly RowSpec[] = [
     // EnSCXT (53) with FEAT_CSV2_2.
     res0For: (m) =>
       (m.features.EL3 ? 1n << 29n : 0n) |
-      (MASK64 & ~HCR_V80 & ~(m.features.RAS ? HCR_RAS : 0n) & ~(m.features.LOR ? bit(HcrEl2Bit.TLOR) : 0n) &
-        ~(m.features.SCXTNUM ? bit(HcrEl2Bit.EnSCXT) : 0n)),
+      (MASK64 & ~HCR_V80 & ~(m.features.RAS ? HCR_RAS : 0n) & ~(m.features.LOR ? bit64(HcrEl2Bit.TLOR) : 0n) &
+        ~(m.features.SCXTNUM ? bit64(HcrEl2Bit.EnSCXT) : 0n)),
     // VI/VF/VSE raise the virtual interrupts (Cpu.contextChanged re-derives them).
     context: true,
   }),

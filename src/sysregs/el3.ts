@@ -10,10 +10,9 @@
 import { sync } from './pmu.js';
 import { Slot } from '../cpu/state.js';
 import { ScrEl3Bit } from './bits.js';
-import { Flag, type Access, type RowSpec } from './row.js';
+import { Flag, type Access, type RowSpec, MASK64, bit64 } from './row.js';
 
 const EL3_RW: Access = { read: 3, write: 3 };
-const bit = (n: number): bigint => 1n << BigInt(n);
 
 /** The SCR_EL3 bits its write mask treats specially (Arm ARM D17.2.117). */
 const SCR = {
@@ -21,13 +20,12 @@ const SCR = {
   /** RW: RAO/WI when no lower EL can use AArch32, as here. */
   RW: 1n << 10n,
   /** TERR: traps the error record registers (FEAT_RAS). */
-  TERR: bit(ScrEl3Bit.TERR),
+  TERR: bit64(ScrEl3Bit.TERR),
 } as const;
 /** Bits [5:4] are RES1 (QEMU 7.2 resets SCR_EL3 to 0x30). */
 const SCR_RES1 = 0x30n;
 /** The Armv8.0 fields: NS IRQ FIQ EA [3:0], RES1 [5:4], SMD, HCE, SIF, RW, ST, TWI, TWE [13:7]. */
 const SCR_V80 = 0x3fbfn;
-const MASK64 = (1n << 64n) - 1n;
 
 const el3 = (name: string, crn: number, crm: number, op2: number, rest: Partial<RowSpec>): RowSpec => ({
   name, op0: 3, op1: 6, crn, crm, op2, access: EL3_RW, feature: 'EL3', ...rest,
@@ -47,8 +45,8 @@ export const EL3_ROWS: readonly RowSpec[] = [
     // HXEn (38) with FEAT_HCX.
     res0For: (m) =>
       (m.features.EL2 ? 0n : SCR.HCE) |
-      (MASK64 & ~SCR_V80 & ~(m.features.RAS ? SCR.TERR : 0n) & ~(m.features.LOR ? bit(ScrEl3Bit.TLOR) : 0n) &
-        ~(m.features.HCX ? bit(ScrEl3Bit.HXEn) : 0n) & ~(m.features.SCXTNUM ? bit(ScrEl3Bit.EnSCXT) : 0n)),
+      (MASK64 & ~SCR_V80 & ~(m.features.RAS ? SCR.TERR : 0n) & ~(m.features.LOR ? bit64(ScrEl3Bit.TLOR) : 0n) &
+        ~(m.features.HCX ? bit64(ScrEl3Bit.HXEn) : 0n) & ~(m.features.SCXTNUM ? bit64(ScrEl3Bit.EnSCXT) : 0n)),
   }),
   el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
   // SPME and SCCD decide whether the PMU counts in Secure state (pmu.ts), so a write first

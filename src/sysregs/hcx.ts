@@ -8,13 +8,13 @@
 import { Slot } from '../cpu/state.js';
 import { scrBit } from './access.js';
 import { ScrEl3Bit } from './bits.js';
-import { ACCESS_OK, type RowSpec } from './row.js';
+import { ACCESS_OK, type RowSpec, MASK64 } from './row.js';
 
 
 export const HCX_ROWS: readonly RowSpec[] = [
   {
     name: 'HCRX_EL2', op0: 3, op1: 4, crn: 1, crm: 2, op2: 2, access: { read: 2, write: 2 }, feature: 'EL2', features: ['HCX'],
-    slot: Slot.HCRX_EL2, res0: (1n << 64n) - 1n,
+    slot: Slot.HCRX_EL2, res0: MASK64,
     accessTrap: (cpu) => (cpu.el < 3 && cpu.model.features.EL3 && scrBit(cpu, ScrEl3Bit.HXEn) === 0 ? 3 : ACCESS_OK),
   },
 ];

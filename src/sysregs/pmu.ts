@@ -33,7 +33,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import type { CpuModel } from '../cpu/models.js';
 import { Slot } from '../cpu/state.js';
-import { type Access, EL0_RO, EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec } from './row.js';
+import { type Access, EL0_RO, EL0_RW, EL1_RO, EL1_RW, Flag, type RowSpec, MASK64 } from './row.js';
 import { el2Enabled, isSecure } from './access.js';
 
 /**
@@ -69,7 +69,6 @@ const EVTYPER_MASK = 0xfe00ffffn;
 const CCFILTR_MASK = 0xfc000000n;
 
 const M32 = (1n << 32n) - 1n;
-const M64 = (1n << 64n) - 1n;
 
 const x = (cpu: Cpu, slot: number): bigint => cpu.x[slot];
 const N = (cpu: Cpu): number => Number((cpu.x[Slot.PMCR_EL0] >> 11n) & 31n);
@@ -159,7 +158,7 @@ const countsInstructions = (cpu: Cpu, n: number): boolean => {
 };
 
 /** The event counters' width: 64 bits with FEAT_PMUv3p5, else 32. */
-const evMask = (cpu: Cpu): bigint => (cpu.model.features.PMUV3P5 ? M64 : M32);
+const evMask = (cpu: Cpu): bigint => (cpu.model.features.PMUV3P5 ? MASK64 : M32);
 
 /**
  * Whether event counter `n` records overflow at bit 63 rather than 31 (FEAT_PMUv3p5):
@@ -179,7 +178,7 @@ function longCounter(cpu: Cpu, n: number): boolean {
 function addEvent(cpu: Cpu, n: number, d: bigint): void {
   const old = x(cpu, Slot.PMEVCNTR0_EL0 + n);
   const v = old + d;
-  const overflow = longCounter(cpu, n) ? v > M64 : (old & M32) + d > M32;
+  const overflow = longCounter(cpu, n) ? v > MASK64 : (old & M32) + d > M32;
   if (overflow) cpu.x[Slot.PMOVS] |= 1n << BigInt(n);
   cpu.x[Slot.PMEVCNTR0_EL0 + n] = v & evMask(cpu);
 }
@@ -200,9 +199,9 @@ export function sync(cpu: Cpu, now: number): void {
     }
     const old = cpu.x[Slot.PMCCNTR_EL0];
     const v = old + d;
-    const overflow = (cpu.x[Slot.PMCR_EL0] & LC) !== 0n ? v > M64 : v >> 32n !== old >> 32n;
+    const overflow = (cpu.x[Slot.PMCR_EL0] & LC) !== 0n ? v > MASK64 : v >> 32n !== old >> 32n;
     if (overflow) cpu.x[Slot.PMOVS] |= 1n << 31n;
-    cpu.x[Slot.PMCCNTR_EL0] = v & M64;
+    cpu.x[Slot.PMCCNTR_EL0] = v & MASK64;
   }
   for (let n = 0; n < N(cpu); n++) if (enabled(cpu, n) && countsInstructions(cpu, n)) addEvent(cpu, n, delta);
 }
@@ -339,7 +338,7 @@ const PMU_REGS: readonly RowSpec[] = [
   ...setClr('PMINTEN', 'EL1', 0, 14, 1, 14, 2, EL1_RW, Slot.PMINTEN, undefined, Flag.IO | Flag.ALIAS | Flag.NO_RAW),
   { name: 'PMSWINC_EL0', ...enc(3, 9, 12, 4), access: { read: 4, write: 0 }, flags: Flag.IO | Flag.NO_RAW, el0Trap: EN_SW, set: swinc },
   // PMSELR_EL0.SEL [4:0]; the rest is RES0. EL0 access with EN or ER.
-  { name: 'PMSELR_EL0', ...enc(3, 9, 12, 5), access: EL0_RW, slot: Slot.PMSELR_EL0, res0: ~31n & M64, el0Trap: EN_ER },
+  { name: 'PMSELR_EL0', ...enc(3, 9, 12, 5), access: EL0_RW, slot: Slot.PMSELR_EL0, res0: ~31n & MASK64, el0Trap: EN_ER },
   // The events a64emu counts (read-only; stored so that the raw accessors take any value, as
   // for migration). QEMU 7.2 reports INST_RETIRED only under -icount (0x20101; 0x20001 in
   // the recordings, made without it). No common event 0x20-0x3F is counted: PMCEID1_EL0 is 0.
@@ -363,7 +362,7 @@ const PMU_REGS: readonly RowSpec[] = [
     set: (cpu, v, index) => (at(cpu, index), setEvcntr(cpu, sel(cpu), v)),
   },
   // EN, SW, CR, ER [3:0] (QEMU 7.2 keeps those). Readable at EL0 without a trap; writes from EL1.
-  { name: 'PMUSERENR_EL0', ...enc(3, 9, 14, 0), access: { read: 0, write: 1 }, slot: Slot.PMUSERENR_EL0, res0: ~15n & M64 },
+  { name: 'PMUSERENR_EL0', ...enc(3, 9, 14, 0), access: { read: 0, write: 1 }, slot: Slot.PMUSERENR_EL0, res0: ~15n & MASK64 },
   synced('PMCCFILTR_EL0', enc(3, 14, 15, 7), EL0_RW, Slot.PMCCFILTR_EL0, (_cpu, v) => v & CCFILTR_MASK, EN),
   // FEAT_PMUv3p4: PMMIR_EL1.SLOTS = 0 (no STALL_SLOT event), as QEMU 7.2 (a CONST 0 row).
   { name: 'PMMIR_EL1', ...enc(0, 9, 14, 6), access: EL1_RO, flags: Flag.CONST, feature: 'PMUV3P5', value: () => 0n },

@@ -37,6 +37,11 @@ export const EL0_RO: Access = { read: 0, write: 4 };
 export const EL1_RW: Access = { read: 1, write: 1 };
 export const EL1_RO: Access = { read: 1, write: 4 };
 
+/** All 64 bits, for write masks (res0 = MASK64: nothing is kept). */
+export const MASK64 = (1n << 64n) - 1n;
+/** Bit `n` (0-63) as a 64-bit mask. */
+export const bit64 = (n: number): bigint => 1n << BigInt(n);
+
 /** HCR_EL2 trap controls of system register accesses (Arm ARM D17.2.48), for `hcrTrap`. */
 export const Hcr = {
   TID1: 1n << 16n,

@@ -96,43 +96,57 @@ function withTidcp(cpu: Cpu, crn: number, iss: number, op: Op | null): Op | null
 const inIdSpace = (op0: number, op1: number, crn: number, crm: number): boolean =>
   op0 === 3 && (op1 === 0 || op1 === 1 || op1 === 3) && crn === 0 && crm < 8;
 
-function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boolean): Op {
-  const { cpu, index } = c;
-  const r = cpu.r;
-  const [nl, nh] = pcPlus(c, 4n);
-  const minEl = row.access.read;
-  const hcr = hcrMask(row.hcrTrap?.read);
-  const trap = row.accessTrap ?? null;
+/**
+ * The row's access checks in the architectural order (row.ts): the UNDEFINED and EL0 checks,
+ * HCR_EL2, the trap group, then accessTrap; each present only if the row has it.
+ */
+function accessChecks(cpu: Cpu, row: SysregRow, minEl: number, iss: number, read: boolean, idTrap: boolean): () => void {
+  const hcr = hcrMask(read ? row.hcrTrap?.read : row.hcrTrap?.write);
   const group = groupCheck(row);
-  // CONST rows with a `get` (MIDR_EL1, MPIDR_EL1: virtualized at EL1) take the general path.
-  if (row.constValue !== undefined && row.get === undefined) {
-    const [vl, vh] = halves(row.constValue);
-    return () => {
-      checkAccess(cpu, row, minEl, iss, idTrap);
-      if (hcr !== 0) checkHcr(cpu, hcr, iss);
-      if (group !== null) group(cpu, iss);
-      if (trap !== null) checkTrap(cpu, trap, iss, true);
-      r[t] = vl;
-      r[t + 1] = vh;
-      r[PC] = nl;
-      r[PC + 1] = nh;
-    };
-  }
+  const trap = row.accessTrap ?? null;
   return () => {
     checkAccess(cpu, row, minEl, iss, idTrap);
     if (hcr !== 0) checkHcr(cpu, hcr, iss);
     if (group !== null) group(cpu, iss);
-    if (trap !== null) checkTrap(cpu, trap, iss, true);
-    if (row.slot !== undefined) {
-      const s = row.slot * 2;
+    if (trap !== null) checkTrap(cpu, trap, iss, read);
+  };
+}
+
+function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boolean): Op {
+  const { cpu, index } = c;
+  const r = cpu.r;
+  const [nl, nh] = pcPlus(c, 4n);
+  const check = accessChecks(cpu, row, row.access.read, iss, true, idTrap);
+  // How the value is read, chosen here. CONST rows with a `get` (MIDR_EL1, MPIDR_EL1:
+  // virtualized at EL1) read through it.
+  let load: () => void;
+  if (row.constValue !== undefined && row.get === undefined) {
+    const [vl, vh] = halves(row.constValue);
+    load = () => {
+      r[t] = vl;
+      r[t + 1] = vh;
+    };
+  } else if (row.slot !== undefined) {
+    const s = row.slot * 2;
+    load = () => {
       r[t] = r[s];
       r[t + 1] = r[s + 1];
-    } else if (row.get32) {
-      r[t] = row.get32(cpu);
+    };
+  } else if (row.get32) {
+    const get32 = row.get32;
+    load = () => {
+      r[t] = get32(cpu);
       r[t + 1] = 0;
-    } else if (row.get) {
-      setBig(r, t, row.get(cpu, index));
-    }
+    };
+  } else if (row.get) {
+    const get = row.get;
+    load = () => setBig(r, t, get(cpu, index));
+  } else {
+    load = () => {};
+  }
+  return () => {
+    check();
+    load();
     r[PC] = nl;
     r[PC + 1] = nh;
   };
@@ -144,28 +158,31 @@ function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
   const [nl, nh] = pcPlus(c, 4n);
   // A register without write access (read-only): every MSR to it is UNDEFINED, first.
   if (row.access.write > 3) return () => cpu.undef();
-  const minEl = row.access.write;
-  const hcr = hcrMask(row.hcrTrap?.write);
-  const group = groupCheck(row);
-  const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
-  const [oneLo, oneHi] = halves(row.res1 ?? 0n);
-  // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
-  const s = row.slot === undefined || (row.flags & Flag.CONST) !== 0 ? -1 : row.slot * 2;
-  const trap = row.accessTrap ?? null;
-  const context = row.context === true;
-  return () => {
-    checkAccess(cpu, row, minEl, iss, false);
-    if (hcr !== 0) checkHcr(cpu, hcr, iss);
-    if (group !== null) group(cpu, iss);
-    if (trap !== null) checkTrap(cpu, trap, iss, false);
-    if (s >= 0) {
+  const check = accessChecks(cpu, row, row.access.write, iss, false, false);
+  // How the value is stored, chosen here. CONST rows that allow writes ignore them (QEMU's
+  // ARM_CP_CONST).
+  let store: () => void;
+  if (row.slot !== undefined && (row.flags & Flag.CONST) === 0) {
+    const s = row.slot * 2;
+    const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
+    const [oneLo, oneHi] = halves(row.res1 ?? 0n);
+    store = () => {
       r[s] = (r[t] & keepLo) | oneLo;
       r[s + 1] = (r[t + 1] & keepHi) | oneHi;
-    } else if (row.set32) {
-      row.set32(cpu, r[t]);
-    } else if (row.set) {
-      row.set(cpu, big(r, t), index);
-    }
+    };
+  } else if (row.set32) {
+    const set32 = row.set32;
+    store = () => set32(cpu, r[t]);
+  } else if (row.set) {
+    const set = row.set;
+    store = () => set(cpu, big(r, t), index);
+  } else {
+    store = () => {};
+  }
+  const context = row.context === true;
+  return () => {
+    check();
+    store();
     if (context) cpu.contextChanged();
     r[PC] = nl;
     r[PC + 1] = nh;
@@ -412,15 +429,11 @@ export const SYSTEM_ROWS: Row[] = [
       const iss = sysregTrapIss(1, f.op1, f.crn, f.crm, f.op2, f.rt, false);
       const row = findSysreg(1, f.op1, f.crn, f.crm, f.op2, cpu.model);
       if (!row) return withTidcp(cpu, f.crn, iss, null);
-      const minEl = row.access.write;
       const op = row.op;
       const t = rz(f.rt);
-      const hcr = hcrMask(row.hcrTrap?.write);
-      const trap = groupCheck(row);
+      const check = accessChecks(cpu, row, row.access.write, iss, false, false);
       return withTidcp(cpu, f.crn, iss, () => {
-        checkAccess(cpu, row, minEl, iss, false);
-        if (hcr !== 0) checkHcr(cpu, hcr, iss);
-        if (trap !== null) trap(cpu, iss);
+        check();
         if (op) op(cpu, r[t], r[t + 1]);
         r[PC] = nl;
         r[PC + 1] = nh;
