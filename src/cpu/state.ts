@@ -117,6 +117,15 @@ export enum Slot {
   TCR_EL3 = 356,
   TTBR0_EL3 = 357,
   MAIR_EL3 = 358,
+  // FEAT_VHE (EL2&0 regime, sysregs/): the second EL2 table base, its CONTEXTIDR, and the
+  // EL2 virtual timer
+  TTBR1_EL2 = 336,
+  CONTEXTIDR_EL2 = 337,
+  CNTHV_CTL_EL2 = 338,
+  CNTHV_CVAL_EL2 = 339,
+  // FP/SIMD control and status (FPCR, FPSR)
+  FPCR = 94,
+  FPSR = 95,
   COUNT = 384,
 }
 

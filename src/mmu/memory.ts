@@ -10,6 +10,7 @@
 // faults are thrown as the CPU's single preallocated ExceptionRecord.
 
 import { ExceptionRecord, EC, FSC } from '../cpu/exception.js';
+import { Tlb } from './tlb.js';
 
 /** What the CPU needs from the physical address space (implemented by the machine). */
 export interface PhysBus {
@@ -36,6 +37,8 @@ export class Memory {
   readonly codeMap: Uint8Array;
   /** Set by the CPU: called when a store hits a chunk marked in codeMap. */
   onCodeWrite: () => void = () => {};
+  /** The tagged TLB (TLBI operations call tlb.invalidate). */
+  readonly tlb = new Tlb();
   /** The high word of the last 64-bit load. */
   hi = 0;
   /** Data accesses must be aligned (stage 1 off makes memory Device, or SCTLR.A is set). */
