@@ -56,6 +56,8 @@ export interface Features {
   LPA: boolean;
   /** FEAT_LVA: 52-bit virtual addresses with the 64 KiB granule (TnSZ down to 12). */
   LVA: boolean;
+  /** FEAT_LPA2: 52-bit VA and PA with the 4 and 16 KiB granules (TCR.DS, VTCR_EL2.DS/SL2). */
+  LPA2: boolean;
   /** FEAT_HPDS: TCR.HPD disables the hierarchical permissions. */
   HPDS: boolean;
   /** FEAT_TTST: TnSZ up to 48 (47 with 64 KiB), stage 2 starting at level 3. */
@@ -118,7 +120,7 @@ const MAX_ID: IdValues = {
 
 /** The Armv8.1+ features an Armv8.0 core (Cortex-A57/A72) lacks. */
 const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false,
-  VHE: false, HAFDBS: false, LPA: false, LVA: false, HPDS: false, TTST: false, XNX: false, VMID16: false } as const;
+  VHE: false, HAFDBS: false, LPA: false, LVA: false, LPA2: false, HPDS: false, TTST: false, XNX: false, VMID16: false } as const;
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
@@ -142,7 +144,7 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
     features: {
       EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true,
       PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
-      VHE: true, HAFDBS: true, LPA: true, LVA: true, HPDS: true, TTST: true, XNX: true, VMID16: true,
+      VHE: true, HAFDBS: true, LPA: true, LVA: true, LPA2: true, HPDS: true, TTST: true, XNX: true, VMID16: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

@@ -83,11 +83,14 @@ export function writeDescLo(cpu: Cpu, pa: number, lo: number): void {
 /**
  * The output address in a block, page or table descriptor (D8.3.1): bits [47:g] for a
  * granule of 2^g bytes; with the 64 KiB granule and FEAT_LPA, bits [15:12] are OA[51:48]
- * whatever the configured PS (a larger OA then takes an Address size fault). QEMU 7.2 reads
- * those bits only when the effective PS is 52 bits.
+ * whatever the configured PS (a larger OA then takes an Address size fault; QEMU 7.2 reads
+ * those bits only when the effective PS is 52 bits); with TCR.DS = 1 (FEAT_LPA2, 4 and
+ * 16 KiB), bits [49:g] and OA[51:50] in bits [9:8].
  */
-export function outputAddress(cpu: Cpu, lo: number, hi: number, granule: number): number {
-  let oa = (hi & 0xffff) * TWO32 + ((lo >>> 0) - ((lo >>> 0) % P2[granule]));
+export function outputAddress(cpu: Cpu, lo: number, hi: number, granule: number, ds: boolean): number {
+  const low = (lo >>> 0) - ((lo >>> 0) % P2[granule]);
+  if (ds) return (hi & 0x3ffff) * TWO32 + low + ((lo >>> 8) & 3) * P2[50];
+  let oa = (hi & 0xffff) * TWO32 + low;
   if (granule === 16 && cpu.model.features.LPA) oa += ((lo >>> 12) & 0xf) * P2[48];
   return oa;
 }
@@ -100,12 +103,12 @@ const PS_BITS = [32, 36, 40, 42, 44, 48, 52];
 /**
  * The output address size (AArch64.PhysicalAddressSize): PS capped at the implemented PA
  * size (a reserved or larger PS means that size), and at 48 bits except with the 64 KiB
- * granule (52-bit output needs FEAT_LPA and that granule; no FEAT_LPA2).
+ * granule (FEAT_LPA) or TCR.DS = 1 (FEAT_LPA2).
  */
-export function outputBits(cpu: Cpu, ps: number, granule: number): number {
+export function outputBits(cpu: Cpu, ps: number, granule: number, ds: boolean): number {
   const pamax = cpu.model.paBits;
   const bits = ps < PS_BITS.length ? Math.min(PS_BITS[ps], pamax) : pamax;
-  return granule === 16 ? bits : Math.min(bits, 48);
+  return granule === 16 || ds ? bits : Math.min(bits, 48);
 }
 
 /** TCR.TG0 / VTCR_EL2.TG0 encodings to granule shifts (0: reserved). */
@@ -116,6 +119,9 @@ export const TG1_SHIFT = [0, 14, 12, 16];
 interface Granules {
   s1: number;
   s2: number;
+  /** The granules with 52-bit addresses (FEAT_LPA2), as 1 << shift bits. */
+  s1lpa2: number;
+  s2lpa2: number;
 }
 const GRANULES = new WeakMap<CpuModel, Granules>();
 
@@ -131,7 +137,9 @@ function granulesOf(model: CpuModel): Granules {
       const x = field(lsb);
       return x === 0 ? s1 & bit : x >= 2 ? bit : 0;
     };
-    g = { s1, s2: s2f(40, 1 << 12) | s2f(32, 1 << 14) | s2f(36, 1 << 16) };
+    const s1lpa2 = (field(28) === 1 ? 1 << 12 : 0) | (field(20) === 2 ? 1 << 14 : 0);
+    const s2l = (lsb: number, bit: number): number => (field(lsb) === 0 ? s1lpa2 & bit : field(lsb) === 3 ? bit : 0);
+    g = { s1, s2: s2f(40, 1 << 12) | s2f(32, 1 << 14) | s2f(36, 1 << 16), s1lpa2, s2lpa2: s2l(40, 1 << 12) | s2l(32, 1 << 14) };
     GRANULES.set(model, g);
   }
   return g;
@@ -150,14 +158,24 @@ export function granuleShift(cpu: Cpu, shift: number, stage2: boolean): number {
 }
 
 /**
- * Whether a block descriptor is allowed at `level` (AArch64.BlockDescSupported, no
- * FEAT_LPA2): 4 KiB at levels 1 and 2, 16 KiB at level 2, 64 KiB at level 2 and, with a
- * 52-bit PA (FEAT_LPA), level 1.
+ * Whether a block descriptor is allowed at `level` (AArch64.BlockDescSupported): 4 KiB at
+ * levels 1 and 2 (and 0 with TCR.DS), 16 KiB at level 2 (and 1 with TCR.DS), 64 KiB at
+ * level 2 and, with a 52-bit PA (FEAT_LPA), level 1.
  */
-export function blockAllowed(cpu: Cpu, granule: number, level: number): boolean {
-  if (granule === 12) return level === 1 || level === 2;
-  if (granule === 14) return level === 2;
+export function blockAllowed(cpu: Cpu, granule: number, level: number, ds: boolean): boolean {
+  if (granule === 12) return level === 1 || level === 2 || (level === 0 && ds);
+  if (granule === 14) return level === 2 || (level === 1 && ds);
   return level === 2 || (level === 1 && cpu.model.features.LPA);
+}
+
+/**
+ * TCR.DS / VTCR_EL2.DS in effect: FEAT_LPA2 and a 4 or 16 KiB granule that supports 52-bit
+ * addresses (ID_AA64MMFR0_EL1.TGran4 = 1, TGran16 = 2; TGran4_2/TGran16_2 = 3).
+ */
+export function dsEffective(cpu: Cpu, ds: number, granule: number, stage2: boolean): boolean {
+  if (ds === 0 || granule === 16 || !cpu.model.features.LPA2) return false;
+  const g = granulesOf(cpu.model);
+  return ((stage2 ? g.s2lpa2 : g.s1lpa2) & (1 << granule)) !== 0;
 }
 
 // ---- memory attributes ------------------------------------------------------------------

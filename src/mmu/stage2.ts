@@ -2,13 +2,14 @@
 // AArch64.S2Walk): IPA to PA through VTTBR_EL2/VTCR_EL2, with concatenated starting-level
 // tables, S2AP and XN permissions, MemAttr, and the hardware Access flag / dirty state of
 // VTCR_EL2.HA/HD. Used for the final IPA of an access and for every stage 1 table address
-// (S1PTW). No FEAT_LPA2 (VTCR_EL2.DS, SL2) and no FEAT_S2FWB (HCR_EL2.FWB reads as 0 here).
+// (S1PTW); 52-bit IPAs with 64 KiB (FEAT_LPA) or VTCR_EL2.DS (FEAT_LPA2, with SL2 for a
+// level -1 start). No FEAT_S2FWB (HCR_EL2.FWB is treated as 0).
 
 import type { Cpu } from '../cpu/cpu.js';
 import { lo, Slot } from '../cpu/state.js';
 import { AccessType, FaultType, Perm, type MmuFault } from './types.js';
 import {
-  blockAllowed, desc, granuleShift, outputAddress, outputBits, P2, readDesc, s2AttrByte, TG0_SHIFT, TWO32, writeDescLo,
+  blockAllowed, desc, dsEffective, granuleShift, outputAddress, outputBits, P2, readDesc, s2AttrByte, TG0_SHIFT, TWO32, writeDescLo,
 } from './descriptor.js';
 
 /** The result of the last successful s2Translate. */
@@ -39,8 +40,10 @@ export function s2Translate(
   const f = cpu.model.features;
   const vtcr = cpu.u[lo(Slot.VTCR_EL2)];
   const granule = granuleShift(cpu, TG0_SHIFT[(vtcr >>> 14) & 3], true);
+  const vhi = cpu.u[lo(Slot.VTCR_EL2) + 1];
+  const ds = dsEffective(cpu, vhi & 1, granule, true); // VTCR_EL2.DS [32]
   const stride = granule - 3;
-  const outBits = outputBits(cpu, (vtcr >>> 16) & 7, granule);
+  const outBits = outputBits(cpu, (vtcr >>> 16) & 7, granule, ds);
   const pamax = cpu.model.paBits;
   const tsz = vtcr & 63;
   const inBits = 64 - tsz;
@@ -50,28 +53,35 @@ export function s2Translate(
     return false;
   };
 
-  // AArch64.S2TxSZFaults: the minimum is the implemented PA size (48 bits unless 64 KiB);
-  // out of range either way is a level 0 Translation fault (IMPLEMENTATION DEFINED above the
-  // maximum: QEMU 7.2 faults too).
-  const minTsz = 64 - (granule === 16 ? pamax : Math.min(pamax, 48));
+  // AArch64.S2TxSZFaults: the minimum is the implemented PA size (48 bits unless 64 KiB or
+  // DS); out of range either way is a level 0 Translation fault (IMPLEMENTATION DEFINED
+  // above the maximum: QEMU 7.2 faults too).
+  const minTsz = 64 - (granule === 16 || ds ? pamax : Math.min(pamax, 48));
   const maxTsz = f.TTST ? (granule === 16 ? 47 : 48) : 39;
   if (tsz < minTsz || tsz > maxTsz) return fail(FaultType.TRANSLATION, 0);
 
-  // The starting level from SL0 (AArch64.S2StartLevel), then AArch64.S2InvalidSL and
+  // The starting level from SL2:SL0 (AArch64.S2StartLevel), then AArch64.S2InvalidSL and
   // AArch64.S2InconsistentSL: a level 0 Translation fault.
   const sl0 = (vtcr >>> 6) & 3;
+  const sl2 = ds && granule === 12 ? (vhi >>> 1) & 1 : 0; // VTCR_EL2.SL2 [33]
   let start: number;
+  let valid = true;
   if (granule === 12) {
-    start = sl0 === 3 ? (f.TTST ? 3 : -1) : 2 - sl0;
-    if (sl0 === 2 && pamax < 44) start = -1;
+    if (sl2) {
+      start = -1;
+      valid = sl0 === 0 && pamax >= 52;
+    } else {
+      start = sl0 === 3 ? 3 : 2 - sl0;
+      valid = sl0 === 3 ? f.TTST : sl0 !== 2 || pamax >= 44;
+    }
   } else if (granule === 14) {
-    start = sl0 === 3 ? -1 : 3 - sl0;
-    if (sl0 === 2 && pamax < 42) start = -1;
+    start = 3 - sl0;
+    valid = sl0 === 3 ? ds : sl0 !== 2 || pamax >= 42;
   } else {
-    start = sl0 === 3 ? -1 : 3 - sl0;
-    if (sl0 === 2 && pamax < 44) start = -1;
+    start = 3 - sl0;
+    valid = sl0 !== 3 && (sl0 !== 2 || pamax >= 44);
   }
-  if (start < 0) return fail(FaultType.TRANSLATION, 0);
+  if (!valid) return fail(FaultType.TRANSLATION, 0);
   const slMin = (3 - start) * stride + granule + 1;
   if (inBits < slMin || inBits > slMin + stride - 1 + 4) return fail(FaultType.TRANSLATION, 0);
   // AArch64.IPAIsOutOfRange
@@ -100,16 +110,16 @@ export function s2Translate(
     if ((dlo & 1) === 0) return fail(FaultType.TRANSLATION, level);
     if (level < 3 && (dlo & 2) !== 0) {
       // Stage 2 table descriptors have no hierarchical attributes (D8.3.1).
-      const next = outputAddress(cpu, dlo, dhi, granule);
+      const next = outputAddress(cpu, dlo, dhi, granule, ds);
       if (next >= P2[outBits]) return fail(FaultType.ADDR_SIZE, level);
       table = next;
       level++;
       continue;
     }
-    if (level < 3 ? !blockAllowed(cpu, granule, level) : (dlo & 2) === 0) return fail(FaultType.TRANSLATION, level);
+    if (level < 3 ? !blockAllowed(cpu, granule, level, ds) : (dlo & 2) === 0) return fail(FaultType.TRANSLATION, level);
 
     const blockShift = granule + stride * (3 - level);
-    let oa = outputAddress(cpu, dlo, dhi, granule);
+    let oa = outputAddress(cpu, dlo, dhi, granule, ds);
     oa -= oa % P2[blockShift];
     if (oa >= P2[outBits]) return fail(FaultType.ADDR_SIZE, level);
     const ha = f.HAFDBS ? (vtcr >>> 21) & 1 : 0;

@@ -2,8 +2,9 @@
 // AArch64.S1Translate, AArch64.S1Walk): stage 1 for every regime (stage2.ts does stage 2 of
 // EL1&0), the permission checks (AArch64.S1HasPermissionsFault), the hardware Access flag
 // and dirty state updates (FEAT_HAFDBS). 4, 16 and 64 KiB granules, 52-bit VA (FEAT_LVA)
-// and PA (FEAT_LPA) with 64 KiB; no FEAT_LPA2 (TCR.DS), FEAT_E0PD or little/big-endian
-// choice (descriptor.ts). The contiguous bit is only a hint: ignored.
+// and PA (FEAT_LPA) with 64 KiB, and with 4/16 KiB when TCR.DS = 1 (FEAT_LPA2: level -1);
+// no FEAT_E0PD, no big-endian tables (descriptor.ts). The contiguous bit is only a hint:
+// ignored.
 //
 // Walks run on TLB misses only: they may allocate (the returned entry). `permits` runs on
 // every TLB fill and allocates nothing.
@@ -14,7 +15,7 @@ import { el2Enabled } from '../sysregs/access.js';
 import { HcrEl2 } from '../sysregs/bits.js';
 import { AccessType, FaultType, Perm, Regime, type MmuFault, type TlbEntry, type WalkRequest } from './types.js';
 import {
-  bitsAll, blockAllowed, combineAttrs, desc, granuleShift, isDevice, lowBits, outputAddress, outputBits, P2, readDesc,
+  bitsAll, blockAllowed, combineAttrs, desc, dsEffective, granuleShift, isDevice, lowBits, outputAddress, outputBits, P2, readDesc,
   TG0_SHIFT, TG1_SHIFT, TWO32, writeDescLo,
 } from './descriptor.js';
 import { s2r, s2Translate } from './stage2.js';
@@ -197,6 +198,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     let ps: number;
     let ha: number;
     let hd: number;
+    let dsBit: number;
     if (two) {
       tsz = sel ? (tlo >>> 16) & 63 : tlo & 63;
       granule = granuleShift(cpu, sel ? TG1_SHIFT[tlo >>> 30] : TG0_SHIFT[(tlo >>> 14) & 3], false);
@@ -205,6 +207,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
       ps = thi & 7;
       ha = (thi >>> 7) & 1;
       hd = (thi >>> 8) & 1;
+      dsBit = (thi >>> 27) & 1; // DS [59]
     } else {
       // TCR_EL2 (E2H = 0) and TCR_EL3: one range, PS [18:16], HA [21], HD [22], HPD [24].
       tsz = tlo & 63;
@@ -214,16 +217,18 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
       ps = (tlo >>> 16) & 7;
       ha = (tlo >>> 21) & 1;
       hd = (tlo >>> 22) & 1;
+      dsBit = thi & 1; // DS [32]
     }
     if (!f.HPDS) hpd = 0;
     if (!f.HAFDBS) ha = 0;
     hd &= ha; // dirty state management needs AF management (AArch64.S1TTWParams*)
+    const ds = dsEffective(cpu, dsBit, granule, false);
     const stride = granule - 3;
-    const outBits = outputBits(cpu, ps, granule);
+    const outBits = outputBits(cpu, ps, granule, ds);
 
     // AArch64.S1TxSZFaults: below the minimum is a fault with FEAT_LVA and IMPLEMENTATION
     // DEFINED otherwise, as above the maximum; QEMU 7.2 always faults, so do we.
-    const minTsz = granule === 16 && f.LVA ? 12 : 16;
+    const minTsz = (granule === 16 && f.LVA) || ds ? 12 : 16;
     const maxTsz = f.TTST ? (granule === 16 ? 47 : 48) : 39;
     const inBits = 64 - tsz;
     // AArch64.VAIsOutOfRange: VA[top:inBits] must equal VA[55] (two ranges) or be zero;
@@ -234,7 +239,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     }
 
     // The table base: TTBR.BADDR (bits [47:1], [51:48] in bits [5:2] with a 52-bit output
-    // size); beyond the output size it is a level 0 Address size fault; the bits below the
+    // size, 64 KiB or DS); beyond the output size it is a level 0 Address size fault; the bits below the
     // starting table's alignment are taken as zero (CONSTRAINED UNPREDICTABLE; QEMU 7.2 too).
     const tb = ttbrSlot(regime, sel);
     const blo = cpu.u[lo(tb)];
@@ -279,7 +284,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
         return null;
       }
       if (level < 3 && (dlo & 2) !== 0) {
-        const next = outputAddress(cpu, dlo, dhi, granule);
+        const next = outputAddress(cpu, dlo, dhi, granule, ds);
         if (next >= P2[outBits]) {
           fault.set(FaultType.ADDR_SIZE, level);
           return null;
@@ -294,7 +299,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
         continue;
       }
       // Block descriptors only where the granule allows them; at level 3 bit 1 = 0 is reserved.
-      if (level < 3 ? !blockAllowed(cpu, granule, level) : (dlo & 2) === 0) {
+      if (level < 3 ? !blockAllowed(cpu, granule, level, ds) : (dlo & 2) === 0) {
         fault.set(FaultType.TRANSLATION, level);
         return null;
       }
@@ -302,7 +307,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     }
 
     const blockShift = granule + stride * (3 - level);
-    let oa = outputAddress(cpu, dlo, dhi, granule);
+    let oa = outputAddress(cpu, dlo, dhi, granule, ds);
     oa -= oa % P2[blockShift];
     if (oa >= P2[outBits]) {
       fault.set(FaultType.ADDR_SIZE, level);

@@ -140,3 +140,48 @@ describe('52-bit addresses with the 64 KiB granule (max: FEAT_LVA, FEAT_LPA)', (
     expect(faultOf(tr(cpu, 0x1_5000n, RD))).toEqual([FaultType.ADDR_SIZE, 3, false, false]);
   });
 });
+
+// FEAT_LPA2 (max: ID_AA64MMFR0_EL1.TGran4 = 1, TGran16 = 2 in QEMU 7.2's recording):
+// TCR.DS = 1 gives the 4 and 16 KiB granules 52-bit VAs (TnSZ down to 12) and OAs, OA[51:50]
+// in descriptor bits [9:8] and OA[49:48] in bits [49:48] (D8.3.1); the 4 KiB walk of a
+// 52-bit VA starts at level -1 (16 entries); blocks at 4 KiB level 0 (512 GiB) and 16 KiB
+// level 1 (64 GiB) (AArch64.BlockDescSupported).
+describe('52-bit addresses with TCR.DS (FEAT_LPA2, max)', () => {
+  const DS = 1n << 59n;
+  const oa52 = (pa: bigint): bigint => (pa & 0x3_ffff_ffff_f000n) | (((pa >> 50n) & 3n) << 8n);
+
+  function setupDs(g: number, t0sz: number, start: number, ds = true) {
+    const cpu = mmuCpu();
+    const t = new Tables(cpu, g, 64 - t0sz, start);
+    cpu.x[Slot.TCR_EL1] = tcr({ t0sz, g0: g, ips: 6 }) | (ds ? DS : 0n);
+    cpu.x[Slot.TTBR0_EL1] = BigInt(t.root);
+    cpu.x[Slot.SCTLR_EL1] |= 1n;
+    return { cpu, t };
+  }
+
+  it('4 KiB, T0SZ = 12: level -1 start (faults there are level -1), a page with a 52-bit OA, a level 0 block', () => {
+    const { cpu, t } = setupDs(12, 12, -1);
+    const va = 0xf_8765_4321_0000n;
+    expect(faultOf(tr(cpu, va, RD))).toEqual([FaultType.TRANSLATION, -1, false, false]);
+    t.map(va, oa52(0xf_abcd_1234_5000n), 3, AF);
+    expect(tr(cpu, va, RD).e!.pa).toBe(0xf_abcd_1234_5000);
+    t.map(0x8_0000_0000_0000n, oa52(0xc_0000_0000_0000n), 0, AF); // 512 GiB block
+    const e = tr(cpu, 0x8_0012_3456_7000n, RD).e!;
+    expect([e.pa, e.sizeLog2, e.level1]).toEqual([0xc_0012_3456_7000, 39, 0]);
+  });
+
+  it('16 KiB, T0SZ = 12: level 0 start, a level 1 block of 64 GiB', () => {
+    const { cpu, t } = setupDs(14, 12, 0);
+    t.map(0x4_0000_0000n, oa52(0x8_0010_0000_0000n), 1, AF);
+    const e = tr(cpu, 0x4_0000_5000n, RD).e!;
+    expect([e.pa, e.sizeLog2]).toEqual([0x8_0014_0000_5000, 36]); // VA[35:12] = 0x4_0000_5
+  });
+
+  it('without DS (and on cortex-a57, no FEAT_LPA2) T0SZ = 12 with 4 KiB is out of range, and bits [9:8] are not OA', () => {
+    const { cpu } = setupDs(12, 12, -1, false);
+    expect(faultOf(tr(cpu, 0x1000n, RD))).toEqual([FaultType.TRANSLATION, 0, false, false]);
+    const n = setupDs(12, 16, 0, false);
+    n.t.map(0x1000n, 0x4000_0000n | (3n << 8n), 3, AF); // SH = 11, not an address
+    expect(tr(n.cpu, 0x1000n, RD).e!.pa).toBe(0x4000_0000);
+  });
+});

@@ -253,3 +253,19 @@ describe('HCR_EL2.DC and TGE, s1Only, tags', () => {
     expect(out).toEqual({ asid: 0, vmid: 0 });
   });
 });
+
+describe('stage 2 with VTCR_EL2.DS (FEAT_LPA2, max)', () => {
+  it('SL2:SL0 = 100 starts a 4 KiB walk at level -1 for a 52-bit IPA (AArch64.S2StartLevel)', () => {
+    const cpu = mmuCpu({ el: 2 });
+    cpu.x[Slot.HCR_EL2] = 1n;
+    cpu.x[Slot.VTCR_EL2] = vtcr({ t0sz: 12, sl0: 0, ps: 6 }) | (3n << 32n); // DS, SL2
+    const s2 = new Tables(cpu, 12, 52, -1);
+    cpu.x[Slot.VTTBR_EL2] = BigInt(s2.root);
+    cpu.x[Slot.SCTLR_EL1] &= ~1n; // stage 1 off: IPA = VA (the PA size is 52 bits)
+    s2.map(0xf_0000_4000_0000n, 0x4000_0000n, 1, S2_RAM);
+    expect(tr(cpu, 0xf_0000_4000_1000n, RD).e!.pa).toBe(0x4000_1000);
+    expect(faultOf(tr(cpu, 0x1000n, RD))).toEqual([FaultType.TRANSLATION, -1, true, false]);
+    cpu.x[Slot.VTCR_EL2] &= ~(1n << 32n); // DS = 0: SL2 is RES0, T0SZ = 12 below the 48-bit minimum
+    expect(faultOf(tr(cpu, 0x1000n, RD))).toEqual([FaultType.TRANSLATION, 0, true, false]);
+  });
+});
