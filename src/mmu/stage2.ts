@@ -144,7 +144,7 @@ export function s2Translate(
     if ((perm & need) === 0) return fail(FaultType.PERMISSION, level);
 
     let nlo = dlo;
-    if (af === 0) nlo |= 1 << 10; // AT too: IMPLEMENTATION DEFINED, QEMU 7.2 sets it
+    if (af === 0) nlo |= 1 << 10; // AT and DC too (AArch64.S2Translate; QEMU 7.2 as well)
     if (clean) {
       if (acc === AccessType.WRITE && !at) nlo |= 1 << 7;
       else perm &= ~W;

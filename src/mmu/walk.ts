@@ -136,11 +136,15 @@ function ttbrSlot(r: Regime, sel: number): number {
 }
 
 const SCTLR_M = 1 << 0;
+const SCTLR_C = 1 << 2;
 const SCTLR_I = 1 << 12;
 const SCTLR_WXN = 1 << 19;
 
 /**
  * Translates (vaLo, vaHi) for `req`. On success returns the TLB entry for the 4 KiB page;
+ * its `attr` is for the kind of access requested (fetches see Normal memory where data
+ * sees Device, AArch64.S1DisabledOutput) but `device` always describes data accesses, so
+ * an entry filled by a fetch still makes unaligned data accesses fault.
  * on a fault fills `fault` and returns null. Checks the permissions for `req` (so a
  * returned entry permits the access) and performs the hardware AF/dirty updates. For an
  * AT (`req.at`), a write to a clean DBM page succeeds without setting the dirty state
@@ -168,7 +172,9 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
   const pageLo = vaLo & ~0xfff;
 
   let ipa: number;
+  // Attributes for data accesses and for instruction fetches (they differ: below).
   let attr: number;
+  let fetchAttr: number;
   let perm1: number;
   let level1 = 0;
   let sizeLog2 = 12;
@@ -187,7 +193,8 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
       return null;
     }
     ipa = lowBits(pageLo, vaHi, pamax);
-    attr = (hcr & HCR_DC) !== 0 ? 0xff : fetch ? ((sctlr & SCTLR_I) !== 0 ? 0xaa : 0x44) : 0x00;
+    attr = (hcr & HCR_DC) !== 0 ? 0xff : 0x00;
+    fetchAttr = (hcr & HCR_DC) !== 0 ? 0xff : (sctlr & SCTLR_I) !== 0 ? 0xaa : 0x44;
     perm1 = ALL | PERM_S1_OFF;
   } else {
     // ---- AArch64.S1Walk -------------------------------------------------------------------
@@ -357,7 +364,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
 
     // Hardware updates, only for an access that does not fault at stage 1 (AArch64.S1Translate).
     let nlo = dlo;
-    if (af === 0) nlo |= 1 << 10; // AT too: IMPLEMENTATION DEFINED, QEMU 7.2 sets it
+    if (af === 0) nlo |= 1 << 10; // AT and DC too (AArch64.S1Translate; QEMU 7.2 as well)
     if (clean) {
       if (req.acc === AccessType.WRITE && !req.at) nlo &= ~(1 << 7);
       else perm &= ~W_ANY;
@@ -381,6 +388,10 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     const mair = mairSlot(regime);
     const idx = (dlo >>> 2) & 7; // AttrIndx [4:2]
     attr = (cpu.u[lo(mair) + (idx >>> 2)] >>> ((idx & 3) * 8)) & 0xff;
+    // AArch64.S1Translate: fetches from Device memory or with SCTLR.I = 0, and Normal data
+    // with SCTLR.C = 0, are Normal Non-cacheable.
+    fetchAttr = isDevice(attr) || (sctlr & SCTLR_I) === 0 ? 0x44 : attr;
+    if ((sctlr & SCTLR_C) === 0 && !isDevice(attr)) attr = 0x44;
   }
 
   let pa = ipa;
@@ -391,13 +402,18 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     pa = s2r.pa;
     perm2 = s2r.perm;
     level2 = s2r.level;
-    attr = combineAttrs(attr, s2r.attr);
+    // AArch64.S2Translate: for fetches, Device or HCR_EL2.ID make stage 2 Normal
+    // Non-cacheable; for data, Normal with HCR_EL2.CD (CD [32], ID [33]).
+    const hhi = cpu.u[lo(Slot.HCR_EL2) + 1];
+    const s2a = s2r.attr;
+    attr = combineAttrs(attr, (hhi & 1) !== 0 && !isDevice(s2a) ? 0x44 : s2a);
+    fetchAttr = combineAttrs(fetchAttr, (hhi & 2) !== 0 || isDevice(s2a) ? 0x44 : s2a);
     // TLBI by VA must drop the whole stage 1 mapping; over-invalidation is harmless.
     sizeLog2 = Math.max(sizeLog2, s2r.sizeLog2);
   }
   return {
     regime, vmid, asid: tags.asid, global, vaLo: pageLo, vaHi, sizeLog2, pa, ipa: s2 ? ipa : -1,
-    perm1, perm2, level1, level2, attr, device: isDevice(attr),
+    perm1, perm2, level1, level2, attr: fetch ? fetchAttr : attr, device: isDevice(attr),
   };
 }
 

@@ -22,7 +22,7 @@ describe('EL2 (HCR_EL2.E2H = 0)', () => {
     cpu.x[Slot.TCR_EL2] = t;
     cpu.x[Slot.TTBR0_EL2] = BigInt(tb.root);
     cpu.x[Slot.MAIR_EL2] = 0xff00n;
-    cpu.x[SCTLR_EL2] |= 1n;
+    cpu.x[SCTLR_EL2] |= 1n | (1n << 2n) | (1n << 12n); // M, C, I
     return { cpu, tb };
   }
   const R2 = req(Regime.EL2);

@@ -38,7 +38,7 @@ function setup(o: { model?: string; v?: bigint; start?: number; inBits?: number;
   cpu.x[Slot.TCR_EL1] = tcr({ t0sz: 16 });
   cpu.x[Slot.TTBR0_EL1] = BigInt(s1.root);
   cpu.x[Slot.MAIR_EL1] = 0x44_ff_04_00n;
-  cpu.x[Slot.SCTLR_EL1] |= 1n;
+  cpu.x[Slot.SCTLR_EL1] |= 1n | (1n << 2n) | (1n << 12n); // M, C, I
   return { cpu, s1, s2 };
 }
 
@@ -156,6 +156,16 @@ describe('stage 2 permissions and attributes', () => {
       expect(e.attr, `AttrIndx ${idx} MemAttr ${m}`).toBe(want);
       expect(e.device).toBe((want & 0xf0) === 0);
     }
+  });
+
+  it('HCR_EL2.CD makes Normal data Non-cacheable at stage 2, HCR_EL2.ID Normal fetches (AArch64.S2Translate)', () => {
+    const { cpu } = page(S2_RAM, AF | (2n << 2n));
+    const F = req(Regime.EL10, { acc: AccessType.FETCH });
+    expect([tr(cpu, 0x7000n, RD).e!.attr, tr(cpu, 0x7000n, F).e!.attr]).toEqual([0xff, 0xff]);
+    cpu.x[Slot.HCR_EL2] |= 1n << 32n; // CD
+    expect([tr(cpu, 0x7000n, RD).e!.attr, tr(cpu, 0x7000n, F).e!.attr]).toEqual([0x44, 0xff]);
+    cpu.x[Slot.HCR_EL2] ^= 3n << 32n; // ID, not CD
+    expect([tr(cpu, 0x7000n, RD).e!.attr, tr(cpu, 0x7000n, F).e!.attr]).toEqual([0xff, 0x44]);
   });
 
   it('stage 2 Access flag: a fault, or set by hardware with VTCR_EL2.HA; DBM with VTCR_EL2.HD sets S2AP[1] on a write', () => {

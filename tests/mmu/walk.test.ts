@@ -9,7 +9,8 @@ import { contextTags, regimeOf } from '../../src/mmu/walk.js';
 import { AF, attrIndx, faultOf, mmuCpu, NG, rd64, req, Tables, tcr, tr, wr64 } from './tables.js';
 
 const RD = req(Regime.EL10);
-const MAIR = 0x44_ff_04_00n; // Attr0 Device-nGnRnE, Attr1 Device-nGnRE, Attr2 Normal WB, Attr3 Normal NC
+const MAIR = 0x44_ff_04_00n;
+const SCTLR_MCI = 1n | (1n << 2n) | (1n << 12n); // M, C, I // Attr0 Device-nGnRnE, Attr1 Device-nGnRE, Attr2 Normal WB, Attr3 Normal NC
 
 function setup(model = 'max', t = tcr({ t0sz: 16, t1sz: 16 })) {
   const cpu = mmuCpu({ model });
@@ -19,7 +20,7 @@ function setup(model = 'max', t = tcr({ t0sz: 16, t1sz: 16 })) {
   cpu.x[Slot.TTBR0_EL1] = BigInt(t0.root);
   cpu.x[Slot.TTBR1_EL1] = BigInt(t1.root);
   cpu.x[Slot.MAIR_EL1] = MAIR;
-  cpu.x[Slot.SCTLR_EL1] |= 1n;
+  cpu.x[Slot.SCTLR_EL1] |= SCTLR_MCI;
   return { cpu, t0, t1 };
 }
 
@@ -179,7 +180,8 @@ describe('stage 1 disabled (AArch64.S1DisabledOutput)', () => {
     cpu.x[Slot.SCTLR_EL1] |= 1n << 12n;
     ({ e } = tr(cpu, 0x4012_3456n, req(Regime.EL10, { acc: AccessType.FETCH })));
     expect(e!.attr).toBe(0xaa);
-    expect(e!.device).toBe(false);
+    // `device` describes data accesses whatever access filled the entry (walk.ts).
+    expect(e!.device).toBe(true);
   });
 
   it('VA bits from the PA size up to the top (55 with TBI) must be zero: else a level 0 Address size fault', () => {
@@ -196,6 +198,22 @@ describe('stage 1 disabled (AArch64.S1DisabledOutput)', () => {
     const cpu = mmuCpu();
     cpu.x[Slot.SCTLR_EL1] &= ~1n;
     expect(tr(cpu, 0x4000_0000n, req(Regime.EL10, { pan: true })).e).not.toBeNull();
+  });
+});
+
+describe('SCTLR_EL1.C and I (AArch64.S1Translate)', () => {
+  it('Normal data with C = 0 and fetches with I = 0 or from Device memory are Normal Non-cacheable', () => {
+    const { cpu, t0 } = setup();
+    t0.map(0x1000n, 0x4000_3000n, 3, AF | attrIndx(2)); // Normal WB
+    t0.map(0x2000n, 0x4000_4000n, 3, AF | attrIndx(1)); // Device-nGnRE
+    const F = req(Regime.EL10, { acc: AccessType.FETCH });
+    expect([tr(cpu, 0x1000n, RD).e!.attr, tr(cpu, 0x1000n, F).e!.attr]).toEqual([0xff, 0xff]);
+    const dev = tr(cpu, 0x2000n, F).e!;
+    expect([dev.attr, dev.device]).toEqual([0x44, true]);
+    cpu.x[Slot.SCTLR_EL1] &= ~(1n << 2n);
+    expect([tr(cpu, 0x1000n, RD).e!.attr, tr(cpu, 0x1000n, F).e!.attr, tr(cpu, 0x2000n, RD).e!.attr]).toEqual([0x44, 0xff, 0x04]);
+    cpu.x[Slot.SCTLR_EL1] &= ~(1n << 12n);
+    expect(tr(cpu, 0x1000n, F).e!.attr).toBe(0x44);
   });
 });
 
