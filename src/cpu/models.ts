@@ -47,6 +47,18 @@ export interface Features {
    * MDCR_EL2.HLP), MDCR_EL2.HCCD/MDCR_EL3.SCCD (the PMU is PMUv3 without it).
    */
   PMUV3P5: boolean;
+  /** FEAT_VHE: HCR_EL2.E2H, the EL2&0 regime, the *_EL12/*_EL02 views, TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*_EL2. */
+  VHE: boolean;
+  /** FEAT_TLBIOS (the Outer Shareable TLBI forms) and FEAT_TLBIRANGE (TLBI R*: by VA range). */
+  TLBIOS: boolean;
+  TLBIRANGE: boolean;
+  /** FEAT_TTL: the TLBI level hint (ignored, which the Arm ARM allows). */
+  TTL: boolean;
+  /** Translation features of the walker (mmu/walk.ts): FEAT_HAFDBS, FEAT_HPDS, FEAT_LVA, FEAT_LPA2. */
+  HAFDBS: boolean;
+  HPDS: boolean;
+  LVA: boolean;
+  LPA2: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -100,7 +112,10 @@ const MAX_ID: IdValues = {
 };
 
 /** The Armv8.1+ features an Armv8.0 core (Cortex-A57/A72) lacks. */
-const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false } as const;
+const V80 = {
+  PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false,
+  VHE: false, TLBIOS: false, TLBIRANGE: false, TTL: false, HAFDBS: false, HPDS: false, LVA: false, LPA2: false,
+} as const;
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
@@ -117,13 +132,17 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
     ccsidr: [0x701fe00an, 0x201fe012n, 0x707fe07an],
   },
   // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC,
-  // IDST, RAS, PAN/PAN2, UAO, DIT, SSBS2, LOR, HCX, CSV2_2 (SCXTNUM), PMUv3p5;
+  // IDST, RAS, PAN/PAN2, UAO, DIT, SSBS2, LOR, HCX, CSV2_2 (SCXTNUM), PMUv3p5, VHE, TLBIOS,
+  // TLBIRANGE, TTL;
   // ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
   max: {
     name: 'max', paBits: 52, resetSctlr: 0x00c50838n,
     features: {
       EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true,
       PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
+      VHE: true, TLBIOS: true, TLBIRANGE: true, TTL: true,
+      // The walker's features: true once mmu/walk.ts implements them.
+      HAFDBS: false, HPDS: false, LVA: false, LPA2: false,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

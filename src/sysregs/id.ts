@@ -76,7 +76,10 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64ISAR0_EL1', field: 'DP', lsb: 44, width: 4, value: 0, why: NO_FP },
   { reg: 'ID_AA64ISAR0_EL1', field: 'FHM', lsb: 48, width: 4, value: 0, why: NO_FP },
   { reg: 'ID_AA64ISAR0_EL1', field: 'TS', lsb: 52, width: 4, value: 0, why: 'no CFINV/RMIF/SETF (flag manipulation)' },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'TLB', lsb: 56, width: 4, value: 0, why: 'no outer-shareable or range TLBI operations' },
+  {
+    reg: 'ID_AA64ISAR0_EL1', field: 'TLB', lsb: 56, width: 4, cap: (f) => (f.TLBIRANGE ? 2 : f.TLBIOS ? 1 : 0),
+    why: 'FEAT_TLBIOS and FEAT_TLBIRANGE (the OS and range TLBI forms, sysregs/tlbi.ts) on max',
+  },
   { reg: 'ID_AA64ISAR0_EL1', field: 'RNDR', lsb: 60, width: 4, value: 0, why: 'no RNDR/RNDRRS' },
   { reg: 'ID_AA64ISAR1_EL1', field: 'DPB', lsb: 0, width: 4, value: 0, why: 'no DC CVAP/CVADP' },
   { reg: 'ID_AA64ISAR1_EL1', field: 'APA', lsb: 4, width: 4, value: 0, why: NO_PAUTH },

@@ -64,7 +64,8 @@ function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
     return present ? el3NoEl2(spec, model) : undefined;
   }
   // The EL2 operations EL3 executes without EL2 (sysops.ts).
-  if (spec.op0 === 1 && !model.features.EL2 && model.features.EL3 && EL3_WITHOUT_EL2.has(spec.name)) {
+  if (spec.op0 === 1 && !model.features.EL2 && model.features.EL3 && EL3_WITHOUT_EL2.has(spec.name) &&
+    (spec.features ?? []).every((f) => model.features[f])) {
     return { ...spec, flags: spec.flags ?? 0, access: { read: 4, write: 3 } };
   }
   if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;

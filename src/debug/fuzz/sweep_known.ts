@@ -125,10 +125,6 @@ export const ALLOWED: readonly Allowed[] = [
   },
   // max: features a64emu does not implement (its ID registers say so).
   {
-    space: 'sys', reg: /^S1_[046]_C8_C[0-7]_[0-7]$/, access: 'SYS', cpus: MAX, label: 'TLBI *OS, TLBI R*',
-    reason: 'the outer-shareable and range TLBIs: no FEAT_TLBIOS, FEAT_TLBIRANGE (ID_AA64ISAR0_EL1.TLB = 0)',
-  },
-  {
     space: 'sys', reg: /^S1_3_C7_C1[23]_1$/, access: 'SYS', cpus: MAX, label: 'DC CVAP, DC CVADP',
     reason: 'no FEAT_DPB, FEAT_DPB2 (ID_AA64ISAR1_EL1.DPB = 0)',
   },
