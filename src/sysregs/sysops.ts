@@ -6,8 +6,7 @@
 // DC CVAP (ID_AA64ISAR1_EL1.DPB = 0), no MTE (no DC GVA/GZVA).
 //
 // a64emu models no caches, so the cache operations complete as NOPs; TLBI removes its scope
-// from the TLB (tlbi.ts) and drops the decoded blocks; AT reports the flat mapping of stage 1
-// being off. `access.write` is the lowest EL that may execute the operation (below it:
+// from the TLB (tlbi.ts) and drops the decoded blocks; AT translates and writes PAR_EL1 (at.ts). `access.write` is the lowest EL that may execute the operation (below it:
 // UNDEFINED); `access.read` is 4 because SYSL with these encodings is UNDEFINED. Names are the
 // Arm ARM's with `_` for the space (QEMU's cpreg names), so `a64emu regs` keeps one word per column.
 
@@ -15,6 +14,7 @@ import type { Cpu } from '../cpu/cpu.js';
 import { FSC } from '../cpu/exception.js';
 import { Slot } from '../cpu/state.js';
 import { Flag, Hcr, type Access, type RowSpec } from './row.js';
+import { atOp, type AtKind } from './at.js';
 import { tlbiOp, type TlbiBy, type TlbiTarget } from './tlbi.js';
 
 const SYS_EL0: Access = { read: 4, write: 0 };
@@ -37,37 +37,6 @@ function dcZva(cpu: Cpu, lo: number, hi: number): void {
   for (let i = 0; i < 64; i += 8) cpu.mem.st64(base + i, hi, 0, 0);
 }
 
-/**
- * AT with stage 1 off (the only translation a64emu has yet): AArch64.TranslateAddressS1Off.
- * The top address bit is 55 when TCR_EL1.TBI0/TBI1 (bits 37/38, chosen by VA bit 55) is set
- * (AddrTop), else 63; any bit from PAMax up to it set is an Address size fault at level 0,
- * reported as PAR_EL1.F = 1, FST = 0b000000. Otherwise PA = VA with Device-nGnRnE
- * attributes: PAR_EL1.ATTR = 0x00, SH = 0b10 (Device is Outer Shareable,
- * PAREncodeShareability), NS = 1 for a Non-secure regime, 0 for a Secure one (the EL3 regime,
- * and EL1&0 with SCR_EL3.NS = 0: a Secure PA), F = 0. Bit 11 is RES1 in both forms.
- * QEMU 7.2 (do_ats_write) gives the same values, except SH (0b00).
- */
-function atS1Off(tbiFromTcr: boolean, regime: 1 | 2 | 3) {
-  return (cpu: Cpu, lo: number, hi: number): void => {
-    const r = cpu.r;
-    const p = Slot.PAR_EL1 * 2;
-    let top = hi;
-    if (tbiFromTcr) {
-      const tcrHi = r[Slot.TCR_EL1 * 2 + 1];
-      const tbi = (tcrHi >>> ((hi >>> 23) & 1 ? 6 : 5)) & 1; // TBI1 : TBI0
-      if (tbi) top &= 0x00ffffff;
-    }
-    if ((top >>> 0) >= 2 ** (cpu.model.paBits - 32)) {
-      r[p] = 0x801;
-      r[p + 1] = 0;
-      return;
-    }
-    const secure = regime === 3 || (regime === 1 && cpu.model.features.EL3 && (r[Slot.SCR_EL3 * 2] & 1) === 0);
-    r[p] = ((lo & ~0xfff) | (secure ? 0x900 : 0xb00)) >>> 0;
-    r[p + 1] = top & 0xfffff;
-  };
-}
-
 /** HCR_EL2 traps of system instructions (SYS: `write`). */
 const TPU = { write: Hcr.TPU } as const;
 const TPC = { write: Hcr.TPC } as const;
@@ -78,8 +47,8 @@ const sys = (name: string, op1: number, crn: number, crm: number, op2: number, a
   name, op0: 1, op1, crn, crm, op2, access, flags: Flag.NO_RAW, ...extra,
 });
 
-const at = (name: string, op1: number, op2: number, access: Access, feature?: 'EL2' | 'EL3' | 'PAN', crm = 8): RowSpec =>
-  sys(name, op1, 7, crm, op2, access, { op: atS1Off(op1 === 0, op1 === 6 ? 3 : op1 === 4 && op2 < 4 ? 2 : 1), ...(feature ? { feature } : {}) });
+const at = (name: string, op1: number, op2: number, access: Access, kind: AtKind, feature?: 'EL2' | 'EL3' | 'PAN', crm = 8): RowSpec =>
+  sys(name, op1, 7, crm, op2, access, { op: atOp(kind, (op2 & 1) === 1), ...(feature ? { feature } : {}) });
 
 type TlbiFeature = 'TLBIOS' | 'TLBIRANGE';
 /** The EL that may execute a TLBI by its op1 (0: EL1, 4: EL2, 6: EL3) and the feature it needs. */
@@ -140,23 +109,21 @@ export const SYSOP_ROWS: readonly RowSpec[] = [
   sys('DC_CIVAC', 3, 7, 14, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPC }),
 
   // ---- address translation (C5.3, "A64 Address translation instructions") ----
-  at('AT_S1E1R', 0, 0, SYS_EL1),
-  at('AT_S1E1W', 0, 1, SYS_EL1),
-  at('AT_S1E0R', 0, 2, SYS_EL1),
-  at('AT_S1E0W', 0, 3, SYS_EL1),
-  // FEAT_PAN2: AT S1E1R/W that also check PSTATE.PAN. With stage 1 off there are no
-  // permissions to check, so they report what AT S1E1R/W do. The MMU issue adds the PAN check.
-  at('AT_S1E1RP', 0, 0, SYS_EL1, 'PAN', 9),
-  at('AT_S1E1WP', 0, 1, SYS_EL1, 'PAN', 9),
-  // The EL2 and EL3 forms (their regimes' TCR_EL2/EL3 do not exist yet: no TBI).
-  at('AT_S1E2R', 4, 0, SYS_EL2, 'EL2'),
-  at('AT_S1E2W', 4, 1, SYS_EL2, 'EL2'),
-  at('AT_S12E1R', 4, 4, SYS_EL2, 'EL2'),
-  at('AT_S12E1W', 4, 5, SYS_EL2, 'EL2'),
-  at('AT_S12E0R', 4, 6, SYS_EL2, 'EL2'),
-  at('AT_S12E0W', 4, 7, SYS_EL2, 'EL2'),
-  at('AT_S1E3R', 6, 0, SYS_EL3, 'EL3'),
-  at('AT_S1E3W', 6, 1, SYS_EL3, 'EL3'),
+  at('AT_S1E1R', 0, 0, SYS_EL1, 'S1E1'),
+  at('AT_S1E1W', 0, 1, SYS_EL1, 'S1E1'),
+  at('AT_S1E0R', 0, 2, SYS_EL1, 'S1E0'),
+  at('AT_S1E0W', 0, 3, SYS_EL1, 'S1E0'),
+  // FEAT_PAN2: AT S1E1R/W that also check PSTATE.PAN.
+  at('AT_S1E1RP', 0, 0, SYS_EL1, 'S1E1P', 'PAN', 9),
+  at('AT_S1E1WP', 0, 1, SYS_EL1, 'S1E1P', 'PAN', 9),
+  at('AT_S1E2R', 4, 0, SYS_EL2, 'S1E2', 'EL2'),
+  at('AT_S1E2W', 4, 1, SYS_EL2, 'S1E2', 'EL2'),
+  at('AT_S12E1R', 4, 4, SYS_EL2, 'S12E1', 'EL2'),
+  at('AT_S12E1W', 4, 5, SYS_EL2, 'S12E1', 'EL2'),
+  at('AT_S12E0R', 4, 6, SYS_EL2, 'S12E0', 'EL2'),
+  at('AT_S12E0W', 4, 7, SYS_EL2, 'S12E0', 'EL2'),
+  at('AT_S1E3R', 6, 0, SYS_EL3, 'S1E3', 'EL3'),
+  at('AT_S1E3W', 6, 1, SYS_EL3, 'S1E3', 'EL3'),
 
   // ---- TLB maintenance (C5.5, "A64 System instructions for TLB maintenance"; scopes: tlbi.ts) ----
   // Armv8.0: Inner Shareable then local.
