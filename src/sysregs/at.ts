@@ -17,7 +17,7 @@ import { AccessType, FaultType, MmuFault, Regime, fscOf, type TlbEntry, type Wal
 import { walk } from '../mmu/walk.js';
 import { el2Enabled } from './access.js';
 import { ScrEl3 } from './bits.js';
-import { e2h, e2hTge } from './tlbi.js';
+import { e2hOn, e2hTge } from './vhe.js';
 
 /** Which AT: S1E0/S1E1 (EL1&0 stage 1, or EL2&0 at EL2 with E2H/TGE), S1E2, S12 (S12E0/S12E1), S1E3. */
 export type AtKind = 'S1E0' | 'S1E1' | 'S1E1P' | 'S1E2' | 'S12E0' | 'S12E1' | 'S1E3';
@@ -105,7 +105,7 @@ function request(cpu: Cpu, kind: AtKind, write: boolean): boolean {
       regime = cpu.el === 2 && e2hTge(cpu) ? Regime.EL20 : Regime.EL10;
       break;
     case 'S1E2':
-      regime = e2h(cpu) ? Regime.EL20 : Regime.EL2;
+      regime = e2hOn(cpu) ? Regime.EL20 : Regime.EL2;
       break;
     case 'S12E0':
     case 'S12E1':

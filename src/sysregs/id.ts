@@ -101,7 +101,7 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64MMFR0_EL1', field: 'BigEnd', lsb: 8, width: 4, value: 0, why: 'no big-endian data accesses (SCTLR_ELx.EE/E0E)' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'HAFDBS', lsb: 0, width: 4, value: 0, why: 'no hardware Access flag/dirty state updates' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'VMIDBits', lsb: 4, width: 4, value: 0, why: 'no stage 2 yet: 8-bit VMIDs' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'VH', lsb: 8, width: 4, value: 0, why: 'no FEAT_VHE' },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'VH', lsb: 8, width: 4, value: 1, when: 'VHE', why: 'FEAT_VHE (HCR_EL2.E2H, sysregs/vhe.ts)' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'HPDS', lsb: 12, width: 4, value: 0, why: 'no hierarchical permission disables' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'LO', lsb: 16, width: 4, value: 1, when: 'LOR', why: 'FEAT_LOR (no LORegions: LORID_EL1 is 0)' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'PAN', lsb: 20, width: 4, value: 2, when: 'PAN', why: 'FEAT_PAN2: PSTATE.PAN and AT S1E1RP/S1E1WP' },

@@ -7,12 +7,10 @@
 // Xt[38:37]) only allows an implementation to keep entries of other levels: it is ignored.
 
 import type { Cpu } from '../cpu/cpu.js';
-import { Slot } from '../cpu/state.js';
 import { tlbiScope, type TlbiScope } from '../mmu/tlb.js';
 import { Regime } from '../mmu/types.js';
 import { contextTags } from '../mmu/walk.js';
-import { el2Enabled } from './access.js';
-import { HcrEl2 } from './bits.js';
+import { e2hOn, e2hTge } from './vhe.js';
 
 /** Which translation regime an operation names (its suffix). */
 export type TlbiTarget =
@@ -40,14 +38,6 @@ const TWO32 = 4294967296;
 const VPN_LIMIT = 2 ** 44;
 
 const tags = { asid: 0, vmid: 0 };
-const E2H_HI = 1 << (34 - 32);
-
-/** HCR_EL2.E2H (FEAT_VHE; RES0 without it). */
-export const e2h = (cpu: Cpu): boolean => (cpu.r[Slot.HCR_EL2 * 2 + 1] & E2H_HI) !== 0;
-
-/** HCR_EL2.{E2H, TGE} = {1, 1} with EL2 enabled: EL0 and the EL1 operations belong to EL2&0. */
-export const e2hTge = (cpu: Cpu): boolean =>
-  e2h(cpu) && (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TGE) !== 0 && el2Enabled(cpu);
 
 /**
  * The range of a range form (Arm ARM C5.5, TLBI RVAE1 etc.): TG Xt[47:46] (0b01 4 KiB, 0b10
@@ -87,7 +77,7 @@ export function tlbiScopeOf(cpu: Cpu, target: TlbiTarget, by: TlbiBy, lo: number
       regime = cpu.el === 2 && e2hTge(cpu) ? Regime.EL20 : Regime.EL10;
       break;
     case 'E2':
-      regime = e2h(cpu) ? Regime.EL20 : Regime.EL2;
+      regime = e2hOn(cpu) ? Regime.EL20 : Regime.EL2;
       break;
     case 'E3':
       regime = Regime.EL3;
