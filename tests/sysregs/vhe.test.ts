@@ -181,3 +181,24 @@ describe('FEAT_VHE: exception entry to EL2 with {E2H,TGE} = {1,1} sets PSTATE.PA
     expect(take(RW | TGE, 0n)).toBe(0);
   });
 });
+
+describe('writes that change translation mark context (the memory system re-derives its state)', () => {
+  it('TTBR*, TCR*, SCTLR*, MAIR*, HCR_EL2, VTTBR_EL2, VTCR_EL2, SCR_EL3 and the *_EL12 views of the EL1 ones', () => {
+    const model = modelForEl(MODELS.max, 3, { el2: true });
+    const names = [
+      'TTBR0_EL1', 'TTBR1_EL1', 'TCR_EL1', 'SCTLR_EL1', 'MAIR_EL1', 'TTBR0_EL2', 'TTBR1_EL2', 'TCR_EL2', 'SCTLR_EL2',
+      'MAIR_EL2', 'HCR_EL2', 'VTTBR_EL2', 'VTCR_EL2', 'TTBR0_EL3', 'TCR_EL3', 'SCTLR_EL3', 'MAIR_EL3', 'SCR_EL3',
+      'TTBR0_EL12', 'TTBR1_EL12', 'TCR_EL12', 'SCTLR_EL12', 'MAIR_EL12',
+    ];
+    expect(names.filter((n) => sysregByName(model, n)?.context !== true)).toEqual([]);
+  });
+  it('an MSR TTBR0_EL1 at EL2 with E2H = 1 (reaching TTBR0_EL2) calls contextChanged', () => {
+    let calls = 0;
+    const cpu = run([msr(R(3, 0, 2, 0, 0))], { hcr: RW | E2H, setup: (c) => {
+      c.x[1] = 0x8000n;
+      const orig = c.contextChanged.bind(c);
+      c.contextChanged = () => ((calls += 1), orig());
+    } });
+    expect([calls, cpu.x[Slot.TTBR0_EL2], cpu.x[Slot.TTBR0_EL1]]).toEqual([1, 0x8000n, 0n]);
+  });
+});

@@ -20,6 +20,8 @@ export interface Mask {
    * live test's check that QEMU's outcomes are still the recorded ones.
    */
   readonly qemuOnly?: boolean;
+  /** Needed only by a sweep with trap controls set (`--set`, tests/sysregs/sweep-traps/). */
+  readonly setOnly?: boolean;
 }
 
 const ALL = (1n << 64n) - 1n;
@@ -39,6 +41,11 @@ export const MASKS: readonly Mask[] = [
   { reg: 'CNTHP_TVAL_EL2', bits: ALL, reason: `CVAL - ${COUNTER}` },
   { reg: 'CNTHP_CVAL_EL2', bits: ALL, reason: CVAL_AFTER_TVAL },
   { reg: 'CNTHV_TVAL_EL2', bits: ALL, reason: `CVAL - ${COUNTER}` },
+  // FEAT_VHE's views of the EL0 timers (sweep-traps/max-vhe.txt: HCR_EL2.E2H set).
+  { reg: 'CNTP_TVAL_EL02', bits: ALL, setOnly: true, reason: `CVAL - ${COUNTER}` },
+  { reg: 'CNTV_TVAL_EL02', bits: ALL, setOnly: true, reason: `CVAL - ${COUNTER}` },
+  { reg: 'CNTP_CVAL_EL02', bits: ALL, setOnly: true, reason: CVAL_AFTER_TVAL },
+  { reg: 'CNTV_CVAL_EL02', bits: ALL, setOnly: true, reason: CVAL_AFTER_TVAL },
   { reg: 'CNTHV_CVAL_EL2', bits: ALL, reason: CVAL_AFTER_TVAL },
   // QEMU only (ALLOWED below): the values QEMU reads differ from run to run.
   { reg: 'S3_3_C2_C4_0', bits: ALL, qemuOnly: true, reason: 'RNDR: a random number' },
