@@ -7,6 +7,7 @@ import { SYSTEM_ROWS } from './system.js';
 import { LDST_ROWS } from './ldst.js';
 import { ATOMIC_ROWS } from './atomic.js';
 import { LDST_FP_ROWS } from './ldst_fp.js';
+import { FP_DP_ROWS } from './fp_dp.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -16,4 +17,5 @@ export const ALL_ROWS: readonly Row[] = [
   ...LDST_ROWS,
   ...ATOMIC_ROWS,
   ...LDST_FP_ROWS,
+  ...FP_DP_ROWS,
 ];
