@@ -8,6 +8,7 @@ import { LDST_ROWS } from '../../cpu/insns/ldst.js';
 import { ATOMIC_ROWS } from '../../cpu/insns/atomic.js';
 import { LDST_FP_ROWS } from '../../cpu/insns/ldst_fp.js';
 import { FP_DP_ROWS } from '../../cpu/insns/fp_dp.js';
+import { FP_CONV_ROWS } from '../../cpu/insns/fp_conv.js';
 import { SYSTEM_ROWS } from '../../cpu/insns/system.js';
 import type { Fields, Row } from '../../cpu/decoder.js';
 import { findSysreg } from '../../sysregs/table.js';
@@ -74,7 +75,7 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
     scratch: 16,
   },
   fp: {
-    rows: FP_DP_ROWS,
+    rows: [...FP_DP_ROWS, ...FP_CONV_ROWS],
     excluded: {},
     scratch: 16,
     fp: true,
