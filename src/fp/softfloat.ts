@@ -368,3 +368,63 @@ export function cmpValues(a: Unpacked, b: Unpacked): number {
   if (m === 0n) return 0;
   return s ? -1 : 1;
 }
+
+/**
+ * FPRoundInt (`intsize` 0) and FPRoundIntN (FRINT32*, FRINT64*: `intsize` 32/64): rounds to an
+ * integral value in mode `rm`; `exact` raises IXC when the value changes (FRINTX, and
+ * FPRoundIntN always). FPRoundIntN gives -2^(intsize-1) with IOC for NaNs, infinities and
+ * values out of range.
+ */
+export function fpRoundInt(n: number, ab: bigint, fpcr: number, rm: RM, exact: boolean, intsize = 0): bigint {
+  const a = unpack(n, ab, fpcr);
+  const fb = FB(n);
+  const bias = (1 << (EB(n) - 1)) - 1;
+  const most = (): bigint => {
+    fpFlags.v |= Fpsr.IOC;
+    return (1n << BigInt(n - 1)) | (BigInt(bias + intsize - 1) << BigInt(fb));
+  };
+  if (isNaN_(a.t)) return intsize ? most() : processNaN(n, a.t, ab, fpcr);
+  if (a.t === T.INF) return intsize ? most() : inf(n, a.s);
+  if (a.t === T.ZERO) return zero(n, a.s);
+  let mag: bigint;
+  let cmp = -1;
+  let inexact = false;
+  if (a.e >= 0) {
+    mag = a.m << BigInt(a.e);
+  } else {
+    const S = BigInt(-a.e);
+    mag = a.m >> S;
+    const rem = a.m & ((1n << S) - 1n);
+    inexact = rem !== 0n;
+    const half = 1n << (S - 1n);
+    // error = value - RoundDown(value), in [0, 1): for negative values 1 - rem.
+    if (a.s === 0) cmp = rem < half ? -1 : rem === half ? 0 : 1;
+    else if (inexact) cmp = rem > half ? -1 : rem === half ? 0 : 1;
+  }
+  let int = a.s ? (inexact ? -mag - 1n : -mag) : mag;
+  let up = false;
+  if (inexact) {
+    switch (rm) {
+      case RM.TIEEVEN:
+        up = cmp > 0 || (cmp === 0 && (int & 1n) !== 0n);
+        break;
+      case RM.POSINF:
+        up = true;
+        break;
+      case RM.ZERO:
+        up = int < 0n;
+        break;
+      case RM.TIEAWAY:
+        up = cmp > 0 || (cmp === 0 && int >= 0n);
+        break;
+      default:
+        break;
+    }
+  }
+  if (up) int += 1n;
+  if (intsize && (int > (1n << BigInt(intsize - 1)) - 1n || int < -(1n << BigInt(intsize - 1)))) return most();
+  if (inexact && (exact || intsize !== 0)) fpFlags.v |= Fpsr.IXC;
+  if (int === 0n) return zero(n, a.s);
+  const s = int < 0n ? 1 : 0;
+  return round(n, s, s ? -int : int, 0, fpcr, RM.ZERO);
+}

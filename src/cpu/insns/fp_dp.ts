@@ -12,7 +12,7 @@ import { vd, vw } from '../vreg.js';
 import { conditionHolds } from '../alu.js';
 import * as F from '../../fp/fastpath.js';
 import {
-  fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpSqrt, processNaNs, round, rmodeOf, unpack, cmpValues, inf, zero,
+  fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, processNaNs, RM, round, rmodeOf, unpack, cmpValues, inf, zero,
   T, type Unpacked,
 } from '../../fp/softfloat.js';
 
@@ -195,6 +195,18 @@ export function vfpExpandImm(n: number, imm8: number): bigint {
   return (sign << BigInt(n - 1)) | (BigInt(exp) << BigInt(f)) | frac;
 }
 
+/** FRINT*: `rm` the instruction's rounding, or -1 for FPCR.RMode. */
+function frint(cpu: Cpu, n: number, rd: number, rn: number, rm: number, exact: boolean, intsize: number): Op {
+  const u = cpu.u;
+  return () => {
+    if (!cpu.fpEnabled) checkFpAccess(cpu);
+    fpFlags.v = 0;
+    const fpcr = u[FPCR];
+    setF(cpu, n, rd, fpRoundInt(n, getF(cpu, n, rn), fpcr, rm < 0 ? rmodeOf(fpcr) : (rm as RM), exact, intsize));
+    u[FPSR] |= fpFlags.v;
+  };
+}
+
 export const FP_DP_ROWS: Row[] = [
   {
     name: 'FP_2src',
@@ -259,6 +271,30 @@ export const FP_DP_ROWS: Row[] = [
         if (opc === 1) u[d + signWord] &= ~signBit;
         else if (opc === 2) u[d + signWord] ^= signBit;
       };
+    },
+  },
+  {
+    // FRINTN (000), P (001), M (010), Z (011), A (100), X (110: FPCR, exact), I (111: FPCR)
+    name: 'FRINT',
+    pattern: '000 11110 ftype:2 1 001 rmode:3 10000 rn:5 rd:5',
+    build: (f, c) => {
+      const cpu = c.cpu;
+      const n = widthOf(cpu, f.ftype);
+      if (!n || f.rmode === 5) return null;
+      const fixed = f.rmode < 5 ? ([RM.TIEEVEN, RM.POSINF, RM.NEGINF, RM.ZERO, RM.TIEAWAY] as const)[f.rmode] : -1;
+      const exact = f.rmode === 6;
+      return frint(cpu, n, f.rd, f.rn, fixed, exact, 0);
+    },
+  },
+  {
+    // FRINT32Z (00), FRINT32X (01), FRINT64Z (10), FRINT64X (11): FEAT_FRINTTS, S and D only
+    name: 'FRINTTS',
+    pattern: '000 11110 ftype:2 1 0100 op:2 10000 rn:5 rd:5',
+    build: (f, c) => {
+      const cpu = c.cpu;
+      if (!cpu.model.features.FRINTTS || f.ftype > 1) return null;
+      const n = f.ftype === 0 ? 32 : 64;
+      return frint(cpu, n, f.rd, f.rn, (f.op & 1) === 0 ? RM.ZERO : -1, true, f.op & 2 ? 64 : 32);
     },
   },
   {
