@@ -104,7 +104,14 @@ export function sqrt(a: number): boolean {
 export function fma(c: number, a: number, b: number): boolean {
   if (!inRange(a) || !inRange(b) || !ok(c) || Math.abs(c) >= HUGE) return false;
   const p = a * b;
-  if (p === 0 || !(Math.abs(p) >= TINY && Math.abs(p) < HUGE)) return false;
+  if (p === 0) {
+    if (a !== 0 && b !== 0) return false; // underflow
+    // An exact zero product (its sign IEEE's): c + p, exact; ±0 + ±0 as FPMulAdd's zero rules.
+    fast.r = c + p;
+    fast.inexact = false;
+    return true;
+  }
+  if (!(Math.abs(p) >= TINY && Math.abs(p) < HUGE)) return false;
   twoProduct(a, b);
   const uh = pHi;
   const ul = pLo;

@@ -130,16 +130,38 @@ function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm:
   const a = vd(rn);
   const b = vd(rm);
   const d = vd(rd);
-  return () => {
-    if (!cpu.fpEnabled) checkFpAccess(cpu);
-    if ((u[FPCR] & RMODE) === 0 && fastFn(f64[a], f64[b])) {
-      f64[d] = F.fast.r;
-      f64[d + 1] = 0;
-      if (F.fast.inexact) u[FPSR] |= 16;
-      return;
-    }
-    slow();
+  const done = (): void => {
+    f64[d] = F.fast.r;
+    f64[d + 1] = 0;
+    if (F.fast.inexact) u[FPSR] |= 16;
   };
+  // One closure literal per operation, so that each call site sees one fast-path function.
+  switch (opcode) {
+    case 0:
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        if ((u[FPCR] & RMODE) === 0 && F.mul(f64[a], f64[b])) done();
+        else slow();
+      };
+    case 1:
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        if ((u[FPCR] & RMODE) === 0 && F.div(f64[a], f64[b])) done();
+        else slow();
+      };
+    case 2:
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        if ((u[FPCR] & RMODE) === 0 && F.add(f64[a], f64[b])) done();
+        else slow();
+      };
+    default:
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        if ((u[FPCR] & RMODE) === 0 && F.add(f64[a], -f64[b])) done();
+        else slow();
+      };
+  }
 }
 
 function build3(cpu: Cpu, n: number, o1: number, o0: number, rd: number, rn: number, rm: number, ra: number): Op {
