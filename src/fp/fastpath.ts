@@ -1,12 +1,16 @@
 // The double-precision fast path: JS doubles give the round-to-nearest-even result; error-free
 // transformations (TwoSum, Veltkamp/Dekker TwoProduct) tell whether it is exact, which is
 // all FPSR needs (IXC) when inputs and result are normal (or zero) and finite. Every other
-// case (NaN, infinity, denormal, tiny or huge operands, FPCR.RMode != 0) returns
-// undefined-by-flag and the caller takes the soft-float path (softfloat.ts). FZ and DN change
-// nothing when no denormal or NaN is involved. No allocation: results go to `fast`.
-
-/** The fast path's outputs: the result, whether it is inexact, whether the path applied. */
-export const fast = { r: 0, inexact: false };
+// case (NaN, infinity, denormal, tiny or huge operands, FPCR.RMode != 0) returns 0 and the
+// caller takes the soft-float path (softfloat.ts). FZ and DN change nothing when no denormal
+// or NaN is involved.
+//
+// No allocation: operands and the result are indexes into the register file's f64 view, and
+// temporaries stay in locals or in a Float64Array. (Doubles passed to a call V8 does not
+// inline, or stored in module-level variables, are boxed: one heap number each.)
+//
+// Each function writes f[d] (and zeroes f[d + 1], the upper half of the V register) only when
+// it applies, and returns 0: not applicable; 1: exact; 2: inexact.
 
 const MIN_NORMAL = 2.2250738585072014e-308;
 /** Operands below this magnitude make TwoProduct's error term inexact (2^-969). */
@@ -17,104 +21,111 @@ const SPLIT = 134217729; // 2^27 + 1
 
 /** A normal finite double or zero (not NaN, infinite or denormal). */
 export const ok = (x: number): boolean => x === 0 || (Math.abs(x) >= MIN_NORMAL && Math.abs(x) < Infinity);
-/** A finite result that is normal (an exact zero too). */
-const okResult = (x: number): boolean => x === 0 || (Math.abs(x) >= MIN_NORMAL && Math.abs(x) < Infinity);
+/** Zero, or TINY <= |x| < HUGE: TwoProduct is exact for such operands and products. */
+const inRange = (x: number): boolean => x === 0 || (Math.abs(x) >= TINY && Math.abs(x) < HUGE);
 
-/** a + b; false when the fast path does not apply. */
-export function add(a: number, b: number): boolean {
-  if (!ok(a) || !ok(b)) return false;
-  const s = a + b;
-  if (!okResult(s)) return false;
-  const bb = s - a;
-  const err = a - (s - bb) + (b - bb);
-  fast.r = s;
-  fast.inexact = err !== 0;
-  return true;
-}
+/** Scratch for the odd rounding of fma (bit access to a double). */
+const F64 = new Float64Array(1);
+const U32 = new Int32Array(F64.buffer);
 
-let pHi = 0;
-let pLo = 0;
-/** TwoProduct: pHi + pLo = a * b exactly (given the range conditions). */
-function twoProduct(a: number, b: number): void {
-  const p = a * b;
+/** The error of a * b = p (Dekker's TwoProduct with Veltkamp's split), given inRange operands and product. */
+function productError(a: number, b: number, p: number): number {
   let c = SPLIT * a;
   const ah = c - (c - a);
   const al = a - ah;
   c = SPLIT * b;
   const bh = c - (c - b);
   const bl = b - bh;
-  pHi = p;
-  pLo = ah * bh - p + ah * bl + al * bh + al * bl;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
 }
 
-/** Operands whose product's error term is exact: zero, or TINY <= |x| < HUGE. */
-const inRange = (x: number): boolean => x === 0 || (Math.abs(x) >= TINY && Math.abs(x) < HUGE);
+/** f[d] = f[a] + (negB ? -f[b] : f[b]). */
+export function addAt(f: Float64Array, ia: number, ib: number, negB: boolean, d: number): number {
+  const a = f[ia];
+  const b = negB ? -f[ib] : f[ib];
+  if (!ok(a) || !ok(b)) return 0;
+  const s = a + b;
+  if (!ok(s)) return 0;
+  const bb = s - a;
+  const err = a - (s - bb) + (b - bb);
+  f[d] = s;
+  f[d + 1] = 0;
+  return err !== 0 ? 2 : 1;
+}
 
-export function mul(a: number, b: number): boolean {
-  if (!inRange(a) || !inRange(b)) return false;
+/** f[d] = f[a] * f[b]. */
+export function mulAt(f: Float64Array, ia: number, ib: number, d: number): number {
+  const a = f[ia];
+  const b = f[ib];
+  if (!inRange(a) || !inRange(b)) return 0;
   const p = a * b;
-  if (p !== 0 && !(Math.abs(p) >= TINY && Math.abs(p) < HUGE)) return false;
   if (p === 0) {
-    if (a !== 0 && b !== 0) return false; // underflow
-    fast.r = p;
-    fast.inexact = false;
-    return true;
+    if (a !== 0 && b !== 0) return 0; // underflow
+  } else if (!(Math.abs(p) >= TINY && Math.abs(p) < HUGE)) {
+    return 0;
   }
-  twoProduct(a, b);
-  fast.r = p;
-  fast.inexact = pLo !== 0;
-  return true;
+  const inexact = p !== 0 && productError(a, b, p) !== 0;
+  f[d] = p;
+  f[d + 1] = 0;
+  return inexact ? 2 : 1;
 }
 
-export function div(a: number, b: number): boolean {
-  if (b === 0 || !inRange(a) || !inRange(b)) return false;
+/** f[d] = f[a] / f[b]; exact when q * b == a exactly. */
+export function divAt(f: Float64Array, ia: number, ib: number, d: number): number {
+  const a = f[ia];
+  const b = f[ib];
+  if (b === 0 || !inRange(a) || !inRange(b)) return 0;
   const q = a / b;
+  let inexact = false;
   if (q === 0) {
-    if (a !== 0) return false;
-    fast.r = q;
-    fast.inexact = false;
-    return true;
+    if (a !== 0) return 0;
+  } else {
+    if (!(Math.abs(q) >= TINY && Math.abs(q) < HUGE)) return 0;
+    const p = q * b;
+    inexact = p !== a || productError(q, b, p) !== 0;
   }
-  if (!(Math.abs(q) >= TINY && Math.abs(q) < HUGE)) return false;
-  twoProduct(q, b);
-  fast.r = q;
-  fast.inexact = pHi !== a || pLo !== 0;
-  return true;
+  f[d] = q;
+  f[d + 1] = 0;
+  return inexact ? 2 : 1;
 }
 
-export function sqrt(a: number): boolean {
-  if (a < 0 || !inRange(a)) return false;
-  const s = Math.sqrt(a);
-  if (s === 0) {
-    fast.r = s; // ±0: sqrt(-0) = -0
-    fast.inexact = false;
-    return true;
+/** f[d] = sqrt(f[a]); exact when s * s == a exactly. */
+export function sqrtAt(f: Float64Array, ia: number, d: number): number {
+  const a = f[ia];
+  if (a < 0 || !inRange(a)) return 0;
+  const s = Math.sqrt(a); // sqrt(-0) = -0
+  let inexact = false;
+  if (s !== 0) {
+    const p = s * s;
+    inexact = p !== a || productError(s, s, p) !== 0;
   }
-  twoProduct(s, s);
-  fast.r = s;
-  fast.inexact = pHi !== a || pLo !== 0;
-  return true;
+  f[d] = s;
+  f[d + 1] = 0;
+  return inexact ? 2 : 1;
 }
 
 /**
- * c + a * b with one rounding (Boldo and Melquiond, "Emulation of FMA and correctly rounded
- * sums: proved algorithms using rounding to odd", IEEE TC 2008, Algorithm 5.4): the exact
- * product uh + ul, th + tl = c + uh exactly, v = RO(tl + ul), result RN(th + v).
+ * FMADD family: f[d] = (negC ? -c : c) + (negA ? -a : a) * b with one rounding (Boldo and
+ * Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using rounding
+ * to odd", IEEE TC 2008, Algorithm 5.4): the exact product uh + ul, th + tl = c + uh exactly,
+ * v = RO(tl + ul), result RN(th + v).
  */
-export function fma(c: number, a: number, b: number): boolean {
-  if (!inRange(a) || !inRange(b) || !ok(c) || Math.abs(c) >= HUGE) return false;
-  const p = a * b;
-  if (p === 0) {
-    if (a !== 0 && b !== 0) return false; // underflow
-    // An exact zero product (its sign IEEE's): c + p, exact; ±0 + ±0 as FPMulAdd's zero rules.
-    fast.r = c + p;
-    fast.inexact = false;
-    return true;
+export function fmaAt(f: Float64Array, ic: number, ia: number, ib: number, negC: boolean, negA: boolean, d: number): number {
+  const c = negC ? -f[ic] : f[ic];
+  const a = negA ? -f[ia] : f[ia];
+  const b = f[ib];
+  if (!inRange(a) || !inRange(b) || !ok(c) || Math.abs(c) >= HUGE) return 0;
+  const uh = a * b;
+  if (uh === 0) {
+    if (a !== 0 && b !== 0) return 0; // underflow
+    // An exact zero product (with IEEE's sign): c + uh is exact, and ±0 + ±0 follows
+    // FPMulAdd's zero rules in round to nearest.
+    f[d] = c + uh;
+    f[d + 1] = 0;
+    return 1;
   }
-  if (!(Math.abs(p) >= TINY && Math.abs(p) < HUGE)) return false;
-  twoProduct(a, b);
-  const uh = pHi;
-  const ul = pLo;
+  if (!(Math.abs(uh) >= TINY && Math.abs(uh) < HUGE)) return 0;
+  const ul = productError(a, b, uh);
   const th = c + uh;
   let bb = th - c;
   const tl = c - (th - bb) + (uh - bb);
@@ -125,28 +136,22 @@ export function fma(c: number, a: number, b: number): boolean {
   if (ve !== 0) {
     F64[0] = v;
     if ((U32[0] & 1) === 0) {
-      // Move one ulp towards the exact value (ve's direction); v is not 0 here.
-      const up = ve > 0 === v > 0;
-      if (U32[0] === 0 && !up) {
-        U32[1] = (U32[1] - 1) | 0;
-        U32[0] = -1;
-      } else if (up) {
+      // One ulp towards the exact value (ve's direction); v is not 0 here.
+      if (ve > 0 === v > 0) {
         U32[0] = (U32[0] + 1) | 0;
         if (U32[0] === 0) U32[1] = (U32[1] + 1) | 0;
       } else {
+        if (U32[0] === 0) U32[1] = (U32[1] - 1) | 0;
         U32[0] = (U32[0] - 1) | 0;
       }
       v = F64[0];
     }
   }
   const r = th + v;
-  if (!(r !== 0 && Math.abs(r) >= TINY && Math.abs(r) < HUGE)) return false;
+  if (!(Math.abs(r) >= TINY && Math.abs(r) < HUGE)) return 0;
   bb = r - th;
   const re = th - (r - bb) + (v - bb);
-  fast.r = r;
-  fast.inexact = re !== 0 || ve !== 0;
-  return true;
+  f[d] = r;
+  f[d + 1] = 0;
+  return re !== 0 || ve !== 0 ? 2 : 1;
 }
-
-const F64 = new Float64Array(1);
-const U32 = new Int32Array(F64.buffer);

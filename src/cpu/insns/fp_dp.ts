@@ -93,22 +93,6 @@ const BIN: (Bin | undefined)[] = [
   (n, a, b, c) => neg(n, fpMul(n, a, b, c)),
 ];
 
-/** The double-precision fast path of a 2-source opcode, or null. */
-function fastBin(opcode: number): ((a: number, b: number) => boolean) | null {
-  switch (opcode) {
-    case 0:
-      return F.mul;
-    case 1:
-      return F.div;
-    case 2:
-      return F.add;
-    case 3:
-      return (a, b) => F.add(a, -b);
-    default:
-      return null;
-  }
-}
-
 function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm: number): Op | null {
   const fn = BIN[opcode];
   if (!fn) return null;
@@ -120,8 +104,8 @@ function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm:
     setF(cpu, n, rd, r);
     u[FPSR] |= fpFlags.v;
   };
-  const fastFn = n === 64 ? fastBin(opcode) : null;
-  if (fastFn === null) {
+  // Double precision FMUL, FDIV, FADD, FSUB have a fast path.
+  if (n !== 64 || opcode > 3) {
     return () => {
       if (!cpu.fpEnabled) checkFpAccess(cpu);
       slow();
@@ -130,37 +114,31 @@ function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm:
   const a = vd(rn);
   const b = vd(rm);
   const d = vd(rd);
-  const done = (): void => {
-    f64[d] = F.fast.r;
-    f64[d + 1] = 0;
-    if (F.fast.inexact) u[FPSR] |= 16;
-  };
   // One closure literal per operation, so that each call site sees one fast-path function.
   switch (opcode) {
     case 0:
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
-        if ((u[FPCR] & RMODE) === 0 && F.mul(f64[a], f64[b])) done();
-        else slow();
+        const k = (u[FPCR] & RMODE) === 0 ? F.mulAt(f64, a, b, d) : 0;
+        if (k === 0) slow();
+        else if (k === 2) u[FPSR] |= 16;
       };
     case 1:
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
-        if ((u[FPCR] & RMODE) === 0 && F.div(f64[a], f64[b])) done();
-        else slow();
+        const k = (u[FPCR] & RMODE) === 0 ? F.divAt(f64, a, b, d) : 0;
+        if (k === 0) slow();
+        else if (k === 2) u[FPSR] |= 16;
       };
-    case 2:
+    default: {
+      const negB = opcode === 3;
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
-        if ((u[FPCR] & RMODE) === 0 && F.add(f64[a], f64[b])) done();
-        else slow();
+        const k = (u[FPCR] & RMODE) === 0 ? F.addAt(f64, a, b, negB, d) : 0;
+        if (k === 0) slow();
+        else if (k === 2) u[FPSR] |= 16;
       };
-    default:
-      return () => {
-        if (!cpu.fpEnabled) checkFpAccess(cpu);
-        if ((u[FPCR] & RMODE) === 0 && F.add(f64[a], -f64[b])) done();
-        else slow();
-      };
+    }
   }
 }
 
@@ -189,17 +167,11 @@ function build3(cpu: Cpu, n: number, o1: number, o0: number, rd: number, rn: num
   const i1 = vd(rn);
   const i2 = vd(rm);
   const d = vd(rd);
-  const sa = negA ? -1 : 1;
-  const s1 = neg1 ? -1 : 1;
   return () => {
     if (!cpu.fpEnabled) checkFpAccess(cpu);
-    if ((u[FPCR] & RMODE) === 0 && F.fma(sa * f64[ia], s1 * f64[i1], f64[i2])) {
-      f64[d] = F.fast.r;
-      f64[d + 1] = 0;
-      if (F.fast.inexact) u[FPSR] |= 16;
-      return;
-    }
-    slow();
+    const k = (u[FPCR] & RMODE) === 0 ? F.fmaAt(f64, ia, i1, i2, negA, neg1, d) : 0;
+    if (k === 0) slow();
+    else if (k === 2) u[FPSR] |= 16;
   };
 }
 
@@ -270,10 +242,9 @@ export const FP_DP_ROWS: Row[] = [
         const rd = f.rd;
         return () => {
           if (!cpu.fpEnabled) checkFpAccess(cpu);
-          if (n === 64 && (u[FPCR] & RMODE) === 0 && F.sqrt(f64[a])) {
-            f64[dd] = F.fast.r;
-            f64[dd + 1] = 0;
-            if (F.fast.inexact) u[FPSR] |= 16;
+          const k = n === 64 && (u[FPCR] & RMODE) === 0 ? F.sqrtAt(f64, a, dd) : 0;
+          if (k !== 0) {
+            if (k === 2) u[FPSR] |= 16;
             return;
           }
           fpFlags.v = 0;
