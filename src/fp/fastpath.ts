@@ -10,7 +10,9 @@
 // inline, or stored in module-level variables, are boxed: one heap number each.)
 //
 // Each function writes f[d] (and zeroes f[d + 1], the upper half of the V register) only when
-// it applies, and returns 0: not applicable; 1: exact; 2: inexact.
+// it applies, and returns 0: not applicable; 1: exact; 2: inexact. `ix`: whether the caller
+// needs to know (FPSR.IXC is cumulative: once set, exactness need not be computed); without
+// it the answer is 1.
 
 const MIN_NORMAL = 2.2250738585072014e-308;
 /** Operands below this magnitude make TwoProduct's error term inexact (2^-969). */
@@ -40,21 +42,21 @@ function productError(a: number, b: number, p: number): number {
 }
 
 /** f[d] = f[a] + (negB ? -f[b] : f[b]). */
-export function addAt(f: Float64Array, ia: number, ib: number, negB: boolean, d: number): number {
+export function addAt(f: Float64Array, ia: number, ib: number, negB: boolean, d: number, ix: boolean): number {
   const a = f[ia];
   const b = negB ? -f[ib] : f[ib];
   if (!ok(a) || !ok(b)) return 0;
   const s = a + b;
   if (!ok(s)) return 0;
-  const bb = s - a;
-  const err = a - (s - bb) + (b - bb);
   f[d] = s;
   f[d + 1] = 0;
-  return err !== 0 ? 2 : 1;
+  if (!ix) return 1;
+  const bb = s - a;
+  return a - (s - bb) + (b - bb) !== 0 ? 2 : 1;
 }
 
 /** f[d] = f[a] * f[b]. */
-export function mulAt(f: Float64Array, ia: number, ib: number, d: number): number {
+export function mulAt(f: Float64Array, ia: number, ib: number, d: number, ix: boolean): number {
   const a = f[ia];
   const b = f[ib];
   if (!inRange(a) || !inRange(b)) return 0;
@@ -64,14 +66,14 @@ export function mulAt(f: Float64Array, ia: number, ib: number, d: number): numbe
   } else if (!(Math.abs(p) >= TINY && Math.abs(p) < HUGE)) {
     return 0;
   }
-  const inexact = p !== 0 && productError(a, b, p) !== 0;
+  const inexact = ix && p !== 0 && productError(a, b, p) !== 0;
   f[d] = p;
   f[d + 1] = 0;
   return inexact ? 2 : 1;
 }
 
 /** f[d] = f[a] / f[b]; exact when q * b == a exactly. */
-export function divAt(f: Float64Array, ia: number, ib: number, d: number): number {
+export function divAt(f: Float64Array, ia: number, ib: number, d: number, ix: boolean): number {
   const a = f[ia];
   const b = f[ib];
   if (b === 0 || !inRange(a) || !inRange(b)) return 0;
@@ -81,8 +83,10 @@ export function divAt(f: Float64Array, ia: number, ib: number, d: number): numbe
     if (a !== 0) return 0;
   } else {
     if (!(Math.abs(q) >= TINY && Math.abs(q) < HUGE)) return 0;
-    const p = q * b;
-    inexact = p !== a || productError(q, b, p) !== 0;
+    if (ix) {
+      const p = q * b;
+      inexact = p !== a || productError(q, b, p) !== 0;
+    }
   }
   f[d] = q;
   f[d + 1] = 0;
@@ -90,12 +94,12 @@ export function divAt(f: Float64Array, ia: number, ib: number, d: number): numbe
 }
 
 /** f[d] = sqrt(f[a]); exact when s * s == a exactly. */
-export function sqrtAt(f: Float64Array, ia: number, d: number): number {
+export function sqrtAt(f: Float64Array, ia: number, d: number, ix: boolean): number {
   const a = f[ia];
   if (a < 0 || !inRange(a)) return 0;
   const s = Math.sqrt(a); // sqrt(-0) = -0
   let inexact = false;
-  if (s !== 0) {
+  if (s !== 0 && ix) {
     const p = s * s;
     inexact = p !== a || productError(s, s, p) !== 0;
   }
@@ -110,7 +114,9 @@ export function sqrtAt(f: Float64Array, ia: number, d: number): number {
  * to odd", IEEE TC 2008, Algorithm 5.4): the exact product uh + ul, th + tl = c + uh exactly,
  * v = RO(tl + ul), result RN(th + v).
  */
-export function fmaAt(f: Float64Array, ic: number, ia: number, ib: number, negC: boolean, negA: boolean, d: number): number {
+export function fmaAt(
+  f: Float64Array, ic: number, ia: number, ib: number, negC: boolean, negA: boolean, d: number, ix: boolean,
+): number {
   const c = negC ? -f[ic] : f[ic];
   const a = negA ? -f[ia] : f[ia];
   const b = f[ib];
@@ -149,9 +155,10 @@ export function fmaAt(f: Float64Array, ic: number, ia: number, ib: number, negC:
   }
   const r = th + v;
   if (!(Math.abs(r) >= TINY && Math.abs(r) < HUGE)) return 0;
-  bb = r - th;
-  const re = th - (r - bb) + (v - bb);
   f[d] = r;
   f[d + 1] = 0;
-  return re !== 0 || ve !== 0 ? 2 : 1;
+  if (!ix) return 1;
+  if (ve !== 0) return 2;
+  bb = r - th;
+  return th - (r - bb) + (v - bb) !== 0 ? 2 : 1;
 }

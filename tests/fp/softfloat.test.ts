@@ -166,15 +166,15 @@ describe('the double fast path agrees with the soft-float path', () => {
       f64[0] = a;
       f64[1] = b;
       f64[2] = c;
-      check(F.addAt(f64, 0, 1, false, 3), () => fpAdd(64, bits(a), bits(b), 0));
-      check(F.addAt(f64, 0, 1, true, 3), () => fpAdd(64, bits(a), bits(b), 0, true));
-      check(F.mulAt(f64, 0, 1, 3), () => fpMul(64, bits(a), bits(b), 0));
-      check(F.divAt(f64, 0, 1, 3), () => fpDiv(64, bits(a), bits(b), 0));
+      check(F.addAt(f64, 0, 1, false, 3, true), () => fpAdd(64, bits(a), bits(b), 0));
+      check(F.addAt(f64, 0, 1, true, 3, true), () => fpAdd(64, bits(a), bits(b), 0, true));
+      check(F.mulAt(f64, 0, 1, 3, true), () => fpMul(64, bits(a), bits(b), 0));
+      check(F.divAt(f64, 0, 1, 3, true), () => fpDiv(64, bits(a), bits(b), 0));
       f64[0] = Math.abs(a);
-      check(F.sqrtAt(f64, 0, 3), () => fpSqrt(64, bits(Math.abs(a)), 0));
+      check(F.sqrtAt(f64, 0, 3, true), () => fpSqrt(64, bits(Math.abs(a)), 0));
       f64[0] = a;
-      check(F.fmaAt(f64, 2, 0, 1, false, false, 3), () => fpMulAdd(64, bits(c), bits(a), bits(b), 0));
-      check(F.fmaAt(f64, 2, 0, 1, true, true, 3), () => fpMulAdd(64, bits(-c), bits(-a), bits(b), 0));
+      check(F.fmaAt(f64, 2, 0, 1, false, false, 3, true), () => fpMulAdd(64, bits(c), bits(a), bits(b), 0));
+      check(F.fmaAt(f64, 2, 0, 1, true, true, 3, true), () => fpMulAdd(64, bits(-c), bits(-a), bits(b), 0));
     }
   });
 });

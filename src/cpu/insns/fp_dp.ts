@@ -119,14 +119,14 @@ function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm:
     case 0:
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
-        const k = (u[FPCR] & RMODE) === 0 ? F.mulAt(f64, a, b, d) : 0;
+        const k = (u[FPCR] & RMODE) === 0 ? F.mulAt(f64, a, b, d, (u[FPSR] & 16) === 0) : 0;
         if (k === 0) slow();
         else if (k === 2) u[FPSR] |= 16;
       };
     case 1:
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
-        const k = (u[FPCR] & RMODE) === 0 ? F.divAt(f64, a, b, d) : 0;
+        const k = (u[FPCR] & RMODE) === 0 ? F.divAt(f64, a, b, d, (u[FPSR] & 16) === 0) : 0;
         if (k === 0) slow();
         else if (k === 2) u[FPSR] |= 16;
       };
@@ -134,7 +134,7 @@ function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm:
       const negB = opcode === 3;
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
-        const k = (u[FPCR] & RMODE) === 0 ? F.addAt(f64, a, b, negB, d) : 0;
+        const k = (u[FPCR] & RMODE) === 0 ? F.addAt(f64, a, b, negB, d, (u[FPSR] & 16) === 0) : 0;
         if (k === 0) slow();
         else if (k === 2) u[FPSR] |= 16;
       };
@@ -169,7 +169,7 @@ function build3(cpu: Cpu, n: number, o1: number, o0: number, rd: number, rn: num
   const d = vd(rd);
   return () => {
     if (!cpu.fpEnabled) checkFpAccess(cpu);
-    const k = (u[FPCR] & RMODE) === 0 ? F.fmaAt(f64, ia, i1, i2, negA, neg1, d) : 0;
+    const k = (u[FPCR] & RMODE) === 0 ? F.fmaAt(f64, ia, i1, i2, negA, neg1, d, (u[FPSR] & 16) === 0) : 0;
     if (k === 0) slow();
     else if (k === 2) u[FPSR] |= 16;
   };
@@ -242,7 +242,7 @@ export const FP_DP_ROWS: Row[] = [
         const rd = f.rd;
         return () => {
           if (!cpu.fpEnabled) checkFpAccess(cpu);
-          const k = n === 64 && (u[FPCR] & RMODE) === 0 ? F.sqrtAt(f64, a, dd) : 0;
+          const k = n === 64 && (u[FPCR] & RMODE) === 0 ? F.sqrtAt(f64, a, dd, (u[FPSR] & 16) === 0) : 0;
           if (k !== 0) {
             if (k === 2) u[FPSR] |= 16;
             return;
