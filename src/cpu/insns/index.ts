@@ -6,6 +6,7 @@ import { BRANCH_ROWS } from './branch.js';
 import { SYSTEM_ROWS } from './system.js';
 import { LDST_ROWS } from './ldst.js';
 import { ATOMIC_ROWS } from './atomic.js';
+import { LDST_SIMD_ROWS } from './ldst_simd.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -14,4 +15,5 @@ export const ALL_ROWS: readonly Row[] = [
   ...SYSTEM_ROWS,
   ...LDST_ROWS,
   ...ATOMIC_ROWS,
+  ...LDST_SIMD_ROWS,
 ];
