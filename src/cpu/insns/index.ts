@@ -7,6 +7,9 @@ import { SYSTEM_ROWS } from './system.js';
 import { LDST_ROWS } from './ldst.js';
 import { ATOMIC_ROWS } from './atomic.js';
 import { LDST_SIMD_ROWS } from './ldst_simd.js';
+import { SIMD_COPY_ROWS } from './simd_copy.js';
+import { SIMD_PERMUTE_ROWS } from './simd_permute.js';
+import { SIMD_MODIMM_ROWS } from './simd_modimm.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -16,4 +19,7 @@ export const ALL_ROWS: readonly Row[] = [
   ...LDST_ROWS,
   ...ATOMIC_ROWS,
   ...LDST_SIMD_ROWS,
+  ...SIMD_COPY_ROWS,
+  ...SIMD_PERMUTE_ROWS,
+  ...SIMD_MODIMM_ROWS,
 ];
