@@ -10,6 +10,7 @@ import { LDST_SIMD_ROWS } from './ldst_simd.js';
 import { SIMD_COPY_ROWS } from './simd_copy.js';
 import { SIMD_PERMUTE_ROWS } from './simd_permute.js';
 import { SIMD_MODIMM_ROWS } from './simd_modimm.js';
+import { SIMD_3SAME_ROWS } from './simd_3same.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -22,4 +23,5 @@ export const ALL_ROWS: readonly Row[] = [
   ...SIMD_COPY_ROWS,
   ...SIMD_PERMUTE_ROWS,
   ...SIMD_MODIMM_ROWS,
+  ...SIMD_3SAME_ROWS,
 ];
