@@ -47,6 +47,12 @@ export interface Features {
    * MDCR_EL2.HLP), MDCR_EL2.HCCD/MDCR_EL3.SCCD (the PMU is PMUv3 without it).
    */
   PMUV3P5: boolean;
+  /** FEAT_FP16: half-precision arithmetic (scalar FP here, vector in the SIMD rows); FPCR.FZ16. */
+  FP16: boolean;
+  /** FEAT_JSCVT: FJCVTZS. */
+  JSCVT: boolean;
+  /** FEAT_FRINTTS: FRINT32Z/32X/64Z/64X. */
+  FRINTTS: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -100,7 +106,7 @@ const MAX_ID: IdValues = {
 };
 
 /** The Armv8.1+ features an Armv8.0 core (Cortex-A57/A72) lacks. */
-const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false } as const;
+const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false, FP16: false, JSCVT: false, FRINTTS: false } as const;
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
@@ -124,6 +130,7 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
     features: {
       EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true,
       PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
+      FP16: true, JSCVT: true, FRINTTS: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

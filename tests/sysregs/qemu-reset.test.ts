@@ -97,8 +97,6 @@ const MISSING_COMMON = [
   // registers of higher ELs QEMU keeps even without EL2/EL3, and AArch32 state
   'ACTLR_EL2', 'ACTLR_EL3', 'DACR32_EL2', 'IFSR32_EL2', 'FPEXC32_EL2', 'MAIR_EL3', 'MDCR_EL3',
   'SPSR_ABT', 'SPSR_FIQ', 'SPSR_IRQ', 'SPSR_UND',
-  // FP (issue 8)
-  'FPCR', 'FPSR',
 ];
 const MISSING: Record<string, string[]> = {
   'cortex-a57': MISSING_COMMON,

@@ -6,6 +6,7 @@ import { BRANCH_ROWS } from './branch.js';
 import { SYSTEM_ROWS } from './system.js';
 import { LDST_ROWS } from './ldst.js';
 import { ATOMIC_ROWS } from './atomic.js';
+import { LDST_FP_ROWS } from './ldst_fp.js';
 import { LDST_SIMD_ROWS } from './ldst_simd.js';
 import { SIMD_COPY_ROWS } from './simd_copy.js';
 import { SIMD_PERMUTE_ROWS } from './simd_permute.js';
@@ -19,6 +20,7 @@ export const ALL_ROWS: readonly Row[] = [
   ...SYSTEM_ROWS,
   ...LDST_ROWS,
   ...ATOMIC_ROWS,
+  ...LDST_FP_ROWS,
   ...LDST_SIMD_ROWS,
   ...SIMD_COPY_ROWS,
   ...SIMD_PERMUTE_ROWS,

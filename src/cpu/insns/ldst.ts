@@ -287,7 +287,7 @@ const enum P {
  * outside RAM (a device, or nothing: Memory.probe cannot tell) is made before one inside
  * it, so that a fault there leaves memory untouched.
  */
-function storePair(
+export function storePair(
   mem: Memory,
   size: number,
   lo: number,

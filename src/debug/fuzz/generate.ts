@@ -15,6 +15,7 @@ import { CLASSES, type ClassDef } from './classes.js';
 import { Rng } from './rng.js';
 import { type Case, type Item, type RegInit, type Reloc, type Word } from './case.js';
 import { extendIndex, immValue, memEffect, type MemEffect } from './ldstmodel.js';
+import { randomFpInit } from './fpvalues.js';
 
 const REG_FIELDS = new Set(['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs']);
 /** Fields that are operands (registers, immediates, conditions); the others name the variant. */
@@ -244,7 +245,8 @@ export class Generator {
       if (item) items.push(item);
     }
     const spEl0 = rng.edge64();
-    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0, el };
+    const fp = this.def.fp ? randomFpInit(rng, this.model.features.FP16) : undefined;
+    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0, el, fp };
   }
 
   /**
