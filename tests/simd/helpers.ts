@@ -9,6 +9,7 @@ export const DATA = RAM_BASE + 0x1000;
 export function simdCpu(model = 'max') {
   const t = makeCpu({ model });
   t.cpu.r[Slot.CPACR_EL1 * 2] = 3 << 20;
+  t.cpu.contextChanged();
   const x = t.cpu.x;
   return {
     ...t,

@@ -66,6 +66,7 @@ describe('structure loads and stores (Arm ARM pseudocode)', () => {
   it('with CPACR_EL1.FPEN = 0 the load traps to EL1 with EC 0x07 and changes nothing', () => {
     const t = setup();
     t.cpu.r[Slot.CPACR_EL1 * 2] = 0;
+    t.cpu.contextChanged();
     t.exec(0x4cdf7c25); // ld1 {v5.2d}, [x1], #16
     // AArch64.CheckFPAdvSIMDEnabled: FPEN = 00 traps EL1; ISS CV = 1, COND = 0b1110
     expect(Number(t.cpu.x[Slot.ESR_EL1] >> 26n)).toBe(0x07);

@@ -1,13 +1,13 @@
-// Lane views of V0..V31 and the FP/SIMD access check for the Advanced SIMD executors.
-// The V registers are slots Slot.V0.. of the register file, 16 bytes each, element 0 in the
-// lowest bytes (little-endian host, as the typed arrays assume). Views are built once per
-// CPU at decode time; executors index them with decode-time base offsets.
-// TODO(i78-fp): switch to src/cpu/vreg.ts once the FP branch lands; until then this file
-// is the one place the SIMD groups reach V registers and the FP access check.
+// Lane views of V0..V31 for the Advanced SIMD executors, and their FP/SIMD access check.
+// The views cover only the V registers (the layout of cpu/vreg.ts: 16 bytes per register,
+// element 0 in the lowest bytes), so that Vt element e of `esize` bits is
+// view[t * (128 / esize) + e] in every view, signed and unsigned alike. Views are built once
+// per CPU at decode time; executors index them with decode-time base offsets.
 import type { Cpu } from '../cpu.js';
 import type { Op } from '../decoder.js';
 import { checkFpAccess } from '../fptrap.js';
 import { Slot } from '../state.js';
+import { vb } from '../vreg.js';
 
 export interface VRegs {
   readonly b: Uint8Array;
@@ -28,7 +28,7 @@ export function vregs(cpu: Cpu): VRegs {
   let v = cache.get(cpu);
   if (v === undefined) {
     const buf = cpu.r.buffer;
-    const off = Slot.V0 * 8;
+    const off = vb(0);
     v = {
       b: new Uint8Array(buf, off, 512),
       sb: new Int8Array(buf, off, 512),
@@ -45,10 +45,13 @@ export function vregs(cpu: Cpu): VRegs {
   return v;
 }
 
-/** `op` preceded by the FP/SIMD access check (AArch64.CheckFPAdvSIMDEnabled) every SIMD instruction makes. */
+/**
+ * `op` preceded by the FP/SIMD access check (AArch64.CheckFPAdvSIMDEnabled) every SIMD
+ * instruction makes, with fptrap.ts's convention (Cpu.fpEnabled caches that nothing traps).
+ */
 export function fpOp(cpu: Cpu, op: Op): Op {
   return () => {
-    checkFpAccess(cpu);
+    if (!cpu.fpEnabled) checkFpAccess(cpu);
     op();
   };
 }

@@ -62,12 +62,12 @@ export function advSimdExpandImm(op: number, cmode: number, imm8: number): [numb
 export const SIMD_MODIMM_ROWS: Row[] = [
   {
     name: 'MOD_IMM',
-    pattern: '0 q:1 op:1 0111100000 abc:3 cmode:4 o2:1 1 defgh:5 rd:5',
+    pattern: '0 q:1 op:1 0111100000 immh:3 cmode:4 o2:1 1 imml:5 rd:5',
     build: (f, c) => {
       if (f.o2 !== 0) return null; // FMOV (half precision): FEAT_FP16
       const { q, op, cmode } = f;
       if (cmode === 15 && op === 1 && q === 0) return null;
-      const [lo, hi] = advSimdExpandImm(op, cmode, (f.abc << 5) | f.defgh);
+      const [lo, hi] = advSimdExpandImm(op, cmode, (f.immh << 5) | f.imml);
       const w = vregs(c.cpu).i;
       const d = f.rd * 4;
       // ORR/BIC: cmode 0xx1 and 10x1; MOVI/MVNI/FMOV otherwise. MVNI/BIC: op = 1 with cmode < 1110.
