@@ -12,6 +12,7 @@ import { SIMD_COPY_ROWS } from './simd_copy.js';
 import { SIMD_PERMUTE_ROWS } from './simd_permute.js';
 import { SIMD_MODIMM_ROWS } from './simd_modimm.js';
 import { SIMD_3SAME_ROWS } from './simd_3same.js';
+import { SIMD_2MISC_ROWS } from './simd_2misc.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -26,4 +27,5 @@ export const ALL_ROWS: readonly Row[] = [
   ...SIMD_PERMUTE_ROWS,
   ...SIMD_MODIMM_ROWS,
   ...SIMD_3SAME_ROWS,
+  ...SIMD_2MISC_ROWS,
 ];
