@@ -13,6 +13,7 @@ import { SIMD_PERMUTE_ROWS } from './simd_permute.js';
 import { SIMD_MODIMM_ROWS } from './simd_modimm.js';
 import { SIMD_3SAME_ROWS } from './simd_3same.js';
 import { SIMD_2MISC_ROWS } from './simd_2misc.js';
+import { SIMD_SHIFT_ROWS } from './simd_shift.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -28,4 +29,5 @@ export const ALL_ROWS: readonly Row[] = [
   ...SIMD_MODIMM_ROWS,
   ...SIMD_3SAME_ROWS,
   ...SIMD_2MISC_ROWS,
+  ...SIMD_SHIFT_ROWS,
 ];

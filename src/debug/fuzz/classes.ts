@@ -13,6 +13,7 @@ import { SIMD_PERMUTE_ROWS } from '../../cpu/insns/simd_permute.js';
 import { SIMD_MODIMM_ROWS } from '../../cpu/insns/simd_modimm.js';
 import { SIMD_3SAME_ROWS } from '../../cpu/insns/simd_3same.js';
 import { SIMD_2MISC_ROWS } from '../../cpu/insns/simd_2misc.js';
+import { SIMD_SHIFT_ROWS } from '../../cpu/insns/simd_shift.js';
 import type { Fields, Row } from '../../cpu/decoder.js';
 import { findSysreg } from '../../sysregs/table.js';
 import { ID_REGS_OURS } from '../../sysregs/id.js';
@@ -84,7 +85,7 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
     fp: true,
   },
   simd: {
-    rows: [...SIMD_COPY_ROWS, ...SIMD_PERMUTE_ROWS, ...SIMD_MODIMM_ROWS, ...SIMD_3SAME_ROWS, ...SIMD_2MISC_ROWS],
+    rows: [...SIMD_COPY_ROWS, ...SIMD_PERMUTE_ROWS, ...SIMD_MODIMM_ROWS, ...SIMD_3SAME_ROWS, ...SIMD_2MISC_ROWS, ...SIMD_SHIFT_ROWS],
     excluded: {
       LDST_multi: 'structure loads/stores: not in the fuzz memory model (ldstmodel.ts); tests/simd/ldst_simd.test.ts runs them against QEMU live',
       LDST_multi_post: 'as LDST_multi',
