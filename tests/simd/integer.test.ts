@@ -1,5 +1,6 @@
 // Advanced SIMD integer groups: three same, two-register misc, shift by immediate, vector
-// and scalar (simd_3same.ts, simd_2misc.ts, simd_shift.ts). Unit tests: expected values
+// and scalar, across lanes, three different (simd_3same.ts, simd_2misc.ts, simd_shift.ts,
+// simd_across.ts, simd_3diff.ts). Unit tests: expected values
 // worked out from the Arm ARM pseudocode (C7.2; SatQ sets FPSR.QC, bit 27); the differential
 // test runs random encodings on qemu-system-aarch64 7.2, live (tests/simd/diff.ts), with the
 // FP opcodes of the groups steered away (they are the vector FP work's).
@@ -7,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { SIMD_3SAME_ROWS } from '../../src/cpu/insns/simd_3same.js';
 import { SIMD_2MISC_ROWS } from '../../src/cpu/insns/simd_2misc.js';
 import { SIMD_SHIFT_ROWS } from '../../src/cpu/insns/simd_shift.js';
+import { SIMD_ACROSS_ROWS } from '../../src/cpu/insns/simd_across.js';
+import { SIMD_3DIFF_ROWS } from '../../src/cpu/insns/simd_3diff.js';
 import { requireTool, TOOLS } from '../helpers/tools.js';
 import { simdDiff, type Gen } from './diff.js';
 import { simdCpu } from './helpers.js';
@@ -77,6 +80,23 @@ describe('integer SIMD (Arm ARM pseudocode)', () => {
     expect(t.getV(0)).toBe(0x7f_7fn); // 0x7f + 1 saturates; -128 + 255 = 127
     expect(t.fpsr() & QC).toBe(QC);
   });
+  it('PMULL v0.1q (FEAT_PMULL): carry-less (x^63 + 1)(x + 1) = x^64 + x^63 + x + 1; PMULL2 uses the upper halves', () => {
+    expect(run(0x0ee2e020, { 1: 0x8000000000000001n, 2: 3n }).getV(0)).toBe(0x1_8000000000000003n);
+    expect(run(0x4ee2e020, { 1: 0x8000000000000001n << 64n, 2: 3n << 64n }).getV(0)).toBe(0x1_8000000000000003n);
+  });
+  it('cortex-a57 has PMULL .1Q (QEMU 7.2: ID_AA64ISAR0_EL1.AES = 2)', () => {
+    const t = simdCpu('cortex-a57');
+    t.setV(1, 0x8000000000000001n);
+    t.setV(2, 3n);
+    t.exec(0x0ee2e020);
+    expect(t.getV(0)).toBe(0x1_8000000000000003n);
+  });
+  it('SMULL2 v0.2d, v1.4s, v2.4s multiplies the upper signed words; UADDLV d0, v1.4s sums unsigned', () => {
+    expect(run(0x4ea2c020, { 1: 0x80000000_7fffffffn << 64n, 2: 0x80000000_80000000n << 64n }).getV(0)).toBe(
+      (0x40000000_00000000n << 64n) | 0xc0000000_80000000n,
+    );
+    expect(run(0x6eb03820, { 0: -1n, 1: -1n }).getV(0)).toBe(0x3_fffffffcn);
+  });
   it('ADDP v0.2d and BSL v0.16b', () => {
     expect(run(0x4ee2bc20, { 1: 1n | (2n << 64n), 2: 3n | (4n << 64n) }).getV(0)).toBe(3n | (7n << 64n));
     // BSL: Vd selects Vn (1) or Vm (0)
@@ -97,10 +117,13 @@ const gens: Gen[] = [
     },
   })),
   ...SIMD_SHIFT_ROWS.map((row) => ({ row, tweak: (w: number) => (((w >>> 13) & 7) === 7 ? w & ~(1 << 15) : w) })),
+  // across lanes: FMAXNMV/FMAXV/FMINNMV/FMINV are opcodes 01100 and 01111
+  ...SIMD_ACROSS_ROWS.map((row) => ({ row, tweak: (w: number) => (((w >>> 13) & 0xf) === 0b0110 || ((w >>> 12) & 0x1f) === 0b01111 ? w & ~(1 << 14) : w) })),
+  ...SIMD_3DIFF_ROWS.map((row) => ({ row })),
 ];
 
 describe('integer SIMD against QEMU 7.2 (live)', () => {
-  for (const [cpu, count, seed] of [['max', 6000, 21], ['cortex-a57', 2000, 22]] as const) {
+  for (const [cpu, count, seed] of [['max', 8000, 21], ['cortex-a57', 3000, 22]] as const) {
     it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
       requireTool(ctx, TOOLS.qemu);
       const r = await simdDiff(gens, count, seed, cpu);

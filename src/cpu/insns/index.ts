@@ -14,6 +14,10 @@ import { SIMD_MODIMM_ROWS } from './simd_modimm.js';
 import { SIMD_3SAME_ROWS } from './simd_3same.js';
 import { SIMD_2MISC_ROWS } from './simd_2misc.js';
 import { SIMD_SHIFT_ROWS } from './simd_shift.js';
+import { SIMD_ACROSS_ROWS } from './simd_across.js';
+import { SIMD_3DIFF_ROWS } from './simd_3diff.js';
+import { SIMD_3EXTRA_ROWS } from './simd_rdm.js';
+import { SIMD_BYELEM_ROWS } from './simd_byelem.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -30,4 +34,8 @@ export const ALL_ROWS: readonly Row[] = [
   ...SIMD_3SAME_ROWS,
   ...SIMD_2MISC_ROWS,
   ...SIMD_SHIFT_ROWS,
+  ...SIMD_ACROSS_ROWS,
+  ...SIMD_3DIFF_ROWS,
+  ...SIMD_3EXTRA_ROWS,
+  ...SIMD_BYELEM_ROWS,
 ];
