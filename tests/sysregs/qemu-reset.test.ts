@@ -226,11 +226,12 @@ const field = (v: string | null, lsb: number, width = 4): number => Number((BigI
 describe('ID register fields say what a64emu implements (Arm ARM D17.2 field layouts)', () => {
   const value = (model: string, name: string): string | null => resetRegisters(model).find((r) => r.name === name)!.value;
 
-  it('ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only, no EL2/EL3, FP and AdvSIMD not implemented (0xF)', () => {
+  it('ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only, no EL2/EL3; FP and AdvSIMD as QEMU 7.2 (1: FP16 on max, 0 on A57/A72)', () => {
     for (const model of ['cortex-a57', 'cortex-a72', 'max']) {
       const v = value(model, 'ID_AA64PFR0_EL1');
       expect([field(v, 0), field(v, 4), field(v, 8), field(v, 12)]).toEqual([1, 1, 0, 0]);
-      expect([field(v, 16), field(v, 20)]).toEqual([0xf, 0xf]);
+      // QEMU 7.2's ID_AA64PFR0_EL1 (models.ts): 0x22 on cortex-a57/a72, 0x1201001120110022 on max.
+      expect([field(v, 16), field(v, 20)]).toEqual(model === 'max' ? [1, 1] : [0, 0]);
       expect(field(v, 32), 'SVE').toBe(0);
     }
   });
@@ -243,6 +244,9 @@ describe('ID register fields say what a64emu implements (Arm ARM D17.2 field lay
     expect(field(value('max', 'ID_AA64ISAR1_EL1'), 20)).toBe(1);
     expect(field(value('cortex-a57', 'ID_AA64ISAR1_EL1'), 20)).toBe(0);
     expect(field(value('max', 'ID_AA64ISAR1_EL1'), 4), 'APA').toBe(0);
+    // FEAT_JSCVT [15:12] and FEAT_FRINTTS [35:32] on max (QEMU 7.2: 1 and 1), not on A57
+    expect([field(value('max', 'ID_AA64ISAR1_EL1'), 12), field(value('max', 'ID_AA64ISAR1_EL1'), 32)]).toEqual([1, 1]);
+    expect([field(value('cortex-a57', 'ID_AA64ISAR1_EL1'), 12), field(value('cortex-a57', 'ID_AA64ISAR1_EL1'), 32)]).toEqual([0, 0]);
   });
 
   it('ID_AA64MMFR0_EL1 keeps PARange and the granule fields as QEMU reports them; MMFR2.IDS on max', () => {

@@ -7,6 +7,8 @@ import { SYSTEM_ROWS } from './system.js';
 import { LDST_ROWS } from './ldst.js';
 import { ATOMIC_ROWS } from './atomic.js';
 import { LDST_FP_ROWS } from './ldst_fp.js';
+import { FP_DP_ROWS } from './fp_dp.js';
+import { FP_CONV_ROWS } from './fp_conv.js';
 import { LDST_SIMD_ROWS } from './ldst_simd.js';
 import { SIMD_COPY_ROWS } from './simd_copy.js';
 import { SIMD_PERMUTE_ROWS } from './simd_permute.js';
@@ -28,6 +30,8 @@ export const ALL_ROWS: readonly Row[] = [
   ...LDST_ROWS,
   ...ATOMIC_ROWS,
   ...LDST_FP_ROWS,
+  ...FP_DP_ROWS,
+  ...FP_CONV_ROWS,
   ...LDST_SIMD_ROWS,
   ...SIMD_COPY_ROWS,
   ...SIMD_PERMUTE_ROWS,

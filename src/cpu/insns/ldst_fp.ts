@@ -223,6 +223,37 @@ export const LDST_FP_ROWS: Row[] = [
       const isLoad = f.L === 1;
       const ea = new Int32Array(2);
       const ea2 = new Int32Array(2);
+      if (isLoad && size === 8) {
+        // LDP Dt, Dt2: the common form, without the generic path's temporaries.
+        return () => {
+          if (!cpu.fpEnabled) checkFpAccess(cpu);
+          if (sp) checkSp(cpu);
+          const bl = r[n];
+          const bh = r[n + 1];
+          const l = (bl >>> 0) + off;
+          const nl = l | 0;
+          const nh = l > 0xffffffff ? (bh + 1) | 0 : l < 0 ? (bh - 1) | 0 : bh;
+          const al = mode === 2 ? bl : nl;
+          const ah = mode === 2 ? bh : nh;
+          const a0 = mem.ld64(al, ah);
+          const a1 = mem.hi;
+          const l2 = (al >>> 0) + 8;
+          const b0 = mem.ld64(l2 | 0, l2 > 0xffffffff ? (ah + 1) | 0 : ah);
+          const b1 = mem.hi;
+          r[w] = a0;
+          r[w + 1] = a1;
+          r[w + 2] = 0;
+          r[w + 3] = 0;
+          r[w2] = b0;
+          r[w2 + 1] = b1;
+          r[w2 + 2] = 0;
+          r[w2 + 3] = 0;
+          if (mode !== 0) {
+            r[n] = nl;
+            r[n + 1] = nh;
+          }
+        };
+      }
       // Both loads land here first, so nothing is written unless both succeed.
       const tmp = new Int32Array(8);
       return () => {

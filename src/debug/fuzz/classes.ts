@@ -7,6 +7,8 @@ import { BRANCH_ROWS } from '../../cpu/insns/branch.js';
 import { LDST_ROWS } from '../../cpu/insns/ldst.js';
 import { ATOMIC_ROWS } from '../../cpu/insns/atomic.js';
 import { LDST_FP_ROWS } from '../../cpu/insns/ldst_fp.js';
+import { FP_DP_ROWS } from '../../cpu/insns/fp_dp.js';
+import { FP_CONV_ROWS } from '../../cpu/insns/fp_conv.js';
 import { SYSTEM_ROWS } from '../../cpu/insns/system.js';
 import { SIMD_COPY_ROWS } from '../../cpu/insns/simd_copy.js';
 import { SIMD_PERMUTE_ROWS } from '../../cpu/insns/simd_permute.js';
@@ -67,7 +69,6 @@ const PMU_EVENTS = ['PMCEID0_EL0', 'PMCEID1_EL0'];
 
 /** Classes a64emu has no instructions for yet: the reason `fuzz` refuses them. */
 export const UNSUPPORTED: Partial<Record<FuzzClass, string>> = {
-  fp: 'a64emu has no floating-point instructions yet (issue 8); there is nothing to compare',
 };
 
 /** The PSTATE fields of MSR (immediate) by op1.op2 (Arm ARM C6.2, MSR (immediate)). */
@@ -82,6 +83,12 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       ERET: 'needs ELR_EL1/SPSR_EL1 set up by system instructions; every case is entered by an ERET',
     },
     scratch: 16,
+  },
+  fp: {
+    rows: [...FP_DP_ROWS, ...FP_CONV_ROWS],
+    excluded: {},
+    scratch: 16,
+    fp: true,
   },
   ldst: {
     rows: [...LDST_ROWS, ...ATOMIC_ROWS, ...LDST_FP_ROWS],

@@ -95,6 +95,8 @@ export function hardVreg(rng: Rng): bigint {
 /** FPCR: RMode, FZ, DN, AHP and (with FEAT_FP16) FZ16 at random, the default often. */
 export function randomFpcr(rng: Rng, fp16: boolean): number {
   if (rng.chance(0.25)) return 0;
+  // Sometimes every bit at random: the write mask (RAZ/WI trap enables, RES0 bits) is compared too.
+  if (rng.chance(0.05)) return rng.u32();
   let v = rng.chance(0.6) ? rng.below(4) << 22 : 0;
   if (rng.chance(0.3)) v |= 1 << 24; // FZ
   if (rng.chance(0.3)) v |= 1 << 25; // DN
@@ -115,6 +117,6 @@ export function randomFpInit(rng: Rng, fp16: boolean): FpInit {
     v.push(x);
   }
   // FPSR mostly clear, so that each flag an instruction raises shows.
-  const fpsr = rng.chance(0.85) ? 0 : rng.u32() & 0xf800009f;
+  const fpsr = rng.chance(0.85) ? 0 : rng.chance(0.5) ? rng.u32() : rng.u32() & 0xf800009f;
   return { v, fpcr: randomFpcr(rng, fp16), fpsr };
 }

@@ -19,7 +19,7 @@ import { randomFpInit } from './fpvalues.js';
 
 const REG_FIELDS = new Set(['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs']);
 /** Fields that are operands (registers, immediates, conditions); the others name the variant. */
-const OPERAND = /^(rd|rn|rm|ra|rt|rt2|rs|imm.*|nzcv|cond|b40|b5|hw|LL)$/;
+const OPERAND = /^(rd|rn|rm|ra|rt|rt2|rs|imm.*|nzcv|cond|b40|b5|hw|LL|scale)$/;
 /** Rows whose non-operand fields span more bits than this get only the cheap decode test per variant. */
 const MAX_KEY_BITS = 10;
 const MAX_KEY_BITS_ANY = 16;
