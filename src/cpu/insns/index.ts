@@ -21,6 +21,7 @@ import { SIMD_3DIFF_ROWS } from './simd_3diff.js';
 import { SIMD_3EXTRA_ROWS } from './simd_rdm.js';
 import { SIMD_BYELEM_ROWS } from './simd_byelem.js';
 import { SIMD_CRYPTO_ROWS } from './simd_crypto.js';
+import { SIMD_FP_ROWS } from './simd_fp.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -44,4 +45,5 @@ export const ALL_ROWS: readonly Row[] = [
   ...SIMD_3EXTRA_ROWS,
   ...SIMD_BYELEM_ROWS,
   ...SIMD_CRYPTO_ROWS,
+  ...SIMD_FP_ROWS,
 ];

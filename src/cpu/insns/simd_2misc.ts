@@ -7,6 +7,7 @@ import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, QC, fpOp, vregs } from './simd_lanes.js';
 import { flushQc, sat, ssat, usat, view } from './simd_elem.js';
+import { build2 as fpBuild2 } from './simd_fp.js';
 
 const tmp = new Uint8Array(16);
 const ftmp = new Float64Array(16);
@@ -400,11 +401,11 @@ export const SIMD_2MISC_ROWS: Row[] = [
   {
     name: 'TWO_MISC',
     pattern: '0 q:1 u:1 01110 size:2 10000 opcode:5 10 rn:5 rd:5',
-    build: (f, c) => build(c.cpu, false, f.q, f.u, f.size, f.opcode, f.rd, f.rn),
+    build: (f, c) => build(c.cpu, false, f.q, f.u, f.size, f.opcode, f.rd, f.rn) ?? fpBuild2(c.cpu, false, f.q, f.u, f.size, f.opcode, f.rd, f.rn),
   },
   {
     name: 'TWO_MISC_scalar',
     pattern: '01 u:1 11110 size:2 10000 opcode:5 10 rn:5 rd:5',
-    build: (f, c) => build(c.cpu, true, 1, f.u, f.size, f.opcode, f.rd, f.rn),
+    build: (f, c) => build(c.cpu, true, 1, f.u, f.size, f.opcode, f.rd, f.rn) ?? fpBuild2(c.cpu, true, 1, f.u, f.size, f.opcode, f.rd, f.rn),
   },
 ];

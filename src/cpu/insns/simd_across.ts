@@ -5,6 +5,7 @@ import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
 import { view } from './simd_elem.js';
+import { buildAcross } from './simd_fp.js';
 
 function across(cpu: Cpu, q: number, u: number, size: number, opcode: number, rd: number, rn: number): Op | null {
   if (size === 3 || (size === 2 && q === 0)) return null;
@@ -48,7 +49,7 @@ export const SIMD_ACROSS_ROWS: Row[] = [
   {
     name: 'ACROSS',
     pattern: '0 q:1 u:1 01110 size:2 11000 opcode:5 10 rn:5 rd:5',
-    build: (f, c) => across(c.cpu, f.q, f.u, f.size, f.opcode, f.rd, f.rn),
+    build: (f, c) => across(c.cpu, f.q, f.u, f.size, f.opcode, f.rd, f.rn) ?? buildAcross(c.cpu, f.q, f.u, f.size, f.opcode, f.rd, f.rn),
   },
   {
     // ADDP (scalar): Dd = Vn.D[0] + Vn.D[1]

@@ -9,6 +9,7 @@ import { fpOp, vregs } from './simd_lanes.js';
 import { flushQc, sqdmulh, view } from './simd_elem.js';
 import { wideOp, wideOpBig } from './simd_3diff.js';
 import { rdmDot } from './simd_rdm.js';
+import { buildElem } from './simd_fp.js';
 
 const ftmp = new Float64Array(16);
 const btmp: bigint[] = [0n, 0n];
@@ -161,11 +162,15 @@ export const SIMD_BYELEM_ROWS: Row[] = [
   {
     name: 'BY_ELEM',
     pattern: '0 q:1 u:1 01111 size:2 L:1 M:1 rm:4 opcode:4 H:1 0 rn:5 rd:5',
-    build: (f, c) => build(c.cpu, false, f.q, f.u, f.size, f.L, f.M, f.rm, f.opcode, f.H, f.rd, f.rn),
+    build: (f, c) =>
+      build(c.cpu, false, f.q, f.u, f.size, f.L, f.M, f.rm, f.opcode, f.H, f.rd, f.rn) ??
+      buildElem(c.cpu, false, f.q, f.u, f.size, f.L, f.M, f.rm, f.opcode, f.H, f.rd, f.rn),
   },
   {
     name: 'BY_ELEM_scalar',
     pattern: '01 u:1 11111 size:2 L:1 M:1 rm:4 opcode:4 H:1 0 rn:5 rd:5',
-    build: (f, c) => build(c.cpu, true, 1, f.u, f.size, f.L, f.M, f.rm, f.opcode, f.H, f.rd, f.rn),
+    build: (f, c) =>
+      build(c.cpu, true, 1, f.u, f.size, f.L, f.M, f.rm, f.opcode, f.H, f.rd, f.rn) ??
+      buildElem(c.cpu, true, 1, f.u, f.size, f.L, f.M, f.rm, f.opcode, f.H, f.rd, f.rn),
   },
 ];

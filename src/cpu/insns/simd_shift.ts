@@ -9,6 +9,7 @@ import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
 import { flushQc, sat, ssat, usat, view } from './simd_elem.js';
+import { buildFixed } from './simd_fp.js';
 
 const ftmp = new Float64Array(16);
 const res = { lo: 0, hi: 0 };
@@ -311,11 +312,11 @@ export const SIMD_SHIFT_ROWS: Row[] = [
   {
     name: 'SHIFT_IMM',
     pattern: '0 q:1 u:1 011110 immh:4 immb:3 opcode:5 1 rn:5 rd:5',
-    build: (f, c) => build(c.cpu, false, f.q, f.u, f.immh, f.immb, f.opcode, f.rd, f.rn),
+    build: (f, c) => build(c.cpu, false, f.q, f.u, f.immh, f.immb, f.opcode, f.rd, f.rn) ?? buildFixed(c.cpu, false, f.q, f.u, f.immh, f.immb, f.opcode, f.rd, f.rn),
   },
   {
     name: 'SHIFT_IMM_scalar',
     pattern: '01 u:1 111110 immh:4 immb:3 opcode:5 1 rn:5 rd:5',
-    build: (f, c) => build(c.cpu, true, 1, f.u, f.immh, f.immb, f.opcode, f.rd, f.rn),
+    build: (f, c) => build(c.cpu, true, 1, f.u, f.immh, f.immb, f.opcode, f.rd, f.rn) ?? buildFixed(c.cpu, true, 1, f.u, f.immh, f.immb, f.opcode, f.rd, f.rn),
   },
 ];
