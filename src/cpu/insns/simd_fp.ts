@@ -1,12 +1,13 @@
 // Advanced SIMD floating point, single and double precision (Arm ARM C4.1.95): the FP forms of
 // three same (FADD, FSUB, FMUL, FDIV, FMULX, FABD, FMLA, FMLS, FMAX/FMIN(NM), FCMEQ/GE/GT,
 // FACGE/GT, FRECPS, FRSQRTS, the pairwise FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP), two-register
-// misc (FABS, FNEG, FSQRT, FRINT*, FCVT{N,M,A,P,Z}{S,U}, SCVTF/UCVTF, FCM* #0, FCVTN/FCVTL),
+// misc (FABS, FNEG, FSQRT, FRINT*, FRINT32/64*, FCVT{N,M,A,P,Z}{S,U}, SCVTF/UCVTF, FCM* #0,
+// FCVTN/FCVTL/FCVTXN, FRECPE, FRSQRTE, URECPE, URSQRTE, FRECPX),
 // their scalar forms, FMLA/FMLS/FMUL/FMULX by element, FMAXV/FMINV/FMAXNMV/FMINNMV, scalar
 // pairwise, and the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate. Every lane goes
 // through the soft-float core (fp/softfloat.ts) with FPCR, its flags ORed into FPSR.
-// Not here yet: half precision (FEAT_FP16 vector forms), FRECPE/FRSQRTE/FRECPX/URECPE/URSQRTE,
-// FCVTXN, FCMLA/FCADD (FEAT_FCMA), FMLAL/FMLSL (FEAT_FHM).
+// FRECPE/FRSQRTE/URECPE/URSQRTE are fp/estimate.ts. Not here yet: half precision (the FEAT_FP16
+// vector forms), FCMLA/FCADD (FEAT_FCMA), FMLAL/FMLSL (FEAT_FHM).
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, fpOp, vregs } from './simd_lanes.js';
@@ -16,6 +17,7 @@ import {
 } from '../../fp/softfloat.js';
 import { fixedToFp, fpConvert, fpToFixed } from './fp_conv.js';
 import { minMax, type Bin } from './fp_dp.js';
+import { fpRecipEstimate, fpRSqrtEstimate, unsignedRecipEstimate, unsignedRSqrtEstimate } from '../../fp/estimate.js';
 
 const FPCR = Slot.FPCR * 2;
 /** d: Vd's lane (accumulating forms). */
@@ -139,20 +141,46 @@ function apply3(cpu: Cpu, n: number, bytes: number, pair: boolean, rd: number, r
 /** A one-source lane function. */
 type Fn1 = (n: number, a: bigint, fpcr: number) => bigint;
 
-function apply1(cpu: Cpu, n: number, bytes: number, rd: number, rn: number, fn: Fn1): Op {
+function apply1(cpu: Cpu, n: number, bytes: number, rd: number, rn: number, fn: Fn1, outBits = n): Op {
   const { get, set, w } = lanes(cpu, n);
+  const setOut = outBits === n ? set : lanes(cpu, outBits).set;
   const u = cpu.u;
   const count = (bytes * 8) / n;
+  const outBytes = (bytes * outBits) / n;
   return fpOp(cpu, () => {
     fpFlags.v = 0;
     const fpcr = u[FPCR];
     for (let e = 0; e < count; e++) out[e] = fn(n, get(rn, e), fpcr);
-    for (let e = 0; e < count; e++) set(rd, e, out[e]);
-    for (let k = bytes >> 2; k < 4; k++) w[rd * 4 + k] = 0;
+    for (let e = 0; e < count; e++) setOut(rd, e, out[e]);
+    for (let k = outBytes >> 2; k < 4; k++) w[rd * 4 + k] = 0;
     u[FPSR] |= fpFlags.v;
   });
 }
 
+
+/** FRINT32Z/X, FRINT64Z/X (FPRoundIntN; rm -1: FPCR's mode). */
+const frintts = (rm: number, intsize: number): Fn1 => (n, x, c) => fpRoundInt(n, x, c, (rm < 0 ? rmodeOf(c) : rm) as RM, true, intsize);
+
+/**
+ * FRECPX (FPRecpX): NaNs processed as usual; otherwise the sign kept, the fraction cleared and
+ * the exponent inverted (zero and denormal inputs give the maximum exponent - 1... as the
+ * pseudocode: exp == 0 -> max_exp, else NOT(exp)), FZ flushing denormals first.
+ */
+const frecpx: Fn1 = (n, x, c) => {
+  const a = unpack(n, x, c);
+  const fb = n === 32 ? 23 : 52;
+  const eb = n === 32 ? 8 : 11;
+  if (a.t === T.QNAN || a.t === T.SNAN) {
+    const nan = processNaNs(n, a, x, a, x, c);
+    return nan ?? x;
+  }
+  const sign = x >> BigInt(n - 1);
+  let exp = Number((x >> BigInt(fb)) & ((1n << BigInt(eb)) - 1n));
+  if (a.t === T.ZERO) exp = 0; // a flushed denormal counts as zero
+  const maxExp = (1 << eb) - 2;
+  const r = exp === 0 ? maxExp : ~exp & ((1 << eb) - 1);
+  return (sign << BigInt(n - 1)) | (BigInt(r) << BigInt(fb));
+};
 
 /** The two-register misc FP lane function of (U, a, opcode), or null (vector and scalar). */
 function op1(u: number, a: number, opcode: number, scalar: boolean): Fn1 | null {
@@ -178,11 +206,22 @@ function op1(u: number, a: number, opcode: number, scalar: boolean): Fn1 | null 
     case 0b1101101: return cmp0(true, (r) => r === 0x6 || r === 0x8); // FCMLE #0
     case 0b1111010: return toInt(true, RM.POSINF); // FCVTPU
     case 0b1111011: return toInt(true, RM.ZERO); // FCVTZU
+    case 0b0111101: return fpRecipEstimate; // FRECPE
+    case 0b1111101: return fpRSqrtEstimate; // FRSQRTE
     default:
       break;
   }
-  if (scalar) return null;
+  if (scalar) {
+    if (k === 0b0111111) return frecpx; // FRECPX
+    return null;
+  }
   switch (k) {
+    case 0b0111100: return (n, x) => (n === 32 ? BigInt(unsignedRecipEstimate(Number(x))) : -1n); // URECPE
+    case 0b1111100: return (n, x) => (n === 32 ? BigInt(unsignedRSqrtEstimate(Number(x))) : -1n); // URSQRTE
+    case 0b0011110: return frintts(RM.ZERO, 32); // FRINT32Z (FEAT_FRINTTS)
+    case 0b0011111: return frintts(RM.ZERO, 64); // FRINT64Z
+    case 0b1011110: return frintts(-1, 32); // FRINT32X
+    case 0b1011111: return frintts(-1, 64); // FRINT64X
     case 0b0011000: return rint(RM.TIEEVEN, false); // FRINTN
     case 0b0011001: return rint(RM.NEGINF, false); // FRINTM
     case 0b0101111: return (n, x) => abs(n, x); // FABS
@@ -224,6 +263,32 @@ function cvtNL(cpu: Cpu, q: number, n: number, narrow: boolean, rd: number, rn: 
   });
 }
 
+/** FPConvert(double -> single) with rounding to odd (FCVTXN), as fp_conv.ts's fpConvert. */
+const fcvtxn: Fn1 = (_n, x, c) => {
+  const a = unpack(64, x, c);
+  const sm = BigInt(a.s) << 31n;
+  if (a.t === T.QNAN || a.t === T.SNAN) return fpConvert(64, x, 32, c);
+  if (a.t === T.INF) return sm | (0xffn << 23n);
+  if (a.t === T.ZERO) return sm;
+  return round(32, a.s, a.m, a.e, c, RM.ODD);
+};
+
+function cvtXN(cpu: Cpu, q: number, rd: number, rn: number): Op {
+  const V = vregs(cpu);
+  const u = cpu.u;
+  const w = V.i;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const c = u[FPCR];
+    const r0 = fcvtxn(64, V.d[rn * 2], c);
+    const r1 = fcvtxn(64, V.d[rn * 2 + 1], c);
+    V.s[rd * 4 + 2 * q] = Number(r0);
+    V.s[rd * 4 + 2 * q + 1] = Number(r1);
+    if (!q) w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
+    u[FPSR] |= fpFlags.v;
+  });
+}
+
 function build3(cpu: Cpu, scalar: boolean, q: number, u: number, a: number, sz: number, opcode: number, rd: number, rn: number, rm: number): Op | null {
   if ((opcode & 0b11000) !== 0b11000) return null;
   if (!scalar && sz === 1 && q === 0) return null;
@@ -246,8 +311,15 @@ export function build2(cpu: Cpu, scalar: boolean, q: number, u: number, size: nu
     // FCVTN (sz 0: single -> half, 1: double -> single), FCVTL
     return cvtNL(cpu, q, sz ? 64 : 32, opcode === 0b10110, rd, rn);
   }
+  if (u === 1 && a === 0 && opcode === 0b10110) {
+    // FCVTXN(2): double -> single rounding to odd (sz = 1 only)
+    if (sz === 0) return null;
+    return scalar ? apply1(cpu, 64, 8, rd, rn, fcvtxn, 32) : cvtXN(cpu, q, rd, rn);
+  }
   if (opcode < 0b01100) return null;
   if (!scalar && sz === 1 && q === 0) return null;
+  if (!scalar && (opcode === 0b11110 || opcode === 0b11111) && a === 0 && !cpu.model.features.FRINTTS) return null;
+  if (!scalar && opcode === 0b11100 && a === 1 && sz === 1) return null; // URECPE/URSQRTE: 32-bit only
   const fn = op1(u, a, opcode, scalar);
   if (fn === null) return null;
   const n = sz ? 64 : 32;
