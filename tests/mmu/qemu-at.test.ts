@@ -27,7 +27,7 @@ import { AccessType, fscOf, MmuFault, Regime, type WalkRequest } from '../../src
 import { walk } from '../../src/mmu/walk.js';
 import { TOOLS, requireTool } from '../helpers/tools.js';
 import { EXIT_BLOCK, printRecords } from '../machine/guest.js';
-import { AF, ap, apTable, attrIndx, DBM, mmuCpu, rd64, RAM, Tables, tcr, wr64 } from './tables.js';
+import { AF, ap, apTable, attrIndx, DBM, memAttr, mmuCpu, rd64, RAM, Tables, tcr, tcr2, vtcr, wr64, XN } from './tables.js';
 
 const BASE = 0x40080000;
 const PARAMS = BASE + 0x100;
@@ -53,6 +53,34 @@ const CODE = (): number[] => [
   ...EXIT_BLOCK,
 ];
 
+/**
+ * The EL2 guest (virt,virtualization=on): the same loop after loading MAIR/TCR/TTBR0/TTBR1/
+ * SCTLR_EL1, HCR_EL2, VTCR_EL2, VTTBR_EL2, MAIR/TCR/TTBR0/SCTLR_EL2 (params at +0x200, cases
+ * at +0x280); stubs at s12e1r/s12e1w/s12e0r/s12e0w/s1e1r/s1e2r/s1e2w | ldr | b done; done
+ * clears SCTLR_EL2.M.
+ */
+const PARAMS2 = BASE + 0x200;
+const CASES2 = BASE + 0x280;
+const CODE2 = (): number[] => [
+  adr(0, BASE, PARAMS2), 0xa9400801, 0xd518a201, 0xd5182042, 0xa9410801, 0xd5182001, 0xd5182022, 0xa9420801,
+  0xd5181001, 0xd51c1102, 0xa9430801, 0xd51c2141, 0xd51c2102, 0xa9440801, 0xd51ca201, 0xd51c2042,
+  0xa9450801, 0xd51c2001, 0xd5033fdf, 0xd51c1002, 0xd5033fdf, adr(2, BASE + 0x54, CASES2), adr(20, BASE + 0x58, BUF),
+  0xa8c11043, 0x10000066, 0x8b040cc6, 0xd61f00c0, // loop
+  0xd50c7883, 0x14000010, 0xd50c78a3, 0x1400000e, 0xd50c78c3, 0x1400000c, 0xd50c78e3, 0x1400000a,
+  0xd5087803, 0x14000008, 0xd50c7803, 0x14000006, 0xd50c7823, 0x14000004, 0xf9400065, 0x14000004,
+  0x14000005, // stubs
+  0xd5033fdf, 0xd5387405, 0xf8008685, 0x17ffffe8, // rec, store
+  0xd53c1001, 0x927ff821, 0xd51c1001, 0xd5033fdf, // done
+  ...printRecords(BASE + 0xd0, BUF, BASE + 0x110), // 15 words
+  0xd503201f, // nop
+  ...EXIT_BLOCK,
+];
+const enum K2 { S12E1R, S12E1W, S12E0R, S12E0W, S1E1R, S1E2R, S1E2W, LOAD, END }
+const REQ2: Partial<WalkRequest>[] = [
+  { s1Only: false }, { s1Only: false, acc: AccessType.WRITE }, { s1Only: false, priv: 0 }, { s1Only: false, priv: 0, acc: AccessType.WRITE },
+  {}, { regime: Regime.EL2 }, { regime: Regime.EL2, acc: AccessType.WRITE },
+];
+
 /** Case kinds: the AT forms in stub order, a load, MSR PAN, #1 (no record), the end. */
 const enum K { E1R, E1W, E0R, E0W, E1RP, E1WP, LOAD, PAN_ON, END }
 const REQ: Partial<WalkRequest>[] = [
@@ -65,21 +93,23 @@ interface Guest {
   model: string;
   cpu: Cpu;
   /** (va, kind, QEMU 7.2's value where it differs from the Arm ARM and so from walk()). */
-  ops: [bigint, K, bigint?][];
+  ops: [bigint, number, bigint?][];
+  /** The EL2 guest (CODE2, K2). */
+  el2?: boolean;
 }
 
 /**
  * A guest for `model` with TCR_EL1 = `t`; `t0`/`t1` tables for TTBR0/TTBR1 (granule,
  * input bits), RAM at 0x40000000 identity-mapped at level 2 for the code and tables.
  */
-type At = (va: bigint, k: K, qemu?: bigint) => void;
+type At = (va: bigint, k: number, qemu?: bigint) => void;
 function guest(name: string, model: string, t: bigint, g0: [number, number], g1: [number, number], body: (t0: Tables, t1: Tables, at: At) => void): Guest {
   const cpu = mmuCpu({ model, ramSize: 16 << 20 });
   Tables.allocFrom(cpu, TABLES);
   const t0 = new Tables(cpu, g0[0], g0[1]);
   const t1 = new Tables(cpu, g1[0], g1[1]);
   t0.map(0x4000_0000n, 0x4000_0000n, 2, AF | attrIndx(2));
-  const ops: [bigint, K, bigint?][] = [];
+  const ops: [bigint, number, bigint?][] = [];
   body(t0, t1, (va, k, qemu) => ops.push([va, k, qemu]));
   cpu.x[Slot.MAIR_EL1] = 0x44_ff_04_00n;
   cpu.x[Slot.TCR_EL1] = t;
@@ -89,18 +119,53 @@ function guest(name: string, model: string, t: bigint, g0: [number, number], g1:
   return { name, model, cpu, ops };
 }
 
+/**
+ * An EL2 guest: EL1&0 stage 1 (4 KiB, 48-bit, `t0`), stage 2 (4 KiB, 40-bit IPA from level
+ * 1: two concatenated tables, `s2`, RAM at IPA = PA), the EL2 regime (4 KiB, 39-bit, `t2`,
+ * RAM identity-mapped for the code).
+ */
+function guest2(name: string, model: string, body: (t0: Tables, s2: Tables, t2: Tables, at: At) => void): Guest {
+  const cpu = mmuCpu({ model, el: 2, ramSize: 16 << 20 });
+  Tables.allocFrom(cpu, TABLES);
+  const t0 = new Tables(cpu, 12, 48);
+  const s2 = new Tables(cpu, 12, 40, 1);
+  const t2 = new Tables(cpu, 12, 39);
+  s2.map(0x4000_0000n, 0x4000_0000n, 1, AF | ap(3) | memAttr(0xf));
+  t2.map(0x4000_0000n, 0x4000_0000n, 2, AF | attrIndx(2));
+  const ops: [bigint, number, bigint?][] = [];
+  body(t0, s2, t2, (va, k, qemu) => ops.push([va, k, qemu]));
+  const mci = 1n | (1n << 2n) | (1n << 12n);
+  cpu.x[Slot.MAIR_EL1] = 0x44_ff_04_00n;
+  cpu.x[Slot.TCR_EL1] = tcr({ t0sz: 16, epd1: true });
+  cpu.x[Slot.TTBR0_EL1] = BigInt(t0.root);
+  cpu.x[Slot.TTBR1_EL1] = 0n;
+  cpu.x[Slot.SCTLR_EL1] = MODELS[model].resetSctlr | mci;
+  cpu.x[Slot.HCR_EL2] = (1n << 31n) | 1n; // RW, VM
+  cpu.x[Slot.VTCR_EL2] = vtcr({ t0sz: 24, sl0: 1 });
+  cpu.x[Slot.VTTBR_EL2] = BigInt(s2.root);
+  cpu.x[Slot.MAIR_EL2] = 0x44_ff_04_00n;
+  cpu.x[Slot.TCR_EL2] = tcr2({ t0sz: 25 });
+  cpu.x[Slot.TTBR0_EL2] = BigInt(t2.root);
+  cpu.x[Slot.SCTLR_EL1 + 1] |= mci;
+  return { name, model, cpu, ops, el2: true };
+}
+
 /** The image (code, parameters, cases, tables) and walk()'s prediction of what it prints. */
 function prepare(g: Guest): { elf: Uint8Array; want: bigint[]; mask: bigint[]; qemu: bigint[]; rec: Guest['ops'] } {
   const { cpu } = g;
   const end = new Tables(cpu, 12, 48).root; // the allocation point
   expect(end).toBeLessThan(IMAGE_END);
-  CODE().forEach((w, i) => wr64(cpu, BASE + 8 * (i >> 1), i % 2 ? (rd64(cpu, BASE + 8 * (i >> 1)) & 0xffffffffn) | (BigInt(w) << 32n) : (rd64(cpu, BASE + 8 * (i >> 1)) & ~0xffffffffn) | BigInt(w)));
-  [Slot.MAIR_EL1, Slot.TCR_EL1, Slot.TTBR0_EL1, Slot.TTBR1_EL1, Slot.SCTLR_EL1].forEach((s, i) => wr64(cpu, PARAMS + 8 * i, cpu.x[s]));
-  const ops = [...g.ops, [0n, K.END] as [bigint, K]];
-  expect(CASES + 16 * ops.length).toBeLessThanOrEqual(BUF);
+  (g.el2 ? CODE2() : CODE()).forEach((w, i) => wr64(cpu, BASE + 8 * (i >> 1), i % 2 ? (rd64(cpu, BASE + 8 * (i >> 1)) & 0xffffffffn) | (BigInt(w) << 32n) : (rd64(cpu, BASE + 8 * (i >> 1)) & ~0xffffffffn) | BigInt(w)));
+  const regs = [Slot.MAIR_EL1, Slot.TCR_EL1, Slot.TTBR0_EL1, Slot.TTBR1_EL1, Slot.SCTLR_EL1];
+  if (g.el2) regs.push(Slot.HCR_EL2, Slot.VTCR_EL2, Slot.VTTBR_EL2, Slot.MAIR_EL2, Slot.TCR_EL2, Slot.TTBR0_EL2, Slot.SCTLR_EL1 + 1);
+  regs.forEach((s, i) => wr64(cpu, (g.el2 ? PARAMS2 : PARAMS) + 8 * i, cpu.x[s]));
+  const cases = g.el2 ? CASES2 : CASES;
+  const [loadKind, endKind] = g.el2 ? [K2.LOAD, K2.END] : [K.LOAD, K.END];
+  const ops = [...g.ops, [0n, endKind] as [bigint, number]];
+  expect(cases + 16 * ops.length).toBeLessThanOrEqual(BUF);
   ops.forEach(([va, k], i) => {
-    wr64(cpu, CASES + 16 * i, va);
-    wr64(cpu, CASES + 16 * i + 8, BigInt(k));
+    wr64(cpu, cases + 16 * i, va);
+    wr64(cpu, cases + 16 * i + 8, BigInt(k));
   });
   const ram = cpu.mem.bus.ram;
   const elf = makeElf({ entry: BASE, segments: [{ paddr: BASE, data: ram.slice(BASE - RAM, IMAGE_END - RAM) }] });
@@ -110,17 +175,17 @@ function prepare(g: Guest): { elf: Uint8Array; want: bigint[]; mask: bigint[]; q
   // AT S1E1RP/WP take PSTATE.PAN into account (D7.x AT S1E1RP; QEMU 7.2 too): 0 at reset.
   let pan = false;
   for (const [va, k] of g.ops) {
-    if (k === K.PAN_ON) {
+    if (!g.el2 && k === K.PAN_ON) {
       pan = true;
       continue;
     }
-    if (k === K.LOAD) {
+    if (k === loadKind) {
       want.push(rd64(cpu, Number(va)));
       mask.push(~0n & 0xffff_ffff_ffff_ffffn);
       continue;
     }
     const f = new MmuFault();
-    const r: WalkRequest = { regime: Regime.EL10, priv: 1, acc: AccessType.READ, pan: false, s1Only: true, at: true, cm: false, ...REQ[k] };
+    const r: WalkRequest = { regime: Regime.EL10, priv: 1, acc: AccessType.READ, pan: false, s1Only: true, at: true, cm: false, ...(g.el2 ? REQ2 : REQ)[k] };
     r.pan &&= pan;
     const e = walk(cpu, Number(va & 0xffffffffn) | 0, Number(va >> 32n) | 0, r, f);
     if (e) {
@@ -131,7 +196,7 @@ function prepare(g: Guest): { elf: Uint8Array; want: bigint[]; mask: bigint[]; q
       mask.push(0x3ffn);
     }
   }
-  const recorded = g.ops.filter(([, k]) => k !== K.PAN_ON);
+  const recorded = g.ops.filter(([, k]) => g.el2 || k !== K.PAN_ON);
   const qemu = want.map((w, i) => recorded[i][2] ?? w);
   return { elf, want, mask, qemu, rec: recorded };
 }
@@ -235,6 +300,40 @@ GUESTS.push(guest('max: 4 KiB with TCR.DS (FEAT_LPA2): level -1, 52-bit OA, leve
   at(0x4_0000_0000_0000n, K.E1R); // empty level -1 entry
 }));
 
+for (const model of ['max', 'cortex-a57']) {
+  GUESTS.push(guest2(`${model}: EL2: two stages (AT S12E*), S1PTW, the EL2 regime (AT S1E2*)`, model, (t0, s2, t2, at) => {
+    const S2 = AF | ap(3) | memAttr(0xf);
+    t0.map(VA(1), 0x1_0000_0000n, 3, AF | attrIndx(2));
+    s2.map(0x1_0000_0000n, 0x4100_0000n, 3, S2);
+    for (const k of [K2.S12E1R, K2.S12E1W, K2.S12E0R, K2.S1E1R]) at(VA(1) + 0x10n, k);
+    t0.map(VA(2), 0x1_0000_1000n, 3, AF | ap(1) | attrIndx(2));
+    s2.map(0x1_0000_1000n, 0x4100_1000n, 3, AF | ap(1) | memAttr(0x1)); // read-only, Device-nGnRE
+    for (const k of [K2.S12E1R, K2.S12E1W, K2.S12E0R, K2.S12E0W]) at(VA(2), k);
+    t0.map(VA(3), 0x1_0000_2000n, 3, AF | ap(1));
+    s2.map(0x1_0000_2000n, 0x4100_2000n, 3, ap(3) | memAttr(0xf)); // stage 2 AF = 0
+    at(VA(3), K2.S12E1R);
+    t0.map(VA(4), 0x1_0000_3000n, 3, AF);
+    s2.map(0x1_0000_3000n, 0x4100_3000n, 3, AF | ap(0) | memAttr(0xf) | XN); // no access
+    at(VA(4), K2.S12E1R);
+    t0.map(VA(5), 0x2_0000_0000n, 3, AF); // IPA not mapped at stage 2
+    at(VA(5), K2.S12E1R);
+    at(VA(5), K2.S1E1R);
+    t0.map(VA(6), 0x80_4000_5000n, 3, AF | attrIndx(3)); // the second concatenated table
+    wr64(t0.cpu, s2.root + 0x1008, 0x8000_0000n | S2 | 1n);
+    at(VA(6), K2.S12E1R);
+    t0.map(VA(7), 0x1_0020_0000n, 3, AF | attrIndx(2));
+    s2.map(0x1_0020_0000n, 0x4120_0000n, 2, AF | ap(3) | memAttr(0x5)); // 2 MiB, Normal NC
+    at(VA(7), K2.S12E1R);
+    wr64(t0.cpu, t0.slot(t0.root, 0x4000_0000_0000n, 0), 0x8000_0000n | 3n); // next table at an unmapped IPA
+    at(0x4000_0000_0000n, K2.S12E1R);
+    at(0x4000_0000_0000n, K2.S1E1R);
+    t2.map(0x10_0000_0000n, 0x4100_4000n, 3, AF | ap(2)); // EL2 regime: read-only
+    t2.map(0x10_0000_1000n, 0x4100_5000n, 3, AF | ap(1) | attrIndx(3)); // AP[1] ignored
+    for (const va of [0x10_0000_0000n, 0x10_0000_1000n]) for (const k of [K2.S1E2R, K2.S1E2W]) at(va, k);
+    at(0x10_0000_2000n, K2.S1E2R); // not mapped
+  }));
+}
+
 describe('walk() against QEMU 7.2 (AT and PAR_EL1, live)', () => {
   for (const g of GUESTS) {
     it(g.name, (ctx) => {
@@ -246,7 +345,7 @@ describe('walk() against QEMU 7.2 (AT and PAR_EL1, live)', () => {
       try {
         const kernel = join(dir, 'at.elf');
         writeFileSync(kernel, elf);
-        const args = [...qemuBoardArgs({ cpu: g.model, el: 1, kernel, memory: 16 << 20 }), '-serial', 'stdio'];
+        const args = [...qemuBoardArgs({ cpu: g.model, el: g.el2 ? 2 : 1, kernel, memory: 16 << 20 }), '-serial', 'stdio'];
         const r = spawnSync(qemu.spec.command, args, { timeout: 20_000 });
         expect(r.status, String(r.stderr)).toBe(0);
         const out = r.stdout as Buffer;

@@ -248,6 +248,9 @@ describe('HCR_EL2.DC and TGE, s1Only, tags', () => {
     s1.map(0x7000n, 0x1_2345_6000n, 3, AF);
     const e = tr(cpu, 0x7000n, req(Regime.EL10, { s1Only: true, at: true })).e!;
     expect([e.pa, e.ipa, e.perm2 & 63, e.vmid]).toEqual([0x1_2345_6000, -1, 63, 0]);
+    // Stage 2 still translates the stage 1 tables (AArch64.S1Walk; QEMU 7.2 reports it too).
+    cpu.x[Slot.TTBR0_EL1] = 0x2_0000_0000n;
+    expect(faultOf(tr(cpu, 0x7000n, req(Regime.EL10, { s1Only: true, at: true })))).toEqual([FaultType.TRANSLATION, 1, true, true]);
   });
 
   it('VMID from VTTBR_EL2: 8 bits, 16 with VTCR_EL2.VS (max); entries of EL1&0 are tagged with it', () => {
