@@ -96,6 +96,8 @@ interface Guest {
   ops: [bigint, number, bigint?][];
   /** The EL2 guest (CODE2, K2). */
   el2?: boolean;
+  /** HCR_EL2.E2H = 1: AT S1E2* walk the EL2&0 regime. */
+  vhe?: boolean;
 }
 
 /**
@@ -124,7 +126,7 @@ function guest(name: string, model: string, t: bigint, g0: [number, number], g1:
  * 1: two concatenated tables, `s2`, RAM at IPA = PA), the EL2 regime (4 KiB, 39-bit, `t2`,
  * RAM identity-mapped for the code).
  */
-function guest2(name: string, model: string, body: (t0: Tables, s2: Tables, t2: Tables, at: At) => void): Guest {
+function guest2(name: string, model: string, body: (t0: Tables, s2: Tables, t2: Tables, at: At) => void, vhe = false): Guest {
   const cpu = mmuCpu({ model, el: 2, ramSize: 16 << 20 });
   Tables.allocFrom(cpu, TABLES);
   const t0 = new Tables(cpu, 12, 48);
@@ -144,10 +146,12 @@ function guest2(name: string, model: string, body: (t0: Tables, s2: Tables, t2: 
   cpu.x[Slot.VTCR_EL2] = vtcr({ t0sz: 24, sl0: 1 });
   cpu.x[Slot.VTTBR_EL2] = BigInt(s2.root);
   cpu.x[Slot.MAIR_EL2] = 0x44_ff_04_00n;
-  cpu.x[Slot.TCR_EL2] = tcr2({ t0sz: 25 });
+  // With E2H, TCR_EL2 has the TCR_EL1 layout (TTBR1_EL2 unused: EPD1).
+  cpu.x[Slot.TCR_EL2] = vhe ? tcr({ t0sz: 25, epd1: true }) : tcr2({ t0sz: 25 });
+  if (vhe) cpu.x[Slot.HCR_EL2] |= 1n << 34n;
   cpu.x[Slot.TTBR0_EL2] = BigInt(t2.root);
   cpu.x[Slot.SCTLR_EL1 + 1] |= mci;
-  return { name, model, cpu, ops, el2: true };
+  return { name, model, cpu, ops, el2: true, vhe };
 }
 
 /** The image (code, parameters, cases, tables) and walk()'s prediction of what it prints. */
@@ -187,6 +191,7 @@ function prepare(g: Guest): { elf: Uint8Array; want: bigint[]; mask: bigint[]; q
     const f = new MmuFault();
     const r: WalkRequest = { regime: Regime.EL10, priv: 1, acc: AccessType.READ, pan: false, s1Only: true, at: true, cm: false, ...(g.el2 ? REQ2 : REQ)[k] };
     r.pan &&= pan;
+    if (g.vhe && r.regime === Regime.EL2) r.regime = Regime.EL20;
     const e = walk(cpu, Number(va & 0xffffffffn) | 0, Number(va >> 32n) | 0, r, f);
     if (e) {
       want.push(BigInt(e.pa) | (BigInt(e.attr) << 56n));
@@ -333,6 +338,17 @@ for (const model of ['max', 'cortex-a57']) {
     at(0x10_0000_2000n, K2.S1E2R); // not mapped
   }));
 }
+
+GUESTS.push(guest2('max: EL2&0 (HCR_EL2.E2H = 1): AT S1E2* through TTBR0_EL2 with TCR_EL2 in the EL1 layout', 'max', (t0, s2, t2, at) => {
+  t2.map(0x10_0000_0000n, 0x4100_4000n, 3, AF | ap(2)); // read-only
+  t2.map(0x10_0000_1000n, 0x4100_5000n, 3, AF | ap(1) | attrIndx(3)); // EL0 RW
+  t2.map(0x10_0000_2000n, 0x4100_6000n, 3, AF | ap(0), apTable(2)); // APTable: read-only
+  for (const va of [0x10_0000_0000n, 0x10_0000_1000n, 0x10_0000_2000n]) for (const k of [K2.S1E2R, K2.S1E2W]) at(va, k);
+  at(0x80_0000_0000n, K2.S1E2R); // beyond the 39-bit TTBR0_EL2 range
+  t0.map(VA(1), 0x1_0000_0000n, 3, AF | attrIndx(2));
+  s2.map(0x1_0000_0000n, 0x4100_0000n, 3, AF | ap(3) | memAttr(0xf));
+  at(VA(1), K2.S12E1R); // EL1&0 with stage 2 is unchanged by E2H (TGE = 0)
+}, true));
 
 describe('walk() against QEMU 7.2 (AT and PAR_EL1, live)', () => {
   for (const g of GUESTS) {
