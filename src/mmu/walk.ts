@@ -375,8 +375,9 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     if (nlo !== dlo) {
       let pa = addr;
       if (s2walk) {
-        // The update is a write of the table at stage 2.
-        if (!s1ptwTranslate(cpu, addr, AccessType.WRITE, req.at, fault)) return null;
+        // The update is a write of the table at stage 2, a table walk access even for an AT
+        // (CreateAccDescTTEUpdate): it may set the stage 2 dirty state.
+        if (!s1ptwTranslate(cpu, addr, AccessType.WRITE, false, fault)) return null;
         pa = s2r.pa + (addr % 4096);
       }
       writeDescLo(cpu, pa, nlo);
