@@ -15,6 +15,7 @@ import { FSC } from '../cpu/exception.js';
 import { Slot } from '../cpu/state.js';
 import { Flag, Hcr, type Access, type RowSpec } from './row.js';
 import { atOp, type AtKind } from './at.js';
+import { el0Sctlr } from './vhe.js';
 import { tlbiOp, type TlbiBy, type TlbiTarget } from './tlbi.js';
 
 const SYS_EL0: Access = { read: 4, write: 0 };
@@ -22,10 +23,13 @@ const SYS_EL1: Access = { read: 4, write: 1 };
 const SYS_EL2: Access = { read: 4, write: 2 };
 const SYS_EL3: Access = { read: 4, write: 3 };
 
-/** SCTLR_EL1.UCI (bit 26): EL0 may execute cache maintenance by VA (else EC 0x18 to EL1). */
-const uci = (cpu: Cpu): boolean => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 26) & 1) !== 0;
-/** SCTLR_EL1.DZE (bit 14): EL0 may execute DC ZVA (else EC 0x18 to EL1). */
-const dze = (cpu: Cpu): boolean => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) !== 0;
+/**
+ * SCTLR_EL1.UCI (bit 26): EL0 may execute cache maintenance by VA (else EC 0x18 to EL1);
+ * SCTLR_EL2's at EL0 in host (FEAT_VHE), trapping to EL2.
+ */
+const uci = (cpu: Cpu): boolean => ((cpu.r[el0Sctlr(cpu)] >>> 26) & 1) !== 0;
+/** SCTLR_EL1.DZE (bit 14): EL0 may execute DC ZVA (else EC 0x18 to EL1); SCTLR_EL2's in host. */
+const dze = (cpu: Cpu): boolean => ((cpu.r[el0Sctlr(cpu)] >>> 14) & 1) !== 0;
 
 /**
  * DC ZVA: zeroes the naturally aligned block of DCZID_EL0.BS = 4 (64 bytes). On Device
