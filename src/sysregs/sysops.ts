@@ -12,7 +12,6 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { FSC } from '../cpu/exception.js';
-import { Slot } from '../cpu/state.js';
 import { Flag, Hcr, type Access, type RowSpec } from './row.js';
 import { atOp, type AtKind } from './at.js';
 import { el0Sctlr } from './vhe.js';
@@ -64,8 +63,10 @@ const TLBI_LEVEL: Record<number, [Access, 'EL2' | 'EL3' | undefined]> = { 0: [SY
  */
 function tl(name: string, op1: number, crm: number, op2: number, target: TlbiTarget, by: TlbiBy, feat?: TlbiFeature): RowSpec {
   const [access, el] = TLBI_LEVEL[op1];
-  const features = feat === undefined ? undefined : el === undefined ? { feature: feat } : { feature: el, features: [feat] };
-  return sys(name, op1, 8, crm, op2, access, { op: tlbiOp(target, by), ...(features ?? (el ? { feature: el } : {})), ...(el ? {} : { hcrTrap: TTLB }) });
+  // The EL2/EL3 forms need that EL, the OS and range forms their feature too.
+  const needs: Partial<RowSpec> =
+    el === undefined ? (feat === undefined ? {} : { feature: feat }) : { feature: el, ...(feat === undefined ? {} : { features: [feat] }) };
+  return sys(name, op1, 8, crm, op2, access, { op: tlbiOp(target, by), ...needs, ...(el === undefined ? { hcrTrap: TTLB } : {}) });
 }
 /** An operation's IS (CRm 3), local (CRm 7) and, with FEAT_TLBIOS, OS (CRm 1) forms. */
 const forms = (name: string, op1: number, op2: number, target: TlbiTarget, by: TlbiBy): RowSpec[] => [
