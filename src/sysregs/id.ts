@@ -13,6 +13,7 @@ import { Slot } from '../cpu/state.js';
 import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
 import { el2Enabled } from './access.js';
 import { HcrEl2 } from './bits.js';
+import { e2hTge, el0Sctlr } from './vhe.js';
 
 /** One ID register field whose value a64emu decides rather than QEMU. */
 export interface IdField {
@@ -249,7 +250,7 @@ export const ID_ROWS: readonly RowSpec[] = [
     // EL0 reads trap to EL1 unless SCTLR_EL1.UCT (bit 15) is 1 (Arm ARM D17.2.34).
     name: 'CTR_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, access: EL0_RO, flags: Flag.CONST,
     value: (m) => idValue(m, 'CTR_EL0'),
-    el0Trap: (cpu) => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 15) & 1) !== 0,
+    el0Trap: (cpu) => ((cpu.r[el0Sctlr(cpu)] >>> 15) & 1) !== 0,
     // Then HCR_EL2.TID2 traps EL0 and EL1 reads to EL2.
     hcrTrap: { read: Hcr.TID2 },
   },
@@ -260,8 +261,8 @@ export const ID_ROWS: readonly RowSpec[] = [
     name: 'DCZID_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, access: EL0_RO, flags: Flag.NO_RAW,
     get32: (cpu) => {
       const el = cpu.el;
-      if (el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0) return 0x14;
-      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TDZ) !== 0 && el2Enabled(cpu) ? 0x14 : 0x4;
+      if (el === 0 && ((cpu.r[el0Sctlr(cpu)] >>> 14) & 1) === 0) return 0x14;
+      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TDZ) !== 0 && el2Enabled(cpu) && !(el === 0 && e2hTge(cpu)) ? 0x14 : 0x4;
     },
   },
   { name: 'CLIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'CLIDR_EL1'),
