@@ -1,5 +1,5 @@
 // `a64emu lockstep` against QEMU 7.2 on the MMU guest images (tests/images/mmu/: mmu_el1,
-// mmu_el1_max, mmu_el2, mmu_el3, each in its start mode and CPU): a64emu and QEMU must agree on
+// mmu_el1_max, mmu_el2, mmu_el2_max, mmu_el3, mmu_el3el2, each in its start mode and CPU): a64emu and QEMU must agree on
 // every checkpoint from the first instruction to the semihosting exit. The expected outcome is
 // QEMU 7.2's own run (lockstep compares with it live). Needs QEMU (skipped without it, failing
 // under CI). In the slow project. Skipped until the MMU is in (MMU_READY, tests/machine/mmu-images.ts).

@@ -1,6 +1,6 @@
 // The MMU guest images (tests/images/mmu/mmu.S, one build per start mode and CPU: mmu_el1,
-// mmu_el1_max, mmu_el2, mmu_el3) run in-process on a64emu and must print exactly what QEMU 7.2
-// printed and exit with the same status.
+// mmu_el1_max, mmu_el2, mmu_el2_max, mmu_el3, mmu_el3el2) run in-process on a64emu and must print
+// exactly what QEMU 7.2 printed and exit with the same status.
 //
 // Where the expected values come from: tests/images/mmu/<name>.expected.json, recorded from
 // qemu-system-aarch64 7.2 by `node scripts/images.mjs record <name>` (the command line and QEMU
@@ -37,8 +37,8 @@ function firstDifference(got: string, want: string): string {
 }
 
 describe('MMU guest images: images and recordings', () => {
-  it('the four start-mode/CPU builds are in the manifest', () => {
-    expect(MMU_IMAGES.map(([n]) => n)).toEqual(['mmu_el1', 'mmu_el1_max', 'mmu_el2', 'mmu_el3']);
+  it('the start-mode/CPU builds are in the manifest', () => {
+    expect(MMU_IMAGES.map(([n]) => n)).toEqual(['mmu_el1', 'mmu_el1_max', 'mmu_el2', 'mmu_el2_max', 'mmu_el3', 'mmu_el3el2']);
   });
   for (const [name, e] of MMU_IMAGES) {
     it(`${name}: QEMU recording of the current ELF, exit 0, ends with "mmu: done"`, () => {
