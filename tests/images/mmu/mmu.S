@@ -34,6 +34,8 @@
 // - unaligned plain loads from Device memory: QEMU 7.2 does not fault (Alignment fault required);
 // - DC CIVAC/CVAC/IVAC by VA on an unmapped or read-only page: QEMU 7.2 treats them as NOPs, so
 //   no fault and no CM = 1 (DC ZVA, and AT meeting an external abort on its walk, stand in);
+//   DC CVAP (max) on an unmapped page faults as a load would (ESR 0x96000007: CM = 0, WnR = 0;
+//   the Arm ARM has CM = 1, WnR = 1 for cache maintenance);
 // - data aborts taken to EL2 from EL2, or from EL0 with HCR_EL2.TGE: QEMU 7.2 sets ESR_EL2.ISV
 //   (the Arm ARM sets it in ESR_EL2 only for stage 2 aborts);
 // - a 64 KiB descriptor with OA[51:48] (bits 15:12) nonzero while TCR_EL1.IPS < 52 bits:
@@ -853,6 +855,19 @@ el1_tests:
         dsb     sy
         isb
         LOAD    W(12)
+        END
+        T       "global W(13) -> page_a, tlbi vae1 with ASID 7 (global entries match any ASID)"
+        LOAD    W(13)
+        SETPTE  l3_win, 13, (page_a + NORMAL + PAGE)
+        ldr     x0, =((W(13) >> 12) + (7 << 48))
+        tlbi    vae1, x0
+        dsb     sy
+        isb
+        LOAD    W(13)
+        SETPTE  l3_win, 13, (page_b + NORMAL + PAGE)
+        tlbi    vmalle1
+        dsb     sy
+        isb
         END
         T       "ASID 1: W(12)"
         ldr     x0, =(l1_main + (1 << 48))
