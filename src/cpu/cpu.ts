@@ -12,6 +12,7 @@ import { el2Enabled } from '../sysregs/access.js';
 import { HcrEl2 } from '../sysregs/bits.js';
 import { Line, PHYSICAL_LINES, VIRTUAL_LINES, virtualLinesOf } from './interrupts.js';
 import { pmuElChange } from '../sysregs/pmu.js';
+import { lsInstructionSyndrome } from './insns/ldst.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -92,6 +93,7 @@ export class Cpu extends CpuState {
     this.pstateImpl =
       (f.PAN ? PSTATE_PAN : 0) | (f.UAO ? PSTATE_UAO : 0) | (f.DIT ? PSTATE_DIT : 0) | (f.SSBS ? PSTATE_SSBS : 0);
     this.mem = new Memory(bus, this.exc, model.paBits);
+    this.mem.attach(this);
     this.mem.onCodeWrite = () => {
       this.flushBlocks = true;
     };
@@ -148,18 +150,12 @@ export class Cpu extends CpuState {
   /**
    * Re-derives what the memory system and the interrupt lines need after SCTLR, HCR_EL2, the
    * EL or PSTATE.PAN/UAO changed (exception entry, ERET, MSR; also after raw writes of such
-   * registers). PAN and UAO act only on stage 1 permission checks, which do not exist yet:
-   * the MMU issue derives them here.
+   * registers, TTBR/TCR/MAIR and the stage 2 registers): the memory system re-derives its
+   * translation context and empties its fast TLB.
    */
   contextChanged(): void {
     this.hcrChanged();
-    const el = this.el === 0 ? 1 : this.el;
-    const sctlr = this.u[lo(Slot.SCTLR_EL1 + el - 1)];
-    const m = sctlr & 1;
-    const a = (sctlr >>> 1) & 1;
-    this.mem.alignCheck = m === 0 || a === 1;
-    this.mem.deviceOnly = m === 0;
-    if (m) this.warnOnce('mmu', 'the guest enabled stage 1 translation (SCTLR_ELx.M), which is not implemented yet: addresses stay physical');
+    this.mem.contextChanged();
   }
 
   warnOnce(key: string, message: string): void {
@@ -192,7 +188,15 @@ export class Cpu extends CpuState {
     else if (target === 1 && this.el === 0 && this.tgeRoutes()) target = 2;
     let ec = e.ec;
     let iss = e.iss;
-    if (e.isDataAbort) iss |= dataAbortIss(insn, e.write);
+    if (e.isDataAbort) {
+      iss |= dataAbortIss(insn, e.write);
+      if (e.cm) iss |= (1 << 8) | (1 << 6);
+      // ISV and the instruction syndrome: stage 2 faults only, not on the stage 1 walk
+      // (AArch64.FaultSyndrome). QEMU 7.2 gives it to every abort taken to EL2; 8.0 and
+      // the Arm ARM only to stage 2 ones.
+      if (e.stage2 && !e.s1ptw) iss |= lsInstructionSyndrome(insn);
+    }
+    if (e.s1ptw) iss |= 1 << 7;
     if (target > this.el) {
       if (ec === EC.DABORT_SAME) ec = EC.DABORT_LOWER;
       else if (ec === EC.IABORT_SAME) ec = EC.IABORT_LOWER;
@@ -207,6 +211,8 @@ export class Cpu extends CpuState {
     const from = this.el;
     pmuElChange(this, this.icount);
     takeException(this, ExcKind.SYNC, target, esrOf(ec, e.il, iss), retLo, retHi, e);
+    // HPFAR_EL2.FIPA (bits [43:4]) = IPA[51:12] of a stage 2 fault (Arm ARM D17.2, HPFAR_EL2).
+    if (e.stage2 && target === 2) this.x[Slot.HPFAR_EL2] = BigInt(Math.floor(e.ipa / 4096)) << 4n;
     this.contextChanged();
     if (this.onException !== null) this.onException(ExcKind.SYNC, from, target, e.hasFar);
   }

@@ -69,6 +69,14 @@ export class ExceptionRecord {
   write = false;
   /** The abort came from the memory system; the run loop adds the instruction syndrome. */
   isDataAbort = false;
+  /** A cache maintenance or AT instruction's abort (ESR ISS.CM). */
+  cm = false;
+  /** A stage 2 fault: HPFAR_EL2 gets `ipa`, data aborts carry the instruction syndrome. */
+  stage2 = false;
+  /** A stage 2 fault on a stage 1 translation table access (ESR ISS.S1PTW). */
+  s1ptw = false;
+  /** The faulting IPA of a stage 2 fault. */
+  ipa = 0;
 
   set(ec: number, iss: number, retOffset = 0, targetEl = 0): this {
     this.ec = ec;
@@ -79,6 +87,9 @@ export class ExceptionRecord {
     this.hasFar = false;
     this.isDataAbort = false;
     this.write = false;
+    this.cm = false;
+    this.stage2 = false;
+    this.s1ptw = false;
     return this;
   }
 }

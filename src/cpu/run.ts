@@ -28,9 +28,13 @@ class Block {
   hits = 0;
   /** The compiled form: runs every op in order (see compileBlock). */
   fn: (() => void) | null = null;
+  /** The Memory.fetchGen in which the block's page last translated to `ramOff`. */
+  gen = 0;
   constructor(
     readonly pcLo: number,
     readonly pcHi: number,
+    /** RAM offset of the first instruction: a new translation to elsewhere means other code. */
+    readonly ramOff: number,
     readonly ops: Op[],
     readonly insns: Int32Array,
     /** The last op sets the PC itself (a branch, an exception, a system instruction). */
@@ -100,6 +104,7 @@ export class Runner {
   run(budget: number): number {
     const cpu = this.cpu;
     const r = cpu.r;
+    const mem = cpu.mem;
     const PC = lo(Slot.PC);
     let remaining = budget;
     try {
@@ -112,9 +117,14 @@ export class Runner {
         const pcHi = r[PC + 1];
         const key = (pcLo >>> 2) & ((1 << CACHE_BITS) - 1);
         let b = this.blocks[key];
-        if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi) {
+        if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi || b.gen !== mem.fetchGen) {
           try {
-            b = this.translate(pcLo, pcHi);
+            // A cached block whose translation context changed is still good if its page
+            // still translates, executably, to the same RAM (one fetch TLB probe).
+            if (b === undefined || b.pcLo !== pcLo || b.pcHi !== pcHi || mem.fetchOffset(pcLo, pcHi) !== b.ramOff) {
+              b = this.translate(pcLo, pcHi);
+            }
+            b.gen = mem.fetchGen;
           } catch (e) {
             if (e !== cpu.exc) throw e;
             cpu.takeSync(pcLo, pcHi, 0);
@@ -195,15 +205,16 @@ export class Runner {
       e.farHi = pcHi;
       throw e;
     }
+    // One translation for the block: it never leaves its 4 KiB page.
+    const first = mem.fetchOffset(pcLo, pcHi);
     const ops: Op[] = [];
     const words: number[] = [];
     let end = false;
     let a = pcLo;
     const limit = PAGE - ((pcLo >>> 0) % PAGE);
     for (let k = 0; k < MAX_BLOCK && 4 * k < limit; k++, a = (a + 4) | 0) {
-      if (k > 0 && !mem.canFetch(a, pcHi)) break;
-      const insn = mem.fetch(a, pcHi);
-      const off = mem.ramOffset(a);
+      const off = first + 4 * k;
+      const insn = mem.ram32[off >>> 2];
       mem.codeMap[off >>> 8] = 1;
       words.push(insn);
       const ctx: DecodeCtx = { cpu, pcLo: a, pcHi, insn, index: k };
@@ -219,6 +230,6 @@ export class Runner {
       ops.push(op);
       if (end) break;
     }
-    return new Block(pcLo, pcHi, ops, Int32Array.from(words), end);
+    return new Block(pcLo, pcHi, first, ops, Int32Array.from(words), end);
   }
 }

@@ -1,16 +1,24 @@
-// The CPU's view of memory: virtual address (as two 32-bit halves) to RAM or MMIO, with the
-// checks the Arm ARM requires when stage 1 translation is off (D8.2.10 "The effects of
-// disabling address translation"): PA = VA, data accesses are Device-nGnRnE (so every
-// unaligned data access takes an Alignment fault), and VA bits above the implemented PA
-// size give an Address size fault. Translation tables arrive with the MMU issue; they plug
-// in behind the same load/store functions.
+// The CPU's view of memory: virtual address (as two 32-bit halves) through the MMU to RAM or
+// MMIO, with the checks the Arm ARM requires (alignment, permissions, aborts).
+//
+// A direct-mapped soft TLB of 4 KiB pages sits in front of everything: one set of arrays per
+// access kind (read, write, fetch) holds the page's VA tag and the RAM offset it maps to,
+// for the current translation context only. A hit costs three array reads and compares;
+// a miss goes to the tagged TLB (tlb.ts) and then to the walker (walk.ts), whose entry
+// is checked for the access (walk.permits) before a kind is filled. The arrays hold only
+// RAM pages, so MMIO always takes the slow path. Every change of context (EL, regime,
+// ASID/VMID, PAN, SCTLR/TCR/TTBR/MAIR/HCR writes) and every TLBI empties the arrays.
 //
 // Hot path rules: addresses arrive as (lo, hi) int32 halves, RAM is read through typed
 // array views, a 64-bit load returns its low word and leaves the high word in `hi`, and
 // faults are thrown as the CPU's single preallocated ExceptionRecord.
 
 import { ExceptionRecord, EC, FSC } from '../cpu/exception.js';
+import type { Cpu } from '../cpu/cpu.js';
+import { Slot, lo as loOf } from '../cpu/state.js';
 import { Tlb } from './tlb.js';
+import { AccessType, MmuFault, Regime, fscOf, type TlbEntry, type WalkRequest } from './types.js';
+import { contextTags, permits, regimeOf, walk } from './walk.js';
 
 /** What the CPU needs from the physical address space (implemented by the machine). */
 export interface PhysBus {
@@ -22,7 +30,15 @@ export interface PhysBus {
   mmioWrite(pa: number, size: number, value: number): boolean;
 }
 
-const TWO32 = 4294967296;
+/** log2 of the number of fast TLB entries per access kind (16 MiB of VA at once). */
+const FAST_BITS = 12;
+const FAST_MASK = (1 << FAST_BITS) - 1;
+/** A tag no page-aligned address has: an empty fast TLB entry. */
+const EMPTY = 1;
+
+function request(acc: AccessType): WalkRequest {
+  return { regime: Regime.EL10, priv: 1, acc, pan: false, s1Only: false, at: false, cm: false };
+}
 
 export class Memory {
   readonly ram8: Uint8Array;
@@ -41,17 +57,38 @@ export class Memory {
   readonly tlb = new Tlb();
   /** The high word of the last 64-bit load. */
   hi = 0;
-  /** Data accesses must be aligned (stage 1 off makes memory Device, or SCTLR.A is set). */
-  alignCheck = true;
-  /** Stage 1 is off, so every data access is to Device-nGnRnE memory. */
-  deviceOnly = true;
-  // PSTATE.PAN (an EL1 access to an EL0-accessible page faults) and PSTATE.UAO (LDTR/STTR
-  // at EL1 check EL1 permissions) act on stage 1 permissions only: nothing to do while
-  // translation is off. The MMU issue reads them in Cpu.contextChanged, which runs on every
-  // change of either (exception entry, ERET, MSR PAN/UAO).
+  /** SCTLR_ELx.A of the current regime: every unaligned data access faults. */
+  alignCheck = false;
+  /**
+   * Bumped whenever the fast TLB is emptied: decoded blocks remember the generation they
+   * were last validated in, and re-check their page's translation when it differs.
+   */
+  fetchGen = 0;
+  /** The last fault a walk or a permission check found. */
+  readonly fault = new MmuFault();
 
-  /** VA high words at or above this are outside the PA range (Address size fault). */
-  paHiLimit: number;
+  // The fast TLB: VA tag (low word & ~0xfff, high word) and RAM offset of the page.
+  private readonly rTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
+  private readonly rHi = new Int32Array(1 << FAST_BITS);
+  private readonly rOff = new Int32Array(1 << FAST_BITS);
+  private readonly wTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
+  private readonly wHi = new Int32Array(1 << FAST_BITS);
+  private readonly wOff = new Int32Array(1 << FAST_BITS);
+  private readonly xTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
+  private readonly xHi = new Int32Array(1 << FAST_BITS);
+  private readonly xOff = new Int32Array(1 << FAST_BITS);
+
+  // The current translation context (contextChanged).
+  private cpu: Cpu | null = null;
+  private readonly reqR = request(AccessType.READ);
+  private readonly reqW = request(AccessType.WRITE);
+  private readonly reqX = request(AccessType.FETCH);
+  /** Unprivileged (LDTR/STTR) requests, used when `unprivEl0` says they differ. */
+  private readonly reqUR = request(AccessType.READ);
+  private readonly reqUW = request(AccessType.WRITE);
+  private readonly tags = { asid: 0, vmid: 0 };
+  /** LDTR/STTR check EL0 permissions in this context (EL1, or EL2 in EL2&0, without UAO). */
+  private unprivEl0 = false;
 
   constructor(
     readonly bus: PhysBus,
@@ -60,105 +97,182 @@ export class Memory {
   ) {
     const ram = bus.ram;
     if (ram.byteOffset % 8 !== 0 || ram.byteLength % 8 !== 0) throw new Error('RAM must be 8-byte aligned');
+    if (bus.ramBase % 4096 !== 0) throw new Error('RAM must start on a 4 KiB boundary');
     this.ram8 = ram;
     this.ram16 = new Uint16Array(ram.buffer, ram.byteOffset, ram.byteLength >>> 1);
     this.ram32 = new Int32Array(ram.buffer, ram.byteOffset, ram.byteLength >>> 2);
     this.base = bus.ramBase;
     this.size = ram.byteLength;
     this.codeMap = new Uint8Array(Math.ceil(this.size / 256));
-    this.paHiLimit = 2 ** (paBits - 32);
+    void paBits;
+    this.tlb.onInvalidate = () => this.flushFast();
+  }
+
+  /** Connects the CPU whose registers select the translation (Cpu's constructor). */
+  attach(cpu: Cpu): void {
+    this.cpu = cpu;
+  }
+
+  /**
+   * Re-derives the translation context from the CPU (EL, regime, ASID/VMID, PAN/UAO,
+   * SCTLR_ELx.A) and empties the fast TLB. Cpu.contextChanged calls it.
+   */
+  contextChanged(): void {
+    const cpu = this.cpu!;
+    const el = cpu.el;
+    const regime = regimeOf(cpu, el);
+    contextTags(cpu, regime, this.tags);
+    const priv = el === 0 ? 0 : 1;
+    // PSTATE.PAN restricts privileged data accesses in the EL1&0 and EL2&0 regimes.
+    const pan = priv === 1 && cpu.pan !== 0 && (regime === Regime.EL10 || regime === Regime.EL20);
+    for (const q of [this.reqR, this.reqW, this.reqX, this.reqUR, this.reqUW]) {
+      q.regime = regime;
+      q.priv = priv;
+      q.pan = pan;
+    }
+    this.reqX.pan = false;
+    // LDTR/STTR (Arm ARM C6.2, "unprivileged"): EL0 permissions at EL1, and at EL2 in the
+    // EL2&0 regime, unless PSTATE.UAO is 1; elsewhere an ordinary access.
+    this.unprivEl0 = priv === 1 && cpu.uao === 0 && (regime === Regime.EL10 || regime === Regime.EL20) && el !== 3;
+    this.reqUR.priv = this.reqUW.priv = this.unprivEl0 ? 0 : priv;
+    this.reqUR.pan = this.reqUW.pan = this.unprivEl0 ? false : pan;
+    const sctlrSlot = regime === Regime.EL10 ? Slot.SCTLR_EL1 : regime === Regime.EL3 ? Slot.SCTLR_EL1 + 2 : Slot.SCTLR_EL1 + 1;
+    this.alignCheck = ((cpu.u[loOf(sctlrSlot)] >>> 1) & 1) === 1;
+    this.flushFast();
+  }
+
+  /** Empties the fast TLB (the tagged TLB keeps its entries). */
+  flushFast(): void {
+    this.rTag.fill(EMPTY);
+    this.wTag.fill(EMPTY);
+    this.xTag.fill(EMPTY);
+    this.fetchGen = (this.fetchGen + 1) | 0;
   }
 
   // ---- loads ------------------------------------------------------------------------
 
   ld8(lo: number, hi: number): number {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size) return this.ram8[off];
-    return this.slowLoad(lo, hi, 1);
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.rTag[i] === (lo & -4096) && this.rHi[i] === hi) return this.ram8[this.rOff[i] + (lo & 0xfff)];
+    return this.slowLoad(lo, hi, 1, this.reqR);
   }
 
   ld16(lo: number, hi: number): number {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size && (lo & 1) === 0) return this.ram16[off >>> 1];
-    return this.slowLoad(lo, hi, 2);
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.rTag[i] === (lo & -4096) && this.rHi[i] === hi && (lo & 1) === 0) return this.ram16[(this.rOff[i] + (lo & 0xfff)) >>> 1];
+    return this.slowLoad(lo, hi, 2, this.reqR);
   }
 
   /** A 32-bit load; the result is a signed int32 (use >>> 0 for the unsigned value). */
   ld32(lo: number, hi: number): number {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size && (lo & 3) === 0) return this.ram32[off >>> 2];
-    return this.slowLoad(lo, hi, 4);
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.rTag[i] === (lo & -4096) && this.rHi[i] === hi && (lo & 3) === 0) return this.ram32[(this.rOff[i] + (lo & 0xfff)) >>> 2];
+    return this.slowLoad(lo, hi, 4, this.reqR);
   }
 
   /** A 64-bit load: returns the low word, leaves the high word in `this.hi`. */
   ld64(lo: number, hi: number): number {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size && (lo & 7) === 0) {
-      const i = off >>> 2;
-      this.hi = this.ram32[i + 1];
-      return this.ram32[i];
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.rTag[i] === (lo & -4096) && this.rHi[i] === hi && (lo & 7) === 0) {
+      const k = (this.rOff[i] + (lo & 0xfff)) >>> 2;
+      this.hi = this.ram32[k + 1];
+      return this.ram32[k];
     }
-    const l = this.slowLoad(lo, hi, 8);
-    return l;
+    return this.slowLoad(lo, hi, 8, this.reqR);
   }
 
   // ---- stores -----------------------------------------------------------------------
 
   st8(lo: number, hi: number, v: number): void {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size) {
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.wTag[i] === (lo & -4096) && this.wHi[i] === hi) {
+      const off = this.wOff[i] + (lo & 0xfff);
       this.ram8[off] = v;
-      if (this.codeMap[off >>> 8] !== 0) this.codeWritten(off);
+      if (this.codeMap[off >>> 8] !== 0) this.codeWritten();
       return;
     }
-    this.slowStore(lo, hi, 1, v, 0);
+    this.slowStore(lo, hi, 1, v, 0, this.reqW);
   }
 
   st16(lo: number, hi: number, v: number): void {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size && (lo & 1) === 0) {
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.wTag[i] === (lo & -4096) && this.wHi[i] === hi && (lo & 1) === 0) {
+      const off = this.wOff[i] + (lo & 0xfff);
       this.ram16[off >>> 1] = v;
-      if (this.codeMap[off >>> 8] !== 0) this.codeWritten(off);
+      if (this.codeMap[off >>> 8] !== 0) this.codeWritten();
       return;
     }
-    this.slowStore(lo, hi, 2, v, 0);
+    this.slowStore(lo, hi, 2, v, 0, this.reqW);
   }
 
   st32(lo: number, hi: number, v: number): void {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size && (lo & 3) === 0) {
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.wTag[i] === (lo & -4096) && this.wHi[i] === hi && (lo & 3) === 0) {
+      const off = this.wOff[i] + (lo & 0xfff);
       this.ram32[off >>> 2] = v;
-      if (this.codeMap[off >>> 8] !== 0) this.codeWritten(off);
+      if (this.codeMap[off >>> 8] !== 0) this.codeWritten();
       return;
     }
-    this.slowStore(lo, hi, 4, v, 0);
+    this.slowStore(lo, hi, 4, v, 0, this.reqW);
   }
 
   st64(lo: number, hi: number, vlo: number, vhi: number): void {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size && (lo & 7) === 0) {
-      const i = off >>> 2;
-      this.ram32[i] = vlo;
-      this.ram32[i + 1] = vhi;
-      if (this.codeMap[off >>> 8] !== 0) this.codeWritten(off);
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.wTag[i] === (lo & -4096) && this.wHi[i] === hi && (lo & 7) === 0) {
+      const off = this.wOff[i] + (lo & 0xfff);
+      const k = off >>> 2;
+      this.ram32[k] = vlo;
+      this.ram32[k + 1] = vhi;
+      if (this.codeMap[off >>> 8] !== 0) this.codeWritten();
       return;
     }
-    this.slowStore(lo, hi, 8, vlo, vhi);
+    this.slowStore(lo, hi, 8, vlo, vhi, this.reqW);
+  }
+
+  // ---- unprivileged loads and stores (LDTR/STTR and their sized forms) ----------------
+
+  /** LDTR*: a load of `size` bytes checked with EL0 permissions where the Arm ARM says so. */
+  ldUnpriv(lo: number, hi: number, size: number): number {
+    if (!this.unprivEl0) {
+      return size === 1 ? this.ld8(lo, hi) : size === 2 ? this.ld16(lo, hi) : size === 4 ? this.ld32(lo, hi) : this.ld64(lo, hi);
+    }
+    return this.slowLoad(lo, hi, size, this.reqUR);
+  }
+
+  /** STTR*: a store of `size` bytes checked with EL0 permissions where the Arm ARM says so. */
+  stUnpriv(lo: number, hi: number, size: number, v: number, vhi: number): void {
+    if (!this.unprivEl0) {
+      if (size === 1) this.st8(lo, hi, v);
+      else if (size === 2) this.st16(lo, hi, v);
+      else if (size === 4) this.st32(lo, hi, v);
+      else this.st64(lo, hi, v, vhi);
+      return;
+    }
+    this.slowStore(lo, hi, size, v, vhi, this.reqUW);
   }
 
   /**
    * Checks that an access of `size` bytes at (lo, hi) may go ahead, without doing it:
    * used by instructions that must not write anything unless all their accesses succeed
-   * (pairs, CASP). Throws the abort a real access would take.
+   * (pairs, CASP). Throws the abort a real access would take. Returns true when the
+   * access goes to RAM, false when to MMIO.
    */
-  probe(lo: number, hi: number, size: number, write: boolean): void {
-    if ((lo & (size - 1)) !== 0 && this.alignCheck) this.abort(lo, hi, FSC.ALIGNMENT, write);
-    this.physOf(lo, hi, write);
-    const pa = hi * TWO32 + (lo >>> 0);
-    const off = pa - this.base;
-    if (off >= 0 && off + size <= this.size) return;
-    if (off >= 0 && off < this.size) this.abort(lo, hi, FSC.SYNC_EXTERNAL, write);
-    // MMIO: accepted if a device claims the first byte; devices decide the rest.
+  probe(lo: number, hi: number, size: number, write: boolean): boolean {
+    const req = write ? this.reqW : this.reqR;
+    if ((lo & 0xfff) + size > 4096) {
+      const nLo = ((lo & -4096) + 4096) | 0;
+      const nHi = nLo === 0 ? (hi + 1) | 0 : hi;
+      const a = this.pageOf(lo, hi, req, size);
+      this.pageOf(nLo, nHi, req, size, lo, hi);
+      return a >= 0;
+    }
+    return this.pageOf(lo, hi, req, size) >= 0;
+  }
+
+  /** True when (lo, hi) is in a page the fast TLB maps writable to RAM (no translation done). */
+  isRamPage(lo: number, hi: number): boolean {
+    const i = (lo >>> 12) & FAST_MASK;
+    return this.wTag[i] === (lo & -4096) && this.wHi[i] === hi;
   }
 
   /** Checks alignment to `size` regardless of memory type (exclusives, atomics, acquire/release). */
@@ -166,58 +280,193 @@ export class Memory {
     if ((lo & (size - 1)) !== 0) this.abort(lo, hi, FSC.ALIGNMENT, write);
   }
 
-  // ---- instruction fetch -------------------------------------------------------------
-
-  /** Fetches one instruction word; throws an Instruction Abort if nothing is there. */
-  fetch(lo: number, hi: number): number {
-    const off = (lo >>> 0) - this.base;
-    if (hi === 0 && off >= 0 && off < this.size) return this.ram32[off >>> 2];
-    if (hi >>> 0 >= this.paHiLimit) this.iabort(lo, hi, FSC.ADDR_SIZE_L0);
-    this.iabort(lo, hi, FSC.SYNC_EXTERNAL);
+  /**
+   * DC ZVA: zeroes the naturally aligned `size`-byte block holding (lo, hi). A write for
+   * permissions; on Device memory an Alignment fault (Arm ARM C5.3, DC ZVA).
+   */
+  zeroBlock(lo: number, hi: number, size: number): void {
+    const base = lo & -size;
+    const e = this.translate(base, hi, this.reqW);
+    if (e === null) this.raise(lo, hi, this.reqW, true);
+    if (e.device) this.abort(lo, hi, FSC.ALIGNMENT, true);
+    for (let i = 0; i < size; i += 8) this.st64(base + i, hi, 0, 0);
   }
 
-  /** True when the word at (lo, hi) can be fetched without an abort. */
+  // ---- instruction fetch -------------------------------------------------------------
+
+  /** The RAM offset of the instruction at (lo, hi); throws the Instruction Abort if it can't be fetched. */
+  fetchOffset(lo: number, hi: number): number {
+    const i = (lo >>> 12) & FAST_MASK;
+    if (this.xTag[i] === (lo & -4096) && this.xHi[i] === hi) return this.xOff[i] + (lo & 0xfff);
+    const e = this.translate(lo, hi, this.reqX);
+    if (e === null) this.raise(lo, hi, this.reqX, false);
+    const off = e.pa - this.base + (lo & 0xfff);
+    if (off < 0 || off >= this.size) this.iabort(lo, hi, FSC.SYNC_EXTERNAL);
+    return off;
+  }
+
+  /** Fetches one instruction word; throws an Instruction Abort if it can't be fetched. */
+  fetch(lo: number, hi: number): number {
+    return this.ram32[this.fetchOffset(lo, hi) >>> 2];
+  }
+
+  /** True when the word at (lo, hi) can be fetched without an abort (for tools). */
   canFetch(lo: number, hi: number): boolean {
-    const off = (lo >>> 0) - this.base;
-    return hi === 0 && off >= 0 && off < this.size;
+    const e = this.translate(lo, hi, this.reqX);
+    if (e === null) return false;
+    const off = e.pa - this.base + (lo & 0xfff);
+    return off >= 0 && off < this.size;
   }
 
   /**
-   * The RAM offset of the `len` bytes at virtual address (lo, hi), or -1 when any of them is
-   * not RAM. For host-side services (semihosting), which must not touch devices; with
-   * translation off the range is simply PA = VA.
+   * The RAM offset of the `len` bytes at virtual address (lo, hi), translated as reads at
+   * the current EL, or -1 when any of them is not RAM, does not translate, or the range is
+   * not contiguous in RAM. For host-side services (semihosting), which must not touch
+   * devices; never raises an exception.
    */
   ramRange(lo: number, hi: number, len: number): number {
-    const off = (lo >>> 0) - this.base;
-    return hi === 0 && off >= 0 && len >= 0 && off + len <= this.size ? off : -1;
+    if (len < 0) return -1;
+    let first = -1;
+    let pLo = lo;
+    let pHi = hi;
+    let done = 0;
+    do {
+      const e = this.translate(pLo, pHi, this.reqR);
+      if (e === null) return -1;
+      const off = e.pa - this.base + (pLo & 0xfff);
+      if (off < 0 || off >= this.size) return -1;
+      if (first < 0) first = off;
+      else if (off !== first + done) return -1;
+      const chunk = 4096 - (pLo & 0xfff);
+      done += chunk;
+      const nLo = ((pLo & -4096) + 4096) | 0;
+      if (nLo === 0) pHi = (pHi + 1) | 0;
+      pLo = nLo;
+    } while (done < len);
+    return first + len <= this.size ? first : -1;
   }
 
-  /** The RAM offset of a fetchable address (see canFetch), for marking code chunks. */
-  ramOffset(lo: number): number {
-    return (lo >>> 0) - this.base;
+  // ---- translation -------------------------------------------------------------------
+
+  /**
+   * The TLB entry for (lo, hi) that permits `req`: from the tagged TLB, else walked (and
+   * cached). Null on a fault, described in `this.fault`. Never throws.
+   */
+  private translate(lo: number, hi: number, req: WalkRequest): TlbEntry | null {
+    const t = this.tags;
+    let e = this.tlb.lookup(req.regime, t.vmid, t.asid, lo, hi);
+    if (e !== undefined) {
+      if (permits(e, req, this.fault)) return e;
+      // A cached entry may be out of date (a page since made writable or dirty): re-walk.
+      this.tlb.remove(e);
+    }
+    e = walk(this.cpu!, lo, hi, req, this.fault) ?? undefined;
+    if (e === undefined) return null;
+    this.tlb.insert(e);
+    return e;
   }
+
+  /** Whether the last pageOf() found Device memory. */
+  private lastDevice = false;
+
+  /**
+   * Translates the page of (lo, hi) for `req`, checks alignment for a `size`-byte access
+   * and fills the fast TLB. Returns the RAM offset of (lo, hi), or -1 for MMIO (with the
+   * physical address in `lastPa`). Throws the abort (with FAR = (farLo, farHi)).
+   */
+  private pageOf(lo: number, hi: number, req: WalkRequest, size: number, farLo = lo, farHi = hi): number {
+    const write = req.acc === AccessType.WRITE;
+    // SCTLR_ELx.A: the alignment check comes before translation (Arm ARM B2.5.2).
+    if (this.alignCheck && (farLo & (size - 1)) !== 0) this.abort(farLo, farHi, FSC.ALIGNMENT, write);
+    const e = this.translate(lo, hi, req);
+    if (e === null) this.raise(farLo, farHi, req, write);
+    this.lastDevice = e.device;
+    // Device memory: every unaligned access takes an Alignment fault (Arm ARM B2.5.2).
+    if (e.device && (farLo & (size - 1)) !== 0) this.abort(farLo, farHi, FSC.ALIGNMENT, write);
+    const pageOff = e.pa - this.base;
+    this.lastPa = e.pa + (lo & 0xfff);
+    if (pageOff >= 0 && pageOff + 4096 <= this.size) {
+      this.fill(lo, hi, e, pageOff, req);
+      return pageOff + (lo & 0xfff);
+    }
+    return -1;
+  }
+
+  private lastPa = 0;
+
+  /** Fills the fast TLB entry of (lo, hi) for the kinds `e` permits in this context. */
+  private fill(lo: number, hi: number, e: TlbEntry, pageOff: number, req: WalkRequest): void {
+    const i = (lo >>> 12) & FAST_MASK;
+    const tag = lo & -4096;
+    // Unprivileged accesses at EL1 have their own permissions: they never fill.
+    if (req === this.reqUR || req === this.reqUW) {
+      if (this.unprivEl0) return;
+    }
+    const f = this.scratch;
+    if (permits(e, this.reqR, f)) {
+      this.rTag[i] = tag;
+      this.rHi[i] = hi;
+      this.rOff[i] = pageOff;
+    }
+    if (permits(e, this.reqW, f)) {
+      this.wTag[i] = tag;
+      this.wHi[i] = hi;
+      this.wOff[i] = pageOff;
+    }
+    if (permits(e, this.reqX, f)) {
+      this.xTag[i] = tag;
+      this.xHi[i] = hi;
+      this.xOff[i] = pageOff;
+    }
+  }
+
+  private readonly scratch = new MmuFault();
 
   // ---- slow paths --------------------------------------------------------------------
 
-  private physOf(lo: number, hi: number, write: boolean): number {
-    if (hi >>> 0 >= this.paHiLimit) this.abort(lo, hi, FSC.ADDR_SIZE_L0, write);
-    return hi * TWO32 + (lo >>> 0);
-  }
-
-  private slowLoad(lo: number, hi: number, size: number): number {
-    if ((lo & (size - 1)) !== 0 && this.alignCheck) this.abort(lo, hi, FSC.ALIGNMENT, false);
-    const pa = this.physOf(lo, hi, false);
-    const off = pa - this.base;
-    if (off >= 0 && off + size <= this.size) {
-      // Unaligned RAM access, allowed for Normal memory: assemble little-endian bytes.
-      const m = this.ram8;
-      if (size === 8) {
-        this.hi = m[off + 4] | (m[off + 5] << 8) | (m[off + 6] << 16) | (m[off + 7] << 24);
-      }
+  private slowLoad(lo: number, hi: number, size: number, req: WalkRequest): number {
+    if ((lo & 0xfff) + size > 4096) return this.crossLoad(lo, hi, size, req);
+    const off = this.pageOf(lo, hi, req, size);
+    const m = this.ram8;
+    if (off >= 0) {
+      // Possibly unaligned (Normal memory): assemble little-endian bytes.
+      if (size === 8) this.hi = m[off + 4] | (m[off + 5] << 8) | (m[off + 6] << 16) | (m[off + 7] << 24);
       if (size === 1) return m[off];
       if (size === 2) return m[off] | (m[off + 1] << 8);
       return m[off] | (m[off + 1] << 8) | (m[off + 2] << 16) | (m[off + 3] << 24);
     }
+    return this.mmioLoad(this.lastPa, lo, hi, size);
+  }
+
+  /**
+   * A load whose bytes straddle two pages (Normal memory, unaligned). A fault on the second
+   * page reports FAR = the access address aligned down to its size, plus the size, as QEMU
+   * 7.2's load_helper does (the Arm ARM leaves the address within the access open).
+   */
+  private crossLoad(lo: number, hi: number, size: number, req: WalkRequest): number {
+    const nLo = ((lo & -4096) + 4096) | 0;
+    const nHi = nLo === 0 ? (hi + 1) | 0 : hi;
+    const off1 = this.pageOf(lo, hi, req, size);
+    const pa1 = this.lastPa;
+    const fLo = ((lo & -size) + size) | 0;
+    const off2 = this.pageOf(nLo, nHi, req, size, fLo, fLo === 0 ? (hi + 1) | 0 : hi);
+    const pa2 = this.lastPa;
+    const split = 4096 - (lo & 0xfff);
+    let vLo = 0;
+    let vHi = 0;
+    for (let k = 0; k < size; k++) {
+      let b: number;
+      if (k < split) b = off1 >= 0 ? this.ram8[off1 + k] : this.mmioLoad(pa1 + k, lo, hi, 1);
+      else b = off2 >= 0 ? this.ram8[off2 + k - split] : this.mmioLoad(pa2 + k - split, lo, hi, 1);
+      if (k < 4) vLo |= b << (8 * k);
+      else vHi |= b << (8 * (k - 4));
+    }
+    this.hi = vHi;
+    return size === 4 || size === 8 ? vLo | 0 : vLo;
+  }
+
+  private mmioLoad(pa: number, lo: number, hi: number, size: number): number {
+    const off = pa - this.base;
     if (off >= 0 && off < this.size) this.abort(lo, hi, FSC.SYNC_EXTERNAL, false);
     if (size === 8) {
       const l = this.bus.mmioRead(pa, 4);
@@ -231,18 +480,44 @@ export class Memory {
     return size === 4 ? v | 0 : v;
   }
 
-  private slowStore(lo: number, hi: number, size: number, v: number, vhi: number): void {
-    if ((lo & (size - 1)) !== 0 && this.alignCheck) this.abort(lo, hi, FSC.ALIGNMENT, true);
-    const pa = this.physOf(lo, hi, true);
-    const off = pa - this.base;
-    if (off >= 0 && off + size <= this.size) {
-      const m = this.ram8;
-      for (let i = 0; i < size; i++) {
-        m[off + i] = i < 4 ? v >>> (8 * i) : vhi >>> (8 * (i - 4));
-      }
-      if (this.codeMap[off >>> 8] !== 0 || this.codeMap[(off + size - 1) >>> 8] !== 0) this.codeWritten(off);
+  private slowStore(lo: number, hi: number, size: number, v: number, vhi: number, req: WalkRequest): void {
+    if ((lo & 0xfff) + size > 4096) {
+      this.crossStore(lo, hi, size, v, vhi, req);
       return;
     }
+    const off = this.pageOf(lo, hi, req, size);
+    if (off >= 0) {
+      const m = this.ram8;
+      for (let i = 0; i < size; i++) m[off + i] = i < 4 ? v >>> (8 * i) : vhi >>> (8 * (i - 4));
+      if (this.codeMap[off >>> 8] !== 0 || this.codeMap[(off + size - 1) >>> 8] !== 0) this.codeWritten();
+      return;
+    }
+    this.mmioStore(this.lastPa, lo, hi, size, v, vhi);
+  }
+
+  /**
+   * A store whose bytes straddle two pages: both are translated before either is written. A
+   * fault on the second page reports FAR = that page's first byte (QEMU 7.2's store_helper).
+   */
+  private crossStore(lo: number, hi: number, size: number, v: number, vhi: number, req: WalkRequest): void {
+    const nLo = ((lo & -4096) + 4096) | 0;
+    const nHi = nLo === 0 ? (hi + 1) | 0 : hi;
+    const off1 = this.pageOf(lo, hi, req, size);
+    const pa1 = this.lastPa;
+    const off2 = this.pageOf(nLo, nHi, req, size, nLo, nHi);
+    const pa2 = this.lastPa;
+    const split = 4096 - (lo & 0xfff);
+    for (let k = 0; k < size; k++) {
+      const b = k < 4 ? (v >>> (8 * k)) & 0xff : (vhi >>> (8 * (k - 4))) & 0xff;
+      const off = k < split ? (off1 >= 0 ? off1 + k : -1) : off2 >= 0 ? off2 + k - split : -1;
+      if (off >= 0) this.ram8[off] = b;
+      else this.mmioStore(k < split ? pa1 + k : pa2 + k - split, lo, hi, 1, b, 0);
+    }
+    if ((off1 >= 0 && this.codeMap[off1 >>> 8] !== 0) || (off2 >= 0 && this.codeMap[off2 >>> 8] !== 0)) this.codeWritten();
+  }
+
+  private mmioStore(pa: number, lo: number, hi: number, size: number, v: number, vhi: number): void {
+    const off = pa - this.base;
     if (off >= 0 && off < this.size) this.abort(lo, hi, FSC.SYNC_EXTERNAL, true);
     let ok: boolean;
     if (size === 8) ok = this.bus.mmioWrite(pa, 4, v >>> 0) && this.bus.mmioWrite(pa + 4, 4, vhi >>> 0);
@@ -250,9 +525,32 @@ export class Memory {
     if (!ok) this.abort(lo, hi, FSC.SYNC_EXTERNAL, true);
   }
 
-  private codeWritten(_off: number): void {
+  private codeWritten(): void {
     this.codeMap.fill(0);
     this.onCodeWrite();
+  }
+
+  // ---- aborts ------------------------------------------------------------------------
+
+  /** Raises the abort `this.fault` describes for an access to (lo, hi). */
+  private raise(lo: number, hi: number, req: WalkRequest, write: boolean): never {
+    const f = this.fault;
+    const fsc = fscOf(f.type, f.level);
+    const e =
+      req.acc === AccessType.FETCH ? this.exc.set(EC.IABORT_SAME, fsc) : this.exc.set(EC.DABORT_SAME, fsc);
+    e.isDataAbort = req.acc !== AccessType.FETCH;
+    e.write = write;
+    e.hasFar = true;
+    e.farLo = lo;
+    e.farHi = hi;
+    e.cm = req.cm;
+    if (f.stage2) {
+      e.targetEl = 2;
+      e.stage2 = true;
+      e.s1ptw = f.s1ptw;
+      e.ipa = f.ipa;
+    }
+    throw e;
   }
 
   /** Raises a Data Abort; the run loop completes the syndrome from the instruction. */
@@ -274,3 +572,4 @@ export class Memory {
     throw e;
   }
 }
+

@@ -79,7 +79,11 @@ export interface TlbEntry {
   level2: number;
   /** The memory attributes as a MAIR_ELx byte (0x00: Device-nGnRnE; combined with stage 2). */
   attr: number;
-  /** Device memory: every unaligned access takes an Alignment fault. */
+  /**
+   * Data accesses see Device memory: every unaligned one takes an Alignment fault. With
+   * stage 1 off this is true (data is Device-nGnRnE) though fetches are Normal: fetches
+   * never look at it, so one entry serves both.
+   */
   device: boolean;
 }
 

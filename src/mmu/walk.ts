@@ -4,7 +4,7 @@
 // STUB: translation is flat (PA = VA) until the walker lands; the interface is final.
 
 import type { Cpu } from '../cpu/cpu.js';
-import { AccessType, FaultType, Perm, Regime, type MmuFault, type TlbEntry, type WalkRequest } from './types.js';
+import { FaultType, Perm, Regime, type MmuFault, type TlbEntry, type WalkRequest } from './types.js';
 
 /** The translation regime of an access made at `el` (EL0 accesses belong to EL1&0 or EL2&0). */
 export function regimeOf(cpu: Cpu, el: number): Regime {
@@ -32,11 +32,13 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     fault.set(FaultType.ADDR_SIZE, 0);
     return null;
   }
+  const sctlr = cpu.u[2 * (54 + (req.regime === Regime.EL10 ? 0 : req.regime === Regime.EL3 ? 2 : 1))];
+  const m = (sctlr & 1) === 1;
   const all = Perm.R0 | Perm.W0 | Perm.X0 | Perm.R1 | Perm.W1 | Perm.X1;
   return {
     regime: req.regime, vmid: 0, asid: 0, global: true, vaLo: vaLo & ~0xfff, vaHi, sizeLog2: 12,
     pa: (vaHi >>> 0) * 4294967296 + ((vaLo & ~0xfff) >>> 0), ipa: -1,
-    perm1: all, perm2: all, level1: 0, level2: 0, attr: 0, device: req.acc !== AccessType.FETCH,
+    perm1: all, perm2: all, level1: 0, level2: 0, attr: m ? 0xff : 0, device: !m,
   };
 }
 

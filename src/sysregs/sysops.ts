@@ -31,9 +31,7 @@ const dze = (cpu: Cpu): boolean => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) !== 
  * memory (everything, with stage 1 off) it is an Alignment fault (Arm ARM C5.3, DC ZVA).
  */
 function dcZva(cpu: Cpu, lo: number, hi: number): void {
-  if (cpu.mem.deviceOnly) cpu.mem.abort(lo, hi, FSC.ALIGNMENT, true);
-  const base = lo & ~63;
-  for (let i = 0; i < 64; i += 8) cpu.mem.st64(base + i, hi, 0, 0);
+  cpu.mem.zeroBlock(lo, hi, 64);
 }
 
 /** TLB maintenance: the decoded blocks are the only cached translations. */

@@ -132,15 +132,12 @@ export function writeRaw(cpu: Cpu, row: SysregRow, v: bigint): boolean {
   if (!hasRaw(row)) return false;
   const value = BigInt.asUintN(64, v);
   if (row.constValue !== undefined) return value === row.constValue;
-  if (row.slot !== undefined) {
-    cpu.x[row.slot] = value;
-    return true;
-  }
-  if (row.raw !== undefined) {
-    row.raw.set(cpu, value);
-    return true;
-  }
-  throw new Error(`sysreg table: ${row.name} has state but no raw accessor`);
+  if (row.slot !== undefined) cpu.x[row.slot] = value;
+  else if (row.raw !== undefined) row.raw.set(cpu, value);
+  else throw new Error(`sysreg table: ${row.name} has state but no raw accessor`);
+  // A tool's write of SCTLR/TCR/TTBR/HCR... changes translation as an MSR would.
+  if (row.context) cpu.contextChanged();
+  return true;
 }
 
 /** Sets every stored register of the table to its reset value (cpu.resetTo). */

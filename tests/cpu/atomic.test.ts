@@ -8,7 +8,7 @@
 //   - the other tests: the Arm ARM, as named in each test.
 import { describe, expect, it } from 'vitest';
 import { checkCase, DATA, Q, setupCase, type RefCase } from './refcase.js';
-import { RAM_BASE } from './harness.js';
+import { RAM_BASE, normalMemory } from './harness.js';
 import { Cpu } from '../../src/cpu/cpu.js';
 import { MODELS } from '../../src/cpu/models.js';
 import { Runner } from '../../src/cpu/run.js';
@@ -65,7 +65,7 @@ describe('alignment is required whatever the memory type (Arm ARM B2.5.2: atomic
   for (const [asm, w, a] of cases) {
     it(`${asm} on Normal memory (no alignment check for plain accesses): fault, WnR = 0`, () => {
       const { t } = setupCase({ model: 'max', words: [w], regs: { 1: a, 3: 0x33n } });
-      t.cpu.mem.alignCheck = false; // as with stage 1 on (Normal memory) and SCTLR.A = 0
+      normalMemory(t.cpu); // stage 1 on: RAM is Normal memory, SCTLR_EL1.A = 0
       t.run(10);
       expect(t.cpu.x[Slot.ESR_EL1]).toBe(0x96000021n);
       expect(t.cpu.x[Slot.FAR_EL1]).toBe(a);

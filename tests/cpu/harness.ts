@@ -3,6 +3,7 @@ import { Cpu, type Platform } from '../../src/cpu/cpu.js';
 import { MODELS } from '../../src/cpu/models.js';
 import { Runner } from '../../src/cpu/run.js';
 import type { PhysBus } from '../../src/mmu/memory.js';
+import { Slot } from '../../src/cpu/state.js';
 
 export const RAM_BASE = 0x40000000;
 
@@ -49,4 +50,28 @@ export function makeCpu(opts: { model?: string; ramSize?: number; platform?: Pla
       return done;
     },
   };
+}
+
+/**
+ * Turns EL1&0 stage 1 translation on with an identity map, so data accesses see Normal
+ * memory (RAM) and Device memory (below 1 GiB), as an OS would set it up: 4 KiB granule,
+ * T0SZ = 25 (39-bit VA, starting at level 1), MAIR_EL1 Attr0 = 0xff (Normal, Write-Back),
+ * Attr1 = 0x00 (Device-nGnRnE), one level 1 table in the last 4 KiB of RAM with a 1 GiB
+ * block per entry (Arm ARM D8.3, block descriptor: AF = 1, SH = Inner Shareable, AP = 00).
+ */
+export function normalMemory(cpu: Cpu): void {
+  const ram = cpu.mem.ram8;
+  const tableOff = ram.length - 4096;
+  const dv = new DataView(ram.buffer, ram.byteOffset);
+  for (let i = 0; i < 4; i++) {
+    const attrIndx = i === 0 ? 1 : 0;
+    const desc = BigInt(i) * (1n << 30n) | (1n << 10n) | (3n << 8n) | (BigInt(attrIndx) << 2n) | 1n;
+    dv.setBigUint64(tableOff + 8 * i, desc, true);
+  }
+  cpu.x[Slot.TTBR0_EL1] = BigInt(RAM_BASE + tableOff);
+  // T0SZ 25, IRGN0/ORGN0 = WB, SH0 = Inner, TG0 = 4 KiB, EPD1 = 1 (no TTBR1 walks), IPS = 40 bits.
+  cpu.x[Slot.TCR_EL1] = 25n | (1n << 8n) | (1n << 10n) | (3n << 12n) | (1n << 23n) | (2n << 32n);
+  cpu.x[Slot.MAIR_EL1] = 0x00ffn;
+  cpu.x[Slot.SCTLR_EL1] |= 1n;
+  cpu.contextChanged();
 }

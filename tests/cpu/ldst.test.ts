@@ -9,7 +9,7 @@
 //     SCTLR.A) or where it differs (noted in the test).
 import { describe, expect, it } from 'vitest';
 import { checkCase, DATA, Q, RAM_END, runToEnd, setupCase, type RefCase } from './refcase.js';
-import { RAM_BASE } from './harness.js';
+import { RAM_BASE, normalMemory } from './harness.js';
 import { Slot } from '../../src/cpu/state.js';
 import { dataAbortIss } from '../../src/cpu/cpu.js';
 import { lsInstructionSyndrome } from '../../src/cpu/insns/ldst.js';
@@ -138,7 +138,7 @@ describe('alignment (Arm ARM)', () => {
   it('on Normal memory an unaligned LDR is allowed but acquire/release, exclusives and LDXP still need alignment (B2.5.2)', () => {
     // bytes DATA+1..DATA+8 of Q[0], Q[1]: 22 33 44 55 66 77 88 10
     const ok = setupCase({ model: 'max', words: [0xf9400020], regs: { 1: DATA + 1n } }).t;
-    ok.cpu.mem.alignCheck = false; // as with stage 1 on (Normal memory) and SCTLR.A = 0
+    normalMemory(ok.cpu); // stage 1 on: RAM is Normal memory, SCTLR_EL1.A = 0
     ok.run(10);
     expect(ok.cpu.pc).toBe(BigInt(RAM_BASE + 4));
     expect(ok.cpu.x[0]).toBe(0x1088776655443322n);
@@ -152,7 +152,7 @@ describe('alignment (Arm ARM)', () => {
     ];
     for (const [name, w, a, esr] of faults) {
       const { t } = setupCase({ model: 'max', words: [w], regs: { 1: a } });
-      t.cpu.mem.alignCheck = false;
+      normalMemory(t.cpu); // stage 1 on: RAM is Normal memory, SCTLR_EL1.A = 0
       t.run(10);
       if (esr === 0n) {
         expect(t.cpu.pc, name).toBe(BigInt(RAM_BASE + 4));

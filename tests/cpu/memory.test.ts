@@ -8,7 +8,7 @@
 // - An access nothing answers is a synchronous External abort (DFSC 0b010000); QEMU's virt
 //   reports the same (tests/images/system recording: ESR 0x96000010).
 import { describe, expect, it } from 'vitest';
-import { makeCpu, RAM_BASE } from './harness.js';
+import { makeCpu, RAM_BASE, normalMemory } from './harness.js';
 import { EC, FSC } from '../../src/cpu/exception.js';
 import { Slot } from '../../src/cpu/state.js';
 
@@ -42,7 +42,7 @@ describe('memory with the MMU off', () => {
   it('allows unaligned accesses to RAM once memory is Normal (SCTLR.M = 1, A = 0)', () => {
     const { cpu, ram } = makeCpu({ model: 'cortex-a57' });
     ram.set([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99], 0);
-    cpu.mem.alignCheck = false;
+    normalMemory(cpu);
     expect(cpu.mem.ld32(RAM_BASE + 1, 0) >>> 0).toBe(0x55443322);
     expect(cpu.mem.ld64(RAM_BASE + 1, 0) >>> 0).toBe(0x55443322);
     expect(cpu.mem.hi >>> 0).toBe(0x99887766);
@@ -80,8 +80,7 @@ describe('DC ZVA', () => {
     t.ram.fill(0xaa, 0x1000, 0x1080);
     t.cpu.x[1] = BigInt(RAM_BASE + 0x1008);
     t.load([0xd50b7421]);
-    t.cpu.mem.deviceOnly = false;
-    t.cpu.mem.alignCheck = false;
+    normalMemory(t.cpu); // stage 1 on: RAM is Normal memory, SCTLR_EL1.A = 0
     t.runner.run(1);
     expect(t.ram.subarray(0x1000, 0x1040).every((b) => b === 0)).toBe(true);
     expect(t.ram[0x0fff]).toBe(0);

@@ -167,6 +167,36 @@ function access(mem: Memory, r: Int32Array, kind: K, t: number, lo: number, hi: 
   }
 }
 
+/** Access size in bytes and load extension of each kind (for the unprivileged forms). */
+const KIND_SIZE = [1, 2, 4, 8, 1, 2, 4, 8, 1, 2, 4, 1, 2];
+/** Loads: 0 zero-extend, 1 sign-extend to 64 bits, 2 sign-extend to 32 bits. */
+const KIND_EXT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2];
+
+/**
+ * LDTR/STTR and their sized forms, [base + off]: the access is checked with EL0 permissions
+ * where the Arm ARM says so (Memory.ldUnpriv: at EL1, and at EL2 in EL2&0, unless PSTATE.UAO).
+ */
+function ldstUnpriv(mem: Memory, r: Int32Array, kind: K, t: number, n: number, off: number): void {
+  const l = (r[n] >>> 0) + off;
+  const bh = r[n + 1];
+  const hi = l > 0xffffffff ? (bh + 1) | 0 : l < 0 ? (bh - 1) | 0 : bh;
+  const size = KIND_SIZE[kind];
+  if (kind <= K.STRX) {
+    mem.stUnpriv(l | 0, hi, size, r[t], r[t + 1]);
+    return;
+  }
+  let v = mem.ldUnpriv(l | 0, hi, size);
+  let vh = size === 8 ? mem.hi : 0;
+  const ext = KIND_EXT[kind];
+  if (ext !== 0) {
+    if (size === 1) v = (v << 24) >> 24;
+    else if (size === 2) v = (v << 16) >> 16;
+    vh = ext === 1 ? v >> 31 : 0;
+  }
+  r[t] = v;
+  r[t + 1] = vh;
+}
+
 /** [base + off] for a signed offset off (|off| < 2^31); no writeback. */
 function ldstOff(mem: Memory, r: Int32Array, kind: K, t: number, n: number, off: number): void {
   const l = (r[n] >>> 0) + off;
@@ -217,12 +247,12 @@ function ldstReg(mem: Memory, r: Int32Array, kind: K, t: number, n: number, m: n
 const sext = (v: number, bits: number): number => (v << (32 - bits)) >> (32 - bits);
 
 /** Builds an executor for a load/store with an immediate offset and optional writeback. */
-function buildImm(cpu: Cpu, kind: K, rt: number, rn: number, off: number, mode: 'off' | 'pre' | 'post'): Op {
+function buildImm(cpu: Cpu, kind: K, rt: number, rn: number, off: number, mode: 'off' | 'pre' | 'post' | 'unpriv'): Op {
   const mem = cpu.mem;
   const r = cpu.r;
   const t = rtIndex(kind, rt);
   const n = rsp(rn);
-  const fn = mode === 'off' ? ldstOff : mode === 'pre' ? ldstPre : ldstPost;
+  const fn = mode === 'off' ? ldstOff : mode === 'pre' ? ldstPre : mode === 'post' ? ldstPost : ldstUnpriv;
   if (rn === 31) {
     return () => {
       checkSp(cpu);
@@ -283,9 +313,9 @@ const enum P {
 
 /**
  * Stores two registers of `size` bytes at (lo, hi) and the next address without a partial
- * update: unless the whole pair is in RAM, both accesses are probed first, and an access
- * outside RAM (a device, or nothing: Memory.probe cannot tell) is made before one inside
- * it, so that a fault there leaves memory untouched.
+ * update: unless the pair is aligned within one page (one translation, which the first
+ * store checks), both accesses are probed first, and an access to MMIO is made before
+ * one to RAM, so that a fault there leaves memory untouched.
  */
 function storePair(
   mem: Memory,
@@ -299,9 +329,7 @@ function storePair(
   b0: number,
   b1: number,
 ): void {
-  const off = (lo >>> 0) - mem.base;
-  const inRam = hi === 0 && off >= 0 && off + 2 * size <= mem.size;
-  if (inRam && (lo & (size - 1)) === 0) {
+  if ((lo & (size - 1)) === 0 && (lo & 0xfff) + 2 * size <= 4096 && mem.isRamPage(lo, hi)) {
     if (size === 8) {
       mem.st64(lo, hi, a0, a1);
       mem.st64(lo2, hi2, b0, b1);
@@ -312,9 +340,7 @@ function storePair(
     return;
   }
   mem.probe(lo, hi, size, true);
-  mem.probe(lo2, hi2, size, true);
-  const off2 = (lo2 >>> 0) - mem.base;
-  const secondFirst = !(hi2 === 0 && off2 >= 0 && off2 + size <= mem.size);
+  const secondFirst = !mem.probe(lo2, hi2, size, true);
   if (size === 8) {
     if (secondFirst) {
       mem.st64(lo2, hi2, b0, b1);
@@ -680,10 +706,8 @@ export const LDST_ROWS: Row[] = [
       if (kind === K.PRFM) return f.idx === 0 ? NOP : null;
       const off = sext(f.imm9, 9);
       // Unprivileged (idx 10): at EL1 the access is checked as if made from EL0; at EL0
-      // (and at EL2/EL3) it is a normal access. Without stage 1 translation there are no
-      // permissions to check, so it is the same access as LDUR/STUR at every EL. When the
-      // MMU arrives, this form must use the EL0 permission check when PSTATE.EL == 1.
-      const mode = f.idx === 1 ? 'post' : f.idx === 3 ? 'pre' : 'off';
+      // (and at EL2/EL3) it is a normal access (Memory.ldUnpriv decides, per context).
+      const mode = f.idx === 1 ? 'post' : f.idx === 3 ? 'pre' : f.idx === 2 ? 'unpriv' : 'off';
       return buildImm(c.cpu, kind, f.rt, f.rn, off, mode);
     },
   },
