@@ -26,14 +26,17 @@ interface Recording {
   uart: string;
 }
 
-/** The first line where `got` and `want` differ, for a readable failure. */
-function firstDifference(got: string, want: string): string {
+/** The lines where `got` and `want` differ (the first few, and how many), for a readable failure. */
+function differences(got: string, want: string, show = 5): string {
   const g = got.split('\n');
   const w = want.split('\n');
+  const out: string[] = [];
+  let n = 0;
   for (let i = 0; i < Math.max(g.length, w.length); i++) {
-    if (g[i] !== w[i]) return `line ${i + 1}:\n  a64emu: ${JSON.stringify(g[i] ?? '<end of output>')}\n  QEMU:   ${JSON.stringify(w[i] ?? '<end of output>')}`;
+    if (g[i] === w[i]) continue;
+    if (++n <= show) out.push(`line ${i + 1}:\n  a64emu: ${JSON.stringify(g[i] ?? '<end of output>')}\n  QEMU:   ${JSON.stringify(w[i] ?? '<end of output>')}`);
   }
-  return 'no line differs';
+  return `${n} of ${w.length} lines differ${n > show ? ` (the first ${show})` : ''}:\n${out.join('\n')}`;
 }
 
 describe('MMU guest images: images and recordings', () => {
@@ -61,7 +64,7 @@ describe.skipIf(!MMU_READY)('MMU guest images on a64emu match QEMU 7.2', () => {
       m.load(join(ROOT, e.elf));
       const r = await m.run({ maxInsns: 5_000_000 });
       const uart = Buffer.from(out).toString('utf8');
-      if (uart !== rec.uart) expect.fail(`${name}: UART differs from QEMU 7.2's at ${firstDifference(uart, rec.uart)}`);
+      if (uart !== rec.uart) expect.fail(`${name}: UART differs from QEMU 7.2's: ${differences(uart, rec.uart)}`);
       expect(r.stop).toEqual({ kind: 'exit', code: rec.exitCode });
     }, 60_000);
   }

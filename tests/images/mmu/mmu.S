@@ -755,6 +755,9 @@ el1_tests:
         ldr     x0, =(TCR_4K | TCR_TBI0)
         msr     tcr_el1, x0
         isb
+        tlbi    vmalle1                 // TCR_EL1 fields may be cached in the TLB
+        dsb     sy
+        isb
         LOAD    (0x5a00000000000000 + W(0))
         END
         T       "tagged VA 0x5a..W(14) (invalid), TBI0 = 1"
@@ -934,11 +937,17 @@ wxn_body:
         orr     x3, x2, #(1 << 19)
         msr     sctlr_el1, x3
         isb
+        tlbi    vmalle1                 // SCTLR_EL1.WXN may be cached in the TLB
+        dsb     sy
+        isb
         mov     x0, #MARK
         ldr     x1, =W(11)
         blr     x1
         PUTKV   x0, x0
         msr     sctlr_el1, x2
+        isb
+        tlbi    vmalle1
+        dsb     sy
         isb
         ldp     x29, x30, [sp], #16
         ret
