@@ -110,8 +110,11 @@
         ldp     x0, x30, [sp], #16
         .endm
 
-        // a case: name; body ends with END
+        // a case: name; body ends with END.  NZCV is cleared first: QEMU 7.2 clears NZCV on
+        // exception entry (AArch64.TakeException leaves it), so exceptions are taken with NZCV = 0
+        // for `a64emu lockstep` to agree on every step
         .macro  T name
+        msr     nzcv, xzr
         PUTS    "\name:"
         .endm
         .macro  END
@@ -259,6 +262,16 @@ main:
 // ---- the stage 1 tables (4 KiB granule), identical for every regime -------------------------
 build_tables:
         // (the tables are in .bss, which _start cleared)
+        ldr     x9, =page_64k           // quads 0x6464646400000000 + i at 0..0x20, one at 0xfff8
+        ldr     x10, =0x6464646400000000
+        mov     x11, #5
+1:      str     x10, [x9], #8
+        add     x10, x10, #1
+        subs    x11, x11, #1
+        b.ne    1b
+        ldr     x9, =(page_64k + 0xfff8)
+        ldr     x10, =0x64646464ffffffff
+        str     x10, [x9]
         SETPTE  l1_main, 0, (0 + DEVICE + BLOCK)
         SETPTE  l1_main, 1, (0x40000000 + NORMAL + BLOCK)
         SETPTE  l1_main, 2, (l2_win + TABLE)
@@ -1412,6 +1425,7 @@ el3_tests:
 // entered from EL3 by call_lower: the EL2 tests, then back to EL3
 el2_entry:
         bl      el2_tests
+        msr     nzcv, xzr
         smc     #0xe0
 #endif
 
@@ -1690,17 +1704,13 @@ page_b:
         .irp    i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
         .quad   0xb0b0b0b000000000 + \i
         .endr
-        .balign 65536
-page_64k:
-        .quad   0x6464646400000000, 0x6464646400000001, 0x6464646400000002, 0x6464646400000003, 0x6464646400000004
-        .skip   65536 - 48
-        .quad   0x64646464ffffffff
         .balign 8
 gate_slots:
         .skip   128 * 4
 
         .bss
         .balign 65536
+page_64k: .skip 65536                   // 64 KiB page (also the 16 KiB one), filled by build_tables
 tables_start:
 l1_main: .skip  4096
 l2_win: .skip   4096
