@@ -20,7 +20,8 @@
 //
 // Stage 1 map (4 KiB granule, T0SZ = T1SZ = 25: 39-bit VAs, start level 1), built at run time:
 //   VA 0x00000000-0x3fffffff   level 1 block, Device-nGnRnE (the UART)
-//   VA 0x40000000-0x7fffffff   level 1 block, identity, Normal WB, EL1 RW
+//   VA 0x40000000-0x7fffffff   identity, Normal WB: 2 MiB blocks, EL1 RW, the first one as 4 KiB
+//                              pages, EL1 read-only below page_a (code and read-only data)
 //   VA 0x80000000 (WIN)        level 1 table -> level 2: [0] table -> level 3 pages W(n) (below),
 //                              [1] 2 MiB block -> PA 0x40000000, [2] invalid, [3] table at PA
 //                              0x70000000 (nothing there), [4] table at a PA above 40 bits,
@@ -273,7 +274,29 @@ build_tables:
         ldr     x10, =0x64646464ffffffff
         str     x10, [x9]
         SETPTE  l1_main, 0, (0 + DEVICE + BLOCK)
-        SETPTE  l1_main, 1, (0x40000000 + NORMAL + BLOCK)
+        SETPTE  l1_main, 1, (l2_id + TABLE)
+        // identity map of RAM: 2 MiB blocks, the first one through 4 KiB pages, read-only (AP = 10)
+        // below page_a (code and read-only data: so that SCTLR_EL1.WXN leaves the code executable)
+        ldr     x9, =l2_id
+        ldr     x10, =(0x40000000 + NORMAL + BLOCK)
+        mov     x11, #512
+1:      str     x10, [x9], #8
+        add     x10, x10, #0x200000
+        subs    x11, x11, #1
+        b.ne    1b
+        SETPTE  l2_id, 0, (l3_id + TABLE)
+        ldr     x9, =l3_id
+        ldr     x10, =(0x40000000 + NORMAL + PAGE)
+        ldr     x12, =page_a
+2:      cmp     x10, x12
+        mov     x13, #AP_EL1RO
+        csel    x13, x13, xzr, lo
+        orr     x13, x10, x13
+        str     x13, [x9], #8
+        add     x10, x10, #0x1000
+        ldr     x14, =0x40200000
+        cmp     x10, x14
+        b.lo    2b
         SETPTE  l1_main, 2, (l2_win + TABLE)
         SETPTE  l2_win, 0, (l3_win + TABLE)
         SETPTE  l2_win, 1, (0x40000000 + NORMAL + BLOCK)
@@ -524,7 +547,7 @@ el1_tests:
         END
 
         // -- translation: blocks and pages --
-        T       "level 1 block (identity), page_a"
+        T       "identity map (level 3 page), page_a"
         LOAD    page_a
         END
         T       "level 2 block, VA 0x80280000 -> PA 0x40080000 (_start)"
@@ -741,15 +764,12 @@ el1_tests:
         LOAD    W(0) + 9, ldar
         END
 
-        // -- WXN: run from the read-only TTBR1 alias so that only the target page is writable --
+        // -- WXN (the code is mapped read-only, so it stays executable) --
         T       "SCTLR_EL1.WXN = 1: execute from writable W(11)"
-        ldr     x0, =(TTBR1_VA + (vectors - 0x40000000))
-        msr     vbar_el1, x0
-        ldr     x0, =(TTBR1_VA + (wxn_body - 0x40000000))
-        blr     x0
-        ldr     x0, =vectors
-        msr     vbar_el1, x0
-        isb
+        bl      wxn_body
+        END
+        T       "SCTLR_EL1.WXN = 1: execute from read-only W(4) code"
+        bl      wxn_body_ro
         END
 
         // -- cache maintenance --
@@ -915,8 +935,51 @@ el1_tests:
         isb
         LOAD    W(12)
         END
+        // 16-bit ASIDs (TCR_EL1.AS = 1; ID_AA64MMFR0_EL1.ASIDBits = 16 bits on both CPUs)
+        T       "TCR_EL1.AS = 1, ASID 0x1234: W(12)"
+        ldr     x0, =(TCR_4K | (1 << 36))
+        msr     tcr_el1, x0
+        ldr     x0, =(l1_main + (0x1234 << 48))
+        msr     ttbr0_el1, x0
+        isb
+        tlbi    vmalle1
+        dsb     sy
+        isb
+        LOAD    W(12)
+        END
+        T       "W(12) -> page_a, ASID 0x0034 (no entry: ASIDs differ in bits 15:8)"
+        SETPTE  l3_win, 12, (page_a + NORMAL + NG + PAGE)
+        ldr     x0, =(l1_main + (0x0034 << 48))
+        msr     ttbr0_el1, x0
+        isb
+        LOAD    W(12)
+        END
+        ldr     x0, =TCR_4K
+        msr     tcr_el1, x0
         ldr     x0, =l1_main
         msr     ttbr0_el1, x0
+        isb
+        tlbi    vmalle1
+        dsb     sy
+        isb
+        // TCR_EL1.EPD1: no walks for TTBR1
+        T       "TCR_EL1.EPD1 = 1: ldr through TTBR1"
+        ldr     x0, =(TCR_4K | (1 << 23))
+        msr     tcr_el1, x0
+        isb
+        tlbi    vmalle1
+        dsb     sy
+        isb
+        LOAD    (TTBR1_VA + 0x80000)
+        END
+        T       "TCR_EL1.EPD1 = 1: at s1e1r through TTBR1"
+        ATP     s1e1r, TTBR1_VA + 0x80000
+        END
+        ldr     x0, =TCR_4K
+        msr     tcr_el1, x0
+        isb
+        tlbi    vmalle1
+        dsb     sy
         isb
         tlbi    vmalle1
         dsb     sy
@@ -942,8 +1005,13 @@ switch0:
         isb
         ret
 
-// run from the TTBR1 alias (read-only, so WXN leaves it executable)
+// blr to \x1 with SCTLR_EL1.WXN = 1
+wxn_body_ro:
+        ldr     x1, =(W(4) + (el0_ret - el0_page))
+        b       1f
 wxn_body:
+        ldr     x1, =W(11)
+1:
         stp     x29, x30, [sp, #-16]!
         mrs     x2, sctlr_el1
         orr     x3, x2, #(1 << 19)
@@ -953,7 +1021,6 @@ wxn_body:
         dsb     sy
         isb
         mov     x0, #MARK
-        ldr     x1, =W(11)
         blr     x1
         PUTKV   x0, x0
         msr     sctlr_el1, x2
@@ -1713,6 +1780,8 @@ gate_slots:
 page_64k: .skip 65536                   // 64 KiB page (also the 16 KiB one), filled by build_tables
 tables_start:
 l1_main: .skip  4096
+l2_id:  .skip   4096
+l3_id:  .skip   4096
 l2_win: .skip   4096
 l3_win: .skip   4096
 l1_hi:  .skip   4096
