@@ -33,7 +33,7 @@
 //
 // Left out because QEMU 7.2 departs from the Arm ARM there (a64emu follows the Arm ARM):
 // - unaligned plain loads from Device memory: QEMU 7.2 does not fault (Alignment fault required);
-// - DC CIVAC/CVAC/IVAC by VA on an unmapped or read-only page: QEMU 7.2 treats them as NOPs, so
+// - DC CIVAC and DC IVAC by VA on an unmapped or read-only page: QEMU 7.2 treats them as NOPs, so
 //   no fault and no CM = 1 (DC ZVA, and AT meeting an external abort on its walk, stand in);
 //   DC CVAP (max) on an unmapped page faults as a load would (ESR 0x96000007: CM = 0, WnR = 0;
 //   the Arm ARM has CM = 1, WnR = 1 for cache maintenance);
