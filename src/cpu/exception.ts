@@ -3,7 +3,7 @@
 // AArch64.TakeException and AArch64.ExceptionReturn).
 
 import { CpuState, PSTATE_DIT, PSTATE_PAN, PSTATE_SSBS, PSTATE_UAO, Slot, SpsrBit, lo } from './state.js';
-import { HcrEl2, Mdcr, ScrEl3 } from '../sysregs/bits.js';
+import { HcrEl2, HcrEl2Bit, Mdcr, ScrEl3 } from '../sysregs/bits.js';
 
 /** Exception classes, ESR_ELx.EC (Arm ARM D17.2.37). */
 export enum EC {
@@ -94,6 +94,13 @@ export class ExceptionRecord {
   }
 }
 
+/**
+ * HCR_EL2.{E2H,TGE} = {1,1} (ELIsInHost(EL0), FEAT_VHE; E2H is RES0 without it), for an
+ * exception taken to EL2 (so EL2 is enabled).
+ */
+const inHost = (cpu: CpuState): boolean =>
+  (cpu.r[lo(Slot.HCR_EL2) + 1] & (1 << (HcrEl2Bit.E2H - 32))) !== 0 && (cpu.r[lo(Slot.HCR_EL2)] & HcrEl2.TGE) !== 0;
+
 /** The vector offset of each exception kind within a group (Arm ARM D1.10.2). */
 const KIND_OFFSET = [0x000, 0x080, 0x100, 0x180];
 
@@ -124,13 +131,13 @@ export function takeException(
   cpu.daif = 0xf;
   cpu.ss = 0;
   cpu.il = 0;
-  // AArch64.TakeException: PAN is set on entry to EL1 when SCTLR_EL1.SPAN (bit 23) is 0 (and
-  // kept otherwise; EL2 only with HCR_EL2.{E2H,TGE}, i.e. FEAT_VHE, which a64emu lacks); UAO
+  // AArch64.TakeException: PAN is set on entry to EL1, and to EL2 with HCR_EL2.{E2H,TGE} =
+  // {1,1} (FEAT_VHE: ELIsInHost(EL0)), when SCTLR_ELx.SPAN (bit 23) is 0 (kept otherwise); UAO
   // is cleared; SSBS takes SCTLR_ELx.DSSBS (bit 44); DIT is unchanged.
   const impl = cpu.pstateImpl;
   if (impl !== 0) {
     const sctlr = lo(Slot.SCTLR_EL1 + t);
-    if ((impl & PSTATE_PAN) !== 0 && targetEl === 1 && (r[sctlr] & (1 << 23)) === 0) cpu.pan = 1;
+    if ((impl & PSTATE_PAN) !== 0 && (targetEl === 1 || (targetEl === 2 && inHost(cpu))) && (r[sctlr] & (1 << 23)) === 0) cpu.pan = 1;
     cpu.uao = 0;
     if ((impl & PSTATE_SSBS) !== 0) cpu.ssbs = (r[sctlr + 1] >>> 12) & 1;
   }

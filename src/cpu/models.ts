@@ -47,6 +47,30 @@ export interface Features {
    * MDCR_EL2.HLP), MDCR_EL2.HCCD/MDCR_EL3.SCCD (the PMU is PMUv3 without it).
    */
   PMUV3P5: boolean;
+  // The translation table features of QEMU 7.2's max (its ID_AA64MMFR0-2_EL1 values above):
+  /** FEAT_VHE: HCR_EL2.E2H, the EL2&0 regime, the *_EL12/*_EL02 views, TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*_EL2. */
+  VHE: boolean;
+  /** FEAT_HAFDBS: hardware Access flag and dirty state (TCR.HA/HD, VTCR_EL2.HA/HD, DBM). */
+  HAFDBS: boolean;
+  /** FEAT_LPA: 52-bit physical addresses with the 64 KiB granule; 64 KiB blocks at level 1. */
+  LPA: boolean;
+  /** FEAT_LVA: 52-bit virtual addresses with the 64 KiB granule (TnSZ down to 12). */
+  LVA: boolean;
+  /** FEAT_LPA2: 52-bit VA and PA with the 4 and 16 KiB granules (TCR.DS, VTCR_EL2.DS/SL2). */
+  LPA2: boolean;
+  /** FEAT_HPDS: TCR.HPD disables the hierarchical permissions. */
+  HPDS: boolean;
+  /** FEAT_TTST: TnSZ up to 48 (47 with 64 KiB), stage 2 starting at level 3. */
+  TTST: boolean;
+  /** FEAT_XNX: stage 2 XN[1:0] distinguishes EL0 and EL1 execution. */
+  XNX: boolean;
+  /** 16-bit VMIDs (ID_AA64MMFR1_EL1.VMIDBits = 2, VTCR_EL2.VS). */
+  VMID16: boolean;
+  /** FEAT_TLBIOS (the Outer Shareable TLBI forms) and FEAT_TLBIRANGE (TLBI R*: by VA range). */
+  TLBIOS: boolean;
+  TLBIRANGE: boolean;
+  /** FEAT_TTL: the TLBI level hint (ignored, which the Arm ARM allows). */
+  TTL: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -100,7 +124,11 @@ const MAX_ID: IdValues = {
 };
 
 /** The Armv8.1+ features an Armv8.0 core (Cortex-A57/A72) lacks. */
-const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false } as const;
+const V80 = {
+  PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false,
+  VHE: false, HAFDBS: false, LPA: false, LVA: false, LPA2: false, HPDS: false, TTST: false, XNX: false, VMID16: false,
+  TLBIOS: false, TLBIRANGE: false, TTL: false,
+} as const;
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
@@ -117,13 +145,16 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
     ccsidr: [0x701fe00an, 0x201fe012n, 0x707fe07an],
   },
   // QEMU's `max` as far as this emulator implements it: the base ISA, LSE, CRC32, LRCPC,
-  // IDST, RAS, PAN/PAN2, UAO, DIT, SSBS2, LOR, HCX, CSV2_2 (SCXTNUM), PMUv3p5;
+  // IDST, RAS, PAN/PAN2, UAO, DIT, SSBS2, LOR, HCX, CSV2_2 (SCXTNUM), PMUv3p5, VHE, TLBIOS,
+  // TLBIRANGE, TTL;
   // ID_AA64MMFR0_EL1.PARange = 6 (52 bits, FEAT_LPA) as QEMU 7.2 reports.
   max: {
     name: 'max', paBits: 52, resetSctlr: 0x00c50838n,
     features: {
       EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true,
       PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
+      VHE: true, HAFDBS: true, LPA: true, LVA: true, LPA2: true, HPDS: true, TTST: true, XNX: true, VMID16: true,
+      TLBIOS: true, TLBIRANGE: true, TTL: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

@@ -4,8 +4,12 @@
 // written (which the architecture allows) except where QEMU masks them, so reads match QEMU.
 
 import { Slot } from '../cpu/state.js';
-import { virtualCount } from './timer.js';
+import { cntkctl, virtualCountRead } from './timer.js';
 import { EL0_RW, EL1_RO, EL1_RW, Flag, VM_TRAP, type RowSpec } from './row.js';
+
+/** CNTKCTL_EL1.EL0PCTEN / EL0VCTEN (CNTHCTL_EL2's with HCR_EL2.{E2H,TGE} = {1,1}). */
+const EL0PCTEN = cntkctl(0);
+const EL0VCTEN = cntkctl(1);
 
 export const BASE_ROWS: readonly RowSpec[] = [
   {
@@ -71,7 +75,7 @@ export const BASE_ROWS: readonly RowSpec[] = [
     // Writable only at the highest implemented EL (Arm ARM D17.11.1). The reset value is
     // the board's counter frequency (cpu.resetTo).
     name: 'CNTFRQ_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 0, access: { read: 0, write: 1 },
-    el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 3) !== 0,
+    el0Trap: (cpu) => EL0PCTEN(cpu) || EL0VCTEN(cpu),
     get: (cpu) => cpu.cntfrq,
     // Bits [63:32] are RES0; like QEMU 7.2 (a plain 64-bit field), they keep what was written.
     set: (cpu, v) => void (cpu.highestEl === cpu.el ? (cpu.cntfrq = v) : cpu.undef()),
@@ -80,7 +84,7 @@ export const BASE_ROWS: readonly RowSpec[] = [
   {
     name: 'CNTVCT_EL0', op0: 3, op1: 3, crn: 14, crm: 0, op2: 2, access: { read: 0, write: 4 },
     flags: Flag.NO_RAW | Flag.IO,
-    el0Trap: (cpu) => (cpu.r[Slot.CNTKCTL_EL1 * 2] & 2) !== 0,
-    get: virtualCount,
+    el0Trap: EL0VCTEN,
+    get: virtualCountRead,
   },
 ];

@@ -21,8 +21,8 @@ export const HcrEl2 = {
   HCD: 1 << 29,
 } as const;
 
-/** HCR_EL2 bits of later features, as bit numbers: FEAT_LOR, FEAT_RAS, FEAT_CSV2_2. */
-export const HcrEl2Bit = { TLOR: 35, TERR: 36, TEA: 37, EnSCXT: 53 } as const;
+/** HCR_EL2 bits of later features, as bit numbers: FEAT_VHE, FEAT_LOR, FEAT_RAS, FEAT_CSV2_2. */
+export const HcrEl2Bit = { E2H: 34, TLOR: 35, TERR: 36, TEA: 37, EnSCXT: 53 } as const;
 
 /** SCR_EL3 (Arm ARM D17.2.117). */
 export const ScrEl3 = {
@@ -53,8 +53,14 @@ export const Mdcr = {
   SDD: 1 << 16,
 } as const;
 
-/** CPTR_EL2 (non-VHE form, D17.2.31) and CPTR_EL3 (D17.2.32). */
-export const Cptr = { TFP: 1 << 10, TTA: 1 << 20, TCPAC: 1 << 31 } as const;
+/**
+ * CPTR_EL2 (D17.2.31) and CPTR_EL3 (D17.2.32): TFP with HCR_EL2.E2H = 0; with E2H = 1
+ * CPTR_EL2 has CPACR_EL1's layout, FPEN [21:20]. TCPAC is bit 31 in every form.
+ */
+export const Cptr = { TFP: 1 << 10, TTA: 1 << 20, TCPAC: 1 << 31, FPEN_SHIFT: 20 } as const;
 
-/** CNTHCTL_EL2 with HCR_EL2.E2H = 0 (D17.11.2). */
-export const Cnthctl = { EL1PCTEN: 1 << 0, EL1PCEN: 1 << 1 } as const;
+/**
+ * CNTHCTL_EL2 (D17.11.2): EL1PCTEN/EL1PCEN with HCR_EL2.E2H = 0; with E2H = 1 the EL0 enables
+ * of CNTKCTL_EL1's layout (EL0PCTEN 0, EL0VCTEN 1, EL0VTEN 8, EL0PTEN 9) and EL1PCTEN 10, EL1PTEN 11.
+ */
+export const Cnthctl = { EL1PCTEN: 1 << 0, EL1PCEN: 1 << 1, E2H_EL1PCTEN: 1 << 10, E2H_EL1PTEN: 1 << 11 } as const;

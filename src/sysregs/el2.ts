@@ -6,7 +6,7 @@
 // Write masks: like QEMU 7.2, the registers keep every bit written (RES0 included, which
 // the architecture allows), except VBAR_EL2 (bits [4:0] forced to zero, as VBAR_EL1) and
 // HCR_EL2 (bits above 33 are RES0 in Armv8.0, but for those of the model's features; RW is
-// RAO/WI, see below).
+// RAO/WI, see below). With FEAT_VHE (vhe.ts) TTBR1_EL2 and CONTEXTIDR_EL2 exist.
 
 import { idValue } from './id.js';
 import { PMU_COUNTERS, sync } from './pmu.js';
@@ -41,12 +41,12 @@ export const EL2_ROWS: readonly RowSpec[] = [
   el2('HCR_EL2', 1, 1, 0, {
     slot: Slot.HCR_EL2, reset: () => HCR_RW, res1: HCR_RW,
     // HCD (bit 29) is RES0 when EL3 is implemented (Arm ARM D17.2.48; QEMU 7.2's hcr_write
-    // too); above bit 33, TERR/TEA (36/37) exist with FEAT_RAS, TLOR (35) with FEAT_LOR and
-    // EnSCXT (53) with FEAT_CSV2_2.
+    // too); above bit 33, E2H (34) exists with FEAT_VHE, TERR/TEA (36/37) with FEAT_RAS, TLOR
+    // (35) with FEAT_LOR and EnSCXT (53) with FEAT_CSV2_2.
     res0For: (m) =>
       (m.features.EL3 ? 1n << 29n : 0n) |
       (MASK64 & ~HCR_V80 & ~(m.features.RAS ? HCR_RAS : 0n) & ~(m.features.LOR ? bit64(HcrEl2Bit.TLOR) : 0n) &
-        ~(m.features.SCXTNUM ? bit64(HcrEl2Bit.EnSCXT) : 0n)),
+        ~(m.features.SCXTNUM ? bit64(HcrEl2Bit.EnSCXT) : 0n) & ~(m.features.VHE ? bit64(HcrEl2Bit.E2H) : 0n)),
     // VI/VF/VSE raise the virtual interrupts (Cpu.contextChanged re-derives them).
     context: true,
   }),
@@ -63,6 +63,8 @@ export const EL2_ROWS: readonly RowSpec[] = [
   el2('HSTR_EL2', 1, 1, 3, { slot: Slot.HSTR_EL2 }),
   razWi('HACR_EL2', 1, 1, 7),
   el2('TTBR0_EL2', 2, 0, 0, { slot: Slot.TTBR0_EL2, context: true }),
+  // FEAT_VHE: the EL2&0 regime's second table base (accessible whatever E2H, as QEMU 7.2).
+  el2('TTBR1_EL2', 2, 0, 1, { slot: Slot.TTBR1_EL2, context: true, features: ['VHE'] }),
   el2('TCR_EL2', 2, 0, 2, { slot: Slot.TCR_EL2, context: true }),
   el2('VTTBR_EL2', 2, 1, 0, { slot: Slot.VTTBR_EL2, context: true }),
   el2('VTCR_EL2', 2, 1, 2, { slot: Slot.VTCR_EL2, context: true }),
@@ -76,6 +78,7 @@ export const EL2_ROWS: readonly RowSpec[] = [
   el2('MAIR_EL2', 10, 2, 0, { slot: Slot.MAIR_EL2, context: true }),
   razWi('AMAIR_EL2', 10, 3, 0),
   el2('VBAR_EL2', 12, 0, 0, { slot: Slot.VBAR_EL1 + 1, res0: 0x1fn }),
+  el2('CONTEXTIDR_EL2', 13, 0, 1, { slot: Slot.CONTEXTIDR_EL2, features: ['VHE'] }),
   el2('TPIDR_EL2', 13, 0, 2, { slot: Slot.TPIDR_EL2 }),
   // The virtual counter's offset: CNTVCT_EL0 and the virtual timer count CNTPCT_EL0 minus it (timer.ts).
   el2('CNTVOFF_EL2', 14, 0, 3, { slot: Slot.CNTVOFF_EL2 }),

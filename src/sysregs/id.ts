@@ -76,7 +76,10 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64ISAR0_EL1', field: 'DP', lsb: 44, width: 4, value: 0, why: NO_FP },
   { reg: 'ID_AA64ISAR0_EL1', field: 'FHM', lsb: 48, width: 4, value: 0, why: NO_FP },
   { reg: 'ID_AA64ISAR0_EL1', field: 'TS', lsb: 52, width: 4, value: 0, why: 'no CFINV/RMIF/SETF (flag manipulation)' },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'TLB', lsb: 56, width: 4, value: 0, why: 'no outer-shareable or range TLBI operations' },
+  {
+    reg: 'ID_AA64ISAR0_EL1', field: 'TLB', lsb: 56, width: 4, cap: (f) => (f.TLBIRANGE ? 2 : f.TLBIOS ? 1 : 0),
+    why: 'FEAT_TLBIOS and FEAT_TLBIRANGE (the OS and range TLBI forms, sysregs/tlbi.ts) on max',
+  },
   { reg: 'ID_AA64ISAR0_EL1', field: 'RNDR', lsb: 60, width: 4, value: 0, why: 'no RNDR/RNDRRS' },
   { reg: 'ID_AA64ISAR1_EL1', field: 'DPB', lsb: 0, width: 4, value: 0, why: 'no DC CVAP/CVADP' },
   { reg: 'ID_AA64ISAR1_EL1', field: 'APA', lsb: 4, width: 4, value: 0, why: NO_PAUTH },
@@ -93,26 +96,36 @@ export const ID_FIELDS: readonly IdField[] = [
   // DGH (bits [51:48]) stays as QEMU says: the DGH hint executes as a NOP, which FEAT_DGH allows.
   { reg: 'ID_AA64ISAR1_EL1', field: 'I8MM', lsb: 52, width: 4, value: 0, why: NO_FP },
 
-  // ID_AA64MMFR0_EL1: PARange, ASIDBits, SNSMem and the TGran* fields stay as QEMU reports
-  // them: the MMU issue implements them so.
+  // ID_AA64MMFR0_EL1: PARange (52 bits on max, FEAT_LPA: CpuModel.paBits), ASIDBits (16) and
+  // SNSMem stay as QEMU reports them; the TGran* fields too, but for the 52-bit forms of
+  // FEAT_LPA2 (TGran4 = 1, TGran16 = 2, TGran4_2/TGran16_2 = 3 on QEMU's max).
   { reg: 'ID_AA64MMFR0_EL1', field: 'BigEnd', lsb: 8, width: 4, value: 0, why: 'no big-endian data accesses (SCTLR_ELx.EE/E0E)' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'HAFDBS', lsb: 0, width: 4, value: 0, why: 'no hardware Access flag/dirty state updates' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'VMIDBits', lsb: 4, width: 4, value: 0, why: 'no stage 2 yet: 8-bit VMIDs' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'VH', lsb: 8, width: 4, value: 0, why: 'no FEAT_VHE' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'HPDS', lsb: 12, width: 4, value: 0, why: 'no hierarchical permission disables' },
+  ...(
+    [['TGran16', 20, 2, 1], ['TGran4', 28, 1, 0], ['TGran16_2', 32, 3, 2], ['TGran4_2', 40, 3, 2]] as const
+  ).map(([field, lsb, lpa2, v8]): IdField => ({
+    reg: 'ID_AA64MMFR0_EL1', field, lsb, width: 4, cap: (f) => (f.LPA2 ? lpa2 : v8),
+    why: 'the granule is walked (mmu/walk.ts), with 52-bit addresses only with FEAT_LPA2',
+  })),
+  {
+    reg: 'ID_AA64MMFR1_EL1', field: 'HAFDBS', lsb: 0, width: 4, cap: (f) => (f.HAFDBS ? 2 : 0),
+    why: 'hardware Access flag and dirty state updates (FEAT_HAFDBS) when the walker does them',
+  },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'VMIDBits', lsb: 4, width: 4, value: 0, why: 'stage 2 tags TLB entries with 8-bit VMIDs (VTCR_EL2.VS not implemented)' },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'VH', lsb: 8, width: 4, value: 1, when: 'VHE', why: 'FEAT_VHE (HCR_EL2.E2H, sysregs/vhe.ts)' },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'HPDS', lsb: 12, width: 4, cap: (f) => (f.HPDS ? 1 : 0), why: 'hierarchical permission disables (FEAT_HPDS) when the walker does them; no FEAT_HPDS2' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'LO', lsb: 16, width: 4, value: 1, when: 'LOR', why: 'FEAT_LOR (no LORegions: LORID_EL1 is 0)' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'PAN', lsb: 20, width: 4, value: 2, when: 'PAN', why: 'FEAT_PAN2: PSTATE.PAN and AT S1E1RP/S1E1WP' },
-  { reg: 'ID_AA64MMFR1_EL1', field: 'XNX', lsb: 28, width: 4, value: 0, why: 'no stage 2 yet' },
+  { reg: 'ID_AA64MMFR1_EL1', field: 'XNX', lsb: 28, width: 4, value: 0, why: 'no FEAT_XNX (stage 2 XN[0] distinguishes no ELs)' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'ETS', lsb: 36, width: 4, value: 0, why: 'no FEAT_ETS' },
   { reg: 'ID_AA64MMFR1_EL1', field: 'HCX', lsb: 40, width: 4, value: 1, when: 'HCX', why: 'FEAT_HCX (HCRX_EL2)' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'CnP', lsb: 0, width: 4, value: 0, why: 'no FEAT_TTCNP' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'UAO', lsb: 4, width: 4, value: 1, when: 'UAO', why: 'FEAT_UAO (PSTATE.UAO)' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'IESB', lsb: 12, width: 4, value: 0, why: 'no FEAT_IESB' },
-  { reg: 'ID_AA64MMFR2_EL1', field: 'VARange', lsb: 16, width: 4, value: 0, why: 'no 52-bit virtual addresses (FEAT_LVA)' },
+  { reg: 'ID_AA64MMFR2_EL1', field: 'VARange', lsb: 16, width: 4, value: 1, when: 'LVA', why: '52-bit virtual addresses with 64 KiB pages (FEAT_LVA) when the walker has them' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'ST', lsb: 28, width: 4, value: 0, why: 'no FEAT_TTST' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'IDS', lsb: 36, width: 4, value: 1, when: 'IDST', why: 'FEAT_IDST' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'FWB', lsb: 40, width: 4, value: 0, why: 'no stage 2 yet (FEAT_S2FWB)' },
-  { reg: 'ID_AA64MMFR2_EL1', field: 'TTL', lsb: 48, width: 4, value: 0, why: 'no FEAT_TTL' },
+  { reg: 'ID_AA64MMFR2_EL1', field: 'TTL', lsb: 48, width: 4, value: 1, when: 'TTL', why: 'FEAT_TTL: TLBI takes the level hint and ignores it, which the Arm ARM allows (sysregs/tlbi.ts)' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'BBM', lsb: 52, width: 4, value: 0, why: 'no FEAT_BBM' },
   { reg: 'ID_AA64MMFR2_EL1', field: 'E0PD', lsb: 60, width: 4, value: 0, why: 'no FEAT_E0PD' },
 

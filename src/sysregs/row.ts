@@ -146,6 +146,11 @@ export interface RowSpec {
   readonly group?: TrapGroup;
   /** The write changes what the memory system or decoded code depend on. */
   readonly context?: boolean;
+  /**
+   * FEAT_VHE (vhe.ts): with HCR_EL2.E2H = 1, an access at EL2 (and, with `el0`, at EL0 when
+   * HCR_EL2.{E2H,TGE} = {1,1}) reaches the row named `to` instead, after this row's checks.
+   */
+  readonly vheRedirect?: { readonly to: string; readonly el0?: boolean };
 
   // ---- system instructions (SYS, op0 = 1: AT, DC, IC, TLBI) ----
   /**

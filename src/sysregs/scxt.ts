@@ -6,20 +6,25 @@
 //    which the exception routing does);
 //  - below EL2, with EL2Enabled(), HCR_EL2.EnSCXT (bit 53) = 0 traps to EL2;
 //  - below EL3, with EL3, SCR_EL3.EnSCXT (bit 25) = 0 traps to EL3.
-// SCTLR_EL2.TSCXT acts only with HCR_EL2.{E2H,TGE} = {1,1} (FEAT_VHE, absent here), so it is
-// not checked; QEMU 7.2 checks it at EL1 too, whatever E2H and TGE say.
+// SCTLR_EL2.TSCXT acts only with HCR_EL2.{E2H,TGE} = {1,1} (FEAT_VHE), at EL0 in place of
+// SCTLR_EL1.TSCXT; QEMU 7.2 checks it at EL1 too, whatever E2H and TGE say.
 
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
 import { el2Enabled, hcrBit, scrBit } from './access.js';
 import { HcrEl2Bit, ScrEl3Bit } from './bits.js';
+import { e2hTge } from './vhe.js';
 import { ACCESS_OK, EL0_RW, EL1_RW, type Access, type RowSpec } from './row.js';
 
 const TSCXT = 20; // SCTLR_EL1.TSCXT
 
 function scxtTrap(cpu: Cpu): number {
   const el = cpu.el;
-  if (el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> TSCXT) & 1) !== 0) return 1;
+  if (el === 0) {
+    // With HCR_EL2.{E2H,TGE} = {1,1} (FEAT_VHE) SCTLR_EL2.TSCXT traps EL0 to EL2 instead.
+    const host = e2hTge(cpu);
+    if (((cpu.r[(host ? Slot.SCTLR_EL1 + 1 : Slot.SCTLR_EL1) * 2] >>> TSCXT) & 1) !== 0) return host ? 2 : 1;
+  }
   if (el < 2 && hcrBit(cpu, HcrEl2Bit.EnSCXT) === 0 && el2Enabled(cpu)) return 2;
   if (el < 3 && cpu.model.features.EL3 && scrBit(cpu, ScrEl3Bit.EnSCXT) === 0) return 3;
   return ACCESS_OK;

@@ -1,20 +1,21 @@
 // System instructions (SYS, op0 = 1) as NO_RAW rows of the cpreg table: cache maintenance
-// (IC, DC), address translation (AT) and TLB maintenance (TLBI). Encodings: Arm ARM C5.3,
+// (IC, DC), address translation (AT) and TLB maintenance (TLBI). Encodings: Arm ARM C5.3-C5.5,
 // "A64 system instructions for cache maintenance / address translation / TLB maintenance".
-// Only the Armv8.0 operations: the models advertise none of the later ones
-// (ID_AA64ISAR0_EL1.TLB = 0: no outer-shareable or range TLBI; ID_AA64ISAR1_EL1.DPB = 0: no
-// DC CVAP; no MTE: no DC GVA/GZVA), except FEAT_PAN2's AT S1E1RP/WP on models with FEAT_PAN.
+// The Armv8.0 operations, FEAT_PAN2's AT S1E1RP/WP on models with FEAT_PAN, and on max the
+// TLBI forms of FEAT_TLBIOS and FEAT_TLBIRANGE (ID_AA64ISAR0_EL1.TLB = 2, as QEMU 7.2). No
+// DC CVAP (ID_AA64ISAR1_EL1.DPB = 0), no MTE (no DC GVA/GZVA).
 //
-// a64emu models no caches, so the cache operations complete as NOPs; the TLB is the decoded
-// block cache, so every TLBI drops it; AT reports the flat mapping of stage 1 being off.
-// `access.write` is the lowest EL that may execute the operation (below it: UNDEFINED);
-// `access.read` is 4 because SYSL with these encodings is UNDEFINED. Names are the Arm
-// ARM's with `_` for the space (QEMU's cpreg names), so `a64emu regs` keeps one word per column.
+// a64emu models no caches, so the cache operations complete as NOPs; TLBI removes its scope
+// from the TLB (tlbi.ts) and drops the decoded blocks; AT translates and writes PAR_EL1 (at.ts). `access.write` is the lowest EL that may execute the operation (below it:
+// UNDEFINED); `access.read` is 4 because SYSL with these encodings is UNDEFINED. Names are the
+// Arm ARM's with `_` for the space (QEMU's cpreg names), so `a64emu regs` keeps one word per column.
 
 import type { Cpu } from '../cpu/cpu.js';
 import { FSC } from '../cpu/exception.js';
 import { Slot } from '../cpu/state.js';
 import { Flag, Hcr, type Access, type RowSpec } from './row.js';
+import { atOp, type AtKind } from './at.js';
+import { tlbiOp, type TlbiBy, type TlbiTarget } from './tlbi.js';
 
 const SYS_EL0: Access = { read: 4, write: 0 };
 const SYS_EL1: Access = { read: 4, write: 1 };
@@ -34,40 +35,6 @@ function dcZva(cpu: Cpu, lo: number, hi: number): void {
   cpu.mem.zeroBlock(lo, hi, 64);
 }
 
-/** TLB maintenance: the decoded blocks are the only cached translations. */
-const tlbi = (cpu: Cpu): void => void (cpu.flushBlocks = true);
-
-/**
- * AT with stage 1 off (the only translation a64emu has yet): AArch64.TranslateAddressS1Off.
- * The top address bit is 55 when TCR_EL1.TBI0/TBI1 (bits 37/38, chosen by VA bit 55) is set
- * (AddrTop), else 63; any bit from PAMax up to it set is an Address size fault at level 0,
- * reported as PAR_EL1.F = 1, FST = 0b000000. Otherwise PA = VA with Device-nGnRnE
- * attributes: PAR_EL1.ATTR = 0x00, SH = 0b10 (Device is Outer Shareable,
- * PAREncodeShareability), NS = 1 for a Non-secure regime, 0 for a Secure one (the EL3 regime,
- * and EL1&0 with SCR_EL3.NS = 0: a Secure PA), F = 0. Bit 11 is RES1 in both forms.
- * QEMU 7.2 (do_ats_write) gives the same values, except SH (0b00).
- */
-function atS1Off(tbiFromTcr: boolean, regime: 1 | 2 | 3) {
-  return (cpu: Cpu, lo: number, hi: number): void => {
-    const r = cpu.r;
-    const p = Slot.PAR_EL1 * 2;
-    let top = hi;
-    if (tbiFromTcr) {
-      const tcrHi = r[Slot.TCR_EL1 * 2 + 1];
-      const tbi = (tcrHi >>> ((hi >>> 23) & 1 ? 6 : 5)) & 1; // TBI1 : TBI0
-      if (tbi) top &= 0x00ffffff;
-    }
-    if ((top >>> 0) >= 2 ** (cpu.model.paBits - 32)) {
-      r[p] = 0x801;
-      r[p + 1] = 0;
-      return;
-    }
-    const secure = regime === 3 || (regime === 1 && cpu.model.features.EL3 && (r[Slot.SCR_EL3 * 2] & 1) === 0);
-    r[p] = ((lo & ~0xfff) | (secure ? 0x900 : 0xb00)) >>> 0;
-    r[p + 1] = top & 0xfffff;
-  };
-}
-
 /** HCR_EL2 traps of system instructions (SYS: `write`). */
 const TPU = { write: Hcr.TPU } as const;
 const TPC = { write: Hcr.TPC } as const;
@@ -78,12 +45,38 @@ const sys = (name: string, op1: number, crn: number, crm: number, op2: number, a
   name, op0: 1, op1, crn, crm, op2, access, flags: Flag.NO_RAW, ...extra,
 });
 
-const at = (name: string, op1: number, op2: number, access: Access, feature?: 'EL2' | 'EL3' | 'PAN', crm = 8): RowSpec =>
-  sys(name, op1, 7, crm, op2, access, { op: atS1Off(op1 === 0, op1 === 6 ? 3 : op1 === 4 && op2 < 4 ? 2 : 1), ...(feature ? { feature } : {}) });
+const at = (name: string, op1: number, op2: number, access: Access, kind: AtKind, feature?: 'EL2' | 'EL3' | 'PAN', crm = 8): RowSpec =>
+  sys(name, op1, 7, crm, op2, access, { op: atOp(kind, (op2 & 1) === 1), ...(feature ? { feature } : {}) });
 
-/** TLBI; HCR_EL2.TTLB traps the EL1 ones to EL2. */
-const tl = (name: string, op1: number, crm: number, op2: number, access: Access, feature?: 'EL2' | 'EL3'): RowSpec =>
-  sys(name, op1, 8, crm, op2, access, { op: tlbi, ...(feature ? { feature } : { hcrTrap: TTLB }) });
+type TlbiFeature = 'TLBIOS' | 'TLBIRANGE';
+/** The EL that may execute a TLBI by its op1 (0: EL1, 4: EL2, 6: EL3) and the feature it needs. */
+const TLBI_LEVEL: Record<number, [Access, 'EL2' | 'EL3' | undefined]> = { 0: [SYS_EL1, undefined], 4: [SYS_EL2, 'EL2'], 6: [SYS_EL3, 'EL3'] };
+
+/**
+ * A TLBI row (CRn = 8); HCR_EL2.TTLB traps the EL1 ones to EL2, the OS and range forms too
+ * (D17.2.48; HCR_EL2.TTLBIS/TTLBOS are FEAT_EVT, which QEMU 7.2's max lacks: ID_AA64MMFR2_EL1.EVT = 0).
+ */
+function tl(name: string, op1: number, crm: number, op2: number, target: TlbiTarget, by: TlbiBy, feat?: TlbiFeature): RowSpec {
+  const [access, el] = TLBI_LEVEL[op1];
+  const features = feat === undefined ? undefined : el === undefined ? { feature: feat } : { feature: el, features: [feat] };
+  return sys(name, op1, 8, crm, op2, access, { op: tlbiOp(target, by), ...(features ?? (el ? { feature: el } : {})), ...(el ? {} : { hcrTrap: TTLB }) });
+}
+/** An operation's IS (CRm 3), local (CRm 7) and, with FEAT_TLBIOS, OS (CRm 1) forms. */
+const forms = (name: string, op1: number, op2: number, target: TlbiTarget, by: TlbiBy): RowSpec[] => [
+  tl(`TLBI_${name}IS`, op1, 3, op2, target, by),
+  tl(`TLBI_${name}`, op1, 7, op2, target, by),
+  tl(`TLBI_${name}OS`, op1, 1, op2, target, by, 'TLBIOS'),
+];
+/** A range operation's IS (CRm 2), OS (CRm 5) and local (CRm 6) forms (FEAT_TLBIRANGE). */
+const range = (name: string, op1: number, op2: number, target: TlbiTarget, by: TlbiBy): RowSpec[] => [
+  tl(`TLBI_${name}IS`, op1, 2, op2, target, by, 'TLBIRANGE'),
+  tl(`TLBI_${name}OS`, op1, 5, op2, target, by, 'TLBIRANGE'),
+  tl(`TLBI_${name}`, op1, 6, op2, target, by, 'TLBIRANGE'),
+];
+const e1 = (name: string, by: TlbiBy, op2: number) => forms(name, 0, op2, 'E1', by);
+const e1Range = (name: string, by: TlbiBy, op2: number) => range(name, 0, op2, 'E1', by);
+const el2 = (name: string, op2: number, target: TlbiTarget, by: TlbiBy) => forms(name, 4, op2, target, by);
+const el3 = (name: string, op2: number, by: TlbiBy) => forms(name, 6, op2, 'E3', by);
 
 /**
  * The EL2 operations on the EL1&0 regime that EL3 executes on a model without EL2 (as stage 1
@@ -91,8 +84,8 @@ const tl = (name: string, op1: number, crm: number, op2: number, access: Access,
  * them there too (v8_cp_reginfo, EL2 access). The other EL2 rows do not exist without EL2.
  */
 export const EL3_WITHOUT_EL2 = new Set([
-  'AT_S12E1R', 'AT_S12E1W', 'AT_S12E0R', 'AT_S12E0W', 'TLBI_IPAS2E1IS', 'TLBI_IPAS2LE1IS', 'TLBI_ALLE1IS',
-  'TLBI_VMALLS12E1IS', 'TLBI_IPAS2E1', 'TLBI_IPAS2LE1', 'TLBI_ALLE1', 'TLBI_VMALLS12E1',
+  'AT_S12E1R', 'AT_S12E1W', 'AT_S12E0R', 'AT_S12E0W',
+  ...['IPAS2E1', 'IPAS2LE1', 'ALLE1', 'VMALLS12E1', 'RIPAS2E1', 'RIPAS2LE1'].flatMap((op) => ['', 'IS', 'OS'].map((f) => `TLBI_${op}${f}`)),
 ]);
 
 export const SYSOP_ROWS: readonly RowSpec[] = [
@@ -114,55 +107,44 @@ export const SYSOP_ROWS: readonly RowSpec[] = [
   sys('DC_CIVAC', 3, 7, 14, 1, SYS_EL0, { el0Trap: uci, hcrTrap: TPC }),
 
   // ---- address translation (C5.3, "A64 Address translation instructions") ----
-  at('AT_S1E1R', 0, 0, SYS_EL1),
-  at('AT_S1E1W', 0, 1, SYS_EL1),
-  at('AT_S1E0R', 0, 2, SYS_EL1),
-  at('AT_S1E0W', 0, 3, SYS_EL1),
-  // FEAT_PAN2: AT S1E1R/W that also check PSTATE.PAN. With stage 1 off there are no
-  // permissions to check, so they report what AT S1E1R/W do. The MMU issue adds the PAN check.
-  at('AT_S1E1RP', 0, 0, SYS_EL1, 'PAN', 9),
-  at('AT_S1E1WP', 0, 1, SYS_EL1, 'PAN', 9),
-  // The EL2 and EL3 forms (their regimes' TCR_EL2/EL3 do not exist yet: no TBI).
-  at('AT_S1E2R', 4, 0, SYS_EL2, 'EL2'),
-  at('AT_S1E2W', 4, 1, SYS_EL2, 'EL2'),
-  at('AT_S12E1R', 4, 4, SYS_EL2, 'EL2'),
-  at('AT_S12E1W', 4, 5, SYS_EL2, 'EL2'),
-  at('AT_S12E0R', 4, 6, SYS_EL2, 'EL2'),
-  at('AT_S12E0W', 4, 7, SYS_EL2, 'EL2'),
-  at('AT_S1E3R', 6, 0, SYS_EL3, 'EL3'),
-  at('AT_S1E3W', 6, 1, SYS_EL3, 'EL3'),
+  at('AT_S1E1R', 0, 0, SYS_EL1, 'S1E1'),
+  at('AT_S1E1W', 0, 1, SYS_EL1, 'S1E1'),
+  at('AT_S1E0R', 0, 2, SYS_EL1, 'S1E0'),
+  at('AT_S1E0W', 0, 3, SYS_EL1, 'S1E0'),
+  // FEAT_PAN2: AT S1E1R/W that also check PSTATE.PAN.
+  at('AT_S1E1RP', 0, 0, SYS_EL1, 'S1E1P', 'PAN', 9),
+  at('AT_S1E1WP', 0, 1, SYS_EL1, 'S1E1P', 'PAN', 9),
+  at('AT_S1E2R', 4, 0, SYS_EL2, 'S1E2', 'EL2'),
+  at('AT_S1E2W', 4, 1, SYS_EL2, 'S1E2', 'EL2'),
+  at('AT_S12E1R', 4, 4, SYS_EL2, 'S12E1', 'EL2'),
+  at('AT_S12E1W', 4, 5, SYS_EL2, 'S12E1', 'EL2'),
+  at('AT_S12E0R', 4, 6, SYS_EL2, 'S12E0', 'EL2'),
+  at('AT_S12E0W', 4, 7, SYS_EL2, 'S12E0', 'EL2'),
+  at('AT_S1E3R', 6, 0, SYS_EL3, 'S1E3', 'EL3'),
+  at('AT_S1E3W', 6, 1, SYS_EL3, 'S1E3', 'EL3'),
 
-  // ---- TLB maintenance (C5.3, "A64 TLB maintenance instructions"), Inner Shareable then local ----
-  tl('TLBI_VMALLE1IS', 0, 3, 0, SYS_EL1),
-  tl('TLBI_VAE1IS', 0, 3, 1, SYS_EL1),
-  tl('TLBI_ASIDE1IS', 0, 3, 2, SYS_EL1),
-  tl('TLBI_VAAE1IS', 0, 3, 3, SYS_EL1),
-  tl('TLBI_VALE1IS', 0, 3, 5, SYS_EL1),
-  tl('TLBI_VAALE1IS', 0, 3, 7, SYS_EL1),
-  tl('TLBI_VMALLE1', 0, 7, 0, SYS_EL1),
-  tl('TLBI_VAE1', 0, 7, 1, SYS_EL1),
-  tl('TLBI_ASIDE1', 0, 7, 2, SYS_EL1),
-  tl('TLBI_VAAE1', 0, 7, 3, SYS_EL1),
-  tl('TLBI_VALE1', 0, 7, 5, SYS_EL1),
-  tl('TLBI_VAALE1', 0, 7, 7, SYS_EL1),
-  tl('TLBI_IPAS2E1IS', 4, 0, 1, SYS_EL2, 'EL2'),
-  tl('TLBI_IPAS2LE1IS', 4, 0, 5, SYS_EL2, 'EL2'),
-  tl('TLBI_ALLE2IS', 4, 3, 0, SYS_EL2, 'EL2'),
-  tl('TLBI_VAE2IS', 4, 3, 1, SYS_EL2, 'EL2'),
-  tl('TLBI_ALLE1IS', 4, 3, 4, SYS_EL2, 'EL2'),
-  tl('TLBI_VALE2IS', 4, 3, 5, SYS_EL2, 'EL2'),
-  tl('TLBI_VMALLS12E1IS', 4, 3, 6, SYS_EL2, 'EL2'),
-  tl('TLBI_IPAS2E1', 4, 4, 1, SYS_EL2, 'EL2'),
-  tl('TLBI_IPAS2LE1', 4, 4, 5, SYS_EL2, 'EL2'),
-  tl('TLBI_ALLE2', 4, 7, 0, SYS_EL2, 'EL2'),
-  tl('TLBI_VAE2', 4, 7, 1, SYS_EL2, 'EL2'),
-  tl('TLBI_ALLE1', 4, 7, 4, SYS_EL2, 'EL2'),
-  tl('TLBI_VALE2', 4, 7, 5, SYS_EL2, 'EL2'),
-  tl('TLBI_VMALLS12E1', 4, 7, 6, SYS_EL2, 'EL2'),
-  tl('TLBI_ALLE3IS', 6, 3, 0, SYS_EL3, 'EL3'),
-  tl('TLBI_VAE3IS', 6, 3, 1, SYS_EL3, 'EL3'),
-  tl('TLBI_VALE3IS', 6, 3, 5, SYS_EL3, 'EL3'),
-  tl('TLBI_ALLE3', 6, 7, 0, SYS_EL3, 'EL3'),
-  tl('TLBI_VAE3', 6, 7, 1, SYS_EL3, 'EL3'),
-  tl('TLBI_VALE3', 6, 7, 5, SYS_EL3, 'EL3'),
+  // ---- TLB maintenance (C5.5, "A64 System instructions for TLB maintenance"; scopes: tlbi.ts) ----
+  // Armv8.0: Inner Shareable then local.
+  ...e1('VMALLE1', 'all', 0), ...e1('VAE1', 'va', 1), ...e1('ASIDE1', 'asid', 2), ...e1('VAAE1', 'vaa', 3),
+  ...e1('VALE1', 'va', 5), ...e1('VAALE1', 'vaa', 7),
+  ...e1Range('RVAE1', 'rva', 1), ...e1Range('RVAAE1', 'rvaa', 3), ...e1Range('RVALE1', 'rva', 5), ...e1Range('RVAALE1', 'rvaa', 7),
+  // EL2 operations (op1 = 4). The IPA forms: IS CRm 0, local CRm 4 (OS op2 0/4, range op2 2/6, range OS 3/7).
+  tl('TLBI_IPAS2E1IS', 4, 0, 1, 'S12', 'ipa'),
+  tl('TLBI_IPAS2LE1IS', 4, 0, 5, 'S12', 'ipa'),
+  tl('TLBI_RIPAS2E1IS', 4, 0, 2, 'S12', 'ripa', 'TLBIRANGE'),
+  tl('TLBI_RIPAS2LE1IS', 4, 0, 6, 'S12', 'ripa', 'TLBIRANGE'),
+  tl('TLBI_IPAS2E1', 4, 4, 1, 'S12', 'ipa'),
+  tl('TLBI_IPAS2LE1', 4, 4, 5, 'S12', 'ipa'),
+  tl('TLBI_RIPAS2E1', 4, 4, 2, 'S12', 'ripa', 'TLBIRANGE'),
+  tl('TLBI_RIPAS2LE1', 4, 4, 6, 'S12', 'ripa', 'TLBIRANGE'),
+  tl('TLBI_IPAS2E1OS', 4, 4, 0, 'S12', 'ipa', 'TLBIOS'),
+  tl('TLBI_IPAS2LE1OS', 4, 4, 4, 'S12', 'ipa', 'TLBIOS'),
+  tl('TLBI_RIPAS2E1OS', 4, 4, 3, 'S12', 'ripa', 'TLBIRANGE'),
+  tl('TLBI_RIPAS2LE1OS', 4, 4, 7, 'S12', 'ripa', 'TLBIRANGE'),
+  ...el2('ALLE2', 0, 'E2', 'all'), ...el2('VAE2', 1, 'E2', 'va'), ...el2('ALLE1', 4, 'ALL1', 'all'),
+  ...el2('VALE2', 5, 'E2', 'va'), ...el2('VMALLS12E1', 6, 'S12', 'all'),
+  ...range('RVAE2', 4, 1, 'E2', 'rva'), ...range('RVALE2', 4, 5, 'E2', 'rva'),
+  // EL3 operations (op1 = 6).
+  ...el3('ALLE3', 0, 'all'), ...el3('VAE3', 1, 'va'), ...el3('VALE3', 5, 'va'),
+  ...range('RVAE3', 6, 1, 'E3', 'rva'), ...range('RVALE3', 6, 5, 'E3', 'rva'),
 ];

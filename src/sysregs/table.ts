@@ -19,14 +19,15 @@ import { PSTATE_ROWS } from './pstate.js';
 import { LOR_ROWS } from './lor.js';
 import { HCX_ROWS } from './hcx.js';
 import { SCXT_ROWS } from './scxt.js';
+import { withVhe } from './vhe.js';
 import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
 
 export { Flag, type SysregRow } from './row.js';
 
-export const ROW_SPECS: readonly RowSpec[] = [
+export const ROW_SPECS: readonly RowSpec[] = withVhe([
   ...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...PMU_ROWS, ...ID_ROWS, ...IMPDEF_ROWS, ...SYSOP_ROWS,
   ...EL2_ROWS, ...EL3_ROWS, ...RAS_ROWS, ...PSTATE_ROWS, ...LOR_ROWS, ...HCX_ROWS, ...SCXT_ROWS,
-];
+]);
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>
   (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
@@ -56,15 +57,23 @@ function el3NoEl2(spec: RowSpec, model: CpuModel): SysregRow {
   return { name, op0, op1, crn, crm, op2, feature, access: { read: 3, write: 3 }, flags, constValue: value };
 }
 
+/**
+ * FEAT_VHE's EL2 registers exist only with EL2 (QEMU 7.2 defines vhe_reginfo only then), except
+ * CONTEXTIDR_EL2, which QEMU's max also has for FEAT_Debugv8p2: RES0 from EL3 without EL2.
+ */
+const VHE_WITHOUT_EL2 = new Set(['CONTEXTIDR_EL2']);
+
 function bind(spec: RowSpec, model: CpuModel): SysregRow | undefined {
   const needs = spec.features === undefined ? [spec.feature] : [spec.feature, ...spec.features];
+  if (needs.includes('EL2') && needs.includes('VHE') && !model.features.EL2 && !VHE_WITHOUT_EL2.has(spec.name)) return undefined;
   if (needs.includes('EL2') && !model.features.EL2 && model.features.EL3 && spec.op0 >= 2 && spec.onlyAtHighestEl === undefined) {
     // An EL2 register of a feature the model has (VSESR_EL2 with FEAT_RAS): RES0 from EL3.
     const present = needs.every((f) => f === undefined || f === 'EL2' || model.features[f]);
     return present ? el3NoEl2(spec, model) : undefined;
   }
   // The EL2 operations EL3 executes without EL2 (sysops.ts).
-  if (spec.op0 === 1 && !model.features.EL2 && model.features.EL3 && EL3_WITHOUT_EL2.has(spec.name)) {
+  if (spec.op0 === 1 && !model.features.EL2 && model.features.EL3 && EL3_WITHOUT_EL2.has(spec.name) &&
+    (spec.features ?? []).every((f) => model.features[f])) {
     return { ...spec, flags: spec.flags ?? 0, access: { read: 4, write: 3 } };
   }
   if (spec.feature !== undefined && !model.features[spec.feature]) return undefined;

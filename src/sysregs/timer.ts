@@ -2,7 +2,7 @@
 // the physical counter and the EL1 physical, virtual and secure physical timers. The
 // system counter is cpu.counterValue (virtual time, docs/ARCHITECTURE.md "Timekeeping").
 // The virtual count is the physical count minus CNTVOFF_EL2 (Arm ARM D11.1.2; 0 without EL2,
-// whose slot nothing writes then). Without FEAT_VHE the offset always applies, as in QEMU 7.2.
+// whose slot nothing writes then). With FEAT_VHE, CNTVCT_EL0 read in the EL2&0 regime has no offset.
 //
 // No timer interrupts yet: there is no GIC to take them to the CPU's interrupt inputs
 // (Cpu.setIrq), so a timer whose condition is met only shows it in CTL.ISTATUS.
@@ -23,15 +23,26 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
 import { ScrEl3 } from './bits.js';
+import { e2hOn, e2hTge } from './vhe.js';
 import { ACCESS_OK, ACCESS_UNDEF, type Access, EL0_RO, EL0_RW, EL1_RW, Flag, type RowSpec, type TrapGroup } from './row.js';
 
-/** CNTKCTL_EL1 bit `bit` is set (an EL0 access is allowed). */
-const cntkctl = (bit: number) => (cpu: Cpu): boolean => ((cpu.r[Slot.CNTKCTL_EL1 * 2] >>> bit) & 1) !== 0;
+/**
+ * CNTKCTL_EL1 bit `bit` is set (an EL0 access is allowed); with HCR_EL2.{E2H,TGE} = {1,1}
+ * CNTHCTL_EL2's bit of the same name and position decides instead (FEAT_VHE).
+ */
+export const cntkctl = (bit: number) => (cpu: Cpu): boolean =>
+  ((cpu.r[(e2hTge(cpu) ? Slot.CNTHCTL_EL2 : Slot.CNTKCTL_EL1) * 2] >>> bit) & 1) !== 0;
 
 type Count = (cpu: Cpu, index: number) => bigint;
 const physicalCount: Count = (cpu, index) => cpu.counterValue(index);
 /** CNTVCT: the physical count minus CNTVOFF_EL2. */
 export const virtualCount: Count = (cpu, index) => BigInt.asUintN(64, cpu.counterValue(index) - cpu.x[Slot.CNTVOFF_EL2]);
+/**
+ * CNTVCT_EL0 as read now: with FEAT_VHE the offset is 0 at EL2 with E2H = 1 and at EL0 with
+ * {E2H,TGE} = {1,1} (the EL2&0 regime; QEMU 7.2's gt_virt_cnt_offset).
+ */
+export const virtualCountRead: Count = (cpu, index) =>
+  (cpu.el === 2 && e2hOn(cpu)) || (cpu.el === 0 && e2hTge(cpu)) ? cpu.counterValue(index) : virtualCount(cpu, index);
 
 /** CTL with ISTATUS computed at `count`. */
 function ctlValue(cpu: Cpu, ctlSlot: number, cvalSlot: number, count: bigint): bigint {
@@ -86,6 +97,10 @@ export const TIMER_ROWS: readonly RowSpec[] = [
   // but with EL3, RES0 from EL3 (table.ts). Its interrupt waits for the GIC, like the others.
   ...timer('CNTHP', 'EL2', 4, 2, { read: 2, write: 2 }, Slot.CNTHP_CTL_EL2, Slot.CNTHP_CVAL_EL2, physicalCount)
     .map((row): RowSpec => ({ ...row, feature: 'EL2' })),
+  // FEAT_VHE: the EL2 virtual timer, of the count with no offset (the EL2&0 virtual count, as
+  // QEMU 7.2's GTIMER_HYPVIRT).
+  ...timer('CNTHV', 'EL2', 4, 3, { read: 2, write: 2 }, Slot.CNTHV_CTL_EL2, Slot.CNTHV_CVAL_EL2, physicalCount)
+    .map((row): RowSpec => ({ ...row, feature: 'EL2', features: ['VHE'] })),
 ];
 
 /** CNTPS_*_EL1 at EL1/EL2: UNDEFINED unless Secure EL1, trapped to EL3 there unless SCR_EL3.ST. */

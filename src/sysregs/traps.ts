@@ -16,6 +16,7 @@ import { Slot } from '../cpu/state.js';
 import type { TrapGroup } from './row.js';
 import { el2Enabled } from './access.js';
 import { Cnthctl, Cptr, HcrEl2, Mdcr } from './bits.js';
+import { e2hOn, e2hTge } from './vhe.js';
 
 
 const EL0 = 1, EL1 = 2, EL2 = 4;
@@ -29,9 +30,14 @@ export interface TrapCond {
   readonly slot: number;
   readonly bits: number;
   readonly clear?: boolean;
+  /**
+   * Only with this value of HCR_EL2.E2H (FEAT_VHE changes CNTHCTL_EL2's layout); a condition
+   * for E2H = 1 does not apply at EL0 with TGE = 1 (EL0 is then in the EL2&0 regime).
+   */
+  readonly e2h?: 0 | 1;
 }
 
-const c = (to: 2 | 3, from: number, slot: number, bits: number, clear = false): TrapCond => ({ to, from, slot, bits, clear });
+const c = (to: 2 | 3, from: number, slot: number, bits: number, clear = false, e2h?: 0 | 1): TrapCond => ({ to, from, slot, bits, clear, e2h });
 
 /** MDCR_EL2.TDE and HCR_EL2.TGE make TDA, TDOSA and TDRA behave as 1 (D17.3.16). */
 const debugEl2 = (bit: number): TrapCond[] => [
@@ -50,10 +56,18 @@ const TRAP_GROUPS: Readonly<Record<Exclude<TrapGroup, 'fp'>, readonly TrapCond[]
   debugOs: [...debugEl2(Mdcr.TDOSA), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TDOSA)],
   // MDRAR_EL1: MDCR_EL2.TDRA; MDCR_EL3 has no TDRA, its TDA covers MDRAR_EL1 (D17.3.17).
   debugRom: [...debugEl2(Mdcr.TDRA), c(3, EL0 | EL1 | EL2, Slot.MDCR_EL3, Mdcr.TDA)],
-  // CNTPCT_EL0 from EL0/EL1 (after CNTKCTL_EL1.EL0PCTEN at EL0) when EL1PCTEN is 0.
-  counterPhys: [c(2, EL0 | EL1, Slot.CNTHCTL_EL2, Cnthctl.EL1PCTEN, true)],
-  // CNTP_CTL/CVAL/TVAL_EL0 from EL0/EL1 (after CNTKCTL_EL1.EL0PTEN at EL0) when EL1PCEN is 0.
-  timerPhys: [c(2, EL0 | EL1, Slot.CNTHCTL_EL2, Cnthctl.EL1PCEN, true)],
+  // CNTPCT_EL0 from EL0/EL1 (after CNTKCTL_EL1.EL0PCTEN at EL0) when EL1PCTEN is 0 (bit 0;
+  // bit 10 with E2H = 1).
+  counterPhys: [
+    c(2, EL0 | EL1, Slot.CNTHCTL_EL2, Cnthctl.EL1PCTEN, true, 0),
+    c(2, EL0 | EL1, Slot.CNTHCTL_EL2, Cnthctl.E2H_EL1PCTEN, true, 1),
+  ],
+  // CNTP_CTL/CVAL/TVAL_EL0 from EL0/EL1 (after CNTKCTL_EL1.EL0PTEN at EL0) when EL1PCEN is 0
+  // (bit 1; EL1PTEN, bit 11, with E2H = 1).
+  timerPhys: [
+    c(2, EL0 | EL1, Slot.CNTHCTL_EL2, Cnthctl.EL1PCEN, true, 0),
+    c(2, EL0 | EL1, Slot.CNTHCTL_EL2, Cnthctl.E2H_EL1PTEN, true, 1),
+  ],
   // CPACR_EL1 from EL1: CPTR_EL2.TCPAC; CPACR_EL1 and CPTR_EL2 from EL1/EL2: CPTR_EL3.TCPAC.
   cpacr: [c(2, EL1, Slot.CPTR_EL2, Cptr.TCPAC), c(3, EL1 | EL2, Slot.CPTR_EL3, Cptr.TCPAC)],
 };
@@ -74,11 +88,17 @@ export function trapCheck(group: Exclude<TrapGroup, 'fp'>): TrapCheck {
   const word = Int32Array.from(conds, (t) => t.slot * 2);
   const bits = Int32Array.from(conds, (t) => t.bits);
   const clear = Uint8Array.from(conds, (t) => (t.clear ? 1 : 0));
+  // -1: any E2H.
+  const e2h = Int8Array.from(conds, (t) => (t.e2h === undefined ? -1 : t.e2h));
   check = (cpu, iss) => {
     const r = cpu.r;
     const el = 1 << cpu.el;
     for (let i = 0; i < n; i++) {
       if ((from[i] & el) === 0) continue;
+      if (e2h[i] >= 0) {
+        const on = e2hOn(cpu);
+        if (on !== (e2h[i] === 1) || (on && el === EL0 && e2hTge(cpu))) continue;
+      }
       const set = (r[word[i]] & bits[i]) !== 0;
       if (set === (clear[i] === 1)) continue;
       if (to[i] === 2 && !el2Enabled(cpu)) continue;

@@ -44,7 +44,6 @@ const NOT_YET: Record<string, string> = {
 };
 /** max only: registers of features a64emu does not implement (ID registers say so). */
 const NOT_YET_MAX: Record<string, string> = {
-  TTBR1_EL2: 'no FEAT_VHE', CONTEXTIDR_EL2: 'no FEAT_VHE', CNTHV_CTL_EL2: 'no FEAT_VHE', CNTHV_CVAL_EL2: 'no FEAT_VHE',
   VSTCR_EL2: 'no FEAT_SEL2', VSTTBR_EL2: 'no FEAT_SEL2',
   ZCR_EL2: 'no SVE', ZCR_EL3: 'no SVE', SMCR_EL2: 'no SME', SMCR_EL3: 'no SME', SMPRIMAP_EL2: 'no SME',
 };
@@ -60,7 +59,8 @@ function whyAbsent(reg: string, model: CpuModel): string | undefined {
   if (NOT_YET[reg]) return NOT_YET[reg];
   if (model.name === 'max') {
     if (NOT_YET_MAX[reg]) return NOT_YET_MAX[reg];
-    if (/_EL(12|02)$/.test(reg)) return 'no FEAT_VHE: no *_EL12/*_EL02 views';
+    if (reg === 'ZCR_EL12') return 'no SVE';
+    if (reg === 'SMCR_EL12') return 'no SME';
   }
   if (!model.features.EL3 && QEMU_WITHOUT_EL3[reg]) return QEMU_WITHOUT_EL3[reg];
   return undefined;

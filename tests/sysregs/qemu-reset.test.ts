@@ -238,12 +238,26 @@ describe('ID register fields say what a64emu implements (Arm ARM D17.2 field lay
     }
   });
 
-  it('ID_AA64ISAR0_EL1: CRC32 on every model, Atomic (FEAT_LSE) on max only; ISAR1.LRCPC on max only', () => {
+  it('ID_AA64ISAR0_EL1: CRC32 on every model, Atomic (FEAT_LSE) and TLB on max only; ISAR1.LRCPC on max only', () => {
     expect(BigInt(value('cortex-a57', 'ID_AA64ISAR0_EL1')!)).toBe(0x10000n); // CRC32 [19:16] = 1
-    expect(BigInt(value('max', 'ID_AA64ISAR0_EL1')!)).toBe(0x210000n); // + Atomic [23:20] = 2
+    // + Atomic [23:20] = 2, TLB [59:56] = 2 (FEAT_TLBIOS and FEAT_TLBIRANGE, as QEMU 7.2's max: 0x12...).
+    expect(BigInt(value('max', 'ID_AA64ISAR0_EL1')!)).toBe(0x0200000000210000n);
     expect(field(value('max', 'ID_AA64ISAR1_EL1'), 20)).toBe(1);
     expect(field(value('cortex-a57', 'ID_AA64ISAR1_EL1'), 20)).toBe(0);
     expect(field(value('max', 'ID_AA64ISAR1_EL1'), 4), 'APA').toBe(0);
+  });
+
+  it('max: the MMU fields of ID_AA64MMFR0/1/2_EL1 are QEMU 7.2\'s where a64emu has the feature', () => {
+    // QEMU 7.2 max: MMFR0 0x32310201126, MMFR1 0x11010211122, MMFR2 0x1021011010011011
+    // (tests/sysregs/qemu/max-el1.json). Field by field (Arm ARM D17.2.64-66):
+    // MMFR0: PARange 6, ASIDBits 2 (16 bits), SNSMem 1 kept; BigEnd 1 -> 0; without FEAT_LPA2
+    // TGran16 2 -> 1, TGran4 1 -> 0, TGran16_2 3 -> 2, TGran4_2 3 -> 2; TGran64(_2) kept.
+    expect(BigInt(value('max', 'ID_AA64MMFR0_EL1')!)).toBe(0x22200101026n);
+    // MMFR1: VH 1 (FEAT_VHE), LO 1, PAN 2, HCX 1 kept; HAFDBS 2 -> 0, VMIDBits 2 -> 0,
+    // HPDS 1 -> 0 (the walker's features, off until it has them), XNX 1 -> 0, ETS 1 -> 0.
+    expect(BigInt(value('max', 'ID_AA64MMFR1_EL1')!)).toBe(0x10000210100n);
+    // MMFR2: UAO 1, IDS 1, TTL 1 (FEAT_TTL) kept; CnP, IESB, VARange, ST, FWB, BBM, E0PD -> 0.
+    expect(BigInt(value('max', 'ID_AA64MMFR2_EL1')!)).toBe(0x0001001000000010n);
   });
 
   it('ID_AA64MMFR0_EL1 keeps PARange and the granule fields as QEMU reports them; MMFR2.IDS on max', () => {

@@ -32,6 +32,16 @@ const EL1_OPS: Record<string, Op> = {
 };
 /** FEAT_PAN2 (max: ID_AA64MMFR1_EL1.PAN = 2), EL1 (Arm ARM C5.3, AT S1E1RP/S1E1WP). */
 const PAN2_OPS: Record<string, Op> = { AT_S1E1RP: [0, 7, 9, 0], AT_S1E1WP: [0, 7, 9, 1] };
+/**
+ * FEAT_TLBIOS and FEAT_TLBIRANGE (max: ID_AA64ISAR0_EL1.TLB = 2, as QEMU 7.2), EL1 (Arm ARM
+ * C5.5): the OS forms (CRm 1), the range forms IS/OS/local (CRm 2/5/6).
+ */
+const TLBI_V84_OPS: Record<string, Op> = Object.fromEntries([
+  ...(['VMALLE1', 'VAE1', 'ASIDE1', 'VAAE1', '', 'VALE1', '', 'VAALE1'] as const).flatMap((n, op2) => (n ? [[`TLBI_${n}OS`, [0, 8, 1, op2]]] : [])),
+  ...(['RVAE1', 'RVAAE1', 'RVALE1', 'RVAALE1'] as const).flatMap((n, i) => [
+    [`TLBI_${n}IS`, [0, 8, 2, 2 * i + 1]], [`TLBI_${n}OS`, [0, 8, 5, 2 * i + 1]], [`TLBI_${n}`, [0, 8, 6, 2 * i + 1]],
+  ]),
+]) as Record<string, Op>;
 /** EL0 may execute these when SCTLR_EL1.UCI (bit 26) is 1; otherwise EC 0x18 to EL1. */
 const UCI_OPS: Record<string, Op> = {
   IC_IVAU: [3, 7, 5, 1], DC_CVAC: [3, 7, 10, 1], DC_CVAU: [3, 7, 11, 1], DC_CIVAC: [3, 7, 14, 1],
@@ -71,23 +81,23 @@ describe('the SYS rows of the table', () => {
     for (const name of MODEL_NAMES) {
       const m = MODELS[name];
       const ops = sysregTable(m).rows.filter((r) => r.op0 === 1);
-      const expected = { ...EL1_OPS, ...UCI_OPS, DC_ZVA, ...(name === 'max' ? PAN2_OPS : {}) };
+      const expected = { ...EL1_OPS, ...UCI_OPS, DC_ZVA, ...(name === 'max' ? { ...PAN2_OPS, ...TLBI_V84_OPS } : {}) };
       expect(ops.map((r) => r.name).sort()).toEqual(Object.keys(expected).sort());
       for (const r of ops) {
         expect([r.op1, r.crn, r.crm, r.op2], r.name).toEqual(expected[r.name as keyof typeof expected]);
         expect(r.flags, r.name).toBe(Flag.NO_RAW);
-        expect(r.access.write, r.name).toBe(r.name in EL1_OPS || r.name in PAN2_OPS ? 1 : 0);
+        expect(r.access.write, r.name).toBe(r.name in EL1_OPS || r.name in PAN2_OPS || r.name in TLBI_V84_OPS ? 1 : 0);
       }
     }
   });
 
   it('operations of features no model advertises have no row and are UNDEFINED', () => {
-    // DC CVAP (FEAT_DPB; ID_AA64ISAR1_EL1.DPB = 0), TLBI VMALLE1OS and TLBI RVAE1
-    // (FEAT_TLBIOS/TLBIRANGE; ID_AA64ISAR0_EL1.TLB = 0), AT S1E1RP on the Cortex models
-    // (FEAT_PAN2; their ID_AA64MMFR1_EL1.PAN = 0), and an AT S1E2R without EL2.
-    const absent: Op[] = [[3, 7, 12, 1], [0, 8, 1, 0], [0, 8, 6, 1], [4, 7, 8, 0]];
+    // DC CVAP (FEAT_DPB; ID_AA64ISAR1_EL1.DPB = 0) and an AT S1E2R without EL2; on the Cortex
+    // models TLBI VMALLE1OS and TLBI RVAE1 (FEAT_TLBIOS/TLBIRANGE; their ID_AA64ISAR0_EL1.TLB =
+    // 0) and AT S1E1RP (FEAT_PAN2; their ID_AA64MMFR1_EL1.PAN = 0).
+    const absent: Op[] = [[3, 7, 12, 1], [4, 7, 8, 0]];
     for (const name of MODEL_NAMES) {
-      for (const op of name === 'max' ? absent : [...absent, PAN2_OPS.AT_S1E1RP, PAN2_OPS.AT_S1E1WP]) {
+      for (const op of name === 'max' ? absent : [...absent, [0, 8, 1, 0], [0, 8, 6, 1], PAN2_OPS.AT_S1E1RP, PAN2_OPS.AT_S1E1WP] as Op[]) {
         expect(findSysreg(1, ...op, MODELS[name]), op.join(',')).toBeUndefined();
         expect(exec(sys(op, 2), 1, 0n, 0n, name), op.join(',')).toMatchObject({ done: false, ec: 0 });
       }

@@ -16,6 +16,7 @@ import { ENCODINGS, phaseName, phasesOf, type SweepMode } from '../../src/debug/
 import { parseSet } from '../../src/cli/sweep.js';
 import { idValue } from '../../src/sysregs/id.js';
 import { MODELS } from '../../src/cpu/models.js';
+import { MASKS } from '../../src/debug/fuzz/sweep_known.js';
 
 interface TrapSweep {
   readonly cpu: string;
@@ -94,6 +95,24 @@ const SWEEPS: readonly TrapSweep[] = [
       ['EL3', 'PMCNTENSET_EL0', 0x8000003fn],
     ],
   },
+  {
+    cpu: 'max',
+    file: 'max-vhe.txt',
+    // FEAT_VHE: HCR_EL2.E2H (with RW); CNTHCTL_EL2 in its E2H = 1 layout with EL0PCTEN,
+    // EL0VCTEN, EL0VTEN, EL0PTEN, EL1PCTEN and EL1PTEN set.
+    set: 'HCR_EL2=0x480000000,CNTHCTL_EL2=0xf03',
+    shows: [
+      // SCTLR_EL12 at EL2 with E2H = 1: accessible (Arm ARM, SCTLR_EL12 accessibility).
+      ['EL2', 'SCTLR_EL12', 0n],
+      ['EL3', 'CNTV_CTL_EL02', 0n],
+      // CNTP_CTL_EL0 at EL1: CNTHCTL_EL2.EL1PTEN (bit 11) = 1 lets it through.
+      ['EL1', 'CNTP_CTL_EL0', 0n],
+    ],
+    values: [
+      // CNTKCTL_EL1's encoding at EL2 with E2H = 1 reads CNTHCTL_EL2 (D5.6, the redirection).
+      ['EL2', 'CNTKCTL_EL1', 0xf03n],
+    ],
+  },
   ...['max', 'cortex-a57'].map((cpu): TrapSweep => ({
     cpu,
     file: `${cpu}-masks.txt`,
@@ -128,6 +147,7 @@ function outcome(data: Uint8Array, phase: string, name: string): ReturnType<type
 }
 
 describe('MRS/MSR sweep with trap controls set: a64emu against QEMU 7.2 recordings', () => {
+  const maskHits = new Set<string>();
   for (const s of SWEEPS) {
     it(`${s.cpu} --el 3 --virtualization --set ${s.set}: every outcome is QEMU's, or a listed reason`, async () => {
       const text = readFileSync(new URL(`sweep-traps/${s.file}`, import.meta.url), 'utf8');
@@ -137,6 +157,7 @@ describe('MRS/MSR sweep with trap controls set: a64emu against QEMU 7.2 recordin
       const q = parseRecording(text, phases);
       const e = await sweepA64emu(s.cpu, { ...MODE, set: parseSet(s.set, s.cpu, 3, true) });
       const c = compareSweep(s.cpu, MODE, e.phases, q, e.data);
+      for (const m of c.maskHits.keys()) maskHits.add(m);
       expect(c.mismatches.map((m) => `${m.phase} ${m.access} ${m.name}: QEMU ${m.qemu}, a64emu ${m.a64emu}`)).toEqual([]);
       for (const [phase, name, status] of s.shows) {
         expect(outcome(e.data, phase, name).mrs.toString(16), `${phase} MRS ${name}`).toBe(status.toString(16));
@@ -148,6 +169,9 @@ describe('MRS/MSR sweep with trap controls set: a64emu against QEMU 7.2 recordin
       }
     }, 120_000);
   }
+  it('every setOnly MASK is needed by one of these sweeps (a stale entry fails)', () => {
+    expect(MASKS.filter((m) => m.setOnly && !maskHits.has(m.reg)).map((m) => m.reg)).toEqual([]);
+  });
 });
 
 // QEMU 7.2 lets EL0 accesses that PMUSERENR_EL0.SW/CR/ER allow through without checking

@@ -7,7 +7,8 @@ import type { Cpu } from '../cpu.js';
 import { EC, ISS_CV_COND_AL, debugToEl2 } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
-import { findSysreg, Flag, type SysregRow } from '../../sysregs/table.js';
+import { findSysreg, Flag, sysregByName, type SysregRow } from '../../sysregs/table.js';
+import { e2hOn, e2hTge } from '../../sysregs/vhe.js';
 import { esbOperation } from '../../sysregs/ras.js';
 import { wfiWakeup } from '../interrupts.js';
 import { trapCheck, type TrapCheck } from '../../sysregs/traps.js';
@@ -112,37 +113,86 @@ function accessChecks(cpu: Cpu, row: SysregRow, minEl: number, iss: number, read
   };
 }
 
-function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boolean): Op {
+/** How an MRS reads `row` into Xt (slot t), chosen at decode time. */
+function loadOf(c: DecodeCtx, row: SysregRow, t: number): () => void {
   const { cpu, index } = c;
   const r = cpu.r;
-  const [nl, nh] = pcPlus(c, 4n);
-  const check = accessChecks(cpu, row, row.access.read, iss, true, idTrap);
-  // How the value is read, chosen here. CONST rows with a `get` (MIDR_EL1, MPIDR_EL1:
-  // virtualized at EL1) read through it.
-  let load: () => void;
+  // CONST rows with a `get` (MIDR_EL1, MPIDR_EL1: virtualized at EL1) read through it.
   if (row.constValue !== undefined && row.get === undefined) {
     const [vl, vh] = halves(row.constValue);
-    load = () => {
+    return () => {
       r[t] = vl;
       r[t + 1] = vh;
     };
-  } else if (row.slot !== undefined) {
+  }
+  if (row.slot !== undefined) {
     const s = row.slot * 2;
-    load = () => {
+    return () => {
       r[t] = r[s];
       r[t + 1] = r[s + 1];
     };
-  } else if (row.get32) {
+  }
+  if (row.get32) {
     const get32 = row.get32;
-    load = () => {
+    return () => {
       r[t] = get32(cpu);
       r[t + 1] = 0;
     };
-  } else if (row.get) {
+  }
+  if (row.get) {
     const get = row.get;
-    load = () => setBig(r, t, get(cpu, index));
-  } else {
-    load = () => {};
+    return () => setBig(r, t, get(cpu, index));
+  }
+  return () => {};
+}
+
+/** How an MSR writes Xt (slot t) to `row`, chosen at decode time. */
+function storeOf(c: DecodeCtx, row: SysregRow, t: number): () => void {
+  const { cpu, index } = c;
+  const r = cpu.r;
+  // CONST rows that allow writes ignore them (QEMU's ARM_CP_CONST).
+  if (row.slot !== undefined && (row.flags & Flag.CONST) === 0) {
+    const s = row.slot * 2;
+    const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
+    const [oneLo, oneHi] = halves(row.res1 ?? 0n);
+    return () => {
+      r[s] = (r[t] & keepLo) | oneLo;
+      r[s + 1] = (r[t + 1] & keepHi) | oneHi;
+    };
+  }
+  if (row.set32) {
+    const set32 = row.set32;
+    return () => set32(cpu, r[t]);
+  }
+  if (row.set) {
+    const set = row.set;
+    return () => set(cpu, big(r, t), index);
+  }
+  return () => {};
+}
+
+/**
+ * FEAT_VHE (sysregs/vhe.ts): the row an access reaches at EL2 with HCR_EL2.E2H = 1 (and at
+ * EL0 with {E2H,TGE} = {1,1} for the timers), and the condition, or null (decided here).
+ */
+function vheTarget(cpu: Cpu, row: SysregRow): [SysregRow, () => boolean] | null {
+  const v = row.vheRedirect;
+  if (v === undefined || !cpu.model.features.VHE) return null;
+  const to = sysregByName(cpu.model, v.to);
+  if (to === undefined) return null;
+  const when = v.el0 ? () => (cpu.el === 2 && e2hOn(cpu)) || (cpu.el === 0 && e2hTge(cpu)) : () => cpu.el === 2 && e2hOn(cpu);
+  return [to, when];
+}
+
+function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boolean): Op {
+  const r = c.cpu.r;
+  const [nl, nh] = pcPlus(c, 4n);
+  const check = accessChecks(c.cpu, row, row.access.read, iss, true, idTrap);
+  let load = loadOf(c, row, t);
+  const vhe = vheTarget(c.cpu, row);
+  if (vhe !== null) {
+    const [own, other, when] = [load, loadOf(c, vhe[0], t), vhe[1]];
+    load = () => (when() ? other() : own());
   }
   return () => {
     check();
@@ -153,33 +203,20 @@ function mrs(c: DecodeCtx, row: SysregRow, t: number, iss: number, idTrap: boole
 }
 
 function msr(c: DecodeCtx, row: SysregRow, t: number, iss: number): Op {
-  const { cpu, index } = c;
+  const cpu = c.cpu;
   const r = cpu.r;
   const [nl, nh] = pcPlus(c, 4n);
   // A register without write access (read-only): every MSR to it is UNDEFINED, first.
   if (row.access.write > 3) return () => cpu.undef();
   const check = accessChecks(cpu, row, row.access.write, iss, false, false);
-  // How the value is stored, chosen here. CONST rows that allow writes ignore them (QEMU's
-  // ARM_CP_CONST).
-  let store: () => void;
-  if (row.slot !== undefined && (row.flags & Flag.CONST) === 0) {
-    const s = row.slot * 2;
-    const [keepLo, keepHi] = halves(row.res0 === undefined ? -1n : ~row.res0);
-    const [oneLo, oneHi] = halves(row.res1 ?? 0n);
-    store = () => {
-      r[s] = (r[t] & keepLo) | oneLo;
-      r[s + 1] = (r[t + 1] & keepHi) | oneHi;
-    };
-  } else if (row.set32) {
-    const set32 = row.set32;
-    store = () => set32(cpu, r[t]);
-  } else if (row.set) {
-    const set = row.set;
-    store = () => set(cpu, big(r, t), index);
-  } else {
-    store = () => {};
+  let store = storeOf(c, row, t);
+  let context = row.context === true;
+  const vhe = vheTarget(cpu, row);
+  if (vhe !== null) {
+    const [own, other, when] = [store, storeOf(c, vhe[0], t), vhe[1]];
+    store = () => (when() ? other() : own());
+    context ||= vhe[0].context === true;
   }
-  const context = row.context === true;
   return () => {
     check();
     store();
