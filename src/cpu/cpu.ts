@@ -13,6 +13,7 @@ import { HcrEl2 } from '../sysregs/bits.js';
 import { Line, PHYSICAL_LINES, VIRTUAL_LINES, virtualLinesOf } from './interrupts.js';
 import { pmuElChange } from '../sysregs/pmu.js';
 import { lsInstructionSyndrome } from './insns/ldst.js';
+import { fpAccessAllowed } from './fptrap.js';
 
 /** What the board provides to the CPU. Every hook is optional in spirit: defaults refuse. */
 export interface Platform {
@@ -81,6 +82,11 @@ export class Cpu extends CpuState {
   irqLines = 0;
   /** The ISS (ESR_ELx[24:0]) reported with the physical SError line. */
   serrorIss = 0;
+  /**
+   * No FP/SIMD access trap applies at the current EL (fptrap.ts, fpAccessAllowed), kept by
+   * contextChanged; FP/SIMD executors call checkFpAccess only when it is false.
+   */
+  fpEnabled = false;
   private readonly warned = new Set<string>();
 
   constructor(
@@ -148,13 +154,15 @@ export class Cpu extends CpuState {
   }
 
   /**
-   * Re-derives what the memory system and the interrupt lines need after SCTLR, HCR_EL2, the
-   * EL or PSTATE.PAN/UAO changed (exception entry, ERET, MSR; also after raw writes of such
-   * registers, TTBR/TCR/MAIR and the stage 2 registers): the memory system re-derives its
-   * translation context and empties its fast TLB.
+   * Re-derives what the memory system, the interrupt lines and the FP/SIMD access check need
+   * after SCTLR, HCR_EL2, SCR_EL3, CPACR_EL1, CPTR_EL2/EL3, the EL or PSTATE.PAN/UAO changed
+   * (exception entry, ERET, MSR; also after raw writes of such registers, TTBR/TCR/MAIR and
+   * the stage 2 registers): the memory system re-derives its translation context and
+   * empties its fast TLB.
    */
   contextChanged(): void {
     this.hcrChanged();
+    this.fpEnabled = fpAccessAllowed(this);
     this.mem.contextChanged();
   }
 

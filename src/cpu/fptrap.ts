@@ -10,6 +10,11 @@
 // and returns to the instruction. A trap to EL1 from EL0 with HCR_EL2.TGE = 1 (EL2 enabled)
 // is taken to EL2 as EC 0x00 instead (AdvSIMDFPAccessTrap; QEMU 7.2's raise_exception too).
 // Three loads and compares when nothing traps.
+//
+// The convention of every FP/SIMD executor: `if (!cpu.fpEnabled) checkFpAccess(cpu);` first.
+// Cpu.fpEnabled is fpAccessAllowed() recomputed by Cpu.contextChanged, which runs after
+// exception entry, ERET, and writes of CPACR_EL1, CPTR_EL2, CPTR_EL3, HCR_EL2 and SCR_EL3
+// (their rows are `context`), so the check costs one load when access is enabled.
 
 import type { Cpu } from './cpu.js';
 import { EC, ISS_CV_COND_AL } from './exception.js';
@@ -45,4 +50,16 @@ export function checkFpAccess(cpu: Cpu): void {
     } else if ((r[CPTR_EL2] & Cptr.TFP) !== 0) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 2);
   }
   if ((r[CPTR_EL3] & Cptr.TFP) !== 0) cpu.raise(EC.FP_ACCESS, FP_TRAP_ISS, 0, 3);
+}
+
+/** True when no FP/SIMD access trap applies at the current EL (what Cpu.fpEnabled caches). */
+export function fpAccessAllowed(cpu: Cpu): boolean {
+  const r = cpu.r;
+  const el = cpu.el;
+  if (el < 2) {
+    const fpen = (r[CPACR] >>> 20) & 3;
+    if (fpen !== 3 && (fpen !== 1 || el === 0)) return false;
+  }
+  if (el < 3 && (r[CPTR_EL2] & Cptr.TFP) !== 0 && el2Enabled(cpu)) return false;
+  return (r[CPTR_EL3] & Cptr.TFP) === 0;
 }

@@ -71,6 +71,12 @@ export interface Features {
   TLBIRANGE: boolean;
   /** FEAT_TTL: the TLBI level hint (ignored, which the Arm ARM allows). */
   TTL: boolean;
+  /** FEAT_FP16: half-precision arithmetic (scalar FP here, vector in the SIMD rows); FPCR.FZ16. */
+  FP16: boolean;
+  /** FEAT_JSCVT: FJCVTZS. */
+  JSCVT: boolean;
+  /** FEAT_FRINTTS: FRINT32Z/32X/64Z/64X. */
+  FRINTTS: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -127,7 +133,7 @@ const MAX_ID: IdValues = {
 const V80 = {
   PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false,
   VHE: false, HAFDBS: false, LPA: false, LVA: false, LPA2: false, HPDS: false, TTST: false, XNX: false, VMID16: false,
-  TLBIOS: false, TLBIRANGE: false, TTL: false,
+  TLBIOS: false, TLBIRANGE: false, TTL: false, FP16: false, JSCVT: false, FRINTTS: false,
 } as const;
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
@@ -155,6 +161,7 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
       PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
       VHE: true, HAFDBS: true, LPA: true, LVA: true, LPA2: true, HPDS: true, TTST: true, XNX: true, VMID16: true,
       TLBIOS: true, TLBIRANGE: true, TTL: true,
+      FP16: true, JSCVT: true, FRINTTS: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

@@ -140,6 +140,11 @@ export class CpuState {
   readonly u = new Uint32Array(this.buffer);
   /** The same bytes as 64-bit values (for tools and slow paths, not the hot path). */
   readonly x = new BigUint64Array(this.buffer);
+  /** FP/SIMD views of the same bytes (V registers: cpu/vreg.ts gives their indexes). */
+  readonly f64 = new Float64Array(this.buffer);
+  readonly f32 = new Float32Array(this.buffer);
+  readonly u16 = new Uint16Array(this.buffer);
+  readonly u8 = new Uint8Array(this.buffer);
 
   // PSTATE (Arm ARM D1.4), each field a small integer.
   n = 0;

@@ -62,8 +62,9 @@ export const BASE_ROWS: readonly RowSpec[] = [
     reset: (m) => m.resetSctlr, context: true, hcrTrap: VM_TRAP,
   },
   // CPACR_EL1 keeps every bit written, as in QEMU 7.2 (its cpacr_write masks only on Armv7).
-  // CPTR_EL2.TCPAC / CPTR_EL3.TCPAC trap EL1 accesses (traps.ts, 'cpacr').
-  { name: 'CPACR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 2, access: EL1_RW, slot: Slot.CPACR_EL1, group: 'cpacr' },
+  // CPTR_EL2.TCPAC / CPTR_EL3.TCPAC trap EL1 accesses (traps.ts, 'cpacr'). context: FPEN
+  // decides Cpu.fpEnabled.
+  { name: 'CPACR_EL1', op0: 3, op1: 0, crn: 1, crm: 0, op2: 2, access: EL1_RW, slot: Slot.CPACR_EL1, group: 'cpacr', context: true },
   { name: 'TPIDR_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 2, access: EL0_RW, slot: Slot.TPIDR_EL0 },
   { name: 'TPIDRRO_EL0', op0: 3, op1: 3, crn: 13, crm: 0, op2: 3, access: { read: 0, write: 1 }, slot: Slot.TPIDRRO_EL0 },
   { name: 'TPIDR_EL1', op0: 3, op1: 0, crn: 13, crm: 0, op2: 4, access: EL1_RW, slot: Slot.TPIDR_EL1 },

@@ -59,7 +59,7 @@ export const EL2_ROWS: readonly RowSpec[] = [
     raw: { get: (cpu) => cpu.x[Slot.MDCR_EL2], set: (cpu, v) => (sync(cpu, cpu.icount), void (cpu.x[Slot.MDCR_EL2] = v)) },
   }),
   // CPTR_EL3.TCPAC traps EL2 accesses to EL3 (traps.ts, 'cpacr').
-  el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2, group: 'cpacr' }),
+  el2('CPTR_EL2', 1, 1, 2, { slot: Slot.CPTR_EL2, group: 'cpacr', context: true }), // TFP: Cpu.fpEnabled
   el2('HSTR_EL2', 1, 1, 3, { slot: Slot.HSTR_EL2 }),
   razWi('HACR_EL2', 1, 1, 7),
   el2('TTBR0_EL2', 2, 0, 0, { slot: Slot.TTBR0_EL2, context: true }),

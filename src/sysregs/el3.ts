@@ -48,7 +48,7 @@ export const EL3_ROWS: readonly RowSpec[] = [
       (MASK64 & ~SCR_V80 & ~(m.features.RAS ? SCR.TERR : 0n) & ~(m.features.LOR ? bit64(ScrEl3Bit.TLOR) : 0n) &
         ~(m.features.HCX ? bit64(ScrEl3Bit.HXEn) : 0n) & ~(m.features.SCXTNUM ? bit64(ScrEl3Bit.EnSCXT) : 0n)),
   }),
-  el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3 }),
+  el3('CPTR_EL3', 1, 1, 2, { slot: Slot.CPTR_EL3, context: true }), // TFP: Cpu.fpEnabled
   // SPME and SCCD decide whether the PMU counts in Secure state (pmu.ts), so a write first
   // brings the counters up to it, as MDCR_EL2's.
   el3('MDCR_EL3', 1, 3, 1, {

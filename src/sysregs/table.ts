@@ -20,13 +20,14 @@ import { LOR_ROWS } from './lor.js';
 import { HCX_ROWS } from './hcx.js';
 import { SCXT_ROWS } from './scxt.js';
 import { withVhe } from './vhe.js';
+import { FP_ROWS } from './fp.js';
 import { FLAG_NAMES, Flag, type RowSpec, type SysregRow } from './row.js';
 
 export { Flag, type SysregRow } from './row.js';
 
 export const ROW_SPECS: readonly RowSpec[] = withVhe([
   ...BASE_ROWS, ...MMU_ROWS, ...TIMER_ROWS, ...DEBUG_ROWS, ...PMU_ROWS, ...ID_ROWS, ...IMPDEF_ROWS, ...SYSOP_ROWS,
-  ...EL2_ROWS, ...EL3_ROWS, ...RAS_ROWS, ...PSTATE_ROWS, ...LOR_ROWS, ...HCX_ROWS, ...SCXT_ROWS,
+  ...EL2_ROWS, ...EL3_ROWS, ...RAS_ROWS, ...PSTATE_ROWS, ...LOR_ROWS, ...HCX_ROWS, ...SCXT_ROWS, ...FP_ROWS,
 ]);
 
 export const encodingKey = (op0: number, op1: number, crn: number, crm: number, op2: number): number =>

@@ -35,7 +35,7 @@ describe('fuzz generator', () => {
     expect(ours.map((w) => w.toString(16))).toEqual(gas.map((w) => w.toString(16)));
   });
 
-  for (const cls of ['int', 'ldst', 'system'] as const) {
+  for (const cls of ['int', 'ldst', 'system', 'fp'] as const) {
     it(`generates every row of class ${cls} (max) and only words that decode to it`, () => {
       const gen = new Generator(cls, 'max', 16);
       expect(gen.unavailable).toEqual([]);
@@ -124,12 +124,13 @@ describe('fuzz generator', () => {
   });
 
   it('a case run 9 times (the last through compiled blocks) gives the results of one run', async () => {
-    for (const cls of ['int', 'ldst'] as const) {
+    for (const cls of ['int', 'ldst', 'fp'] as const) {
       const gen = new Generator(cls, 'max', 16);
       const results = [];
       for (const repeats of [1, COMPILED_REPEATS]) {
         const cs = cases(gen, 17, 200).map((c) => ({ ...c, repeats }));
-        const img = buildImage(cs, gen.def.scratch);
+        // FP classes reload V0-V31, FPCR and FPSR before every run (their images have FP state).
+        const img = buildImage(cs, gen.def.scratch, gen.def.fp === true);
         const m = new VirtMachine({ cpu: 'max', memory: IMAGE_RAM, output: () => {}, warn: () => {} });
         m.load(img.elf);
         const r = await m.run({ maxInsns: 20_000_000 });

@@ -97,8 +97,6 @@ const MISSING_COMMON = [
   // registers of higher ELs QEMU keeps even without EL2/EL3, and AArch32 state
   'ACTLR_EL2', 'ACTLR_EL3', 'DACR32_EL2', 'IFSR32_EL2', 'FPEXC32_EL2', 'MAIR_EL3', 'MDCR_EL3',
   'SPSR_ABT', 'SPSR_FIQ', 'SPSR_IRQ', 'SPSR_UND',
-  // FP (issue 8)
-  'FPCR', 'FPSR',
 ];
 const MISSING: Record<string, string[]> = {
   'cortex-a57': MISSING_COMMON,
@@ -229,11 +227,12 @@ const field = (v: string | null, lsb: number, width = 4): number => Number((BigI
 describe('ID register fields say what a64emu implements (Arm ARM D17.2 field layouts)', () => {
   const value = (model: string, name: string): string | null => resetRegisters(model).find((r) => r.name === name)!.value;
 
-  it('ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only, no EL2/EL3, FP and AdvSIMD not implemented (0xF)', () => {
+  it('ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only, no EL2/EL3; FP and AdvSIMD as QEMU 7.2 (1: FP16 on max, 0 on A57/A72)', () => {
     for (const model of ['cortex-a57', 'cortex-a72', 'max']) {
       const v = value(model, 'ID_AA64PFR0_EL1');
       expect([field(v, 0), field(v, 4), field(v, 8), field(v, 12)]).toEqual([1, 1, 0, 0]);
-      expect([field(v, 16), field(v, 20)]).toEqual([0xf, 0xf]);
+      // QEMU 7.2's ID_AA64PFR0_EL1 (models.ts): 0x22 on cortex-a57/a72, 0x1201001120110022 on max.
+      expect([field(v, 16), field(v, 20)]).toEqual(model === 'max' ? [1, 1] : [0, 0]);
       expect(field(v, 32), 'SVE').toBe(0);
     }
   });
@@ -245,19 +244,22 @@ describe('ID register fields say what a64emu implements (Arm ARM D17.2 field lay
     expect(field(value('max', 'ID_AA64ISAR1_EL1'), 20)).toBe(1);
     expect(field(value('cortex-a57', 'ID_AA64ISAR1_EL1'), 20)).toBe(0);
     expect(field(value('max', 'ID_AA64ISAR1_EL1'), 4), 'APA').toBe(0);
+    // FEAT_JSCVT [15:12] and FEAT_FRINTTS [35:32] on max (QEMU 7.2: 1 and 1), not on A57
+    expect([field(value('max', 'ID_AA64ISAR1_EL1'), 12), field(value('max', 'ID_AA64ISAR1_EL1'), 32)]).toEqual([1, 1]);
+    expect([field(value('cortex-a57', 'ID_AA64ISAR1_EL1'), 12), field(value('cortex-a57', 'ID_AA64ISAR1_EL1'), 32)]).toEqual([0, 0]);
   });
 
   it('max: the MMU fields of ID_AA64MMFR0/1/2_EL1 are QEMU 7.2\'s where a64emu has the feature', () => {
     // QEMU 7.2 max: MMFR0 0x32310201126, MMFR1 0x11010211122, MMFR2 0x1021011010011011
     // (tests/sysregs/qemu/max-el1.json). Field by field (Arm ARM D17.2.64-66):
-    // MMFR0: PARange 6, ASIDBits 2 (16 bits), SNSMem 1 kept; BigEnd 1 -> 0; without FEAT_LPA2
-    // TGran16 2 -> 1, TGran4 1 -> 0, TGran16_2 3 -> 2, TGran4_2 3 -> 2; TGran64(_2) kept.
-    expect(BigInt(value('max', 'ID_AA64MMFR0_EL1')!)).toBe(0x22200101026n);
-    // MMFR1: VH 1 (FEAT_VHE), LO 1, PAN 2, HCX 1 kept; HAFDBS 2 -> 0, VMIDBits 2 -> 0,
-    // HPDS 1 -> 0 (the walker's features, off until it has them), XNX 1 -> 0, ETS 1 -> 0.
-    expect(BigInt(value('max', 'ID_AA64MMFR1_EL1')!)).toBe(0x10000210100n);
-    // MMFR2: UAO 1, IDS 1, TTL 1 (FEAT_TTL) kept; CnP, IESB, VARange, ST, FWB, BBM, E0PD -> 0.
-    expect(BigInt(value('max', 'ID_AA64MMFR2_EL1')!)).toBe(0x0001001000000010n);
+    // MMFR0: everything kept (PARange 6, ASIDBits 2, TGran* with FEAT_LPA2, SNSMem 1) but
+    // BigEnd 1 -> 0.
+    expect(BigInt(value('max', 'ID_AA64MMFR0_EL1')!)).toBe(0x32310201026n);
+    // MMFR1: HAFDBS 2, VMIDBits 2, VH 1, HPDS 1, LO 1, PAN 2, XNX 1, HCX 1 kept; ETS 1 -> 0.
+    expect(BigInt(value('max', 'ID_AA64MMFR1_EL1')!)).toBe(0x10010211122n);
+    // MMFR2: UAO 1, VARange 1 (FEAT_LVA), ST 1 (FEAT_TTST), IDS 1, TTL 1 kept; CnP, IESB, FWB,
+    // BBM, E0PD -> 0.
+    expect(BigInt(value('max', 'ID_AA64MMFR2_EL1')!)).toBe(0x0001001010010010n);
   });
 
   it('ID_AA64MMFR0_EL1 keeps PARange and the granule fields as QEMU reports them; MMFR2.IDS on max', () => {

@@ -6,6 +6,9 @@ import { BRANCH_ROWS } from './branch.js';
 import { SYSTEM_ROWS } from './system.js';
 import { LDST_ROWS } from './ldst.js';
 import { ATOMIC_ROWS } from './atomic.js';
+import { LDST_FP_ROWS } from './ldst_fp.js';
+import { FP_DP_ROWS } from './fp_dp.js';
+import { FP_CONV_ROWS } from './fp_conv.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -14,4 +17,7 @@ export const ALL_ROWS: readonly Row[] = [
   ...SYSTEM_ROWS,
   ...LDST_ROWS,
   ...ATOMIC_ROWS,
+  ...LDST_FP_ROWS,
+  ...FP_DP_ROWS,
+  ...FP_CONV_ROWS,
 ];

@@ -317,7 +317,7 @@ const enum P {
  * store checks), both accesses are probed first, and an access to MMIO is made before
  * one to RAM, so that a fault there leaves memory untouched.
  */
-function storePair(
+export function storePair(
   mem: Memory,
   size: number,
   lo: number,

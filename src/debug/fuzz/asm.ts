@@ -8,7 +8,7 @@ import { sysregByName } from '../../sysregs/table.js';
 /** The system registers the driver moves (their encodings come from the cpreg table). */
 export type Sysreg =
   | 'NZCV' | 'DAIF' | 'SPSR_EL1' | 'ELR_EL1' | 'ESR_EL1' | 'FAR_EL1' | 'VBAR_EL1' | 'TPIDR_EL0' | 'TPIDRRO_EL0'
-  | 'TPIDR_EL1' | 'SPSel' | 'CPACR_EL1' | 'CNTKCTL_EL1' | 'CNTFRQ_EL0' | 'SP_EL0';
+  | 'TPIDR_EL1' | 'SPSel' | 'CPACR_EL1' | 'CNTKCTL_EL1' | 'CNTFRQ_EL0' | 'SP_EL0' | 'FPCR' | 'FPSR';
 
 const u = (v: number): number => v >>> 0;
 /** The o0:op1:CRn:CRm:op2 bits [19:5] of MRS/MSR for `r` (every model has these rows). */
@@ -49,6 +49,10 @@ export const A = {
   ldpPost: (t: number, t2: number, n: number, off: number): number => u(0xa8c00000 | (((off >> 3) & 0x7f) << 15) | (t2 << 10) | (n << 5) | t),
   /** STP Xt, Xt2, [Xn|SP], #off (post-index) */
   stpPost: (t: number, t2: number, n: number, off: number): number => u(0xa8800000 | (((off >> 3) & 0x7f) << 15) | (t2 << 10) | (n << 5) | t),
+  /** LDP Qt, Qt2, [Xn|SP, #off] (signed offset, a multiple of 16) */
+  ldpQ: (t: number, t2: number, n: number, off: number): number => u(0xad400000 | (((off >> 4) & 0x7f) << 15) | (t2 << 10) | (n << 5) | t),
+  /** STP Qt, Qt2, [Xn|SP, #off] */
+  stpQ: (t: number, t2: number, n: number, off: number): number => u(0xad000000 | (((off >> 4) & 0x7f) << 15) | (t2 << 10) | (n << 5) | t),
   /** ADR Xd, pc + off */
   adr: (d: number, off: number): number => u(0x10000000 | ((off & 3) << 29) | (((off >> 2) & 0x7ffff) << 5) | d),
   /** B pc + off */

@@ -51,6 +51,14 @@ export interface Case {
   repeats?: number;
   /** The exception level the case runs at (default 1). */
   el?: 0 | 1;
+  /** FP/SIMD state (classes fp and simd): V0..V31 (128 bits each), FPCR, FPSR. */
+  fp?: FpInit;
+}
+
+export interface FpInit {
+  v: bigint[];
+  fpcr: number;
+  fpsr: number;
 }
 
 /** The result record the guest writes per case: 8-byte slots, then the scratch buffer. */
@@ -75,13 +83,24 @@ export const SLOT = {
   CNTFRQ_EL0: 45,
 } as const;
 export const RESULT_SLOTS = 46;
+/** Images with FP state (Layout.fp) record FPSR, FPCR and V0..V31 (low, high halves) after those. */
+export const FP_SLOT = { FPSR: 46, FPCR: 47, V0: 48 } as const;
+export const FP_RESULT_SLOTS = 112;
 
 /** The init block the driver loads before entering the case: slots 0-30 X, then these. */
 export const INIT = { SP: 31, SPSR: 32, TPIDR_EL0: 33, TPIDR_EL1: 34, SP_EL0: 35 } as const;
 export const INIT_SLOTS = 36;
+/** With FP state: FPCR, FPSR, then V0..V31. */
+export const FP_INIT = { FPCR: 36, FPSR: 37, V0: 38 } as const;
+export const FP_INIT_SLOTS = 102;
 
-export const regName = (slot: number): string =>
-  slot < 31 ? GPR_NAMES[slot] : (Object.entries(SLOT).find(([, v]) => v === slot)?.[0].toLowerCase() ?? `slot${slot}`);
+export const regName = (slot: number): string => {
+  if (slot < 31) return GPR_NAMES[slot];
+  if (slot === FP_SLOT.FPSR) return 'fpsr';
+  if (slot === FP_SLOT.FPCR) return 'fpcr';
+  if (slot >= FP_SLOT.V0) return `v${(slot - FP_SLOT.V0) >> 1}.${(slot - FP_SLOT.V0) & 1 ? 'hi' : 'lo'}`;
+  return Object.entries(SLOT).find(([, v]) => v === slot)?.[0].toLowerCase() ?? `slot${slot}`;
+};
 
 /** A copy of `c` without the items at the given indexes; branch targets move to the next survivor. */
 export function deleteItems(c: Case, drop: ReadonlySet<number>): Case {

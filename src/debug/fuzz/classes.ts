@@ -6,6 +6,9 @@ import { DP_REG_ROWS } from '../../cpu/insns/dp_reg.js';
 import { BRANCH_ROWS } from '../../cpu/insns/branch.js';
 import { LDST_ROWS } from '../../cpu/insns/ldst.js';
 import { ATOMIC_ROWS } from '../../cpu/insns/atomic.js';
+import { LDST_FP_ROWS } from '../../cpu/insns/ldst_fp.js';
+import { FP_DP_ROWS } from '../../cpu/insns/fp_dp.js';
+import { FP_CONV_ROWS } from '../../cpu/insns/fp_conv.js';
 import { SYSTEM_ROWS } from '../../cpu/insns/system.js';
 import type { Fields, Row } from '../../cpu/decoder.js';
 import { findSysreg } from '../../sysregs/table.js';
@@ -20,6 +23,8 @@ export interface ClassDef {
   readonly excluded: Readonly<Record<string, string>>;
   /** Bytes of scratch memory per case. */
   readonly scratch: number;
+  /** Cases start from random FP state (fpvalues.ts), and V0..V31, FPCR and FPSR are compared. */
+  readonly fp?: boolean;
   /** Variants (a row's non-operand fields) never produced... */
   readonly skip?: (row: string, key: Fields) => boolean;
   /** ...and why, for the report. */
@@ -53,7 +58,6 @@ const PMU_EVENTS = ['PMCEID0_EL0', 'PMCEID1_EL0'];
 
 /** Classes a64emu has no instructions for yet: the reason `fuzz` refuses them. */
 export const UNSUPPORTED: Partial<Record<FuzzClass, string>> = {
-  fp: 'a64emu has no floating-point instructions yet (issue 8); there is nothing to compare',
   simd: 'a64emu has no SIMD instructions yet (issue 8); there is nothing to compare',
 };
 
@@ -70,10 +74,17 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
     },
     scratch: 16,
   },
+  fp: {
+    rows: [...FP_DP_ROWS, ...FP_CONV_ROWS],
+    excluded: {},
+    scratch: 16,
+    fp: true,
+  },
   ldst: {
-    rows: [...LDST_ROWS, ...ATOMIC_ROWS],
+    rows: [...LDST_ROWS, ...ATOMIC_ROWS, ...LDST_FP_ROWS],
     excluded: {},
     scratch: 512,
+    fp: true,
   },
   system: {
     rows: SYSTEM_ROWS,

@@ -1,6 +1,6 @@
 // Comparing the result records of the two sides, case by case.
 
-import { RESULT_SLOTS, regName } from './case.js';
+import { regName } from './case.js';
 import type { Layout } from './image.js';
 
 /** One case's result, decoded. */
@@ -13,8 +13,8 @@ export function caseResult(data: Uint8Array, layout: Layout, i: number): CaseRes
   const off = i * layout.recordSize;
   const dv = new DataView(data.buffer, data.byteOffset + off, layout.recordSize);
   const slots: bigint[] = [];
-  for (let s = 0; s < RESULT_SLOTS; s++) slots.push(dv.getBigUint64(8 * s, true));
-  return { slots, scratch: data.subarray(off + 8 * RESULT_SLOTS, off + layout.recordSize) };
+  for (let s = 0; s < layout.slots; s++) slots.push(dv.getBigUint64(8 * s, true));
+  return { slots, scratch: data.subarray(off + 8 * layout.slots, off + layout.recordSize) };
 }
 
 export interface Difference {
@@ -38,7 +38,7 @@ export function compareCase(q: Uint8Array, e: Uint8Array, layout: Layout, i: num
   const a = caseResult(q, layout, i);
   const b = caseResult(e, layout, i);
   const out: Difference[] = [];
-  for (let s = 0; s < RESULT_SLOTS; s++) {
+  for (let s = 0; s < layout.slots; s++) {
     if (a.slots[s] !== b.slots[s]) out.push({ what: regName(s), qemu: a.slots[s], a64emu: b.slots[s] });
   }
   const dq = new DataView(a.scratch.buffer, a.scratch.byteOffset, a.scratch.length);

@@ -15,10 +15,11 @@ import { CLASSES, type ClassDef } from './classes.js';
 import { Rng } from './rng.js';
 import { type Case, type Item, type RegInit, type Reloc, type Word } from './case.js';
 import { extendIndex, immValue, memEffect, type MemEffect } from './ldstmodel.js';
+import { randomFpInit } from './fpvalues.js';
 
 const REG_FIELDS = new Set(['rd', 'rn', 'rm', 'ra', 'rt', 'rt2', 'rs']);
 /** Fields that are operands (registers, immediates, conditions); the others name the variant. */
-const OPERAND = /^(rd|rn|rm|ra|rt|rt2|rs|imm.*|nzcv|cond|b40|b5|hw|LL)$/;
+const OPERAND = /^(rd|rn|rm|ra|rt|rt2|rs|imm.*|nzcv|cond|b40|b5|hw|LL|scale)$/;
 /** Rows whose non-operand fields span more bits than this get only the cheap decode test per variant. */
 const MAX_KEY_BITS = 10;
 const MAX_KEY_BITS_ANY = 16;
@@ -244,7 +245,8 @@ export class Generator {
       if (item) items.push(item);
     }
     const spEl0 = rng.edge64();
-    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0, el };
+    const fp = this.def.fp ? randomFpInit(rng, this.model.features.FP16) : undefined;
+    return { items, regs, nzcv: rng.below(16) << 28, scratch, fixed, spEl0, el, fp };
   }
 
   /**

@@ -23,7 +23,7 @@ import { A, Asm, COND_NE } from './asm.js';
 import { makeElf } from '../../machine/elf.js';
 import { ADP_Stopped_ApplicationExit } from '../../machine/semihosting.js';
 import { COUNTER_FREQUENCY } from '../../machine/virt.js';
-import { INIT, INIT_SLOTS, RESULT_SLOTS, SLOT, type Case, type Reloc } from './case.js';
+import { FP_INIT, FP_INIT_SLOTS, FP_RESULT_SLOTS, FP_SLOT, INIT, INIT_SLOTS, RESULT_SLOTS, SLOT, type Case, type Reloc } from './case.js';
 
 export const IMAGE_BASE = 0x4020_0000;
 /** RAM for both sides, in bytes (128 MiB). */
@@ -60,6 +60,10 @@ export interface Layout {
   /** The result area: N records of recordSize bytes. */
   readonly results: number;
   readonly recordSize: number;
+  /** 8-byte slots at the start of each record (RESULT_SLOTS, or FP_RESULT_SLOTS with FP state). */
+  readonly slots: number;
+  /** The image loads and records FP state (FPCR, FPSR, V0..V31). */
+  readonly fp: boolean;
   readonly entry: number;
   readonly end: number;
 }
@@ -118,7 +122,8 @@ export function reportData(a: Asm, at: number): (mem: Uint8Array, results: numbe
   };
 }
 
-function driver(scratchSize: number): Asm {
+function driver(scratchSize: number, fp: boolean): Asm {
+  const slots = fp ? FP_RESULT_SLOTS : RESULT_SLOTS;
   const a = new Asm(IMAGE_BASE);
   const S = (s: number): number => s * 8;
   a.label('start');
@@ -144,6 +149,12 @@ function driver(scratchSize: number): Asm {
   a.emit(A.msr('ESR_EL1', 31), A.msr('FAR_EL1', 31), A.msr('TPIDRRO_EL0', 31), A.msr('CNTKCTL_EL1', 31));
   a.emit(A.movz(3, 0x30, 1), A.msr('CPACR_EL1', 3)); // FPEN = 11
   a.emit(A.movz(3, COUNTER_FREQUENCY & 0xffff), A.movk(3, COUNTER_FREQUENCY >>> 16, 1), A.msr('CNTFRQ_EL0', 3));
+  if (fp) {
+    // FPCR, FPSR and V0..V31 from the init block (CPACR_EL1.FPEN is 11 by now).
+    a.emit(A.ldr(3, 2, S(FP_INIT.FPCR)), A.msr('FPCR', 3), A.ldr(3, 2, S(FP_INIT.FPSR)), A.msr('FPSR', 3));
+    a.emit(A.addImm(3, 2, S(FP_INIT.V0)));
+    for (let v = 0; v < 32; v += 2) a.emit(A.ldpQ(v, v + 1, 3, 16 * v));
+  }
   a.emit(A.clrex, A.addImm(30, 2, 0));
   for (let r = 0; r < 30; r += 2) a.emit(A.ldp(r, r + 1, 30, 8 * r));
   a.emit(A.ldr(30, 30, 240), A.eret);
@@ -175,8 +186,13 @@ function driver(scratchSize: number): Asm {
   a.emit(A.mrs(1, 'CPACR_EL1'), A.str(1, 0, S(SLOT.CPACR_EL1)));
   a.emit(A.mrs(1, 'CNTKCTL_EL1'), A.str(1, 0, S(SLOT.CNTKCTL_EL1)));
   a.emit(A.mrs(1, 'CNTFRQ_EL0'), A.str(1, 0, S(SLOT.CNTFRQ_EL0)));
+  if (fp) {
+    a.emit(A.mrs(1, 'FPSR'), A.str(1, 0, S(FP_SLOT.FPSR)), A.mrs(1, 'FPCR'), A.str(1, 0, S(FP_SLOT.FPCR)));
+    a.emit(A.addImm(1, 0, S(FP_SLOT.V0)));
+    for (let v = 0; v < 32; v += 2) a.emit(A.stpQ(v, v + 1, 1, 16 * v));
+  }
   a.ref('cur', (o) => A.adr(2, o));
-  a.emit(A.ldr(3, 2, 0), A.ldr(4, 3, DESC.SCRATCH), A.addImm(5, 0, 8 * RESULT_SLOTS), A.movz(6, scratchSize / 16));
+  a.emit(A.ldr(3, 2, 0), A.ldr(4, 3, DESC.SCRATCH), A.addImm(5, 0, 8 * slots), A.movz(6, scratchSize / 16));
   a.label('copy');
   a.emit(A.ldpPost(7, 8, 4, 16), A.stpPost(7, 8, 5, 16), A.subsImm(6, 6, 1));
   a.ref('copy', (o) => A.bcond(COND_NE, o));
@@ -223,8 +239,10 @@ export function relocate(word: number, reloc: Reloc, pc: number, items: readonly
 }
 
 /** Lays out `cases` (sharing one scratch size) with the driver; returns the ELF and where everything is. */
-export function buildImage(cases: readonly Case[], scratchSize: number): Image {
-  const d = driver(scratchSize);
+export function buildImage(cases: readonly Case[], scratchSize: number, fp = false): Image {
+  const d = driver(scratchSize, fp);
+  const slots = fp ? FP_RESULT_SLOTS : RESULT_SLOTS;
+  const initSlots = fp ? FP_INIT_SLOTS : INIT_SLOTS;
   const dataStart = align(d.pc, 16);
   // data: cur, then the report's (reportData)
   const cur = dataStart;
@@ -251,9 +269,9 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
     scratch.push(p);
     p += 2 * scratchSize; // the buffer, then its pristine copy
     init.push(p);
-    p = align(p + 8 * INIT_SLOTS, CODE_CHUNK);
+    p = align(p + 8 * initSlots, CODE_CHUNK);
   }
-  const recordSize = 8 * RESULT_SLOTS + scratchSize;
+  const recordSize = 8 * slots + scratchSize;
   const results = p;
   const end = results + recordSize * cases.length;
   d.define('cur', cur);
@@ -302,8 +320,17 @@ export function buildImage(cases: readonly Case[], scratchSize: number): Image {
     put64(init[i] + 8 * INIT.SPSR, BigInt((c.nzcv >>> 0) | (c.el === 0 ? SPSR_EL0T_MASKED : SPSR_EL1H_MASKED)));
     put64(init[i] + 8 * INIT.TPIDR_EL0, 0n);
     put64(init[i] + 8 * INIT.TPIDR_EL1, 0n);
+    if (fp) {
+      put64(init[i] + 8 * FP_INIT.FPCR, BigInt(c.fp?.fpcr ?? 0));
+      put64(init[i] + 8 * FP_INIT.FPSR, BigInt(c.fp?.fpsr ?? 0));
+      for (let v = 0; v < 32; v++) {
+        const q = c.fp?.v[v] ?? 0n;
+        put64(init[i] + 8 * (FP_INIT.V0 + 2 * v), q);
+        put64(init[i] + 8 * (FP_INIT.V0 + 2 * v + 1), q >> 64n);
+      }
+    }
   });
-  const layout: Layout = { code, itemAddr, scratch, results, recordSize, entry: IMAGE_BASE, end };
+  const layout: Layout = { code, itemAddr, scratch, results, recordSize, slots, fp, entry: IMAGE_BASE, end };
   // One loadable RWX segment, its bytes page-aligned in the file, then zeros to `end`.
   const elf = makeElf({ dataOffset: 0x1000, segments: [{ paddr: IMAGE_BASE, data: mem, memsz: end - IMAGE_BASE, flags: 7, align: 0x1000 }] });
   return { elf, layout };

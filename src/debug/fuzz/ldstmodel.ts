@@ -93,6 +93,41 @@ export function memEffect(name: string, f: Fields): MemEffect | null {
         writes: f.L ? regs : [], reads: f.L ? [] : regs,
       };
     }
+    case 'LDR_lit_fp': {
+      if (f.opc === 3) return null;
+      const size = 4 << f.opc;
+      return { ...base, literal: true, size, align: Math.min(size, 8), writes: ['rt'] };
+    }
+    case 'LDST_uoff_fp':
+    case 'LDST_imm9_fp':
+    case 'LDST_reg_fp': {
+      // SIMD&FP registers (Rt is a V register): B/H/S/D, or Q (size 0, opc 1x). A Q access is
+      // two 8-byte accesses (ldst_fp.ts), aligned to 8.
+      if (f.opc >= 2 && f.size !== 0) return null;
+      const size = f.opc >= 2 ? 16 : 1 << f.size;
+      const load = (f.opc & 1) === 1;
+      const imm: ImmField | undefined =
+        name === 'LDST_uoff_fp'
+          ? { name: 'imm12', bits: 12, signed: false, scale: size }
+          : name === 'LDST_imm9_fp'
+            ? { name: 'imm9', bits: 9, signed: true, scale: 1 }
+            : undefined;
+      if (name === 'LDST_imm9_fp' && f.idx === 2) return null;
+      const mode = name === 'LDST_imm9_fp' ? (f.idx === 1 ? 'post' : f.idx === 3 ? 'pre' : 'off') : 'off';
+      const index = name === 'LDST_reg_fp' ? { option: f.option, shift: f.S ? Math.log2(size) : 0 } : undefined;
+      return { ...base, size, align: Math.min(size, 8), imm, index, mode, writes: load ? ['rt'] : [], reads: load ? [] : ['rt'] };
+    }
+    case 'LDST_pair_fp': {
+      if (f.opc === 3) return null;
+      const size = 4 << f.opc;
+      const mode = f.idx === 1 ? 'post' : f.idx === 3 ? 'pre' : 'off';
+      const regs = ['rt', 'rt2'];
+      return {
+        ...base, size, count: 2, align: Math.min(size, 8), mode,
+        imm: { name: 'imm7', bits: 7, signed: true, scale: size },
+        writes: f.L ? regs : [], reads: f.L ? [] : regs,
+      };
+    }
     case 'STXR':
       return { ...base, size: 1 << f.size, align: 1 << f.size, exclusive: 'store', writes: ['rs'], reads: ['rt'], sbo: ['rt2'] };
     case 'LDXR':

@@ -70,6 +70,12 @@ function initialValues(r: RunCase, ctx: ReportContext): string[] {
     out.push(`    ${GPR_NAMES[n].padEnd(4)} = ${hex64(v)}${note}`);
   }
   out.push(`    nzcv = ${nzcv(BigInt(r.case.nzcv >>> 0))}`);
+  const fp = r.case.fp;
+  if (fp) {
+    // The same register numbers as V registers (the instructions may name either kind).
+    for (const n of [...regs].sort((a, b) => a - b)) out.push(`    ${`v${n}`.padEnd(4)} = 0x${fp.v[n].toString(16).padStart(32, '0')}`);
+    out.push(`    fpcr = 0x${fp.fpcr.toString(16).padStart(8, '0')}  fpsr = 0x${fp.fpsr.toString(16).padStart(8, '0')}`);
+  }
   return out;
 }
 

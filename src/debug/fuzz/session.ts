@@ -114,7 +114,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   let images = 0;
   const runImage = async (cases: readonly Case[], name: string): Promise<Batch> => {
     let t = performance.now();
-    const img = buildImage(cases, gen.def.scratch);
+    const img = buildImage(cases, gen.def.scratch, gen.def.fp === true);
     ms.generate += performance.now() - t;
     const path = join(dir, `${name}.elf`);
     writeFileSync(path, img.elf);
@@ -142,7 +142,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   });
   /** Whether a64emu alone finishes an image of `cases` (the error when not). */
   const a64emuAlone = async (cases: readonly Case[]): Promise<string | undefined> => {
-    const img = buildImage(cases, gen.def.scratch);
+    const img = buildImage(cases, gen.def.scratch, gen.def.fp === true);
     const r = await runA64emu(img.elf, o.cpu, img.layout.recordSize * cases.length, runs(cases) * (400 + 4 * o.length) + 10_000, o.defect);
     return r.data ? undefined : r.error;
   };
@@ -151,7 +151,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     if (cases.length === 1) {
       const error = await a64emuAlone(cases);
       if (error === undefined) return [];
-      const img = buildImage(cases, gen.def.scratch);
+      const img = buildImage(cases, gen.def.scratch, gen.def.fp === true);
       const path = join(dir, `failing-${o.cls}-${o.seed}-${index[0]}.elf`);
       writeFileSync(path, img.elf);
       const q = await runQemu(o.qemu, path, o.cpu, img.layout.recordSize, 60_000);

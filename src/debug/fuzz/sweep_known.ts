@@ -90,10 +90,6 @@ export const ALLOWED: readonly Allowed[] = [
   { reg: 'PMCEID0_EL0', access: 'MRS', reason: 'a64emu lists the events it counts (SW_INCR, INST_RETIRED, CPU_CYCLES); QEMU offers INST_RETIRED only under -icount' },
   { reg: 'PMCEID1_EL0', access: 'MRS', cpus: MAX, reason: "QEMU's max lists events 0x23, 0x24 and 0x3C, which a64emu does not count" },
   {
-    reg: /^S3_3_C4_C4_[01]$/,
-    reason: 'FPCR/FPSR: no FP yet (issue 8), UNDEFINED here; QEMU traps them with CPACR_EL1.FPEN = 0 (EC 0x07) or runs them',
-  },
-  {
     reg: /^(S3_4_C3_C0_0|S3_4_C5_C0_1|S3_4_C5_C3_0|S3_4_C4_C3_[0-3]|S2_4_C0_C7_0|S3_6_C1_C1_1)$/,
     reason: 'DACR32_EL2, IFSR32_EL2, FPEXC32_EL2, SPSR_irq/abt/und/fiq, DBGVCR32_EL2, SDER32_EL3: AArch32 state (no AArch32)',
   },

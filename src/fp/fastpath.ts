@@ -1,0 +1,164 @@
+// The double-precision fast path: JS doubles give the round-to-nearest-even result; error-free
+// transformations (TwoSum, Veltkamp/Dekker TwoProduct) tell whether it is exact, which is
+// all FPSR needs (IXC) when inputs and result are normal (or zero) and finite. Every other
+// case (NaN, infinity, denormal, tiny or huge operands, FPCR.RMode != 0) returns 0 and the
+// caller takes the soft-float path (softfloat.ts). FZ and DN change nothing when no denormal
+// or NaN is involved.
+//
+// No allocation: operands and the result are indexes into the register file's f64 view, and
+// temporaries stay in locals or in a Float64Array. (Doubles passed to a call V8 does not
+// inline, or stored in module-level variables, are boxed: one heap number each.)
+//
+// Each function writes f[d] (and zeroes f[d + 1], the upper half of the V register) only when
+// it applies, and returns 0: not applicable; 1: exact; 2: inexact. `ix`: whether the caller
+// needs to know (FPSR.IXC is cumulative: once set, exactness need not be computed); without
+// it the answer is 1.
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+/** Operands below this magnitude make TwoProduct's error term inexact (2^-969). */
+const TINY = 2.0041683600089728e-292;
+/** Operands above this magnitude overflow the Veltkamp split (2^995). */
+const HUGE = 6.696928794914171e299;
+const SPLIT = 134217729; // 2^27 + 1
+
+/** A normal finite double or zero (not NaN, infinite or denormal). */
+export const ok = (x: number): boolean => x === 0 || (Math.abs(x) >= MIN_NORMAL && Math.abs(x) < Infinity);
+/** Zero, or TINY <= |x| < HUGE: TwoProduct is exact for such operands and products. */
+const inRange = (x: number): boolean => x === 0 || (Math.abs(x) >= TINY && Math.abs(x) < HUGE);
+
+/** Scratch for the odd rounding of fma (bit access to a double). */
+const F64 = new Float64Array(1);
+const U32 = new Int32Array(F64.buffer);
+
+/** The error of a * b = p (Dekker's TwoProduct with Veltkamp's split), given inRange operands and product. */
+function productError(a: number, b: number, p: number): number {
+  let c = SPLIT * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  c = SPLIT * b;
+  const bh = c - (c - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** f[d] = f[a] + (negB ? -f[b] : f[b]). */
+export function addAt(f: Float64Array, ia: number, ib: number, negB: boolean, d: number, ix: boolean): number {
+  const a = f[ia];
+  const b = negB ? -f[ib] : f[ib];
+  if (!ok(a) || !ok(b)) return 0;
+  const s = a + b;
+  if (!ok(s)) return 0;
+  f[d] = s;
+  f[d + 1] = 0;
+  if (!ix) return 1;
+  const bb = s - a;
+  return a - (s - bb) + (b - bb) !== 0 ? 2 : 1;
+}
+
+/** f[d] = f[a] * f[b]. */
+export function mulAt(f: Float64Array, ia: number, ib: number, d: number, ix: boolean): number {
+  const a = f[ia];
+  const b = f[ib];
+  if (!inRange(a) || !inRange(b)) return 0;
+  const p = a * b;
+  if (p === 0) {
+    if (a !== 0 && b !== 0) return 0; // underflow
+  } else if (!(Math.abs(p) >= TINY && Math.abs(p) < HUGE)) {
+    return 0;
+  }
+  const inexact = ix && p !== 0 && productError(a, b, p) !== 0;
+  f[d] = p;
+  f[d + 1] = 0;
+  return inexact ? 2 : 1;
+}
+
+/** f[d] = f[a] / f[b]; exact when q * b == a exactly. */
+export function divAt(f: Float64Array, ia: number, ib: number, d: number, ix: boolean): number {
+  const a = f[ia];
+  const b = f[ib];
+  if (b === 0 || !inRange(a) || !inRange(b)) return 0;
+  const q = a / b;
+  let inexact = false;
+  if (q === 0) {
+    if (a !== 0) return 0;
+  } else {
+    if (!(Math.abs(q) >= TINY && Math.abs(q) < HUGE)) return 0;
+    if (ix) {
+      const p = q * b;
+      inexact = p !== a || productError(q, b, p) !== 0;
+    }
+  }
+  f[d] = q;
+  f[d + 1] = 0;
+  return inexact ? 2 : 1;
+}
+
+/** f[d] = sqrt(f[a]); exact when s * s == a exactly. */
+export function sqrtAt(f: Float64Array, ia: number, d: number, ix: boolean): number {
+  const a = f[ia];
+  if (a < 0 || !inRange(a)) return 0;
+  const s = Math.sqrt(a); // sqrt(-0) = -0
+  let inexact = false;
+  if (s !== 0 && ix) {
+    const p = s * s;
+    inexact = p !== a || productError(s, s, p) !== 0;
+  }
+  f[d] = s;
+  f[d + 1] = 0;
+  return inexact ? 2 : 1;
+}
+
+/**
+ * FMADD family: f[d] = (negC ? -c : c) + (negA ? -a : a) * b with one rounding (Boldo and
+ * Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using rounding
+ * to odd", IEEE TC 2008, Algorithm 5.4): the exact product uh + ul, th + tl = c + uh exactly,
+ * v = RO(tl + ul), result RN(th + v).
+ */
+export function fmaAt(
+  f: Float64Array, ic: number, ia: number, ib: number, negC: boolean, negA: boolean, d: number, ix: boolean,
+): number {
+  const c = negC ? -f[ic] : f[ic];
+  const a = negA ? -f[ia] : f[ia];
+  const b = f[ib];
+  if (!inRange(a) || !inRange(b) || !ok(c) || Math.abs(c) >= HUGE) return 0;
+  const uh = a * b;
+  if (uh === 0) {
+    if (a !== 0 && b !== 0) return 0; // underflow
+    // An exact zero product (with IEEE's sign): c + uh is exact, and ±0 + ±0 follows
+    // FPMulAdd's zero rules in round to nearest.
+    f[d] = c + uh;
+    f[d + 1] = 0;
+    return 1;
+  }
+  if (!(Math.abs(uh) >= TINY && Math.abs(uh) < HUGE)) return 0;
+  const ul = productError(a, b, uh);
+  const th = c + uh;
+  let bb = th - c;
+  const tl = c - (th - bb) + (uh - bb);
+  // v = RO(tl + ul): round to nearest, then to odd when inexact and even.
+  let v = tl + ul;
+  bb = v - tl;
+  const ve = tl - (v - bb) + (ul - bb);
+  if (ve !== 0) {
+    F64[0] = v;
+    if ((U32[0] & 1) === 0) {
+      // One ulp towards the exact value (ve's direction); v is not 0 here.
+      if (ve > 0 === v > 0) {
+        U32[0] = (U32[0] + 1) | 0;
+        if (U32[0] === 0) U32[1] = (U32[1] + 1) | 0;
+      } else {
+        if (U32[0] === 0) U32[1] = (U32[1] - 1) | 0;
+        U32[0] = (U32[0] - 1) | 0;
+      }
+      v = F64[0];
+    }
+  }
+  const r = th + v;
+  if (!(Math.abs(r) >= TINY && Math.abs(r) < HUGE)) return 0;
+  f[d] = r;
+  f[d + 1] = 0;
+  if (!ix) return 1;
+  if (ve !== 0) return 2;
+  bb = r - th;
+  return th - (r - bb) + (v - bb) !== 0 ? 2 : 1;
+}
