@@ -8,14 +8,16 @@
 // tests/guest/images.test.ts (slow project) re-runs QEMU live on the same images and checks it
 // still prints the recording; tests/debug/lockstep-mmu.test.ts runs them under `a64emu lockstep`.
 //
-// MMU_READY (mmu-images.ts): the comparison needs stage 1/2 translation (issue 7). Until main has
-// it, it is skipped; the checks that the images and recordings are in place always run.
+// MMU_READY (mmu-images.ts): the comparison needs stage 1/2 translation (issue 7); false skips it.
+// MMU_PENDING lists the images a64emu does not match yet: their comparison is expected to fail
+// (and fails once a64emu matches, so that the entry is removed). The checks that the images and
+// recordings are in place always run.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VirtMachine } from '../../src/machine/virt.js';
 import { ROOT } from '../helpers/a64emu.js';
-import { MMU_IMAGES, MMU_READY } from './mmu-images.js';
+import { MMU_IMAGES, MMU_PENDING, MMU_READY } from './mmu-images.js';
 
 interface Recording {
   cpu: string;
@@ -56,8 +58,12 @@ describe('MMU guest images: images and recordings', () => {
 });
 
 describe.skipIf(!MMU_READY)('MMU guest images on a64emu match QEMU 7.2', () => {
+  it('every pending entry names an MMU image', () => {
+    expect(Object.keys(MMU_PENDING).filter((n) => !MMU_IMAGES.some(([m]) => m === n))).toEqual([]);
+  });
   for (const [name, e] of MMU_IMAGES) {
-    it(name, async () => {
+    const pending = MMU_PENDING[name];
+    (pending ? it.fails : it)(pending ? `${name} (pending, expected to differ: ${pending})` : name, async () => {
       const rec = JSON.parse(readFileSync(join(ROOT, e.expected), 'utf8')) as Recording;
       const out: number[] = [];
       const m = new VirtMachine({ cpu: e.cpu, el: e.el, el2: e.el2, reboot: false, output: (s, bytes) => s === 'stdout' && out.push(...bytes) });
