@@ -30,8 +30,10 @@ afterEach(() => {
 
 describe.skipIf(!MMU_READY)('lockstep on the MMU guest images', () => {
   for (const [name, e] of MMU_IMAGES) {
-    // (an image a64emu does not match yet, MMU_PENDING, is skipped)
-    it.skipIf(name in MMU_PENDING)(`${name}: no divergence up to the exit`, async (ctx) => {
+    // (an image a64emu does not match yet, MMU_PENDING, is skipped). Retried: on a loaded machine
+    // QEMU can miss lockstep's 1000 ms limit for one step (seen once in a full parallel run); a
+    // real divergence is deterministic and fails every attempt.
+    it.skipIf(name in MMU_PENDING)(`${name}: no divergence up to the exit`, { retry: 2 }, async (ctx) => {
       requireTool(ctx, TOOLS.qemu);
       const mode = e.el ? ['--el', String(e.el), ...(e.el2 ? ['--virtualization'] : [])] : [];
       const r = await lockstep(['--cpu', e.cpu, ...mode, '--max-insns', '5000000', join(ROOT, e.elf)]);
