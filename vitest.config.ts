@@ -9,6 +9,7 @@ const SLOW = [
   'tests/fuzz/**/*.test.ts',
   'tests/workloads/**/*.test.ts',
   'tests/debug/lockstep-workloads.test.ts',
+  'tests/debug/lockstep-mmu.test.ts',
   'tests/sysregs/sys-sweep-recorded.test.ts',
   'tests/sysregs/sysreg-sweep-traps.test.ts',
 ];

@@ -67,6 +67,13 @@ export const IMAGES = [
     name: `exc_el${el}${el2 ? 'el2' : ''}`, dir: 'exc', defines: [`-DSTART_EL=${el}`, `-DHAS_EL2=${el === 2 || el2 ? 1 : 0}`],
     kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', el, el2, timeoutMs: 30_000, emuTimeoutMs: 60_000,
   })),
+  // MMU guests (mmu/mmu.S), compared with a64emu by tests/machine/mmu-guests.test.ts
+  ...[['mmu_el1', 1, false, 'cortex-a57'], ['mmu_el1_max', 1, false, 'max'], ['mmu_el2', 2, false, 'cortex-a57'], ['mmu_el2_max', 2, false, 'max'], ['mmu_el3', 3, false, 'cortex-a57'],
+    ['mmu_el3el2', 3, true, 'cortex-a57']]
+    .map(([name, el, el2, cpu]) => ({
+      name, dir: 'mmu', defines: [`-DSTART_EL=${el}`, `-DHAS_EL2=${el === 2 || el2 ? 1 : 0}`, `-DMAX=${cpu === 'max' ? 1 : 0}`],
+      kind: 'asm', cpu, march: cpu === 'max' ? 'armv8.2-a' : 'armv8-a', el, el2, timeoutMs: 30_000, emuTimeoutMs: 60_000,
+    })),
 ];
 
 const SOURCE_RE = /\.(S|s|c|h|inc)$/;
