@@ -21,6 +21,8 @@ export const s2r = {
   level: 0,
   /** MemAttr as a MAIR byte. */
   attr: 0,
+  /** SH[1:0] of the descriptor (VTCR_EL2.SH0 with VTCR_EL2.DS = 1). */
+  sh: 0,
   /** log2 of the stage 2 mapping's size. */
   sizeLog2: 0,
 };
@@ -156,6 +158,8 @@ export function s2Translate(
     s2r.perm = perm;
     s2r.level = level;
     s2r.attr = s2AttrByte((dlo >>> 2) & 0xf);
+    // SH [9:8]; with DS = 1 those bits are OA and VTCR_EL2.SH0 [13:12] applies (D8.3.1).
+    s2r.sh = ds ? (cpu.u[lo(Slot.VTCR_EL2)] >>> 12) & 3 : (dlo >>> 8) & 3;
     s2r.sizeLog2 = blockShift;
     return true;
   }

@@ -79,6 +79,8 @@ export interface TlbEntry {
   level2: number;
   /** The memory attributes as a MAIR_ELx byte (0x00: Device-nGnRnE; combined with stage 2). */
   attr: number;
+  /** Shareability as in a descriptor's SH[1:0]: 0b00 Non-, 0b10 Outer, 0b11 Inner Shareable (both stages combined). */
+  sh: number;
   /**
    * Data accesses see Device memory: every unaligned one takes an Alignment fault. With
    * stage 1 off this is true (data is Device-nGnRnE) though fetches are Normal: fetches

@@ -178,6 +178,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
   // Attributes for data accesses and for instruction fetches (they differ: below).
   let attr: number;
   let fetchAttr: number;
+  let sh: number;
   let perm1: number;
   let level1 = 0;
   let sizeLog2 = 12;
@@ -198,6 +199,8 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     ipa = lowBits(pageLo, vaHi, pamax);
     attr = (hcr & HCR_DC) !== 0 ? 0xff : 0x00;
     fetchAttr = (hcr & HCR_DC) !== 0 ? 0xff : (sctlr & SCTLR_I) !== 0 ? 0xaa : 0x44;
+    // Non-shareable with HCR_EL2.DC, else Outer Shareable (AArch64.S1DisabledOutput).
+    sh = (hcr & HCR_DC) !== 0 ? 0 : 2;
     perm1 = ALL | PERM_S1_OFF;
   } else {
     // ---- AArch64.S1Walk -------------------------------------------------------------------
@@ -395,6 +398,8 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     // AArch64.S1Translate: fetches from Device memory or with SCTLR.I = 0, and Normal data
     // with SCTLR.C = 0, are Normal Non-cacheable.
     fetchAttr = isDevice(attr) || (sctlr & SCTLR_I) === 0 ? 0x44 : attr;
+    // SH [9:8]; with DS = 1 those bits are OA and TCR_ELx.SH0/SH1 apply (D8.3.1).
+    sh = ds ? (two && sel ? (tlo >>> 28) & 3 : (tlo >>> 12) & 3) : (dlo >>> 8) & 3;
     if ((sctlr & SCTLR_C) === 0 && !isDevice(attr)) attr = 0x44;
   }
 
@@ -412,12 +417,14 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     const s2a = s2r.attr;
     attr = combineAttrs(attr, (hhi & 1) !== 0 && !isDevice(s2a) ? 0x44 : s2a);
     fetchAttr = combineAttrs(fetchAttr, (hhi & 2) !== 0 || isDevice(s2a) ? 0x44 : s2a);
+    // The more shareable of the two stages (S2CombineS1Shareability).
+    sh = sh === 2 || s2r.sh === 2 ? 2 : sh === 3 || s2r.sh === 3 ? 3 : 0;
     // TLBI by VA must drop the whole stage 1 mapping; over-invalidation is harmless.
     sizeLog2 = Math.max(sizeLog2, s2r.sizeLog2);
   }
   return {
     regime, vmid, asid: tags.asid, global, vaLo: pageLo, vaHi, sizeLog2, pa, ipa: s2 ? ipa : -1,
-    perm1, perm2, level1, level2, attr: fetch ? fetchAttr : attr, device: isDevice(attr),
+    perm1, perm2, level1, level2, attr: fetch ? fetchAttr : attr, device: isDevice(attr), sh,
   };
 }
 

@@ -75,10 +75,9 @@ function atS1Off(cpu: Cpu, regime: Regime, lo: number, hi: number): void {
 
 /**
  * PAR_EL1.SH of a translation (PAREncodeShareability): 0b10 for Device memory and for Normal
- * Inner and Outer Non-cacheable memory (MAIR byte 0x44). TlbEntry does not carry the
- * descriptor's SH field, so Normal cacheable memory reports Inner Shareable (0b11).
+ * Inner and Outer Non-cacheable memory (MAIR byte 0x44), else the translation's shareability.
  */
-const shOf = (e: TlbEntry): number => (e.device || (e.attr & 0xf0) === 0 || e.attr === 0x44 ? 2 : 3);
+const shOf = (e: TlbEntry): number => (e.device || (e.attr & 0xf0) === 0 || e.attr === 0x44 ? 2 : e.sh);
 
 /** PAR_EL1 for a successful translation: PA[51:12], ATTR [63:56], SH [8:7], NS [9], F = 0. */
 export function parSuccess(cpu: Cpu, e: TlbEntry, secure: boolean): void {

@@ -40,7 +40,7 @@ const BASE = 0x40000000;
 const ALL = Perm.R0 | Perm.W0 | Perm.X0 | Perm.R1 | Perm.W1 | Perm.X1;
 const page = (pa: number, attr: number, device = false): TlbEntry => ({
   regime: Regime.EL10, vmid: 0, asid: 0, global: true, vaLo: 0, vaHi: 0, sizeLog2: 12, pa, ipa: -1,
-  perm1: ALL, perm2: ALL, level1: 3, level2: 0, attr, device,
+  perm1: ALL, perm2: ALL, level1: 3, level2: 0, attr, device, sh: 3,
 });
 
 /** SYS #op1, C7, Cm, #op2, X1. */

@@ -38,7 +38,7 @@ function entry(e: E): TlbEntry {
   return {
     regime: e.regime, vmid: e.vmid ?? 0, asid: e.asid ?? 0, global: e.global ?? false,
     vaLo: Number(e.va & 0xfffff000n) | 0, vaHi: Number(e.va >> 32n) | 0, sizeLog2: e.sizeLog2 ?? 12,
-    pa: 0x40000000, ipa: e.ipa ?? -1, perm1: ALL, perm2: ALL, level1: 3, level2: 3, attr: 0xff, device: false,
+    pa: 0x40000000, ipa: e.ipa ?? -1, perm1: ALL, perm2: ALL, level1: 3, level2: 3, attr: 0xff, device: false, sh: 3,
   };
 }
 
