@@ -77,6 +77,18 @@ export interface Features {
   JSCVT: boolean;
   /** FEAT_FRINTTS: FRINT32Z/32X/64Z/64X. */
   FRINTTS: boolean;
+  /** FEAT_AES (AESE/AESD/AESMC/AESIMC) and FEAT_PMULL (PMULL/PMULL2 .1Q), as the cores pair them. */
+  AES: boolean;
+  PMULL: boolean;
+  /** FEAT_SHA1, FEAT_SHA256, FEAT_SHA512, FEAT_SHA3 (EOR3, RAX1, XAR, BCAX). */
+  SHA1: boolean;
+  SHA256: boolean;
+  SHA512: boolean;
+  SHA3: boolean;
+  /** FEAT_RDM: SQRDMLAH/SQRDMLSH. */
+  RDM: boolean;
+  /** FEAT_DotProd: SDOT/UDOT. */
+  DOTPROD: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -134,18 +146,21 @@ const V80 = {
   PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false,
   VHE: false, HAFDBS: false, LPA: false, LVA: false, LPA2: false, HPDS: false, TTST: false, XNX: false, VMID16: false,
   TLBIOS: false, TLBIRANGE: false, TTL: false, FP16: false, JSCVT: false, FRINTTS: false,
+  SHA512: false, SHA3: false, RDM: false, DOTPROD: false,
 } as const;
+/** The cryptographic extension of Cortex-A57/A72 (QEMU 7.2: ID_AA64ISAR0_EL1 = 0x11120). */
+const V80_CRYPTO = { AES: true, PMULL: true, SHA1: true, SHA256: true } as const;
 
 export const MODELS: Readonly<Record<string, CpuModel>> = {
   'cortex-a57': {
     name: 'cortex-a57', paBits: 44, resetSctlr: 0x00c50838n,
-    features: { ...V80, EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
+    features: { ...V80, ...V80_CRYPTO, EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
     qemuId: CORTEX_A57_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],
   },
   'cortex-a72': {
     name: 'cortex-a72', paBits: 44, resetSctlr: 0x00c50838n,
-    features: { ...V80, EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
+    features: { ...V80, ...V80_CRYPTO, EL2: false, EL3: false, LSE: false, CRC32: true, LRCPC: false, IDST: false, IMPDEF_A57: true, RAS: false },
     // As cortex-a57 except MIDR_EL1 and ID_MMFR0_EL1 (tests/sysregs/qemu/cortex-a72-el1.json).
     qemuId: { ...CORTEX_A57_ID, MIDR_EL1: 0x410fd083n, ID_MMFR0_EL1: 0x10201105n },
     ccsidr: [0x701fe00an, 0x201fe012n, 0x707fe07an],
@@ -162,6 +177,7 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
       VHE: true, HAFDBS: true, LPA: true, LVA: true, LPA2: true, HPDS: true, TTST: true, XNX: true, VMID16: true,
       TLBIOS: true, TLBIRANGE: true, TTL: true,
       FP16: true, JSCVT: true, FRINTTS: true,
+      AES: true, PMULL: true, SHA1: true, SHA256: true, SHA512: true, SHA3: true, RDM: true, DOTPROD: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

@@ -160,3 +160,15 @@ export function fpStepFused(n: number, op1: bigint, op2: bigint, fpcr: number, r
 export function fpAbd(n: number, op1: bigint, op2: bigint, fpcr: number): bigint {
   return fpAdd(n, op1, op2, fpcr, true) & ((1n << BigInt(n - 1)) - 1n);
 }
+
+/** UnsignedRecipEstimate (URECPE) of a 32-bit element. */
+export function unsignedRecipEstimate(x: number): number {
+  if ((x >>> 31) === 0) return 0xffffffff;
+  return (recipEstimate(x >>> 23) & 0x1ff) * 2 ** 23;
+}
+
+/** UnsignedRSqrtEstimate (URSQRTE) of a 32-bit element. */
+export function unsignedRSqrtEstimate(x: number): number {
+  if ((x >>> 30) === 0) return 0xffffffff;
+  return (recipSqrtEstimate(x >>> 23) & 0x1ff) * 2 ** 23;
+}

@@ -16,6 +16,7 @@
 import { ExceptionRecord, EC, FSC } from '../cpu/exception.js';
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot, lo as loOf } from '../cpu/state.js';
+import { ScrEl3 } from '../sysregs/bits.js';
 import { Tlb } from './tlb.js';
 import { AccessType, MmuFault, Regime, fscOf, type TlbEntry, type WalkRequest } from './types.js';
 import { contextTags, permits, regimeOf, walk } from './walk.js';
@@ -532,6 +533,16 @@ export class Memory {
 
   // ---- aborts ------------------------------------------------------------------------
 
+  /**
+   * Synchronous External aborts go to EL3 when SCR_EL3.EA is 1, before any other routing
+   * (AArch64.TakeDataAbort / TakeInstructionAbort: route_to_el3). QEMU 7.2 ignores EA here.
+   */
+  private routeExternal(fsc: number): void {
+    const cpu = this.cpu!;
+    const external = fsc === 0x10 || (fsc >= 0x13 && fsc <= 0x17);
+    if (external && cpu.model.features.EL3 && (cpu.u[loOf(Slot.SCR_EL3)] & ScrEl3.EA) !== 0) this.exc.targetEl = 3;
+  }
+
   /** Raises the abort `this.fault` describes for an access to (lo, hi). */
   private raise(lo: number, hi: number, req: WalkRequest, write: boolean): never {
     const f = this.fault;
@@ -550,6 +561,7 @@ export class Memory {
       e.s1ptw = f.s1ptw;
       e.ipa = f.ipa;
     }
+    this.routeExternal(fsc);
     throw e;
   }
 
@@ -561,6 +573,7 @@ export class Memory {
     e.hasFar = true;
     e.farLo = lo;
     e.farHi = hi;
+    this.routeExternal(fsc);
     throw e;
   }
 
@@ -569,6 +582,7 @@ export class Memory {
     e.hasFar = true;
     e.farLo = lo;
     e.farHi = hi;
+    this.routeExternal(fsc);
     throw e;
   }
 }

@@ -103,13 +103,15 @@ export class Tlb {
       this.clear();
       return;
     }
+    const before = this.count;
     for (const [key, chain] of this.map) {
       const kept = chain.filter((e) => !matches(e, s));
       this.count -= chain.length - kept.length;
       if (kept.length === 0) this.map.delete(key);
       else if (kept.length !== chain.length) this.map.set(key, kept);
     }
-    this.onInvalidate();
+    // The fast arrays copy entries of this TLB only: untouched, they are still right.
+    if (this.count !== before) this.onInvalidate();
   }
 }
 

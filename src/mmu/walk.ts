@@ -159,7 +159,10 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
   const tlo = cpu.u[lo(tcr)];
   const thi = cpu.u[lo(tcr) + 1];
   const sctlr = cpu.u[lo(sctlrSlot(regime))];
-  const s2 = regime === Regime.EL10 && !req.s1Only && stage2Applies(cpu);
+  // Stage 2 translates the stage 1 table addresses whenever it applies, AT S1E1* included;
+  // the output IPA only without s1Only.
+  const s2walk = regime === Regime.EL10 && stage2Applies(cpu);
+  const s2 = s2walk && !req.s1Only;
   contextTags(cpu, regime, tags);
   const vmid = req.s1Only ? 0 : tags.vmid;
 
@@ -276,7 +279,7 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
       const bits = level === start ? startBits : stride;
       addr = table + Math.floor(lowBits(vaLo, vaHi, shift + bits) / P2[shift]) * 8;
       let pa = addr;
-      if (s2) {
+      if (s2walk) {
         if (!s1ptwTranslate(cpu, addr, AccessType.READ, req.at, fault)) return null;
         pa = s2r.pa + (addr % 4096);
       }
@@ -371,9 +374,10 @@ export function walk(cpu: Cpu, vaLo: number, vaHi: number, req: WalkRequest, fau
     }
     if (nlo !== dlo) {
       let pa = addr;
-      if (s2) {
-        // The update is a write of the table at stage 2.
-        if (!s1ptwTranslate(cpu, addr, AccessType.WRITE, req.at, fault)) return null;
+      if (s2walk) {
+        // The update is a write of the table at stage 2, a table walk access even for an AT
+        // (CreateAccDescTTEUpdate): it may set the stage 2 dirty state.
+        if (!s1ptwTranslate(cpu, addr, AccessType.WRITE, false, fault)) return null;
         pa = s2r.pa + (addr % 4096);
       }
       writeDescLo(cpu, pa, nlo);

@@ -134,25 +134,28 @@ export function atOp(kind: AtKind, write: boolean) {
     if (!request(cpu, kind, write)) return atS1Off(cpu, req.regime, lo, hi);
     const e = walk(cpu, lo, hi, req, fault);
     if (e !== null) return parSuccess(cpu, e, secureRegime(cpu, req.regime));
-    if (fault.stage2 && fault.s1ptw && stage1Of2 && cpu.el === 1) stage2WalkAbort(cpu, lo, hi, fault);
+    if (fault.stage2 && fault.s1ptw && stage1Of2 && cpu.el === 1) walkAbort(cpu, lo, hi, fault);
+    // A synchronous External abort on the walk is taken as a Data Abort, not reported in
+    // PAR_EL1 (QEMU 7.2's do_ats_write; Arm ARM C5.4).
+    if (fault.type === FaultType.SYNC_EXT_WALK) walkAbort(cpu, lo, hi, fault);
     parFault(cpu, fault);
   };
 }
 
-/** The Data Abort of a stage 2 fault on the stage 1 walk of an AT S1E0 or S1E1 form at EL1. */
-function stage2WalkAbort(cpu: Cpu, lo: number, hi: number, f: MmuFault): never {
-  let target = 2;
-  if (f.type === FaultType.SYNC_EXT_WALK && cpu.model.features.EL3 && (cpu.r[Slot.SCR_EL3 * 2] & ScrEl3.EA) !== 0) target = 3;
-  else {
-    // HPFAR_EL2.FIPA [43:4] = IPA[51:12].
-    const ipn = Math.floor(f.ipa / 4096);
-    cpu.x[Slot.HPFAR_EL2] = BigInt(ipn) << 4n;
-  }
-  // ISS: S1PTW [7]; the run loop adds CM [8] and WnR [6] for an AT (dataAbortIss).
-  const x = cpu.exc.set(EC.DABORT_SAME, fscOf(f.type, f.level) | (1 << 7), 0, target);
+/**
+ * The Data Abort an AT takes instead of reporting in PAR_EL1: a stage 2 fault on the stage 1
+ * walk of an AT S1E0/S1E1 form at EL1 (to EL2, HPFAR_EL2, ESR.S1PTW), or a synchronous
+ * External abort on a walk (SCR_EL3.EA routes it to EL3). The run loop adds CM and WnR.
+ */
+function walkAbort(cpu: Cpu, lo: number, hi: number, f: MmuFault): never {
+  const x = cpu.exc.set(EC.DABORT_SAME, fscOf(f.type, f.level), 0, f.stage2 ? 2 : 0);
   x.isDataAbort = true;
   x.hasFar = true;
   x.farLo = lo;
   x.farHi = hi;
+  x.stage2 = f.stage2;
+  x.s1ptw = f.s1ptw;
+  x.ipa = f.ipa;
+  if (f.type === FaultType.SYNC_EXT_WALK && cpu.model.features.EL3 && (cpu.r[Slot.SCR_EL3 * 2] & ScrEl3.EA) !== 0) x.targetEl = 3;
   throw x;
 }

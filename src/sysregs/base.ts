@@ -5,6 +5,7 @@
 
 import { Slot } from '../cpu/state.js';
 import { cntkctl, virtualCountRead } from './timer.js';
+import { el0Sctlr } from './vhe.js';
 import { EL0_RW, EL1_RO, EL1_RW, Flag, VM_TRAP, type RowSpec } from './row.js';
 
 /** CNTKCTL_EL1.EL0PCTEN / EL0VCTEN (CNTHCTL_EL2's with HCR_EL2.{E2H,TGE} = {1,1}). */
@@ -21,7 +22,7 @@ export const BASE_ROWS: readonly RowSpec[] = [
   {
     // EL0 access is allowed when SCTLR_EL1.UMA is 1, otherwise trapped to EL1.
     name: 'DAIF', op0: 3, op1: 3, crn: 4, crm: 2, op2: 1, access: EL0_RW, flags: Flag.NO_RAW,
-    el0Trap: (cpu) => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 9) & 1) !== 0, // SCTLR_EL1.UMA
+    el0Trap: (cpu) => ((cpu.r[el0Sctlr(cpu)] >>> 9) & 1) !== 0, // SCTLR_EL1.UMA (SCTLR_EL2's in host)
     get32: (cpu) => cpu.daif << 6,
     set32: (cpu, v) => void (cpu.daif = (v >>> 6) & 0xf),
     context: true,

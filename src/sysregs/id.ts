@@ -13,6 +13,7 @@ import { Slot } from '../cpu/state.js';
 import { EL0_RO, EL1_RO, EL1_RW, Flag, genericName, Hcr, type RowSpec } from './row.js';
 import { el2Enabled } from './access.js';
 import { HcrEl2 } from './bits.js';
+import { e2hTge, el0Sctlr } from './vhe.js';
 
 /** One ID register field whose value a64emu decides rather than QEMU. */
 export interface IdField {
@@ -67,16 +68,16 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64ZFR0_EL1', field: '*', lsb: 0, width: 64, value: 0, why: 'no SVE' },
   { reg: 'ID_AA64SMFR0_EL1', field: '*', lsb: 0, width: 64, value: 0, why: 'no SME' },
 
-  { reg: 'ID_AA64ISAR0_EL1', field: 'AES', lsb: 4, width: 4, value: 0, why: `no cryptographic extension; ${NO_FP}` },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'SHA1', lsb: 8, width: 4, value: 0, why: `no cryptographic extension; ${NO_FP}` },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'SHA2', lsb: 12, width: 4, value: 0, why: `no cryptographic extension; ${NO_FP}` },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'AES', lsb: 4, width: 4, cap: (f) => (f.PMULL ? 2 : f.AES ? 1 : 0), why: 'FEAT_AES, FEAT_PMULL (insns/simd_crypto.ts, simd_3diff.ts)' },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'SHA1', lsb: 8, width: 4, cap: (f) => (f.SHA1 ? 1 : 0), why: 'FEAT_SHA1 (insns/simd_crypto.ts)' },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'SHA2', lsb: 12, width: 4, cap: (f) => (f.SHA512 ? 2 : f.SHA256 ? 1 : 0), why: 'FEAT_SHA256, FEAT_SHA512 (insns/simd_crypto.ts)' },
   { reg: 'ID_AA64ISAR0_EL1', field: 'CRC32', lsb: 16, width: 4, value: 1, when: 'CRC32', why: 'FEAT_CRC32' },
   { reg: 'ID_AA64ISAR0_EL1', field: 'Atomic', lsb: 20, width: 4, value: 2, when: 'LSE', why: 'FEAT_LSE' },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'RDM', lsb: 28, width: 4, value: 0, why: NO_FP },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'SHA3', lsb: 32, width: 4, value: 0, why: NO_FP },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'SM3', lsb: 36, width: 4, value: 0, why: NO_FP },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'SM4', lsb: 40, width: 4, value: 0, why: NO_FP },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'DP', lsb: 44, width: 4, value: 0, why: NO_FP },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'RDM', lsb: 28, width: 4, value: 1, when: 'RDM', why: 'FEAT_RDM (SQRDMLAH/SQRDMLSH)' },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'SHA3', lsb: 32, width: 4, value: 1, when: 'SHA3', why: 'FEAT_SHA3 (EOR3, RAX1, XAR, BCAX)' },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'SM3', lsb: 36, width: 4, value: 0, why: 'no SM3 instructions (not part of issue 8)' },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'SM4', lsb: 40, width: 4, value: 0, why: 'no SM4 instructions (not part of issue 8)' },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'DP', lsb: 44, width: 4, value: 1, when: 'DOTPROD', why: 'FEAT_DotProd (SDOT/UDOT)' },
   { reg: 'ID_AA64ISAR0_EL1', field: 'FHM', lsb: 48, width: 4, value: 0, why: NO_FP },
   { reg: 'ID_AA64ISAR0_EL1', field: 'TS', lsb: 52, width: 4, value: 0, why: 'no CFINV/RMIF/SETF (flag manipulation)' },
   {
@@ -249,7 +250,7 @@ export const ID_ROWS: readonly RowSpec[] = [
     // EL0 reads trap to EL1 unless SCTLR_EL1.UCT (bit 15) is 1 (Arm ARM D17.2.34).
     name: 'CTR_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, access: EL0_RO, flags: Flag.CONST,
     value: (m) => idValue(m, 'CTR_EL0'),
-    el0Trap: (cpu) => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 15) & 1) !== 0,
+    el0Trap: (cpu) => ((cpu.r[el0Sctlr(cpu)] >>> 15) & 1) !== 0,
     // Then HCR_EL2.TID2 traps EL0 and EL1 reads to EL2.
     hcrTrap: { read: Hcr.TID2 },
   },
@@ -260,8 +261,8 @@ export const ID_ROWS: readonly RowSpec[] = [
     name: 'DCZID_EL0', op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, access: EL0_RO, flags: Flag.NO_RAW,
     get32: (cpu) => {
       const el = cpu.el;
-      if (el === 0 && ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) === 0) return 0x14;
-      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TDZ) !== 0 && el2Enabled(cpu) ? 0x14 : 0x4;
+      if (el === 0 && ((cpu.r[el0Sctlr(cpu)] >>> 14) & 1) === 0) return 0x14;
+      return el < 2 && (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TDZ) !== 0 && el2Enabled(cpu) && !(el === 0 && e2hTge(cpu)) ? 0x14 : 0x4;
     },
   },
   { name: 'CLIDR_EL1', op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, access: EL1_RO, flags: Flag.CONST, value: (m) => idValue(m, 'CLIDR_EL1'),

@@ -13,19 +13,18 @@ import type { Cpu } from '../cpu/cpu.js';
 import { Slot } from '../cpu/state.js';
 import { el2Enabled, hcrBit, scrBit } from './access.js';
 import { HcrEl2Bit, ScrEl3Bit } from './bits.js';
-import { e2hTge } from './vhe.js';
+import { e2hTge, el0Sctlr } from './vhe.js';
 import { ACCESS_OK, EL0_RW, EL1_RW, type Access, type RowSpec } from './row.js';
 
 const TSCXT = 20; // SCTLR_EL1.TSCXT
 
 function scxtTrap(cpu: Cpu): number {
   const el = cpu.el;
-  if (el === 0) {
-    // With HCR_EL2.{E2H,TGE} = {1,1} (FEAT_VHE) SCTLR_EL2.TSCXT traps EL0 to EL2 instead.
-    const host = e2hTge(cpu);
-    if (((cpu.r[(host ? Slot.SCTLR_EL1 + 1 : Slot.SCTLR_EL1) * 2] >>> TSCXT) & 1) !== 0) return host ? 2 : 1;
-  }
-  if (el < 2 && hcrBit(cpu, HcrEl2Bit.EnSCXT) === 0 && el2Enabled(cpu)) return 2;
+  // With HCR_EL2.{E2H,TGE} = {1,1} (FEAT_VHE) SCTLR_EL2.TSCXT traps EL0 to EL2 instead, and
+  // HCR_EL2.EnSCXT does not apply.
+  const host = el === 0 && e2hTge(cpu);
+  if (el === 0 && ((cpu.r[el0Sctlr(cpu)] >>> TSCXT) & 1) !== 0) return host ? 2 : 1;
+  if (el < 2 && !host && hcrBit(cpu, HcrEl2Bit.EnSCXT) === 0 && el2Enabled(cpu)) return 2;
   if (el < 3 && cpu.model.features.EL3 && scrBit(cpu, ScrEl3Bit.EnSCXT) === 0) return 3;
   return ACCESS_OK;
 }

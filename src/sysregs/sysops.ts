@@ -12,9 +12,9 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { FSC } from '../cpu/exception.js';
-import { Slot } from '../cpu/state.js';
 import { Flag, Hcr, type Access, type RowSpec } from './row.js';
 import { atOp, type AtKind } from './at.js';
+import { el0Sctlr } from './vhe.js';
 import { tlbiOp, type TlbiBy, type TlbiTarget } from './tlbi.js';
 
 const SYS_EL0: Access = { read: 4, write: 0 };
@@ -22,10 +22,13 @@ const SYS_EL1: Access = { read: 4, write: 1 };
 const SYS_EL2: Access = { read: 4, write: 2 };
 const SYS_EL3: Access = { read: 4, write: 3 };
 
-/** SCTLR_EL1.UCI (bit 26): EL0 may execute cache maintenance by VA (else EC 0x18 to EL1). */
-const uci = (cpu: Cpu): boolean => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 26) & 1) !== 0;
-/** SCTLR_EL1.DZE (bit 14): EL0 may execute DC ZVA (else EC 0x18 to EL1). */
-const dze = (cpu: Cpu): boolean => ((cpu.r[Slot.SCTLR_EL1 * 2] >>> 14) & 1) !== 0;
+/**
+ * SCTLR_EL1.UCI (bit 26): EL0 may execute cache maintenance by VA (else EC 0x18 to EL1);
+ * SCTLR_EL2's at EL0 in host (FEAT_VHE), trapping to EL2.
+ */
+const uci = (cpu: Cpu): boolean => ((cpu.r[el0Sctlr(cpu)] >>> 26) & 1) !== 0;
+/** SCTLR_EL1.DZE (bit 14): EL0 may execute DC ZVA (else EC 0x18 to EL1); SCTLR_EL2's in host. */
+const dze = (cpu: Cpu): boolean => ((cpu.r[el0Sctlr(cpu)] >>> 14) & 1) !== 0;
 
 /**
  * DC ZVA: zeroes the naturally aligned block of DCZID_EL0.BS = 4 (64 bytes). On Device
@@ -58,8 +61,10 @@ const TLBI_LEVEL: Record<number, [Access, 'EL2' | 'EL3' | undefined]> = { 0: [SY
  */
 function tl(name: string, op1: number, crm: number, op2: number, target: TlbiTarget, by: TlbiBy, feat?: TlbiFeature): RowSpec {
   const [access, el] = TLBI_LEVEL[op1];
-  const features = feat === undefined ? undefined : el === undefined ? { feature: feat } : { feature: el, features: [feat] };
-  return sys(name, op1, 8, crm, op2, access, { op: tlbiOp(target, by), ...(features ?? (el ? { feature: el } : {})), ...(el ? {} : { hcrTrap: TTLB }) });
+  // The EL2/EL3 forms need that EL, the OS and range forms their feature too.
+  const needs: Partial<RowSpec> =
+    el === undefined ? (feat === undefined ? {} : { feature: feat }) : { feature: el, ...(feat === undefined ? {} : { features: [feat] }) };
+  return sys(name, op1, 8, crm, op2, access, { op: tlbiOp(target, by), ...needs, ...(el === undefined ? { hcrTrap: TTLB } : {}) });
 }
 /** An operation's IS (CRm 3), local (CRm 7) and, with FEAT_TLBIOS, OS (CRm 1) forms. */
 const forms = (name: string, op1: number, op2: number, target: TlbiTarget, by: TlbiBy): RowSpec[] => [

@@ -121,11 +121,14 @@ export function tlbiScopeOf(cpu: Cpu, target: TlbiTarget, by: TlbiBy, lo: number
   return s;
 }
 
-/** The `op` of a TLBI row: removes the scope's entries and drops the decoded blocks. */
+/**
+ * The `op` of a TLBI row: removes the scope's entries. Decoded blocks follow by themselves:
+ * invalidating empties the fast TLB, so each block re-translates its page before it runs
+ * again (Memory.fetchGen, run.ts).
+ */
 export function tlbiOp(target: TlbiTarget, by: TlbiBy) {
   return (cpu: Cpu, lo: number, hi: number): void => {
     const s = tlbiScopeOf(cpu, target, by, lo, hi);
     if (s !== null) cpu.mem.tlb.invalidate(s);
-    cpu.flushBlocks = true;
   };
 }

@@ -22,6 +22,19 @@ export const e2hOn = (cpu: Cpu): boolean => (cpu.r[Slot.HCR_EL2 * 2 + 1] & E2H_H
 /** HCR_EL2.{E2H, TGE} = {1, 1} with EL2 enabled: EL0 runs in the EL2&0 regime (ELIsInHost(EL0)). */
 export const e2hTge = (cpu: Cpu): boolean => (cpu.r[Slot.HCR_EL2 * 2] & HcrEl2.TGE) !== 0 && e2hOn(cpu);
 
+/**
+ * The index in `cpu.r` of the SCTLR holding the EL0 controls (UCI, DZE, UMA, UCT, nTWI,
+ * nTWE): SCTLR_EL1, or SCTLR_EL2 at EL0 in host ({E2H,TGE} = {1,1}: the EL2&0 regime).
+ */
+export const el0Sctlr = (cpu: Cpu): number => (e2hTge(cpu) ? Slot.SCTLR_EL1 + 1 : Slot.SCTLR_EL1) * 2;
+
+/**
+ * HCR_EL2 trap bits (low word) that behave as 0 for EL0 in host ({E2H,TGE} = {1,1}): TWI,
+ * TWE, TID2, TPC (TPCP), TPU, TDZ (Arm ARM D17.2.48, each field: "behaves as if 0 ... when
+ * HCR_EL2.{E2H,TGE} is {1,1}"; QEMU 7.2's arm_hcr_el2_eff). EnSCXT likewise (scxt.ts).
+ */
+export const HCR_IGNORED_IN_HOST = HcrEl2.TWI | HcrEl2.TWE | (1 << 17) | (1 << 23) | (1 << 24) | HcrEl2.TDZ;
+
 /** [EL1/EL0 register, the EL2 register it reaches at EL2 with E2H = 1]. */
 export const VHE_REDIRECTS: readonly (readonly [string, string])[] = [
   ['SCTLR_EL1', 'SCTLR_EL2'], ['CPACR_EL1', 'CPTR_EL2'], ['TTBR0_EL1', 'TTBR0_EL2'], ['TTBR1_EL1', 'TTBR1_EL2'],

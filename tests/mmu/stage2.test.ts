@@ -215,6 +215,18 @@ describe('stage 2 of the stage 1 walk (S1PTW)', () => {
     expect(faultOf(tr(cpu, 0x7000n, RD))).toEqual([FaultType.PERMISSION, 3, true, true]);
   });
 
+  it('an AT that sets a stage 1 AF makes the table page dirty at stage 2 (the update is a walk access, not the AT)', () => {
+    const { cpu, s1, s2 } = setup({ pages: true });
+    cpu.x[Slot.TCR_EL1] = tcr({ t0sz: 16, ha: true });
+    cpu.x[Slot.VTCR_EL2] = vtcr({ t0sz: 24, sl0: 1, ha: true, hd: true });
+    const leaf = s1.map(0x7000n, 0x4020_0000n, 3, 0n);
+    const page = BigInt(leaf) & ~0xfffn;
+    const s2leaf = s2.map(page, page, 3, AF | ap(1) | DBM | memAttr(0xf)); // writable-clean
+    expect(tr(cpu, 0x7000n, req(Regime.EL10, { at: true })).e).not.toBeNull();
+    expect(rd64(cpu, leaf) & AF).toBe(AF);
+    expect(rd64(cpu, s2leaf) & ap(3)).toBe(ap(3)); // S2AP[1] set: dirty
+  });
+
   it('a hardware AF update of a stage 1 descriptor is a stage 2 write: read-only at stage 2 faults with S1PTW', () => {
     const { cpu, s1, s2 } = setup({ pages: true });
     cpu.x[Slot.TCR_EL1] = tcr({ t0sz: 16, ha: true });
@@ -248,6 +260,9 @@ describe('HCR_EL2.DC and TGE, s1Only, tags', () => {
     s1.map(0x7000n, 0x1_2345_6000n, 3, AF);
     const e = tr(cpu, 0x7000n, req(Regime.EL10, { s1Only: true, at: true })).e!;
     expect([e.pa, e.ipa, e.perm2 & 63, e.vmid]).toEqual([0x1_2345_6000, -1, 63, 0]);
+    // Stage 2 still translates the stage 1 tables (AArch64.S1Walk; QEMU 7.2 reports it too).
+    cpu.x[Slot.TTBR0_EL1] = 0x2_0000_0000n;
+    expect(faultOf(tr(cpu, 0x7000n, req(Regime.EL10, { s1Only: true, at: true })))).toEqual([FaultType.TRANSLATION, 1, true, true]);
   });
 
   it('VMID from VTTBR_EL2: 8 bits, 16 with VTCR_EL2.VS (max); entries of EL1&0 are tagged with it', () => {

@@ -71,6 +71,11 @@ export class Tables {
     this.root = this.alloc(Math.max(8 << this.startBits, 1 << g));
   }
 
+  /** Tables of `cpu` are allocated from `pa` on (default: the top half of RAM). */
+  static allocFrom(cpu: Cpu, pa: number): void {
+    Tables.next.set(cpu, pa);
+  }
+
   /** Allocates zeroed table memory from the top half of RAM, aligned to its size or the granule. */
   alloc(size: number): number {
     let at = Tables.next.get(this.cpu) ?? RAM + (this.cpu.mem.bus.ram.byteLength >>> 1);

@@ -163,14 +163,7 @@ describe('DC ZVA at EL0 needs SCTLR_EL1.DZE, else EC 0x18 to EL1 (Arm ARM D17.2,
   });
 });
 
-describe('TLBI drops the decoded blocks', () => {
-  it('every TLBI row leaves cpu.flushBlocks set; IC/DC/AT do not', () => {
-    for (const [name, op] of Object.entries(EL1_OPS)) {
-      const r = exec(sys(op, 2), 1);
-      expect(r.t.cpu.flushBlocks, name).toBe(name.startsWith('TLBI_'));
-    }
-  });
-});
+// TLBI and decoded code: tests/mmu/tlb-code.test.ts (blocks re-translate after a TLBI in scope).
 
 describe('AT with stage 1 off: PAR_EL1 (AArch64.TranslateAddressS1Off)', () => {
   // QEMU 7.2 (cpu max / cortex-a57, EL1, MMU off) gave PAR_EL1 = PA[51:12] | 0xa00 on

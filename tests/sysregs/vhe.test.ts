@@ -202,3 +202,25 @@ describe('writes that change translation mark context (the memory system re-deri
     expect([calls, cpu.x[Slot.TTBR0_EL2], cpu.x[Slot.TTBR0_EL1]]).toEqual([1, 0x8000n, 0n]);
   });
 });
+
+describe('EL0 in host ({E2H,TGE} = {1,1}): SCTLR_EL2 holds the EL0 controls; HCR_EL2 EL0 traps behave as 0', () => {
+  const HOST = RW | E2H | TGE;
+  const CTR_EL0 = R(3, 3, 0, 0, 1);
+  const UCT = 1n << 15n;
+  const TID2 = 1n << 17n;
+  const WFI = 0xd503207f;
+  const nTWI = 1n << 16n;
+  const TWI = 1n << 13n;
+  it('CTR_EL0: SCTLR_EL2.UCT decides (SCTLR_EL1.UCT does not), trapping to EL2', () => {
+    const sctlr = (el1: bigint, el2: bigint) => (c: Cpu) => ((c.x[Slot.SCTLR_EL1] = el1), (c.x[Slot.SCTLR_EL1 + 1] = el2));
+    expect(outcome(run([mrs(CTR_EL0)], { el: 0, hcr: HOST, setup: sctlr(UCT, UCT) }), 1)).toBe('ok');
+    expect(outcome(run([mrs(CTR_EL0)], { el: 0, hcr: HOST, setup: sctlr(UCT, 0n) }), 1)).toBe('EC 0x18 to EL2');
+    // HCR_EL2.TID2 behaves as 0 for EL0 in host; with E2H = 0 (TGE = 1) it traps.
+    expect(outcome(run([mrs(CTR_EL0)], { el: 0, hcr: HOST | TID2, setup: sctlr(0n, UCT) }), 1)).toBe('ok');
+    expect(outcome(run([mrs(CTR_EL0)], { el: 0, hcr: RW | TGE | TID2, setup: sctlr(UCT, 0n) }), 1)).toBe('EC 0x18 to EL2');
+  });
+  it('WFI: SCTLR_EL2.nTWI decides; HCR_EL2.TWI behaves as 0', () => {
+    expect(outcome(run([WFI], { el: 0, hcr: HOST, setup: (c) => void (c.x[Slot.SCTLR_EL1 + 1] = 0n) }), 1)).toBe('EC 0x1 to EL2');
+    expect(outcome(run([WFI], { el: 0, hcr: HOST | TWI, setup: (c) => ((c.x[Slot.SCTLR_EL1 + 1] = nTWI), (c.x[Slot.SCTLR_EL1] = 0n)) }), 1)).toBe('ok');
+  });
+});

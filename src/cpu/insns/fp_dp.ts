@@ -51,10 +51,10 @@ export function setF(cpu: Cpu, n: number, reg: number, v: bigint): void {
   u[w + 3] = 0;
 }
 
-type Bin = (n: number, a: bigint, b: bigint, fpcr: number) => bigint;
+export type Bin = (n: number, a: bigint, b: bigint, fpcr: number) => bigint;
 
 /** FPMax/FPMin (`max`), and FPMaxNum/FPMinNum (`num`: a single quiet NaN is treated as ∓infinity). */
-function minMax(max: boolean, num: boolean): Bin {
+export function minMax(max: boolean, num: boolean): Bin {
   return (n, ab, bb, fpcr) => {
     let a = unpack(n, ab, fpcr);
     let b = unpack(n, bb, fpcr);

@@ -8,7 +8,7 @@ import { EC, ISS_CV_COND_AL, debugToEl2 } from '../exception.js';
 import { Slot } from '../state.js';
 import { big, halves, rz, setBig, wz } from '../alu.js';
 import { findSysreg, Flag, sysregByName, type SysregRow } from '../../sysregs/table.js';
-import { e2hOn, e2hTge } from '../../sysregs/vhe.js';
+import { e2hOn, e2hTge, el0Sctlr, HCR_IGNORED_IN_HOST } from '../../sysregs/vhe.js';
 import { esbOperation } from '../../sysregs/ras.js';
 import { wfiWakeup } from '../interrupts.js';
 import { trapCheck, type TrapCheck } from '../../sysregs/traps.js';
@@ -22,8 +22,8 @@ const PC = Slot.PC * 2;
 const HCR_EL2 = Slot.HCR_EL2 * 2;
 const SCR_EL3 = Slot.SCR_EL3 * 2;
 
-/** Bit `bit` (< 32) of SCTLR_EL1, which holds the EL0 trap controls. */
-export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[Slot.SCTLR_EL1 * 2] >>> bit) & 1;
+/** Bit `bit` (< 32) of the SCTLR holding the EL0 trap controls (SCTLR_EL1; SCTLR_EL2 at EL0 in host, vhe.ts). */
+export const sctlrEl1Bit = (cpu: Cpu, bit: number): number => (cpu.r[el0Sctlr(cpu)] >>> bit) & 1;
 
 /** ISS of a trapped MSR/MRS/System instruction, EC 0x18 (Arm ARM D17.2.37). */
 function sysregTrapIss(op0: number, op1: number, crn: number, crm: number, op2: number, rt: number, read: boolean): number {
@@ -56,7 +56,12 @@ function hcrMask(bits: bigint | undefined): number {
  * the instruction, when one of `mask`'s bits is set and EL2Enabled() (Arm ARM D17.2.48).
  */
 function checkHcr(cpu: Cpu, mask: number, iss: number): void {
-  if (cpu.el < 2 && (cpu.r[HCR_EL2] & mask) !== 0 && el2Enabled(cpu)) cpu.raise(EC.SYSREG, iss, 0, 2);
+  const bits = cpu.r[HCR_EL2] & mask;
+  if (cpu.el < 2 && bits !== 0 && el2Enabled(cpu)) {
+    // FEAT_VHE: at EL0 in host these traps behave as 0.
+    if (cpu.el === 0 && (bits & ~HCR_IGNORED_IN_HOST) === 0 && e2hTge(cpu)) return;
+    cpu.raise(EC.SYSREG, iss, 0, 2);
+  }
 }
 
 /** A row's accessTrap outcome (row.ts): trap to EL 1-3 with EC 0x18, or UNDEFINED. */
@@ -338,7 +343,7 @@ export const SYSTEM_ROWS: Row[] = [
         } else if (!(wfi && wfiWakeup(cpu))) {
           const el = cpu.el;
           if (el === 0 && sctlrEl1Bit(cpu, bit) === 0) cpu.raise(EC.WFX, iss, 0, 1);
-          if (el < 2 && (r[HCR_EL2] & hcrBit) !== 0 && el2Enabled(cpu)) cpu.raise(EC.WFX, iss, 0, 2);
+          if (el < 2 && (r[HCR_EL2] & hcrBit) !== 0 && el2Enabled(cpu) && !(el === 0 && e2hTge(cpu))) cpu.raise(EC.WFX, iss, 0, 2);
           if (el < 3 && (r[SCR_EL3] & scrBit) !== 0) cpu.raise(EC.WFX, iss, 0, 3);
         }
         r[PC] = nl;

@@ -1,0 +1,256 @@
+// Advanced SIMD three different and scalar three different (Arm ARM C4.1.95): the widening
+// (S|U)ADDL/ADDW/SUBL/SUBW/ABAL/ABDL/MLAL/MLSL/MULL, SQDMLAL/SQDMLSL/SQDMULL, the narrowing
+// ADDHN/RADDHN/SUBHN/RSUBHN, and PMULL (8 -> 16 bits; 64 -> 128 bits with FEAT_PMULL), with
+// their "2" forms (Q = 1: the upper halves of the narrow sources, or of Vd for *HN2).
+// Elements of 8 and 16 bits are exact in doubles; 32-bit sources (64-bit results) use BigInt.
+import type { Cpu } from '../cpu.js';
+import type { Op, Row } from '../decoder.js';
+import { fpOp, vregs } from './simd_lanes.js';
+import { flushQc, sat, view } from './simd_elem.js';
+
+const ftmp = new Float64Array(16);
+const btmp: bigint[] = [0n, 0n, 0n, 0n];
+const S64MAX = 0x7fffffffffffffffn;
+const S64MIN = -0x8000000000000000n;
+
+function sqsat(x: number, bits: number): number {
+  const max = 2 ** (bits - 1) - 1;
+  if (x > max) {
+    sat.q = 1;
+    return max;
+  }
+  if (x < -max - 1) {
+    sat.q = 1;
+    return -max - 1;
+  }
+  return x;
+}
+function sqsatBig(x: bigint): bigint {
+  if (x > S64MAX) {
+    sat.q = 1;
+    return S64MAX;
+  }
+  if (x < S64MIN) {
+    sat.q = 1;
+    return S64MIN;
+  }
+  return x;
+}
+
+/** PolynomialMult of two bytes: 16 bits. */
+function pmul8x8(a: number, b: number): number {
+  let r = 0;
+  for (let i = 0; i < 8; i++) if ((b >> i) & 1) r ^= a << i;
+  return r;
+}
+
+/** The element result of opcode (esize <= 16 sources, 2*esize result); d is Vd's wide element. */
+export function wideOp(opcode: number, a: number, b: number, d: number, esize: number): number {
+  switch (opcode) {
+    case 0b0000:
+    case 0b0001:
+      return a + b;
+    case 0b0010:
+    case 0b0011:
+      return a - b;
+    case 0b0101:
+      return d + Math.abs(a - b);
+    case 0b0111:
+      return Math.abs(a - b);
+    case 0b1000:
+      return d + a * b;
+    case 0b1010:
+      return d - a * b;
+    case 0b1100:
+      return a * b;
+    case 0b1001:
+      return sqsat(d + sqsat(2 * a * b, 2 * esize), 2 * esize);
+    case 0b1011:
+      return sqsat(d - sqsat(2 * a * b, 2 * esize), 2 * esize);
+    case 0b1101:
+      return sqsat(2 * a * b, 2 * esize);
+    default:
+      return pmul8x8(a, b);
+  }
+}
+
+export function wideOpBig(opcode: number, a: bigint, b: bigint, d: bigint): bigint {
+  switch (opcode) {
+    case 0b0000:
+    case 0b0001:
+      return a + b;
+    case 0b0010:
+    case 0b0011:
+      return a - b;
+    case 0b0101:
+      return d + (a > b ? a - b : b - a);
+    case 0b0111:
+      return a > b ? a - b : b - a;
+    case 0b1000:
+      return d + a * b;
+    case 0b1010:
+      return d - a * b;
+    case 0b1100:
+      return a * b;
+    case 0b1001:
+      return sqsatBig(d + sqsatBig(2n * a * b));
+    case 0b1011:
+      return sqsatBig(d - sqsatBig(2n * a * b));
+    default:
+      return sqsatBig(2n * a * b);
+  }
+}
+
+/** Widening and wide forms (opcodes 0000-0011, 0101, 0111-1101, PMULL 8-bit). */
+function widening(cpu: Cpu, scalar: boolean, q: number, u: number, size: number, opcode: number, rd: number, rn: number, rm: number): Op {
+  const V = vregs(cpu);
+  const signed = u === 0 && opcode !== 0b1110;
+  const esize = 8 << size;
+  const count = scalar ? 1 : 64 / esize;
+  const part = scalar ? 0 : q * count;
+  const wideN = opcode === 0b0001 || opcode === 0b0011;
+  const r = cpu.r;
+  const b8 = V.b;
+  const rdByte = rd * 16;
+  if (size === 2) {
+    const nv = view(V, 2, signed);
+    const w = V.i;
+    const d = rd * 4;
+    return fpOp(cpu, () => {
+      for (let e = 0; e < count; e++) {
+        const a = wideN
+          ? signed ? (BigInt(w[rn * 4 + 2 * e + 1]) << 32n) | BigInt(w[rn * 4 + 2 * e] >>> 0) : (BigInt(w[rn * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rn * 4 + 2 * e] >>> 0)
+          : BigInt(nv[rn * 4 + part + e]);
+        const bb = BigInt(nv[rm * 4 + part + e]);
+        const dv = (BigInt(w[d + 2 * e + 1]) << 32n) | BigInt(w[d + 2 * e] >>> 0);
+        btmp[e] = wideOpBig(opcode, a, bb, dv);
+      }
+      for (let e = 0; e < count; e++) {
+        const x = btmp[e];
+        w[d + 2 * e] = Number(BigInt.asIntN(32, x));
+        w[d + 2 * e + 1] = Number(BigInt.asIntN(32, x >> 32n));
+      }
+      if (scalar) w[d + 2] = w[d + 3] = 0;
+      flushQc(r);
+    });
+  }
+  const nv = view(V, wideN ? size + 1 : size, signed);
+  const mv = view(V, size, signed);
+  const dv = view(V, size + 1, signed);
+  const nBase = wideN ? rn * (16 >> (size + 1)) : rn * (16 >> size) + part;
+  const mBase = rm * (16 >> size) + part;
+  const dBase = rd * (16 >> (size + 1));
+  const resBytes = count * (2 << size);
+  return fpOp(cpu, () => {
+    for (let e = 0; e < count; e++) ftmp[e] = wideOp(opcode, nv[nBase + e], mv[mBase + e], dv[dBase + e], esize);
+    for (let e = 0; e < count; e++) dv[dBase + e] = ftmp[e];
+    for (let k = resBytes; k < 16; k++) b8[rdByte + k] = 0;
+    flushQc(r);
+  });
+}
+
+/** ADDHN/RADDHN/SUBHN/RSUBHN(2): the high halves of Vn +/- Vm (2*esize), rounded, into part q of Vd. */
+function narrowHigh(cpu: Cpu, q: number, round: boolean, sub: boolean, size: number, rd: number, rn: number, rm: number): Op {
+  const V = vregs(cpu);
+  const esize = 8 << size;
+  const count = 64 / esize;
+  const dst = view(V, size, false);
+  const base = rd * (16 >> size) + q * count;
+  const w = V.i;
+  if (size === 2) {
+    return fpOp(cpu, () => {
+      for (let e = 0; e < count; e++) {
+        const a = (BigInt(w[rn * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rn * 4 + 2 * e] >>> 0);
+        const b = (BigInt(w[rm * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rm * 4 + 2 * e] >>> 0);
+        const x = (sub ? a - b : a + b) + (round ? 0x80000000n : 0n);
+        ftmp[e] = Number(BigInt.asUintN(32, x >> 32n));
+      }
+      for (let e = 0; e < count; e++) dst[base + e] = ftmp[e];
+      if (!q) w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
+    });
+  }
+  const src = view(V, size + 1, false);
+  const per = 16 >> (size + 1);
+  const p = 2 ** esize;
+  const rc = round ? 2 ** (esize - 1) : 0;
+  return fpOp(cpu, () => {
+    for (let e = 0; e < count; e++) {
+      const x = (sub ? src[rn * per + e] - src[rm * per + e] : src[rn * per + e] + src[rm * per + e]) + rc;
+      ftmp[e] = Math.floor(x / p);
+    }
+    for (let e = 0; e < count; e++) dst[base + e] = ftmp[e];
+    if (!q) w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
+  });
+}
+
+/** PMULL(2) .1Q: 64 x 64 -> 128 carry-less multiply of part q of Vn and Vm (FEAT_PMULL). */
+function pmull64(cpu: Cpu, q: number, rd: number, rn: number, rm: number): Op {
+  const w = vregs(cpu).i;
+  const n = rn * 4 + 2 * q;
+  const m = rm * 4 + 2 * q;
+  const d = rd * 4;
+  return fpOp(cpu, () => {
+    const a0 = w[n];
+    const a1 = w[n + 1];
+    const b0 = w[m];
+    const b1 = w[m + 1];
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    let r3 = 0;
+    for (let i = 0; i < 64; i++) {
+      const bit = i < 32 ? (b0 >>> i) & 1 : (b1 >>> (i - 32)) & 1;
+      if (bit === 0) continue;
+      // (a1:a0) << i into r3:r2:r1:r0
+      const s = i & 31;
+      const lo = s === 0 ? a0 : a0 << s;
+      const mid = s === 0 ? a1 : (a1 << s) | (a0 >>> (32 - s));
+      const hi = s === 0 ? 0 : a1 >>> (32 - s);
+      if (i < 32) {
+        r0 ^= lo;
+        r1 ^= mid;
+        r2 ^= hi;
+      } else {
+        r1 ^= lo;
+        r2 ^= mid;
+        r3 ^= hi;
+      }
+    }
+    w[d] = r0;
+    w[d + 1] = r1;
+    w[d + 2] = r2;
+    w[d + 3] = r3;
+  });
+}
+
+function build(cpu: Cpu, scalar: boolean, q: number, u: number, size: number, opcode: number, rd: number, rn: number, rm: number): Op | null {
+  const sq = opcode === 0b1001 || opcode === 0b1011 || opcode === 0b1101;
+  if (scalar) {
+    if (!sq || u !== 0 || size === 0 || size === 3) return null;
+    return widening(cpu, true, 0, 0, size, opcode, rd, rn, rm);
+  }
+  if (opcode === 0b1111) return null;
+  if (opcode === 0b1110) {
+    if (u !== 0) return null;
+    if (size === 0) return widening(cpu, false, q, 0, 0, opcode, rd, rn, rm);
+    if (size === 3 && cpu.model.features.PMULL) return pmull64(cpu, q, rd, rn, rm);
+    return null;
+  }
+  if (size === 3) return null;
+  if (sq && (u !== 0 || size === 0)) return null;
+  if (opcode === 0b0100 || opcode === 0b0110) return narrowHigh(cpu, q, u === 1, opcode === 0b0110, size, rd, rn, rm);
+  return widening(cpu, false, q, u, size, opcode, rd, rn, rm);
+}
+
+export const SIMD_3DIFF_ROWS: Row[] = [
+  {
+    name: 'THREE_DIFF',
+    pattern: '0 q:1 u:1 01110 size:2 1 rm:5 opcode:4 00 rn:5 rd:5',
+    build: (f, c) => build(c.cpu, false, f.q, f.u, f.size, f.opcode, f.rd, f.rn, f.rm),
+  },
+  {
+    name: 'THREE_DIFF_scalar',
+    pattern: '01 u:1 11110 size:2 1 rm:5 opcode:4 00 rn:5 rd:5',
+    build: (f, c) => build(c.cpu, true, 1, f.u, f.size, f.opcode, f.rd, f.rn, f.rm),
+  },
+];

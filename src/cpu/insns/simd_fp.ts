@@ -1,0 +1,416 @@
+// Advanced SIMD floating point, single and double precision (Arm ARM C4.1.95): the FP forms of
+// three same (FADD, FSUB, FMUL, FDIV, FMULX, FABD, FMLA, FMLS, FMAX/FMIN(NM), FCMEQ/GE/GT,
+// FACGE/GT, FRECPS, FRSQRTS, the pairwise FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP), two-register
+// misc (FABS, FNEG, FSQRT, FRINT*, FRINT32/64*, FCVT{N,M,A,P,Z}{S,U}, SCVTF/UCVTF, FCM* #0,
+// FCVTN/FCVTL/FCVTXN, FRECPE, FRSQRTE, URECPE, URSQRTE, FRECPX),
+// their scalar forms, FMLA/FMLS/FMUL/FMULX by element, FMAXV/FMINV/FMAXNMV/FMINNMV, scalar
+// pairwise, and the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate. Every lane goes
+// through the soft-float core (fp/softfloat.ts) with FPCR, its flags ORed into FPSR.
+// FRECPE/FRSQRTE/URECPE/URSQRTE are fp/estimate.ts. Not here yet: half precision (the FEAT_FP16
+// vector forms), FCMLA/FCADD (FEAT_FCMA), FMLAL/FMLSL (FEAT_FHM).
+import type { Cpu } from '../cpu.js';
+import type { Op, Row } from '../decoder.js';
+import { FPSR, fpOp, vregs } from './simd_lanes.js';
+import { Slot } from '../state.js';
+import {
+  fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, inf, processNaNs, RM, rmodeOf, round, T, unpack, zero,
+} from '../../fp/softfloat.js';
+import { fixedToFp, fpConvert, fpToFixed } from './fp_conv.js';
+import { minMax, type Bin } from './fp_dp.js';
+import { fpRecipEstimate, fpRSqrtEstimate, unsignedRecipEstimate, unsignedRSqrtEstimate } from '../../fp/estimate.js';
+
+const FPCR = Slot.FPCR * 2;
+/** d: Vd's lane (accumulating forms). */
+type Fn3 = (n: number, a: bigint, b: bigint, d: bigint, fpcr: number) => bigint;
+const out: bigint[] = new Array<bigint>(4).fill(0n);
+
+const neg = (n: number, v: bigint): bigint => v ^ (1n << BigInt(n - 1));
+const abs = (n: number, v: bigint): bigint => v & ((1n << BigInt(n - 1)) - 1n);
+const ones = (n: number): bigint => (1n << BigInt(n)) - 1n;
+
+/** FPRecipStepFused (recip) / FPRSqrtStepFused: (2 - ab) or (3 - ab) / 2, one rounding. */
+function stepFused(recip: boolean): Bin {
+  return (n, ab, bb, fpcr) => {
+    const na = neg(n, ab);
+    const a = unpack(n, na, fpcr);
+    const b = unpack(n, bb, fpcr);
+    const nan = processNaNs(n, a, na, b, bb, fpcr);
+    if (nan !== null) return nan;
+    const inf1 = a.t === T.INF;
+    const inf2 = b.t === T.INF;
+    const z1 = a.t === T.ZERO;
+    const z2 = b.t === T.ZERO;
+    if ((inf1 && z2) || (z1 && inf2)) {
+      // FPTwo / FPOnePointFive
+      const fb = n === 32 ? 23n : 52n;
+      const bias = n === 32 ? 127n : 1023n;
+      return recip ? (bias + 1n) << fb : (bias << fb) | (1n << (fb - 1n));
+    }
+    if (inf1 || inf2) return inf(n, a.s ^ b.s);
+    // exact (c + a*b) with c = 2 or 3, as m * 2^e
+    const pm = z1 || z2 ? 0n : a.m * b.m;
+    const pe = a.e + b.e;
+    const c = recip ? 2n : 3n;
+    let m: bigint;
+    let e: number;
+    const ps = a.s ^ b.s;
+    if (pm === 0n) {
+      m = c;
+      e = 0;
+    } else if (pe >= 0) {
+      m = c + (ps ? -pm : pm) * (1n << BigInt(pe));
+      e = 0;
+    } else {
+      m = (c << BigInt(-pe)) + (ps ? -pm : pm);
+      e = pe;
+    }
+    if (!recip) e -= 1;
+    const fpcrRm = rmodeOf(fpcr);
+    if (m === 0n) return zero(n, fpcrRm === RM.NEGINF ? 1 : 0);
+    return m < 0n ? round(n, 1, -m, e, fpcr, fpcrRm) : round(n, 0, m, e, fpcr, fpcrRm);
+  };
+}
+
+/** The three-same FP operation of (U, a, opcode<2:0>) (opcode 11xxx), or null. */
+function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?: boolean } | null {
+  const k = (u << 4) | (a << 3) | op;
+  const b2 = (f: Bin): Fn3 => (n, x, y, _d, c) => f(n, x, y, c);
+  const cmp = (signal: boolean, absolute: boolean, test: (r: number) => boolean): Fn3 => (n, x, y, _d, c) =>
+    test(fpCompare(n, absolute ? abs(n, x) : x, absolute ? abs(n, y) : y, signal, c)) ? ones(n) : 0n;
+  switch (k) {
+    case 0b00000: return { fn: b2(minMax(true, true)) }; // FMAXNM
+    case 0b00001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, x, y, c), acc: true }; // FMLA
+    case 0b00010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c)) }; // FADD
+    case 0b00011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c, true)) }; // FMULX
+    case 0b00100: return { fn: cmp(false, false, (r) => r === 0x6) }; // FCMEQ
+    case 0b00110: return { fn: b2(minMax(true, false)) }; // FMAX
+    case 0b00111: return { fn: b2(stepFused(true)) }; // FRECPS
+    case 0b01000: return { fn: b2(minMax(false, true)) }; // FMINNM
+    case 0b01001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c), acc: true }; // FMLS
+    case 0b01010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c, true)) }; // FSUB
+    case 0b01110: return { fn: b2(minMax(false, false)) }; // FMIN
+    case 0b01111: return { fn: b2(stepFused(false)) }; // FRSQRTS
+    case 0b10000: return { fn: b2(minMax(true, true)), pair: true }; // FMAXNMP
+    case 0b10010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c)), pair: true }; // FADDP
+    case 0b10011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c)) }; // FMUL
+    case 0b10100: return { fn: cmp(true, false, (r) => r === 0x6 || r === 0x2) }; // FCMGE
+    case 0b10101: return { fn: cmp(true, true, (r) => r === 0x6 || r === 0x2) }; // FACGE
+    case 0b10110: return { fn: b2(minMax(true, false)), pair: true }; // FMAXP
+    case 0b10111: return { fn: b2(fpDiv) }; // FDIV
+    case 0b11000: return { fn: b2(minMax(false, true)), pair: true }; // FMINNMP
+    case 0b11010: return { fn: b2((n, x, y, c) => abs(n, fpAdd(n, x, y, c, true))) }; // FABD
+    case 0b11100: return { fn: cmp(true, false, (r) => r === 0x2) }; // FCMGT
+    case 0b11101: return { fn: cmp(true, true, (r) => r === 0x2) }; // FACGT
+    case 0b11110: return { fn: b2(minMax(false, false)), pair: true }; // FMINP
+    default: return null;
+  }
+}
+
+/** Lane accessors for n-bit lanes. */
+function lanes(cpu: Cpu, n: number) {
+  const V = vregs(cpu);
+  const get = n === 32 ? (t: number, e: number): bigint => BigInt(V.s[t * 4 + e]) : (t: number, e: number): bigint => V.d[t * 2 + e];
+  const set = n === 32 ? (t: number, e: number, v: bigint): void => { V.s[t * 4 + e] = Number(v); } : (t: number, e: number, v: bigint): void => { V.d[t * 2 + e] = v; };
+  return { get, set, w: V.i };
+}
+
+/** Applies fn to `count` lanes (or pairs of Vm:Vn), writing `bytes` of Vd and clearing the rest. */
+function apply3(cpu: Cpu, n: number, bytes: number, pair: boolean, rd: number, rn: number, rm: number, fn: Fn3, idx = -1): Op {
+  const { get, set, w } = lanes(cpu, n);
+  const u = cpu.u;
+  const count = (bytes * 8) / n;
+  const half = count >> 1;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const fpcr = u[FPCR];
+    for (let e = 0; e < count; e++) {
+      if (pair) {
+        const src = e < half ? rn : rm;
+        const k = e < half ? 2 * e : 2 * (e - half);
+        out[e] = fn(n, get(src, k), get(src, k + 1), 0n, fpcr);
+      } else {
+        out[e] = fn(n, get(rn, e), get(rm, idx < 0 ? e : idx), get(rd, e), fpcr);
+      }
+    }
+    for (let e = 0; e < count; e++) set(rd, e, out[e]);
+    for (let k = bytes >> 2; k < 4; k++) w[rd * 4 + k] = 0;
+    u[FPSR] |= fpFlags.v;
+  });
+}
+
+/** A one-source lane function. */
+type Fn1 = (n: number, a: bigint, fpcr: number) => bigint;
+
+function apply1(cpu: Cpu, n: number, bytes: number, rd: number, rn: number, fn: Fn1, outBits = n): Op {
+  const { get, set, w } = lanes(cpu, n);
+  const setOut = outBits === n ? set : lanes(cpu, outBits).set;
+  const u = cpu.u;
+  const count = (bytes * 8) / n;
+  const outBytes = (bytes * outBits) / n;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const fpcr = u[FPCR];
+    for (let e = 0; e < count; e++) out[e] = fn(n, get(rn, e), fpcr);
+    for (let e = 0; e < count; e++) setOut(rd, e, out[e]);
+    for (let k = outBytes >> 2; k < 4; k++) w[rd * 4 + k] = 0;
+    u[FPSR] |= fpFlags.v;
+  });
+}
+
+
+/** FRINT32Z/X, FRINT64Z/X (FPRoundIntN; rm -1: FPCR's mode). */
+const frintts = (rm: number, intsize: number): Fn1 => (n, x, c) => fpRoundInt(n, x, c, (rm < 0 ? rmodeOf(c) : rm) as RM, true, intsize);
+
+/**
+ * FRECPX (FPRecpX): NaNs processed as usual; otherwise the sign kept, the fraction cleared and
+ * the exponent inverted (zero and denormal inputs give the maximum exponent - 1... as the
+ * pseudocode: exp == 0 -> max_exp, else NOT(exp)), FZ flushing denormals first.
+ */
+const frecpx: Fn1 = (n, x, c) => {
+  const a = unpack(n, x, c);
+  const fb = n === 32 ? 23 : 52;
+  const eb = n === 32 ? 8 : 11;
+  if (a.t === T.QNAN || a.t === T.SNAN) {
+    const nan = processNaNs(n, a, x, a, x, c);
+    return nan ?? x;
+  }
+  const sign = x >> BigInt(n - 1);
+  let exp = Number((x >> BigInt(fb)) & ((1n << BigInt(eb)) - 1n));
+  if (a.t === T.ZERO) exp = 0; // a flushed denormal counts as zero
+  const maxExp = (1 << eb) - 2;
+  const r = exp === 0 ? maxExp : ~exp & ((1 << eb) - 1);
+  return (sign << BigInt(n - 1)) | (BigInt(r) << BigInt(fb));
+};
+
+/** The two-register misc FP lane function of (U, a, opcode), or null (vector and scalar). */
+function op1(u: number, a: number, opcode: number, scalar: boolean): Fn1 | null {
+  const k = (u << 6) | (a << 5) | opcode;
+  const cmp0 = (signal: boolean, test: (r: number) => boolean): Fn1 => (n, x, c) => (test(fpCompare(n, x, 0n, signal, c)) ? ones(n) : 0n);
+  const toInt = (unsigned: boolean, rm: RM): Fn1 => (n, x, c) => fpToFixed(n, x, 0, unsigned, c, rm, n) & ones(n);
+  const rint = (rm: number, exact: boolean): Fn1 => (n, x, c) => fpRoundInt(n, x, c, (rm < 0 ? rmodeOf(c) : rm) as RM, exact);
+  switch (k) {
+    case 0b0011010: return toInt(false, RM.TIEEVEN); // FCVTNS
+    case 0b0011011: return toInt(false, RM.NEGINF); // FCVTMS
+    case 0b0011100: return toInt(false, RM.TIEAWAY); // FCVTAS
+    case 0b0011101: return (n, x, c) => fixedToFp(n, BigInt.asIntN(n, x), 0, c, rmodeOf(c)); // SCVTF
+    case 0b0101100: return cmp0(true, (r) => r === 0x2); // FCMGT #0
+    case 0b0101101: return cmp0(false, (r) => r === 0x6); // FCMEQ #0
+    case 0b0101110: return cmp0(true, (r) => r === 0x8); // FCMLT #0
+    case 0b0111010: return toInt(false, RM.POSINF); // FCVTPS
+    case 0b0111011: return toInt(false, RM.ZERO); // FCVTZS
+    case 0b1011010: return toInt(true, RM.TIEEVEN); // FCVTNU
+    case 0b1011011: return toInt(true, RM.NEGINF); // FCVTMU
+    case 0b1011100: return toInt(true, RM.TIEAWAY); // FCVTAU
+    case 0b1011101: return (n, x, c) => fixedToFp(n, x, 0, c, rmodeOf(c)); // UCVTF
+    case 0b1101100: return cmp0(true, (r) => r === 0x6 || r === 0x2); // FCMGE #0
+    case 0b1101101: return cmp0(true, (r) => r === 0x6 || r === 0x8); // FCMLE #0
+    case 0b1111010: return toInt(true, RM.POSINF); // FCVTPU
+    case 0b1111011: return toInt(true, RM.ZERO); // FCVTZU
+    case 0b0111101: return fpRecipEstimate; // FRECPE
+    case 0b1111101: return fpRSqrtEstimate; // FRSQRTE
+    default:
+      break;
+  }
+  if (scalar) {
+    if (k === 0b0111111) return frecpx; // FRECPX
+    return null;
+  }
+  switch (k) {
+    case 0b0111100: return (n, x) => (n === 32 ? BigInt(unsignedRecipEstimate(Number(x))) : -1n); // URECPE
+    case 0b1111100: return (n, x) => (n === 32 ? BigInt(unsignedRSqrtEstimate(Number(x))) : -1n); // URSQRTE
+    case 0b0011110: return frintts(RM.ZERO, 32); // FRINT32Z (FEAT_FRINTTS)
+    case 0b0011111: return frintts(RM.ZERO, 64); // FRINT64Z
+    case 0b1011110: return frintts(-1, 32); // FRINT32X
+    case 0b1011111: return frintts(-1, 64); // FRINT64X
+    case 0b0011000: return rint(RM.TIEEVEN, false); // FRINTN
+    case 0b0011001: return rint(RM.NEGINF, false); // FRINTM
+    case 0b0101111: return (n, x) => abs(n, x); // FABS
+    case 0b0111000: return rint(RM.POSINF, false); // FRINTP
+    case 0b0111001: return rint(RM.ZERO, false); // FRINTZ
+    case 0b1011000: return rint(RM.TIEAWAY, false); // FRINTA
+    case 0b1011001: return rint(-1, true); // FRINTX
+    case 0b1101111: return (n, x) => neg(n, x); // FNEG
+    case 0b1111001: return rint(-1, false); // FRINTI
+    case 0b1111111: return (n, x, c) => fpSqrt(n, x, c); // FSQRT
+    default:
+      return null;
+  }
+}
+
+/** FCVTN(2) (narrow: n -> n/2 into part q) and FCVTL(2) (widen part q: n/2 -> n); n is the wide size. */
+function cvtNL(cpu: Cpu, q: number, n: number, narrow: boolean, rd: number, rn: number): Op {
+  const V = vregs(cpu);
+  const u = cpu.u;
+  const w = V.i;
+  const m = n / 2;
+  const count = 64 / m;
+  const getN = m === 16 ? (t: number, e: number): bigint => BigInt(V.h[t * 8 + e]) : (t: number, e: number): bigint => BigInt(V.s[t * 4 + e]);
+  const setN = m === 16 ? (t: number, e: number, v: bigint): void => { V.h[t * 8 + e] = Number(v); } : (t: number, e: number, v: bigint): void => { V.s[t * 4 + e] = Number(v); };
+  const { get, set } = lanes(cpu, n);
+  const wideCount = 128 / n;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const fpcr = u[FPCR];
+    if (narrow) {
+      for (let e = 0; e < wideCount; e++) out[e] = fpConvert(n, get(rn, e), m, fpcr);
+      for (let e = 0; e < wideCount; e++) setN(rd, q * wideCount + e, out[e]);
+      if (!q) w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
+    } else {
+      for (let e = 0; e < count; e++) out[e] = fpConvert(m, getN(rn, q * count + e), n, fpcr);
+      for (let e = 0; e < count; e++) set(rd, e, out[e]);
+    }
+    u[FPSR] |= fpFlags.v;
+  });
+}
+
+/** FPConvert(double -> single) with rounding to odd (FCVTXN), as fp_conv.ts's fpConvert. */
+const fcvtxn: Fn1 = (_n, x, c) => {
+  const a = unpack(64, x, c);
+  const sm = BigInt(a.s) << 31n;
+  if (a.t === T.QNAN || a.t === T.SNAN) return fpConvert(64, x, 32, c);
+  if (a.t === T.INF) return sm | (0xffn << 23n);
+  if (a.t === T.ZERO) return sm;
+  return round(32, a.s, a.m, a.e, c, RM.ODD);
+};
+
+function cvtXN(cpu: Cpu, q: number, rd: number, rn: number): Op {
+  const V = vregs(cpu);
+  const u = cpu.u;
+  const w = V.i;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const c = u[FPCR];
+    const r0 = fcvtxn(64, V.d[rn * 2], c);
+    const r1 = fcvtxn(64, V.d[rn * 2 + 1], c);
+    V.s[rd * 4 + 2 * q] = Number(r0);
+    V.s[rd * 4 + 2 * q + 1] = Number(r1);
+    if (!q) w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
+    u[FPSR] |= fpFlags.v;
+  });
+}
+
+function build3(cpu: Cpu, scalar: boolean, q: number, u: number, a: number, sz: number, opcode: number, rd: number, rn: number, rm: number): Op | null {
+  if ((opcode & 0b11000) !== 0b11000) return null;
+  if (!scalar && sz === 1 && q === 0) return null;
+  const o = op3(u, a, opcode & 7);
+  if (o === null) return null;
+  const n = sz ? 64 : 32;
+  if (scalar) {
+    // FMULX, FCMEQ, FRECPS, FRSQRTS, FCMGE, FACGE, FABD, FCMGT, FACGT
+    const k = (u << 4) | (a << 3) | (opcode & 7);
+    if (![0b00011, 0b00100, 0b00111, 0b01111, 0b10100, 0b10101, 0b11010, 0b11100, 0b11101].includes(k)) return null;
+    return apply3(cpu, n, n / 8, false, rd, rn, rm, o.fn);
+  }
+  return apply3(cpu, n, q ? 16 : 8, o.pair === true, rd, rn, rm, o.fn);
+}
+
+export function build2(cpu: Cpu, scalar: boolean, q: number, u: number, size: number, opcode: number, rd: number, rn: number): Op | null {
+  const a = size >> 1;
+  const sz = size & 1;
+  if (!scalar && a === 0 && u === 0 && (opcode === 0b10110 || opcode === 0b10111)) {
+    // FCVTN (sz 0: single -> half, 1: double -> single), FCVTL
+    return cvtNL(cpu, q, sz ? 64 : 32, opcode === 0b10110, rd, rn);
+  }
+  if (u === 1 && a === 0 && opcode === 0b10110) {
+    // FCVTXN(2): double -> single rounding to odd (sz = 1 only)
+    if (sz === 0) return null;
+    return scalar ? apply1(cpu, 64, 8, rd, rn, fcvtxn, 32) : cvtXN(cpu, q, rd, rn);
+  }
+  if (opcode < 0b01100) return null;
+  if (!scalar && sz === 1 && q === 0) return null;
+  if (!scalar && (opcode === 0b11110 || opcode === 0b11111) && a === 0 && !cpu.model.features.FRINTTS) return null;
+  if (!scalar && opcode === 0b11100 && a === 1 && sz === 1) return null; // URECPE/URSQRTE: 32-bit only
+  const fn = op1(u, a, opcode, scalar);
+  if (fn === null) return null;
+  const n = sz ? 64 : 32;
+  return apply1(cpu, n, scalar ? n / 8 : q ? 16 : 8, rd, rn, fn);
+}
+
+/** FMLA/FMLS/FMUL/FMULX by element (opcode 0001, 0101, 1001 with U = 0; 1001 with U = 1). */
+export function buildElem(cpu: Cpu, scalar: boolean, q: number, u: number, size: number, L: number, M: number, rm4: number, opcode: number, H: number, rd: number, rn: number): Op | null {
+  if (size < 2) return null; // half precision (size 00) is FEAT_FP16
+  const k = (u << 4) | opcode;
+  let fn: Fn3;
+  switch (k) {
+    case 0b00001: fn = (n, x, y, d, c) => fpMulAdd(n, d, x, y, c); break;
+    case 0b00101: fn = (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c); break;
+    case 0b01001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c); break;
+    case 0b11001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c, true); break;
+    default: return null;
+  }
+  const sz = size & 1;
+  if (sz === 1 && L === 1) return null;
+  if (!scalar && sz === 1 && q === 0) return null;
+  const index = sz ? H : (H << 1) | L;
+  const rm = (M << 4) | rm4;
+  const n = sz ? 64 : 32;
+  return apply3(cpu, n, scalar ? n / 8 : q ? 16 : 8, false, rd, rn, rm, fn, index);
+}
+
+/** FMAXNMV/FMAXV/FMINNMV/FMINV (single precision, Q = 1): a pairwise tree reduction. */
+export function buildAcross(cpu: Cpu, q: number, u: number, size: number, opcode: number, rd: number, rn: number): Op | null {
+  if (u !== 1 || q !== 1 || (size & 1) !== 0) return null;
+  const min = size >> 1 === 1;
+  let f: Bin;
+  if (opcode === 0b01100) f = minMax(!min, true);
+  else if (opcode === 0b01111) f = minMax(!min, false);
+  else return null;
+  const { get, w } = lanes(cpu, 32);
+  const uu = cpu.u;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const c = uu[FPCR];
+    // Reduce(op, x, 32): halves first: (e0 op e1) op (e2 op e3)
+    const lo = f(32, get(rn, 0), get(rn, 1), c);
+    const hi = f(32, get(rn, 2), get(rn, 3), c);
+    const r = f(32, lo, hi, c);
+    w[rd * 4] = Number(BigInt.asIntN(32, r));
+    w[rd * 4 + 1] = w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
+    uu[FPSR] |= fpFlags.v;
+  });
+}
+
+/** Scalar pairwise FP (FADDP, FMAXP, FMINP, FMAXNMP, FMINNMP; U = 1 single/double). */
+function buildScalarPair(cpu: Cpu, u: number, size: number, opcode: number, rd: number, rn: number): Op | null {
+  if (u !== 1) return null; // U = 0: half precision (FEAT_FP16), or ADDP (integer row)
+  const min = size >> 1 === 1;
+  let f: Bin;
+  switch (opcode) {
+    case 0b01100: f = minMax(!min, true); break;
+    case 0b01101: if (min) return null; f = (n, x, y, c) => fpAdd(n, x, y, c); break;
+    case 0b01111: f = minMax(!min, false); break;
+    default: return null;
+  }
+  const n = size & 1 ? 64 : 32;
+  return apply3(cpu, n, n / 8, false, rd, rn, rn, (nn, _x, _y, _d, c) => f(nn, lanes0(cpu, nn, rn, 0), lanes0(cpu, nn, rn, 1), c));
+}
+function lanes0(cpu: Cpu, n: number, t: number, e: number): bigint {
+  const V = vregs(cpu);
+  return n === 32 ? BigInt(V.s[t * 4 + e]) : V.d[t * 2 + e];
+}
+
+/** SCVTF/UCVTF (opcode 11100) and FCVTZS/FCVTZU (11111) with fbits = 2 * esize - immh:immb. */
+export function buildFixed(cpu: Cpu, scalar: boolean, q: number, u: number, immh: number, immb: number, opcode: number, rd: number, rn: number): Op | null {
+  if (immh < 4) return null; // half precision (immh 001x: FEAT_FP16), or reserved
+  const n = immh >= 8 ? 64 : 32;
+  if (!scalar && n === 64 && q === 0) return null;
+  const fbits = 2 * n - ((immh << 3) | immb);
+  const unsigned = u === 1;
+  let fn: Fn1;
+  if (opcode === 0b11100) fn = (nn, x, c) => fixedToFp(nn, unsigned ? x : BigInt.asIntN(nn, x), fbits, c, rmodeOf(c));
+  else if (opcode === 0b11111) fn = (nn, x, c) => fpToFixed(nn, x, fbits, unsigned, c, RM.ZERO, nn) & ones(nn);
+  else return null;
+  return apply1(cpu, n, scalar ? n / 8 : q ? 16 : 8, rd, rn, fn);
+}
+
+// The two-register misc, by element, across lanes and shift by immediate FP forms share their
+// groups' rows (simd_2misc.ts, simd_byelem.ts, simd_across.ts, simd_shift.ts), which call the
+// builders above for the encodings their integer decode leaves unallocated.
+export const SIMD_FP_ROWS: Row[] = [
+  { name: 'FP_THREE_SAME', pattern: '0 q:1 u:1 01110 a:1 sz:1 1 rm:5 11 op:3 1 rn:5 rd:5',
+    build: (f, c) => build3(c.cpu, false, f.q, f.u, f.a, f.sz, 0b11000 | f.op, f.rd, f.rn, f.rm) },
+  { name: 'FP_THREE_SAME_scalar', pattern: '01 u:1 11110 a:1 sz:1 1 rm:5 11 op:3 1 rn:5 rd:5',
+    build: (f, c) => build3(c.cpu, true, 1, f.u, f.a, f.sz, 0b11000 | f.op, f.rd, f.rn, f.rm) },
+  { name: 'FP_PAIR_scalar', pattern: '01 u:1 11110 size:2 11000 opcode:5 10 rn:5 rd:5',
+    build: (f, c) => buildScalarPair(c.cpu, f.u, f.size, f.opcode, f.rd, f.rn) },
+];

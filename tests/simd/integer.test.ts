@@ -1,0 +1,135 @@
+// Advanced SIMD integer groups: three same, two-register misc, shift by immediate, vector
+// and scalar, across lanes, three different (simd_3same.ts, simd_2misc.ts, simd_shift.ts,
+// simd_across.ts, simd_3diff.ts). Unit tests: expected values
+// worked out from the Arm ARM pseudocode (C7.2; SatQ sets FPSR.QC, bit 27); the differential
+// test runs random encodings on qemu-system-aarch64 7.2, live (tests/simd/diff.ts), with the
+// FP opcodes of the groups steered away (they are the vector FP work's).
+import { describe, expect, it } from 'vitest';
+import { SIMD_3SAME_ROWS } from '../../src/cpu/insns/simd_3same.js';
+import { SIMD_2MISC_ROWS } from '../../src/cpu/insns/simd_2misc.js';
+import { SIMD_SHIFT_ROWS } from '../../src/cpu/insns/simd_shift.js';
+import { SIMD_ACROSS_ROWS } from '../../src/cpu/insns/simd_across.js';
+import { SIMD_3DIFF_ROWS } from '../../src/cpu/insns/simd_3diff.js';
+import { requireTool, TOOLS } from '../helpers/tools.js';
+import { simdDiff, type Gen } from './diff.js';
+import { simdCpu } from './helpers.js';
+
+const QC = 1 << 27;
+
+function run(word: number, init: Record<number, bigint>) {
+  const t = simdCpu();
+  for (const [r, v] of Object.entries(init)) t.setV(Number(r), v);
+  t.exec(word);
+  return t;
+}
+
+describe('integer SIMD (Arm ARM pseudocode)', () => {
+  it('SQADD v0.8h saturates one lane and sets QC', () => {
+    const t = run(0x4e620c20, { 1: 0x7fff0001n, 2: 0x00010002n });
+    expect(t.getV(0)).toBe(0x7fff0003n);
+    expect(t.fpsr() & QC).toBe(QC);
+  });
+  it('SQADD without saturation leaves QC clear', () => {
+    const t = run(0x4e620c20, { 1: 0x7ffe0001n, 2: 0x00010002n });
+    expect(t.getV(0)).toBe(0x7fff0003n);
+    expect(t.fpsr() & QC).toBe(0);
+  });
+  it('UQSUB b0, b1, b2 clamps at 0 and clears the rest of V0', () => {
+    const t = run(0x7e222c20, { 0: -1n, 1: 0x05n, 2: 0x07n });
+    expect(t.getV(0)).toBe(0n);
+    expect(t.fpsr() & QC).toBe(QC);
+  });
+  it('SQRDMULH v0.4s: (2ab + 2^31) >> 32, saturating only for -2^31 * -2^31', () => {
+    // lane 0: a = 0x40000000, b = 0x40000000: 2ab = 2^61, + 2^31, >> 32 = 0x20000000
+    // lane 1: -2^31 * -2^31: 2^63 saturates to 0x7fffffff
+    // lane 2: a = 3, b = 0x7fffffff: 2ab = 6 * (2^31 - 1) = 0x2fffffffa, + 2^31 -> 0x37ffffffa >> 32 = 3
+    const t = run(0x6ea2b420, { 1: 0x00000003_80000000_40000000n, 2: 0x7fffffff_80000000_40000000n });
+    expect(t.getV(0)).toBe(0x00000003_7fffffff_20000000n);
+    expect(t.fpsr() & QC).toBe(QC);
+  });
+  it('SRSHL d0, d1, d2 by -1 rounds: (-3 + 1) >> 1 = -1', () => {
+    const t = run(0x5ee25420, { 1: -3n & ((1n << 64n) - 1n), 2: 0xffn });
+    expect(t.getV(0)).toBe((1n << 64n) - 1n);
+  });
+  it('SQXTN2 v0.16b, v1.8h narrows into the upper half and keeps the lower', () => {
+    const t = run(0x4e214820, { 0: 0x1122334455667788n, 1: 0x0001_ff80_0080_ff7f_8000_7fff_0000_ffffn });
+    // halfwords (lane 0 first): ffff -> -1 = ff, 0000 -> 00, 7fff -> 7f (sat), 8000 -> 80 (sat),
+    // ff7f -> 80 (sat: -129), 0080 -> 7f (sat: 128), ff80 -> 80, 0001 -> 01
+    expect(t.getV(0)).toBe(0x01807f80807f00ffn << 64n | 0x1122334455667788n);
+    expect(t.fpsr() & QC).toBe(QC);
+  });
+  it('SQSHRUN s0, d1, #5: a negative source saturates to 0', () => {
+    const t = run(0x7f3b8420, { 1: ((1n << 64n) - 64n) | (5n << 64n) });
+    expect(t.getV(0)).toBe(0n);
+    expect(t.fpsr() & QC).toBe(QC);
+  });
+  it('SRI v0.2d, v1.2d, #64 leaves the destination unchanged', () => {
+    const t = run(0x6f404420, { 0: 0x1234n | (0x5678n << 64n), 1: -1n });
+    expect(t.getV(0)).toBe(0x1234n | (0x5678n << 64n));
+  });
+  it('CLS v0.4s counts the sign bits after the top one', () => {
+    const t = run(0x4ea04820, { 1: 0x00000000_ffffffff_00010000_c0000000n });
+    expect(t.getV(0)).toBe(0x0000001f_0000001f_0000000e_00000001n);
+  });
+  it('UADALP v0.2d, v1.4s adds the unsigned word pairs to the doublewords', () => {
+    const t = run(0x6ea06820, { 0: 1n | (2n << 64n), 1: 0xffffffff_ffffffff_00000001_ffffffffn });
+    expect(t.getV(0)).toBe((0x1_0000_0001n) | ((0x1fffffffen + 2n) << 64n));
+  });
+  it('SUQADD v0.16b adds unsigned Vn to signed Vd, saturating signed', () => {
+    const t = run(0x4e203820, { 0: 0x7f_80n, 1: 0x01_ffn });
+    expect(t.getV(0)).toBe(0x7f_7fn); // 0x7f + 1 saturates; -128 + 255 = 127
+    expect(t.fpsr() & QC).toBe(QC);
+  });
+  it('PMULL v0.1q (FEAT_PMULL): carry-less (x^63 + 1)(x + 1) = x^64 + x^63 + x + 1; PMULL2 uses the upper halves', () => {
+    expect(run(0x0ee2e020, { 1: 0x8000000000000001n, 2: 3n }).getV(0)).toBe(0x1_8000000000000003n);
+    expect(run(0x4ee2e020, { 1: 0x8000000000000001n << 64n, 2: 3n << 64n }).getV(0)).toBe(0x1_8000000000000003n);
+  });
+  it('cortex-a57 has PMULL .1Q (QEMU 7.2: ID_AA64ISAR0_EL1.AES = 2)', () => {
+    const t = simdCpu('cortex-a57');
+    t.setV(1, 0x8000000000000001n);
+    t.setV(2, 3n);
+    t.exec(0x0ee2e020);
+    expect(t.getV(0)).toBe(0x1_8000000000000003n);
+  });
+  it('SMULL2 v0.2d, v1.4s, v2.4s multiplies the upper signed words; UADDLV d0, v1.4s sums unsigned', () => {
+    expect(run(0x4ea2c020, { 1: 0x80000000_7fffffffn << 64n, 2: 0x80000000_80000000n << 64n }).getV(0)).toBe(
+      (0x40000000_00000000n << 64n) | 0xc0000000_80000000n,
+    );
+    expect(run(0x6eb03820, { 0: -1n, 1: -1n }).getV(0)).toBe(0x3_fffffffcn);
+  });
+  it('ADDP v0.2d and BSL v0.16b', () => {
+    expect(run(0x4ee2bc20, { 1: 1n | (2n << 64n), 2: 3n | (4n << 64n) }).getV(0)).toBe(3n | (7n << 64n));
+    // BSL: Vd selects Vn (1) or Vm (0)
+    expect(run(0x6e621c20, { 0: 0xff00n, 1: 0x1234n, 2: 0xabcdn }).getV(0)).toBe(0x12cdn);
+  });
+});
+
+/** Steers encodings away from the groups' FP opcodes. */
+const gens: Gen[] = [
+  ...SIMD_3SAME_ROWS.map((row) => ({ row, tweak: (w: number) => (((w >>> 14) & 3) === 3 ? w & ~(1 << 14) : w) })),
+  ...SIMD_2MISC_ROWS.map((row) => ({
+    row,
+    tweak: (w: number) => {
+      let op = (w >>> 12) & 0x1f;
+      if (op >= 0b10110) op &= 0b01111;
+      if ((op & 0b11100) === 0b01100) w &= ~(1 << 23);
+      return (w & ~(0x1f << 12)) | (op << 12);
+    },
+  })),
+  ...SIMD_SHIFT_ROWS.map((row) => ({ row, tweak: (w: number) => (((w >>> 13) & 7) === 7 ? w & ~(1 << 15) : w) })),
+  // across lanes: FMAXNMV/FMAXV/FMINNMV/FMINV are opcodes 01100 and 01111
+  ...SIMD_ACROSS_ROWS.map((row) => ({ row, tweak: (w: number) => (((w >>> 13) & 0xf) === 0b0110 || ((w >>> 12) & 0x1f) === 0b01111 ? w & ~(1 << 14) : w) })),
+  ...SIMD_3DIFF_ROWS.map((row) => ({ row })),
+];
+
+describe('integer SIMD against QEMU 7.2 (live)', () => {
+  for (const [cpu, count, seed] of [['max', 8000, 21], ['cortex-a57', 3000, 22]] as const) {
+    it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
+      requireTool(ctx, TOOLS.qemu);
+      const r = await simdDiff(gens, count, seed, cpu);
+      expect(r.error).toBeUndefined();
+      expect(r.cases.length).toBe(count);
+      expect(r.mismatches.slice(0, 5)).toEqual([]);
+    }, 120_000);
+  }
+});
