@@ -98,6 +98,15 @@
         //  8 PA 0x70000000          9 PA above 40 bits      10 xpage, PXN           11 xpage
         // 12 page_a, nG            13 page_b                14 invalid              15 page_a EL1 RW, DBM
 
+        // call \reg with RET rather than BLR, so that PSTATE.BTYPE stays 0: QEMU 7.2's max has
+        // FEAT_BTI (BLR sets BTYPE, and an Instruction Abort on the target saves it in SPSR_ELx),
+        // a64emu has not (ID_AA64PFR1_EL1.BT = 0)
+        .macro  CALLR reg
+        adr     x30, .Lcallr\@
+        ret     \reg
+.Lcallr\@:
+        .endm
+
         .macro  PUTSTR reg
         stp     x0, x30, [sp, #-16]!
         mov     x0, \reg
@@ -162,7 +171,7 @@
         ldr     x0, =\tcr
         ldr     x1, =\ttbr
         ldr     x2, =(TTBR1_VA + (switch0 - 0x40000000))
-        blr     x2
+        CALLR   x2
         .endm
         // run EL0 code \snip (in el0_page, seen at W(4)) with x0-x3 as they are; returns its x0-x3
         .macro  RUN_EL0 snip
@@ -185,7 +194,7 @@ el0_str:
         str     x2, [x1]
         svc     #0xe0
 el0_blr:
-        blr     x1
+        CALLR   x1
         svc     #0xe0
 el0_ret:
         mov     x0, #0x55
@@ -634,28 +643,28 @@ el1_tests:
         T       "execute xpage through W(11)"
         mov     x0, #MARK
         ldr     x1, =W(11)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "execute W(10) (PXN)"
         mov     x0, #MARK
         ldr     x1, =W(10)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "execute W(14) (invalid)"
         mov     x0, #MARK
         ldr     x1, =W(14)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "execute W(8) (PA 0x70000000)"
         ldr     x1, =W(8)
-        blr     x1
+        CALLR   x1
         END
         T       "execute W(2) (EL0-writable: PXN implied)"
         ldr     x1, =W(2)
-        blr     x1
+        CALLR   x1
         END
 
         // -- EL0 --
@@ -719,7 +728,7 @@ el1_tests:
         T       "PXNTable: EL1 execute W(11)"
         mov     x0, #MARK
         ldr     x1, =H(8, 11)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "PXNTable: EL0 execute W(4) code"
@@ -734,7 +743,7 @@ el1_tests:
         T       "XNTable: EL1 execute W(11)"
         mov     x0, #MARK
         ldr     x1, =H(9, 11)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "XNTable: EL0 execute W(4) code"
@@ -1025,7 +1034,7 @@ wxn_body:
         dsb     sy
         isb
         mov     x0, #MARK
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         msr     sctlr_el1, x2
         isb
@@ -1214,7 +1223,7 @@ max_tests:
         T       "TCR_EL1.HPD0 = 1: EL1 execute W(11) through PXNTable"
         mov     x0, #MARK
         ldr     x1, =H(8, 11)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "TCR_EL1.HPD0 = 1: EL0 ldr W(2) through APTable = 01"
@@ -1297,8 +1306,8 @@ g_ldp:  ldp     x2, x3, [x1]
 g_ldrb_post: ldrb w4, [x1], #1
         ret
 g_blr:  mov     x8, x30
-        blr     x1
-        br      x8
+        CALLR   x1
+        ret     x8
 g_dczva: dc     zva, x1
         ret
 #if START_EL == 2
@@ -1359,26 +1368,26 @@ top_regime_el\el:
         T       "EL\el regime: execute W(11)"
         mov     x0, #MARK
         ldr     x1, =W(11)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "EL\el regime: execute W(10) (bit 53 PXN is RES0 here)"
         mov     x0, #MARK
         ldr     x1, =W(10)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "EL\el regime: execute W(5) (bit 54 XN)"
         ldr     x1, =(W(5) + 4)
-        blr     x1
+        CALLR   x1
         END
         T       "EL\el regime: execute W(14) (invalid)"
         ldr     x1, =W(14)
-        blr     x1
+        CALLR   x1
         END
         T       "EL\el regime: execute W(8) (PA 0x70000000)"
         ldr     x1, =W(8)
-        blr     x1
+        CALLR   x1
         END
         T       "at s1e\el\()r W(0)"
         ATP     s1e\el\()r, W(0)
@@ -1685,13 +1694,13 @@ vhe_tests:
         T       "VHE: execute W(10) (PXN applies to EL2)"
         mov     x0, #MARK
         ldr     x1, =W(10)
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "VHE: execute W(5) (UXN only)"
         mov     x0, #MARK
         ldr     x1, =(W(5) + (el0_ret - el0_page))
-        blr     x1
+        CALLR   x1
         PUTKV   x0, x0
         END
         T       "VHE: EL0 ldr W(2)"
