@@ -3,14 +3,14 @@
 // every checkpoint from the first instruction to the semihosting exit. The expected outcome is
 // QEMU 7.2's own run (lockstep compares with it live). Needs QEMU (skipped without it, failing
 // under CI). In the slow project. Skipped without the MMU and for images a64emu does not match yet
-// (MMU_READY, MMU_PENDING: tests/machine/mmu-images.ts).
+// (MMU_PENDING: tests/machine/mmu-images.ts).
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { liveQemuCount } from '../../src/debug/lockstep_qemu.js';
 import { ROOT } from '../helpers/a64emu.js';
 import { requireTool, TOOLS } from '../helpers/tools.js';
-import { MMU_IMAGES, MMU_PENDING, MMU_READY } from '../machine/mmu-images.js';
+import { MMU_IMAGES, MMU_PENDING } from '../machine/mmu-images.js';
 
 async function lockstep(argv: string[]) {
   const out = { stdout: '', stderr: '' };
@@ -28,7 +28,7 @@ afterEach(() => {
   expect(liveQemuCount()).toBe(0);
 });
 
-describe.skipIf(!MMU_READY)('lockstep on the MMU guest images', () => {
+describe('lockstep on the MMU guest images', () => {
   for (const [name, e] of MMU_IMAGES) {
     // (an image a64emu does not match yet, MMU_PENDING, is skipped). Retried: on a loaded machine
     // QEMU can miss lockstep's 1000 ms limit for one step (seen once in a full parallel run); a

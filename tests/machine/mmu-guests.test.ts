@@ -8,7 +8,6 @@
 // tests/guest/images.test.ts (slow project) re-runs QEMU live on the same images and checks it
 // still prints the recording; tests/debug/lockstep-mmu.test.ts runs them under `a64emu lockstep`.
 //
-// MMU_READY (mmu-images.ts): the comparison needs stage 1/2 translation (issue 7); false skips it.
 // MMU_PENDING lists the images a64emu does not match yet: their comparison is expected to fail
 // (and fails once a64emu matches, so that the entry is removed). The checks that the images and
 // recordings are in place always run.
@@ -17,7 +16,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VirtMachine } from '../../src/machine/virt.js';
 import { ROOT } from '../helpers/a64emu.js';
-import { MMU_IMAGES, MMU_PENDING, MMU_READY } from './mmu-images.js';
+import { MMU_IMAGES, MMU_PENDING } from './mmu-images.js';
 
 interface Recording {
   cpu: string;
@@ -57,7 +56,7 @@ describe('MMU guest images: images and recordings', () => {
   }
 });
 
-describe.skipIf(!MMU_READY)('MMU guest images on a64emu match QEMU 7.2', () => {
+describe('MMU guest images on a64emu match QEMU 7.2', () => {
   it('every pending entry names an MMU image', () => {
     expect(Object.keys(MMU_PENDING).filter((n) => !MMU_IMAGES.some(([m]) => m === n))).toEqual([]);
   });

@@ -6,9 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/a64emu.js';
 
-/** Stage 1/2 translation is in (issue 7); false skips every a64emu comparison and lockstep run. */
-export const MMU_READY = true;
-
 /**
  * Images a64emu does not match yet, with the first line that differs and why. Their comparison is
  * expected to fail (it.fails: it reports when a64emu starts to match, so the entry is removed then)
