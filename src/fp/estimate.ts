@@ -1,7 +1,7 @@
 // The reciprocal and reciprocal square root estimates of the Arm ARM shared pseudocode
 // (RecipEstimate, RecipSqrtEstimate, FPRecipEstimate, FPRSqrtEstimate, UnsignedRecipEstimate,
 // UnsignedRSqrtEstimate) for FRECPE, FRSQRTE, URECPE, URSQRTE: 8-bit estimates computed by the
-// pseudocode's integer arithmetic, single and double precision.
+// pseudocode's integer arithmetic, half, single and double precision.
 import { fpFlags, inf, maxNormal, processNaN, rmodeOf, RM, T, unpack, zero, defaultNaN } from './softfloat.js';
 import { Fpsr } from '../sysregs/fp.js';
 
@@ -24,8 +24,11 @@ export function recipSqrtEstimate(a: number): number {
   return (b + 1) >> 1;
 }
 
-const FB = (n: number): number => (n === 32 ? 23 : 52);
-const EB = (n: number): number => (n === 32 ? 8 : 11);
+const FB = (n: number): number => (n === 16 ? 10 : n === 32 ? 23 : 52);
+const EB = (n: number): number => (n === 16 ? 5 : n === 32 ? 8 : 11);
+/** The biased exponents of the pseudocode's result_exp constants by width. */
+const REXP = (n: number): number => (n === 16 ? 29 : n === 32 ? 253 : 2045);
+const RSEXP = (n: number): number => (n === 16 ? 44 : n === 32 ? 380 : 3068);
 
 /** The operand's fraction as 52 bits and its biased exponent (FPRecipEstimate's scaling). */
 function fracExp(n: number, op: bigint): [bigint, number] {
@@ -35,7 +38,7 @@ function fracExp(n: number, op: bigint): [bigint, number] {
   return [frac, exp];
 }
 
-/** FPRecipEstimate (FRECPE), n = 32 or 64. */
+/** FPRecipEstimate (FRECPE), n = 16, 32 or 64. */
 export function fpRecipEstimate(n: number, op: bigint, fpcr: number): bigint {
   const a = unpack(n, op, fpcr);
   if (a.t === T.QNAN || a.t === T.SNAN) return processNaN(n, a.t, op, fpcr);
@@ -52,9 +55,9 @@ export function fpRecipEstimate(n: number, op: bigint, fpcr: number): bigint {
     fpFlags.v |= Fpsr.OFC | Fpsr.IXC;
     return toInf ? inf(n, a.s) : maxNormal(n, a.s);
   }
-  const fz = (fpcr & (1 << 24)) !== 0;
-  if (fz && exp0 >= (n === 32 ? 253 : 2045)) {
-    // |value| >= 2^126 / 2^1022: the result is flushed to zero
+  // FZ (FZ16 for half precision): |value| >= 2^126 / 2^1022 / 2^14 flushes the result to zero
+  const fz = (fpcr & (n === 16 ? 1 << 19 : 1 << 24)) !== 0;
+  if (fz && exp0 >= REXP(n)) {
     fpFlags.v |= Fpsr.UFC;
     return zero(n, a.s);
   }
@@ -69,7 +72,7 @@ export function fpRecipEstimate(n: number, op: bigint, fpcr: number): bigint {
     }
   }
   const scaled = 256 + Number(frac >> 44n);
-  let rexp = (n === 32 ? 253 : 2045) - exp;
+  let rexp = REXP(n) - exp;
   const est = recipEstimate(scaled);
   let fr = BigInt(est & 0xff) << 44n;
   if (rexp === 0) fr = (1n << 51n) | (fr >> 1n);
@@ -81,7 +84,7 @@ export function fpRecipEstimate(n: number, op: bigint, fpcr: number): bigint {
   return (BigInt(a.s) << BigInt(n - 1)) | (BigInt(rexp) << BigInt(fb)) | (fr >> BigInt(52 - fb));
 }
 
-/** FPRSqrtEstimate (FRSQRTE), n = 32 or 64. */
+/** FPRSqrtEstimate (FRSQRTE), n = 16, 32 or 64. */
 export function fpRSqrtEstimate(n: number, op: bigint, fpcr: number): bigint {
   const a = unpack(n, op, fpcr);
   if (a.t === T.QNAN || a.t === T.SNAN) return processNaN(n, a.t, op, fpcr);
@@ -104,7 +107,7 @@ export function fpRSqrtEstimate(n: number, op: bigint, fpcr: number): bigint {
     frac = (frac << 1n) & M52;
   }
   const scaled = (exp & 1) === 0 ? 256 + Number(frac >> 44n) : 128 + Number(frac >> 45n);
-  const rexp = Math.floor(((n === 32 ? 380 : 3068) - exp) / 2);
+  const rexp = Math.floor((RSEXP(n) - exp) / 2);
   const est = recipSqrtEstimate(scaled);
   const fb = FB(n);
   return (BigInt(rexp) << BigInt(fb)) | (BigInt(est & 0xff) << BigInt(fb - 8));
