@@ -65,6 +65,8 @@ export interface Features {
   RDM: boolean;
   /** FEAT_DotProd: SDOT/UDOT. */
   DOTPROD: boolean;
+  /** FEAT_FCMA: FCMLA/FCADD. */
+  FCMA: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -118,7 +120,7 @@ const MAX_ID: IdValues = {
 };
 
 /** The Armv8.1+ features an Armv8.0 core (Cortex-A57/A72) lacks. */
-const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false, FP16: false, JSCVT: false, FRINTTS: false, SHA512: false, SHA3: false, RDM: false, DOTPROD: false } as const;
+const V80 = { PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false, FP16: false, JSCVT: false, FRINTTS: false, SHA512: false, SHA3: false, RDM: false, DOTPROD: false, FCMA: false } as const;
 /** The cryptographic extension of Cortex-A57/A72 (QEMU 7.2: ID_AA64ISAR0_EL1 = 0x11120). */
 const V80_CRYPTO = { AES: true, PMULL: true, SHA1: true, SHA256: true } as const;
 
@@ -145,7 +147,7 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
       EL2: false, EL3: false, LSE: true, CRC32: true, LRCPC: true, IDST: true, IMPDEF_A57: true, RAS: true,
       PAN: true, UAO: true, DIT: true, SSBS: true, LOR: true, HCX: true, SCXTNUM: true, PMUV3P5: true,
       FP16: true, JSCVT: true, FRINTTS: true,
-      AES: true, PMULL: true, SHA1: true, SHA256: true, SHA512: true, SHA3: true, RDM: true, DOTPROD: true,
+      AES: true, PMULL: true, SHA1: true, SHA256: true, SHA512: true, SHA3: true, RDM: true, DOTPROD: true, FCMA: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

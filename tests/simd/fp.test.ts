@@ -40,6 +40,14 @@ describe('vector FP (Arm ARM pseudocode)', () => {
   it('FMOV v0.8h, #-2.0 (FEAT_FP16): 0xc000 in every lane', () => {
     expect(run(0x4f04fc00, {}).getV(0)).toBe(0xc000c000c000c000c000c000c000c000n);
   });
+  it('FCADD #90 (FEAT_FCMA): (re - im(m), im + re(m)); FCMLA #90 accumulates (-im(m) * im(n), re(m) * im(n))', () => {
+    // n = (1 + 2i), m = (3 + 4i): FCADD #90 = (1 - 4, 2 + 3) = (-3, 5)
+    const n = 0x40000000_3f800000n; // im 2.0, re 1.0
+    const m = 0x40800000_40400000n; // im 4.0, re 3.0
+    expect(run(0x6e82e420, { 1: n, 2: m }).getV(0) & ((1n << 64n) - 1n)).toBe(0x40a00000_c0400000n);
+    // FCMLA #90 with d = 0: (0 + (-4) * 2, 0 + 3 * 2) = (-8, 6)
+    expect(run(0x6e82cc20, { 0: 0n, 1: n, 2: m }).getV(0) & ((1n << 64n) - 1n)).toBe(0x40c00000_c1000000n);
+  });
   it('FCVTZS h0, h1, #4 writes 16 bits and zeroes the rest of V0 (Arm ARM; QEMU 7.2 sign-extends a negative result to 32 bits)', () => {
     // -2.5 (half 0xc100) * 2^4 = -40 = 0xffd8
     expect(run(0x5f1cfc20, { 0: -1n, 1: 0xc100n }).getV(0)).toBe(0xffd8n);

@@ -1,13 +1,14 @@
-// Advanced SIMD floating point, single and double precision (Arm ARM C4.1.95): the FP forms of
-// three same (FADD, FSUB, FMUL, FDIV, FMULX, FABD, FMLA, FMLS, FMAX/FMIN(NM), FCMEQ/GE/GT,
-// FACGE/GT, FRECPS, FRSQRTS, the pairwise FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP), two-register
-// misc (FABS, FNEG, FSQRT, FRINT*, FRINT32/64*, FCVT{N,M,A,P,Z}{S,U}, SCVTF/UCVTF, FCM* #0,
-// FCVTN/FCVTL/FCVTXN, FRECPE, FRSQRTE, URECPE, URSQRTE, FRECPX),
-// their scalar forms, FMLA/FMLS/FMUL/FMULX by element, FMAXV/FMINV/FMAXNMV/FMINNMV, scalar
-// pairwise, and the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate. Every lane goes
-// through the soft-float core (fp/softfloat.ts) with FPCR, its flags ORed into FPSR.
-// FRECPE/FRSQRTE/URECPE/URSQRTE are fp/estimate.ts. Not here yet: half precision (the FEAT_FP16
-// vector forms), FCMLA/FCADD (FEAT_FCMA), FMLAL/FMLSL (FEAT_FHM).
+// Advanced SIMD floating point, half (FEAT_FP16), single and double precision (Arm ARM
+// C4.1.95): the FP forms of three same (FADD, FSUB, FMUL, FDIV, FMULX, FABD, FMLA, FMLS,
+// FMAX/FMIN(NM), FCMEQ/GE/GT, FACGE/GT, FRECPS, FRSQRTS, the pairwise FADDP/FMAXP/FMINP/
+// FMAXNMP/FMINNMP), two-register misc (FABS, FNEG, FSQRT, FRINT*, FRINT32/64*,
+// FCVT{N,M,A,P,Z}{S,U}, SCVTF/UCVTF, FCM* #0, FCVTN/FCVTL/FCVTXN, FRECPE, FRSQRTE, URECPE,
+// URSQRTE, FRECPX), their scalar forms, FMLA/FMLS/FMUL/FMULX by element, FMAXV/FMINV/FMAXNMV/
+// FMINNMV, scalar pairwise, the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate, and
+// FCMLA/FCADD. Every lane goes through the soft-float core (fp/softfloat.ts) with FPCR, its
+// flags ORed into FPSR.
+// FRECPE/FRSQRTE/URECPE/URSQRTE are fp/estimate.ts; half precision needs FEAT_FP16, FCMLA/FCADD
+// FEAT_FCMA. Not here yet: FMLAL/FMLSL (FEAT_FHM).
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, fpOp, vregs } from './simd_lanes.js';
@@ -334,6 +335,12 @@ export function build2(cpu: Cpu, scalar: boolean, q: number, u: number, size: nu
 
 /** FMLA/FMLS/FMUL/FMULX by element (opcode 0001, 0101, 1001 with U = 0; 1001 with U = 1). */
 export function buildElem(cpu: Cpu, scalar: boolean, q: number, u: number, size: number, L: number, M: number, rm4: number, opcode: number, H: number, rd: number, rn: number): Op | null {
+  if (u === 1 && (opcode & 0b1001) === 0b0001 && !scalar) {
+    // FCMLA (by element), FEAT_FCMA: rot = opcode<2:1>; half: index H:L; single: index H (L = 0, Q = 1)
+    if (size === 1) return H === 1 && q === 0 ? null : buildComplex(cpu, q, 1, 0b1000 | (opcode >> 1), rd, rn, (M << 4) | rm4, (H << 1) | L);
+    if (size === 2 && L === 0 && q === 1) return buildComplex(cpu, q, 2, 0b1000 | (opcode >> 1), rd, rn, (M << 4) | rm4, H);
+    return null;
+  }
   if (size === 1) return null;
   if (size === 0 && !cpu.model.features.FP16) return null;
   const k = (u << 4) | opcode;
@@ -458,3 +465,53 @@ export const SIMD_FP_ROWS: Row[] = [
   { name: 'FP_PAIR_scalar', pattern: '01 u:1 11110 size:2 11000 opcode:5 10 rn:5 rd:5',
     build: (f, c) => buildScalarPair(c.cpu, f.u, f.size, f.opcode, f.rd, f.rn) },
 ];
+
+/**
+ * FCADD (opcode 11r0: rot 90 or 270) and FCMLA (10rr: rot 0, 90, 180, 270), FEAT_FCMA, vector
+ * (the "three same (extra)" group), on pairs (real, imaginary) of half/single/double lanes.
+ */
+export function buildComplex(cpu: Cpu, q: number, size: number, opcode: number, rd: number, rn: number, rm: number, index = -1): Op | null {
+  if (!cpu.model.features.FCMA || size === 0 || (size === 1 && !cpu.model.features.FP16) || (size === 3 && q === 0)) return null;
+  const n = 8 << size;
+  // FCADD: opcode 11r0 (rot 90, 270); FCMLA: 10rr (rot 0, 90, 180, 270)
+  const fcadd = (opcode & 0b1101) === 0b1100;
+  if (!fcadd && (opcode & 0b1100) !== 0b1000) return null;
+  const rot = fcadd ? (opcode >> 1) & 1 : opcode & 3;
+  const { get, set, b } = lanes(cpu, n);
+  const u = cpu.u;
+  const bytes = q ? 16 : 8;
+  const count = (bytes * 8) / n;
+  const perSeg = 128 / n;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const c = u[FPCR];
+    for (let e = 0; e < count; e += 2) {
+      // by element: the pair at `index` of Vm's 128-bit segment holding element e (as QEMU 7.2)
+      const me = index < 0 ? e : e - (e % perSeg) + 2 * index;
+      const mr = get(rm, me);
+      const mi = get(rm, me + 1);
+      if (fcadd) {
+        // rot 0 (90): (re - im(m), im + re(m)); rot 1 (270): (re + im(m), im - re(m))
+        const e1 = rot === 0 ? neg(n, mi) : mi;
+        const e3 = rot === 0 ? mr : neg(n, mr);
+        out[e] = fpAdd(n, get(rn, e), e1, c);
+        out[e + 1] = fpAdd(n, get(rn, e + 1), e3, c);
+      } else {
+        const nr = get(rn, e);
+        const ni = get(rn, e + 1);
+        let e1: bigint, e2: bigint, e3: bigint, e4: bigint;
+        switch (rot) {
+          case 0: e1 = mr; e2 = nr; e3 = mi; e4 = nr; break;
+          case 1: e1 = neg(n, mi); e2 = ni; e3 = mr; e4 = ni; break;
+          case 2: e1 = neg(n, mr); e2 = nr; e3 = neg(n, mi); e4 = nr; break;
+          default: e1 = mi; e2 = ni; e3 = neg(n, mr); e4 = ni;
+        }
+        out[e] = fpMulAdd(n, get(rd, e), e2, e1, c);
+        out[e + 1] = fpMulAdd(n, get(rd, e + 1), e4, e3, c);
+      }
+    }
+    for (let e = 0; e < count; e++) set(rd, e, out[e]);
+    for (let k = bytes; k < 16; k++) b[rd * 16 + k] = 0;
+    u[FPSR] |= fpFlags.v;
+  });
+}
