@@ -44,7 +44,7 @@ export async function lockstepCommand(args: LockstepArgs, io: CliIo, err: (text:
       maxInsns: args.maxInsns,
       from: args.from,
       every: args.every,
-      fp: false, // a64emu has no FP/SIMD yet (issue 8): V registers are not compared
+      fp: true, // V0-V31 are compared too
       qemuEntry: machine.loaded?.format === 'raw' ? machine.loaded.entry : undefined,
       fullSpeed,
     });

@@ -518,6 +518,7 @@ class Qemu {
 
   async state(): Promise<RegState> {
     const g = await this.gdb.readRegisters();
+    stateFromG(g, null); // a short 'g' reply is reported before any V register is read
     let v: Int32Array | null = null;
     if (this.fp) {
       // V0..V31 are registers 34..65 in QEMU's target description (aarch64-fpu.xml).

@@ -7,18 +7,20 @@
 // FMINNMV, scalar pairwise, the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate, and
 // FCMLA/FCADD. Every lane goes through the soft-float core (fp/softfloat.ts) with FPCR, its
 // flags ORed into FPSR.
-// FRECPE/FRSQRTE/URECPE/URSQRTE are fp/estimate.ts; half precision needs FEAT_FP16, FCMLA/FCADD
+// FRECPE/FRSQRTE/URECPE/URSQRTE, FRECPX, FRECPS/FRSQRTS and FABD are fp/estimate.ts; half precision needs FEAT_FP16, FCMLA/FCADD
 // FEAT_FCMA. Not here yet: FMLAL/FMLSL (FEAT_FHM).
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, fpOp, vregs } from './simd_lanes.js';
 import { Slot } from '../state.js';
 import {
-  fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, inf, processNaNs, RM, rmodeOf, round, T, unpack, zero,
+  fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, RM, rmodeOf, round, T, unpack,
 } from '../../fp/softfloat.js';
 import { fixedToFp, fpConvert, fpToFixed } from './fp_conv.js';
 import { minMax, type Bin } from './fp_dp.js';
-import { fpRecipEstimate, fpRSqrtEstimate, unsignedRecipEstimate, unsignedRSqrtEstimate } from '../../fp/estimate.js';
+import {
+  fpAbd, fpRecipEstimate, fpRecpX, fpRSqrtEstimate, fpStepFused, unsignedRecipEstimate, unsignedRSqrtEstimate,
+} from '../../fp/estimate.js';
 
 const FPCR = Slot.FPCR * 2;
 /** d: Vd's lane (accumulating forms). */
@@ -28,49 +30,6 @@ const out: bigint[] = new Array<bigint>(8).fill(0n);
 const neg = (n: number, v: bigint): bigint => v ^ (1n << BigInt(n - 1));
 const abs = (n: number, v: bigint): bigint => v & ((1n << BigInt(n - 1)) - 1n);
 const ones = (n: number): bigint => (1n << BigInt(n)) - 1n;
-
-/** FPRecipStepFused (recip) / FPRSqrtStepFused: (2 - ab) or (3 - ab) / 2, one rounding. */
-function stepFused(recip: boolean): Bin {
-  return (n, ab, bb, fpcr) => {
-    const na = neg(n, ab);
-    const a = unpack(n, na, fpcr);
-    const b = unpack(n, bb, fpcr);
-    const nan = processNaNs(n, a, na, b, bb, fpcr);
-    if (nan !== null) return nan;
-    const inf1 = a.t === T.INF;
-    const inf2 = b.t === T.INF;
-    const z1 = a.t === T.ZERO;
-    const z2 = b.t === T.ZERO;
-    if ((inf1 && z2) || (z1 && inf2)) {
-      // FPTwo / FPOnePointFive
-      const fb = n === 16 ? 10n : n === 32 ? 23n : 52n;
-      const bias = n === 16 ? 15n : n === 32 ? 127n : 1023n;
-      return recip ? (bias + 1n) << fb : (bias << fb) | (1n << (fb - 1n));
-    }
-    if (inf1 || inf2) return inf(n, a.s ^ b.s);
-    // exact (c + a*b) with c = 2 or 3, as m * 2^e
-    const pm = z1 || z2 ? 0n : a.m * b.m;
-    const pe = a.e + b.e;
-    const c = recip ? 2n : 3n;
-    let m: bigint;
-    let e: number;
-    const ps = a.s ^ b.s;
-    if (pm === 0n) {
-      m = c;
-      e = 0;
-    } else if (pe >= 0) {
-      m = c + (ps ? -pm : pm) * (1n << BigInt(pe));
-      e = 0;
-    } else {
-      m = (c << BigInt(-pe)) + (ps ? -pm : pm);
-      e = pe;
-    }
-    if (!recip) e -= 1;
-    const fpcrRm = rmodeOf(fpcr);
-    if (m === 0n) return zero(n, fpcrRm === RM.NEGINF ? 1 : 0);
-    return m < 0n ? round(n, 1, -m, e, fpcr, fpcrRm) : round(n, 0, m, e, fpcr, fpcrRm);
-  };
-}
 
 /** The three-same FP operation of (U, a, opcode<2:0>) (opcode 11xxx), or null. */
 function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?: boolean } | null {
@@ -85,12 +44,12 @@ function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?:
     case 0b00011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c, true)) }; // FMULX
     case 0b00100: return { fn: cmp(false, false, (r) => r === 0x6) }; // FCMEQ
     case 0b00110: return { fn: b2(minMax(true, false)) }; // FMAX
-    case 0b00111: return { fn: b2(stepFused(true)) }; // FRECPS
+    case 0b00111: return { fn: b2((n, x, y, c) => fpStepFused(n, x, y, c, false)) }; // FRECPS
     case 0b01000: return { fn: b2(minMax(false, true)) }; // FMINNM
     case 0b01001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c), acc: true }; // FMLS
     case 0b01010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c, true)) }; // FSUB
     case 0b01110: return { fn: b2(minMax(false, false)) }; // FMIN
-    case 0b01111: return { fn: b2(stepFused(false)) }; // FRSQRTS
+    case 0b01111: return { fn: b2((n, x, y, c) => fpStepFused(n, x, y, c, true)) }; // FRSQRTS
     case 0b10000: return { fn: b2(minMax(true, true)), pair: true }; // FMAXNMP
     case 0b10010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c)), pair: true }; // FADDP
     case 0b10011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c)) }; // FMUL
@@ -99,7 +58,7 @@ function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?:
     case 0b10110: return { fn: b2(minMax(true, false)), pair: true }; // FMAXP
     case 0b10111: return { fn: b2(fpDiv) }; // FDIV
     case 0b11000: return { fn: b2(minMax(false, true)), pair: true }; // FMINNMP
-    case 0b11010: return { fn: b2((n, x, y, c) => abs(n, fpAdd(n, x, y, c, true))) }; // FABD
+    case 0b11010: return { fn: b2(fpAbd) }; // FABD
     case 0b11100: return { fn: cmp(true, false, (r) => r === 0x2) }; // FCMGT
     case 0b11101: return { fn: cmp(true, true, (r) => r === 0x2) }; // FACGT
     case 0b11110: return { fn: b2(minMax(false, false)), pair: true }; // FMINP
@@ -168,27 +127,6 @@ function apply1(cpu: Cpu, n: number, bytes: number, rd: number, rn: number, fn: 
 /** FRINT32Z/X, FRINT64Z/X (FPRoundIntN; rm -1: FPCR's mode). */
 const frintts = (rm: number, intsize: number): Fn1 => (n, x, c) => fpRoundInt(n, x, c, (rm < 0 ? rmodeOf(c) : rm) as RM, true, intsize);
 
-/**
- * FRECPX (FPRecpX): NaNs processed as usual; otherwise the sign kept, the fraction cleared and
- * the exponent inverted (zero and denormal inputs give the maximum exponent - 1... as the
- * pseudocode: exp == 0 -> max_exp, else NOT(exp)), FZ flushing denormals first.
- */
-const frecpx: Fn1 = (n, x, c) => {
-  const a = unpack(n, x, c);
-  const fb = n === 16 ? 10 : n === 32 ? 23 : 52;
-  const eb = n === 16 ? 5 : n === 32 ? 8 : 11;
-  if (a.t === T.QNAN || a.t === T.SNAN) {
-    const nan = processNaNs(n, a, x, a, x, c);
-    return nan ?? x;
-  }
-  const sign = x >> BigInt(n - 1);
-  let exp = Number((x >> BigInt(fb)) & ((1n << BigInt(eb)) - 1n));
-  if (a.t === T.ZERO) exp = 0; // a flushed denormal counts as zero
-  const maxExp = (1 << eb) - 2;
-  const r = exp === 0 ? maxExp : ~exp & ((1 << eb) - 1);
-  return (sign << BigInt(n - 1)) | (BigInt(r) << BigInt(fb));
-};
-
 /** The two-register misc FP lane function of (U, a, opcode), or null (vector and scalar). */
 function op1(u: number, a: number, opcode: number, scalar: boolean): Fn1 | null {
   const k = (u << 6) | (a << 5) | opcode;
@@ -219,7 +157,7 @@ function op1(u: number, a: number, opcode: number, scalar: boolean): Fn1 | null 
       break;
   }
   if (scalar) {
-    if (k === 0b0111111) return frecpx; // FRECPX
+    if (k === 0b0111111) return fpRecpX; // FRECPX
     return null;
   }
   switch (k) {
