@@ -505,7 +505,7 @@ qemu-system-aarch64, and reports each mismatch shrunk to the shortest failing
 sequence found.
 
 Options:
-  --class CLASS       int, ldst or system (default int); fp and simd are refused
+  --class CLASS       int, ldst, fp, simd or system (default int)
                       until a64emu has FP/SIMD
   --seed S            random seed (default: from the clock; always printed)
   --count N           test cases (default 1000)

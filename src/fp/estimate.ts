@@ -2,7 +2,8 @@
 // (J1, shared/functions/float: RecipEstimate, FPRecipEstimate, RecipSqrtEstimate,
 // FPRSqrtEstimate, FPRecpX, FPRecipStepFused, FPRSqrtStepFused), and FABD's FPAbs(FPSub),
 // for the instructions FRECPE, FRSQRTE, FRECPX, FRECPS, FRSQRTS, FABD (scalar and vector:
-// their rows are the Advanced SIMD group's). Operands are n-bit patterns in BigInts; flags go
+// their rows are the Advanced SIMD group's), and UnsignedRecipEstimate/UnsignedRSqrtEstimate
+// for URECPE/URSQRTE. Operands are n-bit patterns in BigInts; flags go
 // to fpFlags.v as in softfloat.ts.
 
 import { Fpcr, Fpsr } from '../sysregs/fp.js';
@@ -163,12 +164,12 @@ export function fpAbd(n: number, op1: bigint, op2: bigint, fpcr: number): bigint
 
 /** UnsignedRecipEstimate (URECPE) of a 32-bit element. */
 export function unsignedRecipEstimate(x: number): number {
-  if ((x >>> 31) === 0) return 0xffffffff;
+  if (x >>> 31 === 0) return 0xffffffff;
   return (recipEstimate(x >>> 23) & 0x1ff) * 2 ** 23;
 }
 
 /** UnsignedRSqrtEstimate (URSQRTE) of a 32-bit element. */
 export function unsignedRSqrtEstimate(x: number): number {
-  if ((x >>> 30) === 0) return 0xffffffff;
+  if (x >>> 30 === 0) return 0xffffffff;
   return (recipSqrtEstimate(x >>> 23) & 0x1ff) * 2 ** 23;
 }

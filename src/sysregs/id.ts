@@ -89,7 +89,7 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64ISAR1_EL1', field: 'APA', lsb: 4, width: 4, value: 0, why: NO_PAUTH },
   { reg: 'ID_AA64ISAR1_EL1', field: 'API', lsb: 8, width: 4, value: 0, why: NO_PAUTH },
   { reg: 'ID_AA64ISAR1_EL1', field: 'JSCVT', lsb: 12, width: 4, value: 1, when: 'JSCVT', why: 'FEAT_JSCVT (FJCVTZS)' },
-  { reg: 'ID_AA64ISAR1_EL1', field: 'FCMA', lsb: 16, width: 4, value: 0, why: NO_FP },
+  { reg: 'ID_AA64ISAR1_EL1', field: 'FCMA', lsb: 16, width: 4, value: 1, when: 'FCMA', why: 'FEAT_FCMA (FCMLA, FCADD vector)' },
   { reg: 'ID_AA64ISAR1_EL1', field: 'LRCPC', lsb: 20, width: 4, value: 1, when: 'LRCPC', why: 'FEAT_LRCPC (LDAPR) only: no LDAPUR/STLUR (FEAT_LRCPC2)' },
   { reg: 'ID_AA64ISAR1_EL1', field: 'GPA', lsb: 24, width: 4, value: 0, why: NO_PAUTH },
   { reg: 'ID_AA64ISAR1_EL1', field: 'GPI', lsb: 28, width: 4, value: 0, why: NO_PAUTH },

@@ -79,7 +79,7 @@ const DELIBERATE: Record<string, Record<string, string>> = {
     ID_AA64ZFR0_EL1: 'no SVE',
     ID_AA64SMFR0_EL1: 'no SME',
     ID_AA64ISAR0_EL1: 'no SM3, SM4, FHM, TS, TLB range/OS, RNDR',
-    ID_AA64ISAR1_EL1: 'LRCPC 1 (no FEAT_LRCPC2); no DPB, PAuth, JSCVT, FCMA, FRINTTS, SB, SPECRES, BF16, I8MM',
+    ID_AA64ISAR1_EL1: 'LRCPC 1 (no FEAT_LRCPC2); no DPB, PAuth, SB, SPECRES, BF16, I8MM',
     ID_AA64DFR0_EL1: 'DebugVer 6 (Armv8.0 debug)',
     PMCEID0_EL0: 'INST_RETIRED (0x08) is counted: 0x20101, as QEMU with -icount',
     PMCEID1_EL0: 'no common event 0x20-0x3F is counted (QEMU max lists 0x23, 0x24 and 0x3C)',

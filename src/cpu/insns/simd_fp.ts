@@ -1,75 +1,35 @@
-// Advanced SIMD floating point, single and double precision (Arm ARM C4.1.95): the FP forms of
-// three same (FADD, FSUB, FMUL, FDIV, FMULX, FABD, FMLA, FMLS, FMAX/FMIN(NM), FCMEQ/GE/GT,
-// FACGE/GT, FRECPS, FRSQRTS, the pairwise FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP), two-register
-// misc (FABS, FNEG, FSQRT, FRINT*, FRINT32/64*, FCVT{N,M,A,P,Z}{S,U}, SCVTF/UCVTF, FCM* #0,
-// FCVTN/FCVTL/FCVTXN, FRECPE, FRSQRTE, URECPE, URSQRTE, FRECPX),
-// their scalar forms, FMLA/FMLS/FMUL/FMULX by element, FMAXV/FMINV/FMAXNMV/FMINNMV, scalar
-// pairwise, and the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate. Every lane goes
-// through the soft-float core (fp/softfloat.ts) with FPCR, its flags ORed into FPSR.
-// FRECPE/FRSQRTE/URECPE/URSQRTE are fp/estimate.ts. Not here yet: half precision (the FEAT_FP16
-// vector forms), FCMLA/FCADD (FEAT_FCMA), FMLAL/FMLSL (FEAT_FHM).
+// Advanced SIMD floating point, half (FEAT_FP16), single and double precision (Arm ARM
+// C4.1.95): the FP forms of three same (FADD, FSUB, FMUL, FDIV, FMULX, FABD, FMLA, FMLS,
+// FMAX/FMIN(NM), FCMEQ/GE/GT, FACGE/GT, FRECPS, FRSQRTS, the pairwise FADDP/FMAXP/FMINP/
+// FMAXNMP/FMINNMP), two-register misc (FABS, FNEG, FSQRT, FRINT*, FRINT32/64*,
+// FCVT{N,M,A,P,Z}{S,U}, SCVTF/UCVTF, FCM* #0, FCVTN/FCVTL/FCVTXN, FRECPE, FRSQRTE, URECPE,
+// URSQRTE, FRECPX), their scalar forms, FMLA/FMLS/FMUL/FMULX by element, FMAXV/FMINV/FMAXNMV/
+// FMINNMV, scalar pairwise, the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate, and
+// FCMLA/FCADD. Every lane goes through the soft-float core (fp/softfloat.ts) with FPCR, its
+// flags ORed into FPSR.
+// FRECPE/FRSQRTE/URECPE/URSQRTE, FRECPX, FRECPS/FRSQRTS and FABD are fp/estimate.ts; half precision needs FEAT_FP16, FCMLA/FCADD
+// FEAT_FCMA. Not here yet: FMLAL/FMLSL (FEAT_FHM).
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, fpOp, vregs } from './simd_lanes.js';
 import { Slot } from '../state.js';
 import {
-  fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, inf, processNaNs, RM, rmodeOf, round, T, unpack, zero,
+  fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, RM, rmodeOf, round, T, unpack,
 } from '../../fp/softfloat.js';
 import { fixedToFp, fpConvert, fpToFixed } from './fp_conv.js';
 import { minMax, type Bin } from './fp_dp.js';
-import { fpRecipEstimate, fpRSqrtEstimate, unsignedRecipEstimate, unsignedRSqrtEstimate } from '../../fp/estimate.js';
+import {
+  fpAbd, fpRecipEstimate, fpRecpX, fpRSqrtEstimate, fpStepFused, unsignedRecipEstimate, unsignedRSqrtEstimate,
+} from '../../fp/estimate.js';
 
 const FPCR = Slot.FPCR * 2;
 /** d: Vd's lane (accumulating forms). */
 type Fn3 = (n: number, a: bigint, b: bigint, d: bigint, fpcr: number) => bigint;
-const out: bigint[] = new Array<bigint>(4).fill(0n);
+const out: bigint[] = new Array<bigint>(8).fill(0n);
 
 const neg = (n: number, v: bigint): bigint => v ^ (1n << BigInt(n - 1));
 const abs = (n: number, v: bigint): bigint => v & ((1n << BigInt(n - 1)) - 1n);
 const ones = (n: number): bigint => (1n << BigInt(n)) - 1n;
-
-/** FPRecipStepFused (recip) / FPRSqrtStepFused: (2 - ab) or (3 - ab) / 2, one rounding. */
-function stepFused(recip: boolean): Bin {
-  return (n, ab, bb, fpcr) => {
-    const na = neg(n, ab);
-    const a = unpack(n, na, fpcr);
-    const b = unpack(n, bb, fpcr);
-    const nan = processNaNs(n, a, na, b, bb, fpcr);
-    if (nan !== null) return nan;
-    const inf1 = a.t === T.INF;
-    const inf2 = b.t === T.INF;
-    const z1 = a.t === T.ZERO;
-    const z2 = b.t === T.ZERO;
-    if ((inf1 && z2) || (z1 && inf2)) {
-      // FPTwo / FPOnePointFive
-      const fb = n === 32 ? 23n : 52n;
-      const bias = n === 32 ? 127n : 1023n;
-      return recip ? (bias + 1n) << fb : (bias << fb) | (1n << (fb - 1n));
-    }
-    if (inf1 || inf2) return inf(n, a.s ^ b.s);
-    // exact (c + a*b) with c = 2 or 3, as m * 2^e
-    const pm = z1 || z2 ? 0n : a.m * b.m;
-    const pe = a.e + b.e;
-    const c = recip ? 2n : 3n;
-    let m: bigint;
-    let e: number;
-    const ps = a.s ^ b.s;
-    if (pm === 0n) {
-      m = c;
-      e = 0;
-    } else if (pe >= 0) {
-      m = c + (ps ? -pm : pm) * (1n << BigInt(pe));
-      e = 0;
-    } else {
-      m = (c << BigInt(-pe)) + (ps ? -pm : pm);
-      e = pe;
-    }
-    if (!recip) e -= 1;
-    const fpcrRm = rmodeOf(fpcr);
-    if (m === 0n) return zero(n, fpcrRm === RM.NEGINF ? 1 : 0);
-    return m < 0n ? round(n, 1, -m, e, fpcr, fpcrRm) : round(n, 0, m, e, fpcr, fpcrRm);
-  };
-}
 
 /** The three-same FP operation of (U, a, opcode<2:0>) (opcode 11xxx), or null. */
 function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?: boolean } | null {
@@ -84,12 +44,12 @@ function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?:
     case 0b00011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c, true)) }; // FMULX
     case 0b00100: return { fn: cmp(false, false, (r) => r === 0x6) }; // FCMEQ
     case 0b00110: return { fn: b2(minMax(true, false)) }; // FMAX
-    case 0b00111: return { fn: b2(stepFused(true)) }; // FRECPS
+    case 0b00111: return { fn: b2((n, x, y, c) => fpStepFused(n, x, y, c, false)) }; // FRECPS
     case 0b01000: return { fn: b2(minMax(false, true)) }; // FMINNM
     case 0b01001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c), acc: true }; // FMLS
     case 0b01010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c, true)) }; // FSUB
     case 0b01110: return { fn: b2(minMax(false, false)) }; // FMIN
-    case 0b01111: return { fn: b2(stepFused(false)) }; // FRSQRTS
+    case 0b01111: return { fn: b2((n, x, y, c) => fpStepFused(n, x, y, c, true)) }; // FRSQRTS
     case 0b10000: return { fn: b2(minMax(true, true)), pair: true }; // FMAXNMP
     case 0b10010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c)), pair: true }; // FADDP
     case 0b10011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c)) }; // FMUL
@@ -98,7 +58,7 @@ function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?:
     case 0b10110: return { fn: b2(minMax(true, false)), pair: true }; // FMAXP
     case 0b10111: return { fn: b2(fpDiv) }; // FDIV
     case 0b11000: return { fn: b2(minMax(false, true)), pair: true }; // FMINNMP
-    case 0b11010: return { fn: b2((n, x, y, c) => abs(n, fpAdd(n, x, y, c, true))) }; // FABD
+    case 0b11010: return { fn: b2(fpAbd) }; // FABD
     case 0b11100: return { fn: cmp(true, false, (r) => r === 0x2) }; // FCMGT
     case 0b11101: return { fn: cmp(true, true, (r) => r === 0x2) }; // FACGT
     case 0b11110: return { fn: b2(minMax(false, false)), pair: true }; // FMINP
@@ -109,14 +69,20 @@ function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?:
 /** Lane accessors for n-bit lanes. */
 function lanes(cpu: Cpu, n: number) {
   const V = vregs(cpu);
-  const get = n === 32 ? (t: number, e: number): bigint => BigInt(V.s[t * 4 + e]) : (t: number, e: number): bigint => V.d[t * 2 + e];
-  const set = n === 32 ? (t: number, e: number, v: bigint): void => { V.s[t * 4 + e] = Number(v); } : (t: number, e: number, v: bigint): void => { V.d[t * 2 + e] = v; };
-  return { get, set, w: V.i };
+  const get =
+    n === 16 ? (t: number, e: number): bigint => BigInt(V.h[t * 8 + e])
+    : n === 32 ? (t: number, e: number): bigint => BigInt(V.s[t * 4 + e])
+    : (t: number, e: number): bigint => V.d[t * 2 + e];
+  const set =
+    n === 16 ? (t: number, e: number, v: bigint): void => { V.h[t * 8 + e] = Number(v); }
+    : n === 32 ? (t: number, e: number, v: bigint): void => { V.s[t * 4 + e] = Number(v); }
+    : (t: number, e: number, v: bigint): void => { V.d[t * 2 + e] = v; };
+  return { get, set, w: V.i, b: V.b };
 }
 
 /** Applies fn to `count` lanes (or pairs of Vm:Vn), writing `bytes` of Vd and clearing the rest. */
 function apply3(cpu: Cpu, n: number, bytes: number, pair: boolean, rd: number, rn: number, rm: number, fn: Fn3, idx = -1): Op {
-  const { get, set, w } = lanes(cpu, n);
+  const { get, set, b } = lanes(cpu, n);
   const u = cpu.u;
   const count = (bytes * 8) / n;
   const half = count >> 1;
@@ -133,7 +99,7 @@ function apply3(cpu: Cpu, n: number, bytes: number, pair: boolean, rd: number, r
       }
     }
     for (let e = 0; e < count; e++) set(rd, e, out[e]);
-    for (let k = bytes >> 2; k < 4; k++) w[rd * 4 + k] = 0;
+    for (let k = bytes; k < 16; k++) b[rd * 16 + k] = 0;
     u[FPSR] |= fpFlags.v;
   });
 }
@@ -142,7 +108,7 @@ function apply3(cpu: Cpu, n: number, bytes: number, pair: boolean, rd: number, r
 type Fn1 = (n: number, a: bigint, fpcr: number) => bigint;
 
 function apply1(cpu: Cpu, n: number, bytes: number, rd: number, rn: number, fn: Fn1, outBits = n): Op {
-  const { get, set, w } = lanes(cpu, n);
+  const { get, set, b } = lanes(cpu, n);
   const setOut = outBits === n ? set : lanes(cpu, outBits).set;
   const u = cpu.u;
   const count = (bytes * 8) / n;
@@ -152,7 +118,7 @@ function apply1(cpu: Cpu, n: number, bytes: number, rd: number, rn: number, fn: 
     const fpcr = u[FPCR];
     for (let e = 0; e < count; e++) out[e] = fn(n, get(rn, e), fpcr);
     for (let e = 0; e < count; e++) setOut(rd, e, out[e]);
-    for (let k = outBytes >> 2; k < 4; k++) w[rd * 4 + k] = 0;
+    for (let k = outBytes; k < 16; k++) b[rd * 16 + k] = 0;
     u[FPSR] |= fpFlags.v;
   });
 }
@@ -160,27 +126,6 @@ function apply1(cpu: Cpu, n: number, bytes: number, rd: number, rn: number, fn: 
 
 /** FRINT32Z/X, FRINT64Z/X (FPRoundIntN; rm -1: FPCR's mode). */
 const frintts = (rm: number, intsize: number): Fn1 => (n, x, c) => fpRoundInt(n, x, c, (rm < 0 ? rmodeOf(c) : rm) as RM, true, intsize);
-
-/**
- * FRECPX (FPRecpX): NaNs processed as usual; otherwise the sign kept, the fraction cleared and
- * the exponent inverted (zero and denormal inputs give the maximum exponent - 1... as the
- * pseudocode: exp == 0 -> max_exp, else NOT(exp)), FZ flushing denormals first.
- */
-const frecpx: Fn1 = (n, x, c) => {
-  const a = unpack(n, x, c);
-  const fb = n === 32 ? 23 : 52;
-  const eb = n === 32 ? 8 : 11;
-  if (a.t === T.QNAN || a.t === T.SNAN) {
-    const nan = processNaNs(n, a, x, a, x, c);
-    return nan ?? x;
-  }
-  const sign = x >> BigInt(n - 1);
-  let exp = Number((x >> BigInt(fb)) & ((1n << BigInt(eb)) - 1n));
-  if (a.t === T.ZERO) exp = 0; // a flushed denormal counts as zero
-  const maxExp = (1 << eb) - 2;
-  const r = exp === 0 ? maxExp : ~exp & ((1 << eb) - 1);
-  return (sign << BigInt(n - 1)) | (BigInt(r) << BigInt(fb));
-};
 
 /** The two-register misc FP lane function of (U, a, opcode), or null (vector and scalar). */
 function op1(u: number, a: number, opcode: number, scalar: boolean): Fn1 | null {
@@ -212,7 +157,7 @@ function op1(u: number, a: number, opcode: number, scalar: boolean): Fn1 | null 
       break;
   }
   if (scalar) {
-    if (k === 0b0111111) return frecpx; // FRECPX
+    if (k === 0b0111111) return fpRecpX; // FRECPX
     return null;
   }
   switch (k) {
@@ -328,7 +273,14 @@ export function build2(cpu: Cpu, scalar: boolean, q: number, u: number, size: nu
 
 /** FMLA/FMLS/FMUL/FMULX by element (opcode 0001, 0101, 1001 with U = 0; 1001 with U = 1). */
 export function buildElem(cpu: Cpu, scalar: boolean, q: number, u: number, size: number, L: number, M: number, rm4: number, opcode: number, H: number, rd: number, rn: number): Op | null {
-  if (size < 2) return null; // half precision (size 00) is FEAT_FP16
+  if (u === 1 && (opcode & 0b1001) === 0b0001 && !scalar) {
+    // FCMLA (by element), FEAT_FCMA: rot = opcode<2:1>; half: index H:L; single: index H (L = 0, Q = 1)
+    if (size === 1) return H === 1 && q === 0 ? null : buildComplex(cpu, q, 1, 0b1000 | (opcode >> 1), rd, rn, (M << 4) | rm4, (H << 1) | L);
+    if (size === 2 && L === 0 && q === 1) return buildComplex(cpu, q, 2, 0b1000 | (opcode >> 1), rd, rn, (M << 4) | rm4, H);
+    return null;
+  }
+  if (size === 1) return null;
+  if (size === 0 && !cpu.model.features.FP16) return null;
   const k = (u << 4) | opcode;
   let fn: Fn3;
   switch (k) {
@@ -337,6 +289,10 @@ export function buildElem(cpu: Cpu, scalar: boolean, q: number, u: number, size:
     case 0b01001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c); break;
     case 0b11001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c, true); break;
     default: return null;
+  }
+  if (size === 0) {
+    // half precision: index H:L:M, Rm in V0-V15
+    return apply3(cpu, 16, scalar ? 2 : q ? 16 : 8, false, rd, rn, rm4, fn, (H << 2) | (L << 1) | M);
   }
   const sz = size & 1;
   if (sz === 1 && L === 1) return null;
@@ -347,32 +303,37 @@ export function buildElem(cpu: Cpu, scalar: boolean, q: number, u: number, size:
   return apply3(cpu, n, scalar ? n / 8 : q ? 16 : 8, false, rd, rn, rm, fn, index);
 }
 
-/** FMAXNMV/FMAXV/FMINNMV/FMINV (single precision, Q = 1): a pairwise tree reduction. */
+/** FMAXNMV/FMAXV/FMINNMV/FMINV: single precision (U = 1, Q = 1) or half (U = 0, FEAT_FP16), Reduce()'s pairwise tree. */
 export function buildAcross(cpu: Cpu, q: number, u: number, size: number, opcode: number, rd: number, rn: number): Op | null {
-  if (u !== 1 || q !== 1 || (size & 1) !== 0) return null;
+  // Half precision (U = 0) is size 0x in the C4.1 decode table: size<0> is ignored, as QEMU 7.2.
+  if (u === 1 && (size & 1) !== 0) return null;
+  if (u === 1 ? q !== 1 : !cpu.model.features.FP16) return null;
+  const n = u === 1 ? 32 : 16;
   const min = size >> 1 === 1;
   let f: Bin;
   if (opcode === 0b01100) f = minMax(!min, true);
   else if (opcode === 0b01111) f = minMax(!min, false);
   else return null;
-  const { get, w } = lanes(cpu, 32);
+  const { get, b } = lanes(cpu, n);
+  const setOut = lanes(cpu, n).set;
+  const count = (q ? 128 : 64) / n;
   const uu = cpu.u;
   return fpOp(cpu, () => {
     fpFlags.v = 0;
     const c = uu[FPCR];
-    // Reduce(op, x, 32): halves first: (e0 op e1) op (e2 op e3)
-    const lo = f(32, get(rn, 0), get(rn, 1), c);
-    const hi = f(32, get(rn, 2), get(rn, 3), c);
-    const r = f(32, lo, hi, c);
-    w[rd * 4] = Number(BigInt.asIntN(32, r));
-    w[rd * 4 + 1] = w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
+    for (let e = 0; e < count; e++) out[e] = get(rn, e);
+    for (let k = count; k > 1; k >>= 1) for (let e = 0; e < k / 2; e++) out[e] = f(n, out[2 * e], out[2 * e + 1], c);
+    const r = out[0];
+    for (let k = 0; k < 16; k++) b[rd * 16 + k] = 0;
+    setOut(rd, 0, r);
     uu[FPSR] |= fpFlags.v;
   });
 }
 
 /** Scalar pairwise FP (FADDP, FMAXP, FMINP, FMAXNMP, FMINNMP; U = 1 single/double). */
 function buildScalarPair(cpu: Cpu, u: number, size: number, opcode: number, rd: number, rn: number): Op | null {
-  if (u !== 1) return null; // U = 0: half precision (FEAT_FP16), or ADDP (integer row)
+  // U = 0: half precision (FEAT_FP16), size 0x in the C4.1 decode table (size<0> ignored, as QEMU 7.2)
+  if (u === 0 && !cpu.model.features.FP16) return null;
   const min = size >> 1 === 1;
   let f: Bin;
   switch (opcode) {
@@ -381,18 +342,15 @@ function buildScalarPair(cpu: Cpu, u: number, size: number, opcode: number, rd: 
     case 0b01111: f = minMax(!min, false); break;
     default: return null;
   }
-  const n = size & 1 ? 64 : 32;
-  return apply3(cpu, n, n / 8, false, rd, rn, rn, (nn, _x, _y, _d, c) => f(nn, lanes0(cpu, nn, rn, 0), lanes0(cpu, nn, rn, 1), c));
-}
-function lanes0(cpu: Cpu, n: number, t: number, e: number): bigint {
-  const V = vregs(cpu);
-  return n === 32 ? BigInt(V.s[t * 4 + e]) : V.d[t * 2 + e];
+  const n = u === 0 ? 16 : size & 1 ? 64 : 32;
+  const { get } = lanes(cpu, n);
+  return apply3(cpu, n, n / 8, false, rd, rn, rn, (nn, _x, _y, _d, c) => f(nn, get(rn, 0), get(rn, 1), c));
 }
 
 /** SCVTF/UCVTF (opcode 11100) and FCVTZS/FCVTZU (11111) with fbits = 2 * esize - immh:immb. */
 export function buildFixed(cpu: Cpu, scalar: boolean, q: number, u: number, immh: number, immb: number, opcode: number, rd: number, rn: number): Op | null {
-  if (immh < 4) return null; // half precision (immh 001x: FEAT_FP16), or reserved
-  const n = immh >= 8 ? 64 : 32;
+  if (immh < 2 || (immh < 4 && !cpu.model.features.FP16)) return null; // immh 001x: half precision (FEAT_FP16)
+  const n = immh >= 8 ? 64 : immh >= 4 ? 32 : 16;
   if (!scalar && n === 64 && q === 0) return null;
   const fbits = 2 * n - ((immh << 3) | immb);
   const unsigned = u === 1;
@@ -403,10 +361,41 @@ export function buildFixed(cpu: Cpu, scalar: boolean, q: number, u: number, immh
   return apply1(cpu, n, scalar ? n / 8 : q ? 16 : 8, rd, rn, fn);
 }
 
+/** The FEAT_FP16 three same (and scalar) group: as build3 on 16-bit lanes. */
+function build3h(cpu: Cpu, scalar: boolean, q: number, u: number, a: number, op: number, rd: number, rn: number, rm: number): Op | null {
+  if (!cpu.model.features.FP16) return null;
+  const o = op3(u, a, op);
+  if (o === null) return null;
+  if (scalar) {
+    const k = (u << 4) | (a << 3) | op;
+    if (![0b00011, 0b00100, 0b00111, 0b01111, 0b10100, 0b10101, 0b11010, 0b11100, 0b11101].includes(k)) return null;
+    return apply3(cpu, 16, 2, false, rd, rn, rm, o.fn);
+  }
+  return apply3(cpu, 16, q ? 16 : 8, o.pair === true, rd, rn, rm, o.fn);
+}
+
+/** The FEAT_FP16 two-register misc (and scalar) group: as build2 on 16-bit lanes. */
+function build2h(cpu: Cpu, scalar: boolean, q: number, u: number, a: number, opcode: number, rd: number, rn: number): Op | null {
+  if (!cpu.model.features.FP16 || opcode < 0b01100) return null;
+  if ((opcode === 0b11110 || opcode === 0b11111) && a === 0) return null; // FRINT32/64: no half precision form
+  if (opcode === 0b11100 && a === 1) return null; // URECPE/URSQRTE: 32-bit only
+  const fn = op1(u, a, opcode, scalar);
+  if (fn === null) return null;
+  return apply1(cpu, 16, scalar ? 2 : q ? 16 : 8, rd, rn, fn);
+}
+
 // The two-register misc, by element, across lanes and shift by immediate FP forms share their
 // groups' rows (simd_2misc.ts, simd_byelem.ts, simd_across.ts, simd_shift.ts), which call the
 // builders above for the encodings their integer decode leaves unallocated.
 export const SIMD_FP_ROWS: Row[] = [
+  { name: 'FP16_THREE_SAME', pattern: '0 q:1 u:1 01110 a:1 10 rm:5 00 op:3 1 rn:5 rd:5',
+    build: (f, c) => build3h(c.cpu, false, f.q, f.u, f.a, f.op, f.rd, f.rn, f.rm) },
+  { name: 'FP16_THREE_SAME_scalar', pattern: '01 u:1 11110 a:1 10 rm:5 00 op:3 1 rn:5 rd:5',
+    build: (f, c) => build3h(c.cpu, true, 1, f.u, f.a, f.op, f.rd, f.rn, f.rm) },
+  { name: 'FP16_TWO_MISC', pattern: '0 q:1 u:1 01110 a:1 1111 00 opcode:5 10 rn:5 rd:5',
+    build: (f, c) => build2h(c.cpu, false, f.q, f.u, f.a, f.opcode, f.rd, f.rn) },
+  { name: 'FP16_TWO_MISC_scalar', pattern: '01 u:1 11110 a:1 1111 00 opcode:5 10 rn:5 rd:5',
+    build: (f, c) => build2h(c.cpu, true, 1, f.u, f.a, f.opcode, f.rd, f.rn) },
   { name: 'FP_THREE_SAME', pattern: '0 q:1 u:1 01110 a:1 sz:1 1 rm:5 11 op:3 1 rn:5 rd:5',
     build: (f, c) => build3(c.cpu, false, f.q, f.u, f.a, f.sz, 0b11000 | f.op, f.rd, f.rn, f.rm) },
   { name: 'FP_THREE_SAME_scalar', pattern: '01 u:1 11110 a:1 sz:1 1 rm:5 11 op:3 1 rn:5 rd:5',
@@ -414,3 +403,53 @@ export const SIMD_FP_ROWS: Row[] = [
   { name: 'FP_PAIR_scalar', pattern: '01 u:1 11110 size:2 11000 opcode:5 10 rn:5 rd:5',
     build: (f, c) => buildScalarPair(c.cpu, f.u, f.size, f.opcode, f.rd, f.rn) },
 ];
+
+/**
+ * FCADD (opcode 11r0: rot 90 or 270) and FCMLA (10rr: rot 0, 90, 180, 270), FEAT_FCMA, vector
+ * (the "three same (extra)" group), on pairs (real, imaginary) of half/single/double lanes.
+ */
+export function buildComplex(cpu: Cpu, q: number, size: number, opcode: number, rd: number, rn: number, rm: number, index = -1): Op | null {
+  if (!cpu.model.features.FCMA || size === 0 || (size === 1 && !cpu.model.features.FP16) || (size === 3 && q === 0)) return null;
+  const n = 8 << size;
+  // FCADD: opcode 11r0 (rot 90, 270); FCMLA: 10rr (rot 0, 90, 180, 270)
+  const fcadd = (opcode & 0b1101) === 0b1100;
+  if (!fcadd && (opcode & 0b1100) !== 0b1000) return null;
+  const rot = fcadd ? (opcode >> 1) & 1 : opcode & 3;
+  const { get, set, b } = lanes(cpu, n);
+  const u = cpu.u;
+  const bytes = q ? 16 : 8;
+  const count = (bytes * 8) / n;
+  const perSeg = 128 / n;
+  return fpOp(cpu, () => {
+    fpFlags.v = 0;
+    const c = u[FPCR];
+    for (let e = 0; e < count; e += 2) {
+      // by element: the pair at `index` of Vm's 128-bit segment holding element e (as QEMU 7.2)
+      const me = index < 0 ? e : e - (e % perSeg) + 2 * index;
+      const mr = get(rm, me);
+      const mi = get(rm, me + 1);
+      if (fcadd) {
+        // rot 0 (90): (re - im(m), im + re(m)); rot 1 (270): (re + im(m), im - re(m))
+        const e1 = rot === 0 ? neg(n, mi) : mi;
+        const e3 = rot === 0 ? mr : neg(n, mr);
+        out[e] = fpAdd(n, get(rn, e), e1, c);
+        out[e + 1] = fpAdd(n, get(rn, e + 1), e3, c);
+      } else {
+        const nr = get(rn, e);
+        const ni = get(rn, e + 1);
+        let e1: bigint, e2: bigint, e3: bigint, e4: bigint;
+        switch (rot) {
+          case 0: e1 = mr; e2 = nr; e3 = mi; e4 = nr; break;
+          case 1: e1 = neg(n, mi); e2 = ni; e3 = mr; e4 = ni; break;
+          case 2: e1 = neg(n, mr); e2 = nr; e3 = neg(n, mi); e4 = nr; break;
+          default: e1 = mi; e2 = ni; e3 = neg(n, mr); e4 = ni;
+        }
+        out[e] = fpMulAdd(n, get(rd, e), e2, e1, c);
+        out[e + 1] = fpMulAdd(n, get(rd, e + 1), e4, e3, c);
+      }
+    }
+    for (let e = 0; e < count; e++) set(rd, e, out[e]);
+    for (let k = bytes; k < 16; k++) b[rd * 16 + k] = 0;
+    u[FPSR] |= fpFlags.v;
+  });
+}

@@ -2,7 +2,7 @@
 // BIC (vector, immediate), FMOV (vector, immediate) single and double precision. The 64-bit
 // immediate is AdvSIMDExpandImm(op, cmode, imm8) (Arm ARM shared pseudocode), computed at
 // decode time as two 32-bit halves. FMOV (vector, immediate) half precision (o2 = 1) needs
-// FEAT_FP16, which the FP work advertises: it is UNDEFINED here until then.
+// FEAT_FP16.
 import type { Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
 
@@ -64,8 +64,24 @@ export const SIMD_MODIMM_ROWS: Row[] = [
     name: 'MOD_IMM',
     pattern: '0 q:1 op:1 0111100000 immh:3 cmode:4 o2:1 1 imml:5 rd:5',
     build: (f, c) => {
-      if (f.o2 !== 0) return null; // FMOV (half precision): FEAT_FP16
       const { q, op, cmode } = f;
+      if (f.o2 !== 0) {
+        // FMOV (vector, immediate), half precision (FEAT_FP16): op = 0, cmode = 1111
+        if (op !== 0 || cmode !== 15 || !c.cpu.model.features.FP16) return null;
+        const imm8 = (f.immh << 5) | f.imml;
+        const b6 = (imm8 >> 6) & 1;
+        // imm8<7>:NOT(imm8<6>):Replicate(imm8<6>,2):imm8<5:0>:Zeros(6)
+        const h = ((imm8 >> 7) << 15) | ((b6 ^ 1) << 14) | ((b6 ? 3 : 0) << 12) | ((imm8 & 0x3f) << 6);
+        const x = h | (h << 16);
+        const w = vregs(c.cpu).i;
+        const d = f.rd * 4;
+        return fpOp(c.cpu, () => {
+          w[d] = x;
+          w[d + 1] = x;
+          w[d + 2] = q ? x : 0;
+          w[d + 3] = q ? x : 0;
+        });
+      }
       if (cmode === 15 && op === 1 && q === 0) return null;
       const [lo, hi] = advSimdExpandImm(op, cmode, (f.immh << 5) | f.imml);
       const w = vregs(c.cpu).i;

@@ -1,11 +1,12 @@
 // SQRDMLAH/SQRDMLSH (FEAT_RDM) and SDOT/UDOT (FEAT_DotProd) element arithmetic, shared by the
-// "three same (extra)" rows here and the by-element group (simd_byelem.ts). Semantics: Arm ARM
+// "three same (extra)" rows here (whose FCMLA/FCADD, FEAT_FCMA, are simd_fp.ts's buildComplex) and the by-element group (simd_byelem.ts). Semantics: Arm ARM
 // C7.2 SQRDMLAH/SQRDMLSH (accumulate (d << esize) +/- 2ab + 2^(esize-1), >> esize, SignedSatQ)
 // and SDOT/UDOT (each 32-bit element += the four byte products of its lanes).
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
 import { flushQc, ssat, view, sat } from './simd_elem.js';
+import { buildComplex } from './simd_fp.js';
 
 /** SQRDMLAH (sub false) / SQRDMLSH (sub true) of one element; a, b, d signed. */
 export function sqrdmlah(a: number, b: number, d: number, esize: number, sub: boolean): number {
@@ -86,6 +87,8 @@ export const SIMD_3EXTRA_ROWS: Row[] = [
         if (!feat.DOTPROD || f.size !== 2) return null;
         return rdmDot(c.cpu, bytes, 2, 2 + f.u, f.rd, f.rn, f.rm, -1);
       }
+      // FCMLA (10rr), FCADD (111r): FEAT_FCMA, U = 1
+      if (f.opcode >= 8 && f.u === 1) return buildComplex(c.cpu, f.q, f.size, f.opcode, f.rd, f.rn, f.rm);
       return null;
     },
   },

@@ -105,6 +105,10 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
       LDST_single: 'as LDST_multi',
       LDST_single_post: 'as LDST_multi',
     },
+    skip: (row, k) => row === 'SHIFT_IMM_scalar' && k.u === 0 && k.opcode === 0b11111,
+    skipped: [
+      'FCVTZS (scalar, fixed-point) Hd, Hn: QEMU 7.2 writes a negative result sign-extended to 32 bits; the Arm ARM writes 16 bits and zeroes the rest of Vd, which a64emu does (tests/simd/fp.test.ts; the S and D forms are the same variant: left out with it)',
+    ],
     scratch: 16,
     fp: true,
   },
