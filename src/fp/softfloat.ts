@@ -370,6 +370,25 @@ export function cmpValues(a: Unpacked, b: Unpacked): number {
 }
 
 /**
+ * Whether an inexact value rounds up from int = RoundDown(value) (FPToFixed, FPRoundInt):
+ * `cmp` is the error value - int against one half (-1 below, 0 equal, 1 above).
+ */
+export function roundsUp(rm: number, cmp: number, int: bigint): boolean {
+  switch (rm) {
+    case RM.TIEEVEN:
+      return cmp > 0 || (cmp === 0 && (int & 1n) !== 0n);
+    case RM.POSINF:
+      return true;
+    case RM.ZERO:
+      return int < 0n;
+    case RM.TIEAWAY:
+      return cmp > 0 || (cmp === 0 && int >= 0n);
+    default:
+      return false; // RM.NEGINF: RoundDown
+  }
+}
+
+/**
  * FPRoundInt (`intsize` 0) and FPRoundIntN (FRINT32*, FRINT64*: `intsize` 32/64): rounds to an
  * integral value in mode `rm`; `exact` raises IXC when the value changes (FRINTX, and
  * FPRoundIntN always). FPRoundIntN gives -2^(intsize-1) with IOC for NaNs, infinities and
@@ -402,26 +421,7 @@ export function fpRoundInt(n: number, ab: bigint, fpcr: number, rm: RM, exact: b
     else if (inexact) cmp = rem > half ? -1 : rem === half ? 0 : 1;
   }
   let int = a.s ? (inexact ? -mag - 1n : -mag) : mag;
-  let up = false;
-  if (inexact) {
-    switch (rm) {
-      case RM.TIEEVEN:
-        up = cmp > 0 || (cmp === 0 && (int & 1n) !== 0n);
-        break;
-      case RM.POSINF:
-        up = true;
-        break;
-      case RM.ZERO:
-        up = int < 0n;
-        break;
-      case RM.TIEAWAY:
-        up = cmp > 0 || (cmp === 0 && int >= 0n);
-        break;
-      default:
-        break;
-    }
-  }
-  if (up) int += 1n;
+  if (inexact && roundsUp(rm, cmp, int)) int += 1n;
   if (intsize && (int > (1n << BigInt(intsize - 1)) - 1n || int < -(1n << BigInt(intsize - 1)))) return most();
   if (inexact && (exact || intsize !== 0)) fpFlags.v |= Fpsr.IXC;
   if (int === 0n) return zero(n, a.s);

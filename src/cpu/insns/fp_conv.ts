@@ -10,7 +10,7 @@ import { checkFpAccess } from '../fptrap.js';
 import { vd, vw } from '../vreg.js';
 import { rz, wz } from '../alu.js';
 import { getF, setF, widthOf } from './fp_dp.js';
-import { fpFlags, round, rmodeOf, unpack, T, RM, defaultNaN, bitLen } from '../../fp/softfloat.js';
+import { fpFlags, round, rmodeOf, unpack, T, RM, defaultNaN, bitLen, roundsUp } from '../../fp/softfloat.js';
 import { Fpcr, Fpsr } from '../../sysregs/fp.js';
 
 const FPCR = Slot.FPCR * 2;
@@ -54,26 +54,7 @@ export function fpToFixed(n: number, op: bigint, fbits: number, unsigned: boolea
     int = -mag - 1n; // error = 1 - rem/2^S
     cmp = rem > half ? -1 : rem === half ? 0 : 1;
   }
-  let up = false;
-  if (!exact) {
-    switch (rm) {
-      case RM.TIEEVEN:
-        up = cmp > 0 || (cmp === 0 && (int & 1n) !== 0n);
-        break;
-      case RM.POSINF:
-        up = true;
-        break;
-      case RM.NEGINF:
-        break;
-      case RM.ZERO:
-        up = int < 0n;
-        break;
-      case RM.TIEAWAY:
-        up = cmp > 0 || (cmp === 0 && int >= 0n);
-        break;
-    }
-  }
-  if (up) int += 1n;
+  if (!exact && roundsUp(rm, cmp, int)) int += 1n;
   if (int > max || int < min) {
     fpFlags.v |= Fpsr.IOC;
     return BigInt.asUintN(m, int > max ? max : min);
