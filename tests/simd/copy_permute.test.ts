@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SIMD_COPY_ROWS } from '../../src/cpu/insns/simd_copy.js';
 import { SIMD_PERMUTE_ROWS } from '../../src/cpu/insns/simd_permute.js';
 import { SIMD_MODIMM_ROWS } from '../../src/cpu/insns/simd_modimm.js';
-import { requireTool, TOOLS } from '../helpers/tools.js';
-import { simdDiff } from './diff.js';
+import { liveDiffTests } from './diff.js';
 import { simdCpu } from './helpers.js';
 
 const N = 0x0f0e0d0c0b0a09080706050403020100n; // bytes 00..0f
@@ -72,13 +71,5 @@ describe('copy, permute, extract, table, immediate against QEMU 7.2 (live)', () 
     row,
     tweak: row.name === 'MOD_IMM' ? (w: number) => w & ~(1 << 11) : undefined,
   }));
-  for (const [cpu, count, seed] of [['max', 4000, 3], ['cortex-a57', 1500, 4]] as const) {
-    it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
-      requireTool(ctx, TOOLS.qemu);
-      const r = await simdDiff(gens, count, seed, cpu);
-      expect(r.error).toBeUndefined();
-      expect(r.cases.length).toBe(count);
-      expect(r.mismatches.slice(0, 5)).toEqual([]);
-    }, 120_000);
-  }
+  liveDiffTests(gens, [['max', 4000, 3], ['cortex-a57', 1500, 4]]);
 });

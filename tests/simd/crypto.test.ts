@@ -5,8 +5,7 @@
 // SHA256; the SHA512 and SHA3 rows must be UNDEFINED there as in QEMU).
 import { describe, expect, it } from 'vitest';
 import { SIMD_CRYPTO_ROWS } from '../../src/cpu/insns/simd_crypto.js';
-import { requireTool, TOOLS } from '../helpers/tools.js';
-import { simdDiff } from './diff.js';
+import { liveDiffTests } from './diff.js';
 import { simdCpu } from './helpers.js';
 
 /** A 128-bit value from bytes listed in memory order (byte 0 first). */
@@ -43,13 +42,5 @@ describe('AES (FIPS-197 Appendix B, round 1)', () => {
 describe('crypto against QEMU 7.2 (live)', () => {
   // CRYPTO_4REG's Op0 = 10 is SM3SS1 (FEAT_SM3, not implemented): Op0 is kept 00/01.
   const gens = SIMD_CRYPTO_ROWS.map((row) => ({ row, tweak: row.name === 'CRYPTO_4REG' ? (w: number) => w & ~(1 << 22) : undefined }));
-  for (const [cpu, count, seed] of [['max', 3000, 31], ['cortex-a57', 2000, 32]] as const) {
-    it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
-      requireTool(ctx, TOOLS.qemu);
-      const r = await simdDiff(gens, count, seed, cpu);
-      expect(r.error).toBeUndefined();
-      expect(r.cases.length).toBe(count);
-      expect(r.mismatches.slice(0, 5)).toEqual([]);
-    }, 120_000);
-  }
+  liveDiffTests(gens, [['max', 3000, 31], ['cortex-a57', 2000, 32]]);
 });

@@ -9,6 +9,8 @@
 // For load/store rows every X register and SP point into the scratch buffer (64-byte
 // aligned), so no access leaves it; the other rows get random X values.
 // The image builds its own words (fuzz/asm.ts), so only QEMU is needed.
+import { expect, it } from 'vitest';
+import { requireTool, TOOLS } from '../helpers/tools.js';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,5 +190,21 @@ export async function simdDiff(gens: Gen[], count: number, seed: number, cpu: st
     return { cases: cases.map((c) => ({ word: c.word, row: c.row })), mismatches, excepted };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One live test per [cpu, count, seed]: `count` random encodings of `gens` on QEMU 7.2 and
+ * on a64emu must agree (registers, memory, exceptions). Skipped without QEMU (requireTool).
+ */
+export function liveDiffTests(gens: Gen[], runs: readonly (readonly [string, number, number])[]): void {
+  for (const [cpu, count, seed] of runs) {
+    it(`${count} random cases on ${cpu}, seed ${seed}: same registers, memory and exceptions`, async (ctx) => {
+      requireTool(ctx, TOOLS.qemu);
+      const r = await simdDiff(gens, count, seed, cpu);
+      expect(r.error).toBeUndefined();
+      expect(r.cases.length).toBe(count);
+      expect(r.mismatches.slice(0, 5)).toEqual([]);
+    }, 120_000);
   }
 }

@@ -6,8 +6,7 @@ import { SIMD_FP_ROWS } from '../../src/cpu/insns/simd_fp.js';
 import { SIMD_2MISC_ROWS } from '../../src/cpu/insns/simd_2misc.js';
 import { SIMD_BYELEM_ROWS } from '../../src/cpu/insns/simd_byelem.js';
 import { SIMD_SHIFT_ROWS } from '../../src/cpu/insns/simd_shift.js';
-import { requireTool, TOOLS } from '../helpers/tools.js';
-import { simdDiff, type Gen } from './diff.js';
+import { liveDiffTests, type Gen } from './diff.js';
 import { simdCpu } from './helpers.js';
 
 const rep4 = (w: bigint): bigint => w | (w << 32n) | (w << 64n) | (w << 96n);
@@ -78,13 +77,5 @@ const gens: Gen[] = [
 ];
 
 describe('vector FP against QEMU 7.2 (live)', () => {
-  for (const [cpu, count, seed] of [['max', 6000, 51], ['cortex-a57', 2000, 52]] as const) {
-    it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
-      requireTool(ctx, TOOLS.qemu);
-      const r = await simdDiff(gens, count, seed, cpu);
-      expect(r.error).toBeUndefined();
-      expect(r.cases.length).toBe(count);
-      expect(r.mismatches.slice(0, 5)).toEqual([]);
-    }, 120_000);
-  }
+  liveDiffTests(gens, [['max', 6000, 51], ['cortex-a57', 2000, 52]]);
 });

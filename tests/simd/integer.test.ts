@@ -10,8 +10,7 @@ import { SIMD_2MISC_ROWS } from '../../src/cpu/insns/simd_2misc.js';
 import { SIMD_SHIFT_ROWS } from '../../src/cpu/insns/simd_shift.js';
 import { SIMD_ACROSS_ROWS } from '../../src/cpu/insns/simd_across.js';
 import { SIMD_3DIFF_ROWS } from '../../src/cpu/insns/simd_3diff.js';
-import { requireTool, TOOLS } from '../helpers/tools.js';
-import { simdDiff, type Gen } from './diff.js';
+import { liveDiffTests, type Gen } from './diff.js';
 import { simdCpu } from './helpers.js';
 
 const QC = 1 << 27;
@@ -123,13 +122,5 @@ const gens: Gen[] = [
 ];
 
 describe('integer SIMD against QEMU 7.2 (live)', () => {
-  for (const [cpu, count, seed] of [['max', 8000, 21], ['cortex-a57', 3000, 22]] as const) {
-    it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
-      requireTool(ctx, TOOLS.qemu);
-      const r = await simdDiff(gens, count, seed, cpu);
-      expect(r.error).toBeUndefined();
-      expect(r.cases.length).toBe(count);
-      expect(r.mismatches.slice(0, 5)).toEqual([]);
-    }, 120_000);
-  }
+  liveDiffTests(gens, [['max', 8000, 21], ['cortex-a57', 3000, 22]]);
 });

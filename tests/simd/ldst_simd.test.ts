@@ -4,8 +4,7 @@
 // with qemu-system-aarch64 7.2, observed live (tests/simd/diff.ts).
 import { describe, expect, it } from 'vitest';
 import { LDST_SIMD_ROWS } from '../../src/cpu/insns/ldst_simd.js';
-import { requireTool, TOOLS } from '../helpers/tools.js';
-import { simdDiff, type Gen } from './diff.js';
+import { liveDiffTests, type Gen } from './diff.js';
 import { DATA, simdCpu } from './helpers.js';
 import { Slot } from '../../src/cpu/state.js';
 
@@ -87,13 +86,5 @@ const gens: Gen[] = LDST_SIMD_ROWS.map((row) => ({
 }));
 
 describe('structure loads and stores against QEMU 7.2 (live)', () => {
-  for (const [cpu, count, seed] of [['max', 3000, 1], ['cortex-a57', 1000, 2]] as const) {
-    it(`${count} random cases on ${cpu}, seed ${seed}: same registers, memory and exceptions`, async (ctx) => {
-      requireTool(ctx, TOOLS.qemu);
-      const r = await simdDiff(gens, count, seed, cpu);
-      expect(r.error).toBeUndefined();
-      expect(r.cases.length).toBe(count);
-      expect(r.mismatches.slice(0, 5)).toEqual([]);
-    }, 120_000);
-  }
+  liveDiffTests(gens, [['max', 3000, 1], ['cortex-a57', 1000, 2]]);
 });
