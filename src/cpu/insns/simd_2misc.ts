@@ -6,7 +6,7 @@
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, QC, fpOp, vregs } from './simd_lanes.js';
-import { flushQc, sat, ssat, usat, view } from './simd_elem.js';
+import { flushQc, sat, ssat, usat, view, narrow64to32 } from './simd_elem.js';
 import { build2 as fpBuild2 } from './simd_fp.js';
 
 const tmp = new Uint8Array(16);
@@ -208,12 +208,7 @@ function narrow(cpu: Cpu, scalar: boolean, q: number, size: number, kind: number
         const a = src[rn * sper + e];
         x = kind === 0 ? a : kind === 1 ? ssat(a, esize) : usat(a, esize);
       } else {
-        const lo = w[rnw + 2 * e];
-        const hi = w[rnw + 2 * e + 1];
-        if (kind === 0) x = lo;
-        else if (kind === 1) x = hi === lo >> 31 ? lo : ((sat.q = 1), hi < 0 ? -0x80000000 : 0x7fffffff);
-        else if (kind === 2) x = hi === 0 ? lo : ((sat.q = 1), -1);
-        else x = hi < 0 ? ((sat.q = 1), 0) : hi !== 0 ? ((sat.q = 1), -1) : lo;
+        x = narrow64to32(kind, w[rnw + 2 * e], w[rnw + 2 * e + 1]);
       }
       ftmp[e] = x;
     }

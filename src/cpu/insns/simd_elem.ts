@@ -79,6 +79,18 @@ export function sqdmulh(a: number, b: number, esize: number, round: boolean): nu
   return ssat(r, 32);
 }
 
+/**
+ * A 64-bit lane (lo, hi) narrowed to 32 bits: kind 0 truncates, 1 saturates signed to
+ * signed, 2 unsigned to unsigned, 3 signed to unsigned (SQXTUN, SQSHRUN); a saturation sets
+ * sat.q (FPSR.QC, flushQc).
+ */
+export function narrow64to32(kind: number, lo: number, hi: number): number {
+  if (kind === 0) return lo;
+  if (kind === 1) return hi === lo >> 31 ? lo : ((sat.q = 1), hi < 0 ? -0x80000000 : 0x7fffffff);
+  if (kind === 2) return hi === 0 ? lo : ((sat.q = 1), -1);
+  return hi < 0 ? ((sat.q = 1), 0) : hi !== 0 ? ((sat.q = 1), -1) : lo;
+}
+
 /** Ends a saturating instruction: FPSR.QC |= saturated. */
 export function flushQc(r: Int32Array): void {
   if (sat.q !== 0) {

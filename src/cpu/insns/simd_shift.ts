@@ -8,7 +8,7 @@
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
-import { flushQc, sat, ssat, usat, view } from './simd_elem.js';
+import { flushQc, sat, ssat, usat, view, narrow64to32 } from './simd_elem.js';
 import { buildFixed } from './simd_fp.js';
 
 const ftmp = new Float64Array(16);
@@ -203,12 +203,7 @@ function narrowShift(cpu: Cpu, scalar: boolean, q: number, size: number, kind: n
         x = kind === 0 ? a % 4294967296 : kind === 1 ? ssat(a, esize) : usat(a, esize);
       } else {
         shr64(w[rn * 4 + 2 * e], w[rn * 4 + 2 * e + 1], shift, srcSigned, round);
-        const lo = res.lo;
-        const hi = res.hi;
-        if (kind === 0) x = lo;
-        else if (kind === 1) x = hi === lo >> 31 ? lo : ((sat.q = 1), hi < 0 ? -0x80000000 : 0x7fffffff);
-        else if (kind === 2) x = hi === 0 ? lo : ((sat.q = 1), -1);
-        else x = hi < 0 ? ((sat.q = 1), 0) : hi !== 0 ? ((sat.q = 1), -1) : lo;
+        x = narrow64to32(kind, res.lo, res.hi);
       }
       ftmp[e] = x;
     }
