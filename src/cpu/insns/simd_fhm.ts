@@ -9,12 +9,17 @@
 // quiet bit and payload as FPConvertNaN's does, so quieting after widening gives the same NaN
 // and IOC. QEMU 7.2 computes it the same way (float16_to_float32_by_bits, then float32_muladd).
 // FMLSL negates op1 before the product (FPNeg, so a NaN's sign flips too).
+// Fast path (no BigInt): with FPCR.RMode = 0 and no NaN or infinity, the product of two
+// halves is exact in a double (22-bit significands) and so is the sum when TwoSum's error is
+// 0; then Math.fround rounds it once, as FPRound does, provided the result is above the
+// smallest normal (no underflow, so FZ changes nothing) and finite, and the only flag is IXC.
+// A single denormal addend under FZ (IDC) and anything else take the soft-float path.
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, fpOp, vregs } from './simd_lanes.js';
 import { Slot } from '../state.js';
 import { fpFlags, fpMulAdd } from '../../fp/softfloat.js';
-import { Fpcr } from '../../sysregs/fp.js';
+import { Fpcr, Fpsr } from '../../sysregs/fp.js';
 
 const FPCR = Slot.FPCR * 2;
 
@@ -38,6 +43,20 @@ export function widen(h: number, fz16: boolean): number {
 const nTmp = new Uint16Array(4);
 const mTmp = new Uint16Array(4);
 const dTmp = new Uint32Array(4);
+const dTmpF = new Float32Array(dTmp.buffer);
+
+/** 2^(exp - 25) for a half's biased exponent 1..30 (value = (1024 + frac) * that); [0]: 2^-24 (denormals). */
+const SCALE = new Float64Array(31).map((_, e) => 2 ** (e === 0 ? -24 : e - 25));
+const MIN_NORMAL32 = 2 ** -126;
+
+/** The value of a finite half (exponent not 31); FZ16 flushes a denormal to a signed zero. */
+function halfValue(h: number, fz16: boolean): number {
+  const exp = (h >>> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  const m = exp === 0 ? (fz16 ? 0 : frac) : frac | 0x400;
+  const v = m * SCALE[exp];
+  return h & 0x8000 ? -v : v;
+}
 
 /**
  * FMLAL/FMLSL (part 0) and FMLAL2/FMLSL2 (part 1); `index` >= 0: by element (Vm element
@@ -56,23 +75,51 @@ function fmlal(cpu: Cpu, q: number, part: number, sub: boolean, rd: number, rn: 
   const mBase = index >= 0 ? rm * 8 + index : rm * 8 + part * count;
   const mStep = index >= 0 ? 0 : 1;
   const negBit = sub ? 0x8000 : 0;
+  const f32 = V.f32;
   return fpOp(cpu, () => {
     fpFlags.v = 0;
     const fpcr = u[FPCR];
     const fz16 = (fpcr & Fpcr.FZ16) !== 0;
+    const fast = (fpcr & (3 << Fpcr.RMODE_SHIFT)) === 0;
+    const fz = (fpcr & Fpcr.FZ) !== 0;
+    let flags = 0;
     // Every source element is read before Vd is written (Vd may be Vn or Vm).
     for (let e = 0; e < count; e++) {
       nTmp[e] = h[nBase + e] ^ negBit;
       mTmp[e] = h[mBase + e * mStep];
     }
     for (let e = 0; e < count; e++) {
-      const a = widen(nTmp[e], fz16);
-      const b = widen(mTmp[e], fz16);
-      dTmp[e] = Number(fpMulAdd(32, BigInt(s[rd * 4 + e]), BigInt(a), BigInt(b), fpcr));
+      const hn = nTmp[e];
+      const hm = mTmp[e];
+      const dBits = s[rd * 4 + e];
+      const dExp = (dBits >>> 23) & 0xff;
+      if (fast && (hn & 0x7c00) !== 0x7c00 && (hm & 0x7c00) !== 0x7c00 && dExp !== 0xff && (dExp !== 0 || !fz || (dBits & 0x7fffff) === 0)) {
+        const dv = f32[rd * 4 + e];
+        const p = halfValue(hn, fz16) * halfValue(hm, fz16);
+        const sum = dv + p;
+        // TwoSum: sum is exact when err is 0
+        const bv = sum - dv;
+        const err = (dv - (sum - bv)) + (p - bv);
+        if (err === 0) {
+          if (sum === 0) {
+            dTmpF[e] = sum; // an exact zero: the signs as FPMulAddH gives them in round to nearest
+            continue;
+          }
+          const r = Math.fround(sum);
+          if (Math.abs(sum) > MIN_NORMAL32 && Math.abs(r) !== Infinity) {
+            if (r !== sum) flags |= Fpsr.IXC;
+            dTmpF[e] = r;
+            continue;
+          }
+        }
+      }
+      const a = widen(hn, fz16);
+      const b = widen(hm, fz16);
+      dTmp[e] = Number(fpMulAdd(32, BigInt(dBits), BigInt(a), BigInt(b), fpcr));
     }
     for (let e = 0; e < count; e++) s[rd * 4 + e] = dTmp[e];
     if (!q) i32[rd * 4 + 2] = i32[rd * 4 + 3] = 0;
-    u[FPSR] |= fpFlags.v;
+    u[FPSR] |= fpFlags.v | flags;
   });
 }
 
