@@ -91,6 +91,8 @@ export interface Features {
   DOTPROD: boolean;
   /** FEAT_FCMA: FCMLA/FCADD. */
   FCMA: boolean;
+  /** FEAT_FHM: FMLAL/FMLAL2/FMLSL/FMLSL2. */
+  FHM: boolean;
 }
 
 /** QEMU 7.2's ID register values for a model, by Arm ARM name. */
@@ -148,7 +150,7 @@ const V80 = {
   PAN: false, UAO: false, DIT: false, SSBS: false, LOR: false, HCX: false, SCXTNUM: false, PMUV3P5: false,
   VHE: false, HAFDBS: false, LPA: false, LVA: false, LPA2: false, HPDS: false, TTST: false, XNX: false, VMID16: false,
   TLBIOS: false, TLBIRANGE: false, TTL: false, FP16: false, JSCVT: false, FRINTTS: false,
-  SHA512: false, SHA3: false, RDM: false, DOTPROD: false, FCMA: false,
+  SHA512: false, SHA3: false, RDM: false, DOTPROD: false, FCMA: false, FHM: false,
 } as const;
 /** The cryptographic extension of Cortex-A57/A72 (QEMU 7.2: ID_AA64ISAR0_EL1 = 0x11120). */
 const V80_CRYPTO = { AES: true, PMULL: true, SHA1: true, SHA256: true } as const;
@@ -179,7 +181,7 @@ export const MODELS: Readonly<Record<string, CpuModel>> = {
       VHE: true, HAFDBS: true, LPA: true, LVA: true, LPA2: true, HPDS: true, TTST: true, XNX: true, VMID16: true,
       TLBIOS: true, TLBIRANGE: true, TTL: true,
       FP16: true, JSCVT: true, FRINTTS: true,
-      AES: true, PMULL: true, SHA1: true, SHA256: true, SHA512: true, SHA3: true, RDM: true, DOTPROD: true, FCMA: true,
+      AES: true, PMULL: true, SHA1: true, SHA256: true, SHA512: true, SHA3: true, RDM: true, DOTPROD: true, FCMA: true, FHM: true,
     },
     qemuId: MAX_ID,
     ccsidr: [0x701fe00an, 0x201fe012n, 0x70ffe07an],

@@ -78,7 +78,7 @@ export const ID_FIELDS: readonly IdField[] = [
   { reg: 'ID_AA64ISAR0_EL1', field: 'SM3', lsb: 36, width: 4, value: 0, why: 'no SM3 instructions (not part of issue 8)' },
   { reg: 'ID_AA64ISAR0_EL1', field: 'SM4', lsb: 40, width: 4, value: 0, why: 'no SM4 instructions (not part of issue 8)' },
   { reg: 'ID_AA64ISAR0_EL1', field: 'DP', lsb: 44, width: 4, value: 1, when: 'DOTPROD', why: 'FEAT_DotProd (SDOT/UDOT)' },
-  { reg: 'ID_AA64ISAR0_EL1', field: 'FHM', lsb: 48, width: 4, value: 0, why: NO_FP },
+  { reg: 'ID_AA64ISAR0_EL1', field: 'FHM', lsb: 48, width: 4, value: 1, when: 'FHM', why: 'FEAT_FHM (FMLAL/FMLSL(2), insns/simd_fhm.ts)' },
   { reg: 'ID_AA64ISAR0_EL1', field: 'TS', lsb: 52, width: 4, value: 0, why: 'no CFINV/RMIF/SETF (flag manipulation)' },
   {
     reg: 'ID_AA64ISAR0_EL1', field: 'TLB', lsb: 56, width: 4, cap: (f) => (f.TLBIRANGE ? 2 : f.TLBIOS ? 1 : 0),

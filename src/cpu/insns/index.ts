@@ -22,6 +22,7 @@ import { SIMD_3EXTRA_ROWS } from './simd_rdm.js';
 import { SIMD_BYELEM_ROWS } from './simd_byelem.js';
 import { SIMD_CRYPTO_ROWS } from './simd_crypto.js';
 import { SIMD_FP_ROWS } from './simd_fp.js';
+import { SIMD_FHM_ROWS } from './simd_fhm.js';
 
 export const ALL_ROWS: readonly Row[] = [
   ...DP_IMM_ROWS,
@@ -46,4 +47,5 @@ export const ALL_ROWS: readonly Row[] = [
   ...SIMD_BYELEM_ROWS,
   ...SIMD_CRYPTO_ROWS,
   ...SIMD_FP_ROWS,
+  ...SIMD_FHM_ROWS,
 ];

@@ -22,6 +22,7 @@ import { SIMD_3EXTRA_ROWS } from '../../cpu/insns/simd_rdm.js';
 import { SIMD_BYELEM_ROWS } from '../../cpu/insns/simd_byelem.js';
 import { SIMD_CRYPTO_ROWS } from '../../cpu/insns/simd_crypto.js';
 import { SIMD_FP_ROWS } from '../../cpu/insns/simd_fp.js';
+import { SIMD_FHM_ROWS } from '../../cpu/insns/simd_fhm.js';
 import type { Fields, Row } from '../../cpu/decoder.js';
 import { findSysreg } from '../../sysregs/table.js';
 import { ID_REGS_OURS } from '../../sysregs/id.js';
@@ -98,7 +99,7 @@ export const CLASSES: Partial<Record<FuzzClass, ClassDef>> = {
     fp: true,
   },
   simd: {
-    rows: [...SIMD_COPY_ROWS, ...SIMD_PERMUTE_ROWS, ...SIMD_MODIMM_ROWS, ...SIMD_3SAME_ROWS, ...SIMD_2MISC_ROWS, ...SIMD_SHIFT_ROWS, ...SIMD_ACROSS_ROWS, ...SIMD_3DIFF_ROWS, ...SIMD_3EXTRA_ROWS, ...SIMD_BYELEM_ROWS, ...SIMD_CRYPTO_ROWS, ...SIMD_FP_ROWS],
+    rows: [...SIMD_COPY_ROWS, ...SIMD_PERMUTE_ROWS, ...SIMD_MODIMM_ROWS, ...SIMD_3SAME_ROWS, ...SIMD_2MISC_ROWS, ...SIMD_SHIFT_ROWS, ...SIMD_ACROSS_ROWS, ...SIMD_3DIFF_ROWS, ...SIMD_3EXTRA_ROWS, ...SIMD_BYELEM_ROWS, ...SIMD_CRYPTO_ROWS, ...SIMD_FP_ROWS, ...SIMD_FHM_ROWS],
     excluded: {
       LDST_multi: 'structure loads/stores: not in the fuzz memory model (ldstmodel.ts); tests/simd/ldst_simd.test.ts runs them against QEMU live',
       LDST_multi_post: 'as LDST_multi',
