@@ -122,6 +122,51 @@ const gens: Gen[] = [
   ...SIMD_3DIFF_ROWS.map((row) => ({ row })),
 ];
 
+/** Two 64-bit lanes (lane 0 low) as a 128-bit value; two 32-bit lanes in the low half. */
+const d2 = (l0: bigint, l1: bigint): bigint => l0 | (l1 << 64n);
+const s2 = (l0: number, l1: number): bigint => BigInt(l0 >>> 0) | (BigInt(l1 >>> 0) << 32n);
+
+describe('32 -> 64-bit widening lanes on 32-bit halves (three different, by element)', () => {
+  // Expected values: the pseudocode's integer arithmetic (C7.2 SQDMULL, UMULL, SMULL, SQDMLAL,
+  // UABAL, SSUBW, SMLSL (by element)) worked out with unbounded integers, truncated to 64 bits.
+  it('SQDMULL v0.2d, v1.2s, v2.2s: 2 * (-2^31)^2 saturates to 2^63 - 1 (QC); 2 * (2^31 - 1) * -2^31', () => {
+    const t = run(0x0ea2d020, { 1: s2(0x80000000, 0x7fffffff), 2: s2(0x80000000, 0x80000000) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, 0x8000000100000000n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('UMULL v0.2d: 0xffffffff^2 = 0xfffffffe00000001; 0x12345678 * 0x9abcdef0', () => {
+    const t = run(0x2ea2c020, { 1: s2(0xffffffff, 0x12345678), 2: s2(0xffffffff, 0x9abcdef0) });
+    expect(t.getV(0)).toBe(d2(0xfffffffe00000001n, 0x0b00ea4e242d2080n));
+  });
+  it('SMULL v0.2d: -1 * (2^31 - 1); -2^31 * (2^31 - 1)', () => {
+    const t = run(0x0ea2c020, { 1: s2(-1, 0x80000000), 2: s2(0x7fffffff, 0x7fffffff) });
+    expect(t.getV(0)).toBe(d2(0xffffffff80000001n, 0xc000000080000000n));
+  });
+  it('SQDMLAL v0.2d: (2^63 - 1) + 2 and -2^63 + (-2) saturate (QC)', () => {
+    const t = run(0x0ea29020, { 0: d2(0x7fffffffffffffffn, 0x8000000000000000n), 1: s2(1, 1), 2: s2(1, -1) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, 0x8000000000000000n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('SQDMLAL v0.2d without saturation: -1 + 2 * 3 * -5 and 2^32 + 2 * 0x7fffffff * 0x7fffffff', () => {
+    const t = run(0x0ea29020, { 0: d2(0xffffffffffffffffn, 0x100000000n), 1: s2(3, 0x7fffffff), 2: s2(-5, 0x7fffffff) });
+    // 2 * 0x7fffffff^2 = 0x7ffffffe00000002; + 2^32 = 0x7fffffff00000002
+    expect(t.getV(0)).toBe(d2(0xffffffffffffffe1n, 0x7fffffff00000002n));
+    expect(t.fpsr()).toBe(0);
+  });
+  it('UABAL v0.2d: the 64-bit accumulation wraps; carries into the high word', () => {
+    const t = run(0x2ea25020, { 0: d2(0xffffffffffffffffn, 5n), 1: s2(0, 0xffffffff), 2: s2(0xffffffff, 0) });
+    expect(t.getV(0)).toBe(d2(0xfffffffen, 0x100000004n));
+  });
+  it('SSUBW v0.2d, v1.2d, v2.2s: 0 - (-1) = 1; -2^63 - 1 wraps to 2^63 - 1', () => {
+    const t = run(0x0ea23020, { 1: d2(0n, 0x8000000000000000n), 2: s2(-1, 1) });
+    expect(t.getV(0)).toBe(d2(1n, 0x7fffffffffffffffn));
+  });
+  it('SMLSL v0.2d, v1.2s, v2.s[1]: 10 - 3 * -2 = 16; 0 - (-2^31 * -2) = -2^32', () => {
+    const t = run(0x0fa26020, { 0: d2(10n, 0n), 1: s2(3, 0x80000000), 2: s2(0, -2) });
+    expect(t.getV(0)).toBe(d2(16n, 0xffffffff00000000n));
+  });
+});
+
 describe('integer SIMD against QEMU 7.2 (live)', () => {
   for (const [cpu, count, seed] of [['max', 8000, 21], ['cortex-a57', 3000, 22]] as const) {
     it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
