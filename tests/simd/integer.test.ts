@@ -167,6 +167,50 @@ describe('32 -> 64-bit widening lanes on 32-bit halves (three different, by elem
   });
 });
 
+describe('64-bit saturating and shift-by-register lanes, 32-bit SQRDMLAH, on 32-bit halves', () => {
+  // Expected values: the C7.2 pseudocode with unbounded integers (SatQ sets QC).
+  const M = (1n << 64n) - 1n;
+  it('SQADD v0.2d: (2^63 - 1) + 1 saturates (QC); -1 + -1 = -2', () => {
+    const t = run(0x4ee20c20, { 1: d2(0x7fffffffffffffffn, M), 2: d2(1n, M) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, M - 1n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('UQSUB v0.2d: 1 - 2 saturates to 0 (QC); 2^32 - 1 = 0xffffffff (borrow across the halves)', () => {
+    const t = run(0x6ee22c20, { 1: d2(1n, 1n << 32n), 2: d2(2n, 1n) });
+    expect(t.getV(0)).toBe(d2(0n, 0xffffffffn));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('URSHL v0.2d: (2^63 + 2^63) >> 64 = 1; (2^64 - 1 + 1) >> 1 = 2^63 (the rounding constant carries past 64 bits)', () => {
+    const t = run(0x6ee25420, { 1: d2(1n << 63n, M), 2: d2(0xc0n, 0xffn) }); // shifts -64, -1
+    expect(t.getV(0)).toBe(d2(1n, 1n << 63n));
+  });
+  it('SRSHL v0.2d: (-9 + 4) >> 3 = -1; -2^63 by -128 rounds to 0', () => {
+    const t = run(0x4ee25420, { 1: d2(M - 8n, 1n << 63n), 2: d2(0xfdn, 0x80n) });
+    expect(t.getV(0)).toBe(d2(M, 0n));
+  });
+  it('SQSHL v0.2d: 2^62 << 1 saturates (QC); -2^62 << 1 = -2^63 exactly', () => {
+    const t = run(0x4ee24c20, { 1: d2(1n << 62n, 0xc000000000000000n), 2: d2(1n, 1n) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, 1n << 63n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('UQRSHL v0.2d: (2^64 - 1) << 1 saturates (QC); 3 << 62 = 0xc000000000000000 without', () => {
+    const t = run(0x6ee25c20, { 1: d2(M, 3n), 2: d2(1n, 62n) });
+    expect(t.getV(0)).toBe(d2(M, 0xc000000000000000n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('SQRDMLAH v0.4s: (-2^31)^2 saturates (QC); 5 + (2 * 2^30 * 3 + 2^31) >> 32 = 7', () => {
+    const t = run(0x6e828420, { 0: s2(0, 5), 1: s2(0x80000000, 0x40000000), 2: s2(0x80000000, 3) });
+    expect(t.getV(0)).toBe(s2(0x7fffffff, 7));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('SQRDMLSH v0.4s: (-1 << 32) - 2^63 + 2^31 >> 32 saturates to -2^31 (QC); 5 - (2 * 2^30 * 3 - 2^31) >> 32 = 4', () => {
+    const t = run(0x6e828c20, { 0: s2(-1, 5), 1: s2(0x80000000, 0x40000000), 2: s2(0x80000000, 3) });
+    // lane 1: (5 << 32) - 3 * 2^31 + 2^31 = (5 << 32) - 2^32 -> 4
+    expect(t.getV(0)).toBe(s2(0x80000000, 4));
+    expect(t.fpsr()).toBe(QC);
+  });
+});
+
 describe('integer SIMD against QEMU 7.2 (live)', () => {
   for (const [cpu, count, seed] of [['max', 8000, 21], ['cortex-a57', 3000, 22]] as const) {
     it(`${count} random cases on ${cpu}, seed ${seed}`, async (ctx) => {
