@@ -198,6 +198,39 @@ describe('64-bit saturating and shift-by-register lanes, 32-bit SQRDMLAH, on 32-
     expect(t.getV(0)).toBe(d2(M, 0xc000000000000000n));
     expect(t.fpsr()).toBe(QC);
   });
+  it('UQSHL v0.2d by 32: 0x80000000 << 32 = 2^63 (no QC); 2^32 << 32 saturates (QC)', () => {
+    const t = run(0x6ee24c20, { 1: d2(0x80000000n, 1n << 32n), 2: d2(32n, 32n) });
+    expect(t.getV(0)).toBe(d2(1n << 63n, M));
+    expect(t.fpsr()).toBe(QC);
+    const u = run(0x6ee24c20, { 1: d2(0x80000000n, 0xffffffffn), 2: d2(32n, 32n) });
+    expect(u.getV(0)).toBe(d2(1n << 63n, 0xffffffff00000000n));
+    expect(u.fpsr()).toBe(0);
+  });
+  it('SQSHLU d0, d1, #32 (by immediate): 0xffffffff << 32 fits 64 unsigned bits (no QC); a negative input gives 0 (QC)', () => {
+    const t = run(0x7f606420, { 1: 0xffb9f2fbn });
+    expect(t.getV(0)).toBe(0xffb9f2fb00000000n);
+    expect(t.fpsr()).toBe(0);
+    const u = run(0x7f606420, { 1: M });
+    expect(u.getV(0)).toBe(0n);
+    expect(u.fpsr()).toBe(QC);
+  });
+  it('SUQADD d0, d1 and USQADD d0, d1: signed + unsigned saturation at the 64-bit limits', () => {
+    // SUQADD: signed(d) -1 + unsigned(n) 2^64 - 1 = 2^64 - 2 -> 2^63 - 1 (QC)
+    const t = run(0x5ee03820, { 0: M, 1: M });
+    expect(t.getV(0)).toBe(0x7fffffffffffffffn);
+    expect(t.fpsr()).toBe(QC);
+    // SUQADD: -2^63 + (2^64 - 1) = 2^63 - 1 exactly
+    const t2 = run(0x5ee03820, { 0: 1n << 63n, 1: M });
+    expect(t2.getV(0)).toBe(0x7fffffffffffffffn);
+    expect(t2.fpsr()).toBe(0);
+    // USQADD: unsigned(d) 1 + signed(n) -2 = -1 -> 0 (QC); 2^64 - 2 + 1 = 2^64 - 1
+    const u = run(0x7ee03820, { 0: 1n, 1: M - 1n });
+    expect(u.getV(0)).toBe(0n);
+    expect(u.fpsr()).toBe(QC);
+    const u2 = run(0x7ee03820, { 0: M - 1n, 1: 1n });
+    expect(u2.getV(0)).toBe(M);
+    expect(u2.fpsr()).toBe(0);
+  });
   it('SQRDMLAH v0.4s: (-2^31)^2 saturates (QC); 5 + (2 * 2^30 * 3 + 2^31) >> 32 = 7', () => {
     const t = run(0x6e828420, { 0: s2(0, 5), 1: s2(0x80000000, 0x40000000), 2: s2(0x80000000, 3) });
     expect(t.getV(0)).toBe(s2(0x7fffffff, 7));

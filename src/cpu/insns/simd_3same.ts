@@ -151,7 +151,7 @@ function shr64(al: number, ah: number, k: number, signed: boolean): void {
     res.lo = (al >>> k) | (ah << (32 - k));
     res.hi = signed ? ah >> k : ah >>> k;
   } else if (k < 64) {
-    res.lo = signed ? ah >> (k - 32) : ah >>> (k - 32);
+    res.lo = signed ? ah >> (k - 32) : (ah >>> (k - 32)) | 0;
     res.hi = signed ? ah >> 31 : 0;
   } else {
     res.lo = res.hi = signed ? ah >> 31 : 0;
