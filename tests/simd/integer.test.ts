@@ -125,6 +125,7 @@ const gens: Gen[] = [
 /** Two 64-bit lanes (lane 0 low) as a 128-bit value; two 32-bit lanes in the low half. */
 const d2 = (l0: bigint, l1: bigint): bigint => l0 | (l1 << 64n);
 const s2 = (l0: number, l1: number): bigint => BigInt(l0 >>> 0) | (BigInt(l1 >>> 0) << 32n);
+const M64 = (1n << 64n) - 1n;
 
 describe('32 -> 64-bit widening lanes on 32-bit halves (three different, by element)', () => {
   // Expected values: the pseudocode's integer arithmetic (C7.2 SQDMULL, UMULL, SMULL, SQDMLAL,
@@ -160,6 +161,18 @@ describe('32 -> 64-bit widening lanes on 32-bit halves (three different, by elem
   it('SSUBW v0.2d, v1.2d, v2.2s: 0 - (-1) = 1; -2^63 - 1 wraps to 2^63 - 1', () => {
     const t = run(0x0ea23020, { 1: d2(0n, 0x8000000000000000n), 2: s2(-1, 1) });
     expect(t.getV(0)).toBe(d2(1n, 0x7fffffffffffffffn));
+  });
+  it('ADDHN v0.2s, v1.2d, v2.2d: (2^64 - 1) + 1 wraps to 0; 0x180000000 + 0x80000000 = 0x200000000 -> 2', () => {
+    const t = run(0x0ea24020, { 1: d2(M64, 0x180000000n), 2: d2(1n, 0x80000000n) });
+    expect(t.getV(0)).toBe(s2(0, 2));
+  });
+  it('RSUBHN v0.2s: 0 - 1 + 2^31 -> 0; 2^32 - 2^31 + 2^31 -> 1', () => {
+    const t = run(0x2ea26020, { 1: d2(0n, 1n << 32n), 2: d2(1n, 0x80000000n) });
+    expect(t.getV(0)).toBe(s2(0, 1));
+  });
+  it('RADDHN2 v0.4s: 0x7fffffff80000000 + 0 + 2^31 -> 0x80000000 into the upper half, the lower kept', () => {
+    const t = run(0x6ea24020, { 0: 0x1111111122222222n, 1: d2(0x7fffffff80000000n, 0n), 2: d2(0n, 0n) });
+    expect(t.getV(0)).toBe(0x1111111122222222n | (s2(0x80000000, 0) << 64n));
   });
   it('SMLSL v0.2d, v1.2s, v2.s[1]: 10 - 3 * -2 = 16; 0 - (-2^31 * -2) = -2^32', () => {
     const t = run(0x0fa26020, { 0: d2(10n, 0n), 1: s2(3, 0x80000000), 2: s2(0, -2) });

@@ -210,10 +210,12 @@ function narrowHigh(cpu: Cpu, q: number, round: boolean, sub: boolean, size: num
   if (size === 2) {
     return fpOp(cpu, () => {
       for (let e = 0; e < count; e++) {
-        const a = (BigInt(w[rn * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rn * 4 + 2 * e] >>> 0);
-        const b = (BigInt(w[rm * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rm * 4 + 2 * e] >>> 0);
-        const x = (sub ? a - b : a + b) + (round ? 0x80000000n : 0n);
-        ftmp[e] = Number(BigInt.asUintN(32, x >> 32n));
+        // the high word of a +/- b + (round ? 2^31 : 0) modulo 2^64, on halves
+        const al = w[rn * 4 + 2 * e] >>> 0;
+        const bl = w[rm * 4 + 2 * e] >>> 0;
+        const l = (sub ? al - bl : al + bl) + (round ? 0x80000000 : 0);
+        const hi = sub ? w[rn * 4 + 2 * e + 1] - w[rm * 4 + 2 * e + 1] : w[rn * 4 + 2 * e + 1] + w[rm * 4 + 2 * e + 1];
+        ftmp[e] = (hi + Math.floor(l / 0x100000000)) >>> 0;
       }
       for (let e = 0; e < count; e++) dst[base + e] = ftmp[e];
       if (!q) w[rd * 4 + 2] = w[rd * 4 + 3] = 0;
