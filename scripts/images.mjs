@@ -63,6 +63,7 @@ export const IMAGES = [
   { name: 'bench/strhash', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
   { name: 'bench/listsort', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
   { name: 'bench/interp', kind: 'c', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
+  { name: 'bench/vecfp', kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', timeoutMs: 120_000, emuTimeoutMs: 900_000 },
   ...[[1, false], [2, false], [3, false], [3, true]].map(([el, el2]) => ({
     name: `exc_el${el}${el2 ? 'el2' : ''}`, dir: 'exc', defines: [`-DSTART_EL=${el}`, `-DHAS_EL2=${el === 2 || el2 ? 1 : 0}`],
     kind: 'asm', cpu: 'cortex-a57', march: 'armv8-a', el, el2, timeoutMs: 30_000, emuTimeoutMs: 60_000,

@@ -9,7 +9,7 @@ import {
   fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, RM,
 } from '../../src/fp/softfloat.js';
 import { fpConvert, fpToFixed } from '../../src/cpu/insns/fp_conv.js';
-import { vfpExpandImm } from '../../src/cpu/insns/fp_dp.js';
+import { minMax, vfpExpandImm } from '../../src/cpu/insns/fp_dp.js';
 import * as F from '../../src/fp/fastpath.js';
 
 const IOC = 1, DZC = 2, OFC = 4, UFC = 8, IXC = 16, IDC = 128;
@@ -176,5 +176,78 @@ describe('the double fast path agrees with the soft-float path', () => {
       check(F.fmaAt(f64, 2, 0, 1, false, false, 3, true), () => fpMulAdd(64, bits(c), bits(a), bits(b), 0));
       check(F.fmaAt(f64, 2, 0, 1, true, true, 3, true), () => fpMulAdd(64, bits(-c), bits(-a), bits(b), 0));
     }
+  });
+});
+
+describe('the single fast path agrees with the soft-float path', () => {
+  // Floats with few significant bits and spread exponents (ties, exact results and
+  // cancellation are common), plus the edges: 2^-126 (smallest normal), FLT_MAX, zeros.
+  const f32 = new Float32Array(4);
+  const u32 = new Uint32Array(f32.buffer);
+  let s = 777;
+  const rnd = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const vals: number[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const m = Math.floor(rnd() * 2 ** Math.floor(rnd() * 25)) + 1;
+    vals.push(Math.fround((rnd() < 0.5 ? -1 : 1) * m * 2 ** Math.floor(rnd() * 60 - 30)));
+  }
+  vals.push(2 ** -126, -(2 ** -126), 3.4028234663852886e38, 1, 1 + 2 ** -23, 2 ** -24, 0, -0, -0, 0, 2 ** -100, 2 ** 100);
+  const soft = (k: number, r: () => bigint): void => {
+    if (k === 0) return;
+    fpFlags.v = 0;
+    const want = r();
+    expect(`0x${u32[3].toString(16)}`).toBe(hx(want));
+    expect(k === 2).toBe((fpFlags.v & IXC) !== 0);
+  };
+  const b = (i: number): bigint => BigInt(u32[i]);
+  it('add, sub, mul, div, sqrt, fma, max, min', () => {
+    let fast = 0;
+    let doubleRounding = 0;
+    for (let i = 0; i + 2 < vals.length; i++) {
+      f32[0] = vals[i];
+      f32[1] = vals[i + 1];
+      f32[2] = vals[(i * 7) % vals.length];
+      for (const ix of [true, false]) {
+        const ck = (k: number, r: () => bigint): void => {
+          if (k !== 0) fast++;
+          if (ix) soft(k, r);
+          else if (k !== 0) {
+            fpFlags.v = 0;
+            expect(`0x${u32[3].toString(16)}`).toBe(hx(r()));
+            expect(k).toBe(1);
+          }
+        };
+        ck(F.add32(f32, 0, 1, false, f32, 3, ix), () => fpAdd(32, b(0), b(1), 0));
+        ck(F.add32(f32, 0, 1, true, f32, 3, ix), () => fpAdd(32, b(0), b(1), 0, true));
+        ck(F.mul32(f32, 0, 1, f32, 3, ix), () => fpMul(32, b(0), b(1), 0));
+        ck(F.div32(f32, 0, 1, f32, 3, ix), () => fpDiv(32, b(0), b(1), 0));
+        ck(F.fma32(f32, 2, 0, 1, false, f32, 3, ix), () => fpMulAdd(32, b(2), b(0), b(1), 0));
+        ck(F.fma32(f32, 2, 0, 1, true, f32, 3, ix), () => fpMulAdd(32, b(2), b(0) ^ 0x80000000n, b(1), 0));
+        ck(F.max32(f32, 0, 1, true, f32, 3), () => minMax(true, false)(32, b(0), b(1), 0));
+        ck(F.max32(f32, 0, 1, false, f32, 3), () => minMax(false, false)(32, b(0), b(1), 0));
+        f32[0] = Math.abs(f32[0]);
+        ck(F.sqrt32(f32, 0, f32, 3, ix), () => fpSqrt(32, b(0), 0));
+        f32[0] = vals[i];
+      }
+      // Rounding c + a * b once in double then to float would be wrong here (double rounding).
+      const naive = Math.fround(f32[2] + f32[0] * f32[1]);
+      if (F.fma32(f32, 2, 0, 1, false, f32, 3, true) !== 0 && f32[3] !== naive) doubleRounding++;
+    }
+    expect(fast).toBeGreaterThan(20000);
+    expect(doubleRounding).toBeGreaterThan(0);
+  });
+  it('falls back for denormal, infinite and NaN operands, tiny and overflowing results, and directed rounding is the caller\'s', () => {
+    const one = (x: number, y: number): number => {
+      f32[0] = x;
+      f32[1] = y;
+      return F.mul32(f32, 0, 1, f32, 3, true);
+    };
+    expect(one(2 ** -140, 1)).toBe(0); // denormal operand: FZ would flush it (IDC)
+    expect(one(Infinity, 1)).toBe(0);
+    expect(one(NaN, 1)).toBe(0);
+    expect(one(2 ** -100, 2 ** -26)).toBe(0); // 2^-126 exactly: falls back (the boundary)
+    expect(one(2 ** -100, 2 ** -27)).toBe(0); // tiny result: UFC under FPRound's rules
+    expect(one(2 ** 100, 2 ** 28)).toBe(0); // overflow: OFC
+    expect(one(2 ** 100, 2 ** 27)).toBe(1); // 2^127 is normal and exact
   });
 });

@@ -121,6 +121,141 @@ const gens: Gen[] = [
   ...SIMD_3DIFF_ROWS.map((row) => ({ row })),
 ];
 
+/** Two 64-bit lanes (lane 0 low) as a 128-bit value; two 32-bit lanes in the low half. */
+const d2 = (l0: bigint, l1: bigint): bigint => l0 | (l1 << 64n);
+const s2 = (l0: number, l1: number): bigint => BigInt(l0 >>> 0) | (BigInt(l1 >>> 0) << 32n);
+const M64 = (1n << 64n) - 1n;
+
+describe('32 -> 64-bit widening lanes on 32-bit halves (three different, by element)', () => {
+  // Expected values: the pseudocode's integer arithmetic (C7.2 SQDMULL, UMULL, SMULL, SQDMLAL,
+  // UABAL, SSUBW, SMLSL (by element)) worked out with unbounded integers, truncated to 64 bits.
+  it('SQDMULL v0.2d, v1.2s, v2.2s: 2 * (-2^31)^2 saturates to 2^63 - 1 (QC); 2 * (2^31 - 1) * -2^31', () => {
+    const t = run(0x0ea2d020, { 1: s2(0x80000000, 0x7fffffff), 2: s2(0x80000000, 0x80000000) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, 0x8000000100000000n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('UMULL v0.2d: 0xffffffff^2 = 0xfffffffe00000001; 0x12345678 * 0x9abcdef0', () => {
+    const t = run(0x2ea2c020, { 1: s2(0xffffffff, 0x12345678), 2: s2(0xffffffff, 0x9abcdef0) });
+    expect(t.getV(0)).toBe(d2(0xfffffffe00000001n, 0x0b00ea4e242d2080n));
+  });
+  it('SMULL v0.2d: -1 * (2^31 - 1); -2^31 * (2^31 - 1)', () => {
+    const t = run(0x0ea2c020, { 1: s2(-1, 0x80000000), 2: s2(0x7fffffff, 0x7fffffff) });
+    expect(t.getV(0)).toBe(d2(0xffffffff80000001n, 0xc000000080000000n));
+  });
+  it('SQDMLAL v0.2d: (2^63 - 1) + 2 and -2^63 + (-2) saturate (QC)', () => {
+    const t = run(0x0ea29020, { 0: d2(0x7fffffffffffffffn, 0x8000000000000000n), 1: s2(1, 1), 2: s2(1, -1) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, 0x8000000000000000n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('SQDMLAL v0.2d without saturation: -1 + 2 * 3 * -5 and 2^32 + 2 * 0x7fffffff * 0x7fffffff', () => {
+    const t = run(0x0ea29020, { 0: d2(0xffffffffffffffffn, 0x100000000n), 1: s2(3, 0x7fffffff), 2: s2(-5, 0x7fffffff) });
+    // 2 * 0x7fffffff^2 = 0x7ffffffe00000002; + 2^32 = 0x7fffffff00000002
+    expect(t.getV(0)).toBe(d2(0xffffffffffffffe1n, 0x7fffffff00000002n));
+    expect(t.fpsr()).toBe(0);
+  });
+  it('UABAL v0.2d: the 64-bit accumulation wraps; carries into the high word', () => {
+    const t = run(0x2ea25020, { 0: d2(0xffffffffffffffffn, 5n), 1: s2(0, 0xffffffff), 2: s2(0xffffffff, 0) });
+    expect(t.getV(0)).toBe(d2(0xfffffffen, 0x100000004n));
+  });
+  it('SSUBW v0.2d, v1.2d, v2.2s: 0 - (-1) = 1; -2^63 - 1 wraps to 2^63 - 1', () => {
+    const t = run(0x0ea23020, { 1: d2(0n, 0x8000000000000000n), 2: s2(-1, 1) });
+    expect(t.getV(0)).toBe(d2(1n, 0x7fffffffffffffffn));
+  });
+  it('ADDHN v0.2s, v1.2d, v2.2d: (2^64 - 1) + 1 wraps to 0; 0x180000000 + 0x80000000 = 0x200000000 -> 2', () => {
+    const t = run(0x0ea24020, { 1: d2(M64, 0x180000000n), 2: d2(1n, 0x80000000n) });
+    expect(t.getV(0)).toBe(s2(0, 2));
+  });
+  it('RSUBHN v0.2s: 0 - 1 + 2^31 -> 0; 2^32 - 2^31 + 2^31 -> 1', () => {
+    const t = run(0x2ea26020, { 1: d2(0n, 1n << 32n), 2: d2(1n, 0x80000000n) });
+    expect(t.getV(0)).toBe(s2(0, 1));
+  });
+  it('RADDHN2 v0.4s: 0x7fffffff80000000 + 0 + 2^31 -> 0x80000000 into the upper half, the lower kept', () => {
+    const t = run(0x6ea24020, { 0: 0x1111111122222222n, 1: d2(0x7fffffff80000000n, 0n), 2: d2(0n, 0n) });
+    expect(t.getV(0)).toBe(0x1111111122222222n | (s2(0x80000000, 0) << 64n));
+  });
+  it('SMLSL v0.2d, v1.2s, v2.s[1]: 10 - 3 * -2 = 16; 0 - (-2^31 * -2) = -2^32', () => {
+    const t = run(0x0fa26020, { 0: d2(10n, 0n), 1: s2(3, 0x80000000), 2: s2(0, -2) });
+    expect(t.getV(0)).toBe(d2(16n, 0xffffffff00000000n));
+  });
+});
+
+describe('64-bit saturating and shift-by-register lanes, 32-bit SQRDMLAH, on 32-bit halves', () => {
+  // Expected values: the C7.2 pseudocode with unbounded integers (SatQ sets QC).
+  const M = (1n << 64n) - 1n;
+  it('SQADD v0.2d: (2^63 - 1) + 1 saturates (QC); -1 + -1 = -2', () => {
+    const t = run(0x4ee20c20, { 1: d2(0x7fffffffffffffffn, M), 2: d2(1n, M) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, M - 1n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('UQSUB v0.2d: 1 - 2 saturates to 0 (QC); 2^32 - 1 = 0xffffffff (borrow across the halves)', () => {
+    const t = run(0x6ee22c20, { 1: d2(1n, 1n << 32n), 2: d2(2n, 1n) });
+    expect(t.getV(0)).toBe(d2(0n, 0xffffffffn));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('URSHL v0.2d: (2^63 + 2^63) >> 64 = 1; (2^64 - 1 + 1) >> 1 = 2^63 (the rounding constant carries past 64 bits)', () => {
+    const t = run(0x6ee25420, { 1: d2(1n << 63n, M), 2: d2(0xc0n, 0xffn) }); // shifts -64, -1
+    expect(t.getV(0)).toBe(d2(1n, 1n << 63n));
+  });
+  it('SRSHL v0.2d: (-9 + 4) >> 3 = -1; -2^63 by -128 rounds to 0', () => {
+    const t = run(0x4ee25420, { 1: d2(M - 8n, 1n << 63n), 2: d2(0xfdn, 0x80n) });
+    expect(t.getV(0)).toBe(d2(M, 0n));
+  });
+  it('SQSHL v0.2d: 2^62 << 1 saturates (QC); -2^62 << 1 = -2^63 exactly', () => {
+    const t = run(0x4ee24c20, { 1: d2(1n << 62n, 0xc000000000000000n), 2: d2(1n, 1n) });
+    expect(t.getV(0)).toBe(d2(0x7fffffffffffffffn, 1n << 63n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('UQRSHL v0.2d: (2^64 - 1) << 1 saturates (QC); 3 << 62 = 0xc000000000000000 without', () => {
+    const t = run(0x6ee25c20, { 1: d2(M, 3n), 2: d2(1n, 62n) });
+    expect(t.getV(0)).toBe(d2(M, 0xc000000000000000n));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('UQSHL v0.2d by 32: 0x80000000 << 32 = 2^63 (no QC); 2^32 << 32 saturates (QC)', () => {
+    const t = run(0x6ee24c20, { 1: d2(0x80000000n, 1n << 32n), 2: d2(32n, 32n) });
+    expect(t.getV(0)).toBe(d2(1n << 63n, M));
+    expect(t.fpsr()).toBe(QC);
+    const u = run(0x6ee24c20, { 1: d2(0x80000000n, 0xffffffffn), 2: d2(32n, 32n) });
+    expect(u.getV(0)).toBe(d2(1n << 63n, 0xffffffff00000000n));
+    expect(u.fpsr()).toBe(0);
+  });
+  it('SQSHLU d0, d1, #32 (by immediate): 0xffffffff << 32 fits 64 unsigned bits (no QC); a negative input gives 0 (QC)', () => {
+    const t = run(0x7f606420, { 1: 0xffb9f2fbn });
+    expect(t.getV(0)).toBe(0xffb9f2fb00000000n);
+    expect(t.fpsr()).toBe(0);
+    const u = run(0x7f606420, { 1: M });
+    expect(u.getV(0)).toBe(0n);
+    expect(u.fpsr()).toBe(QC);
+  });
+  it('SUQADD d0, d1 and USQADD d0, d1: signed + unsigned saturation at the 64-bit limits', () => {
+    // SUQADD: signed(d) -1 + unsigned(n) 2^64 - 1 = 2^64 - 2 -> 2^63 - 1 (QC)
+    const t = run(0x5ee03820, { 0: M, 1: M });
+    expect(t.getV(0)).toBe(0x7fffffffffffffffn);
+    expect(t.fpsr()).toBe(QC);
+    // SUQADD: -2^63 + (2^64 - 1) = 2^63 - 1 exactly
+    const t2 = run(0x5ee03820, { 0: 1n << 63n, 1: M });
+    expect(t2.getV(0)).toBe(0x7fffffffffffffffn);
+    expect(t2.fpsr()).toBe(0);
+    // USQADD: unsigned(d) 1 + signed(n) -2 = -1 -> 0 (QC); 2^64 - 2 + 1 = 2^64 - 1
+    const u = run(0x7ee03820, { 0: 1n, 1: M - 1n });
+    expect(u.getV(0)).toBe(0n);
+    expect(u.fpsr()).toBe(QC);
+    const u2 = run(0x7ee03820, { 0: M - 1n, 1: 1n });
+    expect(u2.getV(0)).toBe(M);
+    expect(u2.fpsr()).toBe(0);
+  });
+  it('SQRDMLAH v0.4s: (-2^31)^2 saturates (QC); 5 + (2 * 2^30 * 3 + 2^31) >> 32 = 7', () => {
+    const t = run(0x6e828420, { 0: s2(0, 5), 1: s2(0x80000000, 0x40000000), 2: s2(0x80000000, 3) });
+    expect(t.getV(0)).toBe(s2(0x7fffffff, 7));
+    expect(t.fpsr()).toBe(QC);
+  });
+  it('SQRDMLSH v0.4s: (-1 << 32) - 2^63 + 2^31 >> 32 saturates to -2^31 (QC); 5 - (2 * 2^30 * 3 - 2^31) >> 32 = 4', () => {
+    const t = run(0x6e828c20, { 0: s2(-1, 5), 1: s2(0x80000000, 0x40000000), 2: s2(0x80000000, 3) });
+    // lane 1: (5 << 32) - 3 * 2^31 + 2^31 = (5 << 32) - 2^32 -> 4
+    expect(t.getV(0)).toBe(s2(0x80000000, 4));
+    expect(t.fpsr()).toBe(QC);
+  });
+});
+
 describe('integer SIMD against QEMU 7.2 (live)', () => {
   liveDiffTests(gens, [['max', 8000, 21], ['cortex-a57', 3000, 22]]);
 });

@@ -107,17 +107,32 @@ function fn64(u: number, opcode: number): Fn64 | null {
       }
     case 0b000011: // SUQADD: signed(d) + unsigned(n), signed saturation
       return (lo, hi, dlo, dhi) => {
-        const x = ((BigInt(dhi) << 32n) | BigInt(dlo >>> 0)) + ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
-        const y = x > 0x7fffffffffffffffn ? ((sat.q = 1), 0x7fffffffffffffffn) : x;
-        res.lo = Number(BigInt.asIntN(32, y));
-        res.hi = Number(BigInt.asIntN(32, y >> 32n));
+        // the sum of a signed and an unsigned 64-bit value exceeds 2^63 - 1 when the 64-bit sum
+        // carries out with d >= 0 or n >= 2^63 ... on halves: sum = d + n modulo 2^64, carry c
+        const l = (dlo >>> 0) + (lo >>> 0);
+        const h = (dhi >>> 0) + (hi >>> 0) + (l > 0xffffffff ? 1 : 0);
+        res.lo = l | 0;
+        res.hi = h | 0;
+        // exact sum = signed(d) + unsigned(n) = (h * 2^32 + l) - (d < 0 ? 2^64 : 0)
+        // too large iff >= 2^63: d >= 0: h >= 2^31; d < 0: h >= 2^32 + 2^31
+        if (h >= (dhi < 0 ? 0x180000000 : 0x80000000)) {
+          sat.q = 1;
+          res.lo = -1;
+          res.hi = 0x7fffffff;
+        }
       };
     case 0b100011: // USQADD: unsigned(d) + signed(n), unsigned saturation
       return (lo, hi, dlo, dhi) => {
-        const x = ((BigInt(dhi >>> 0) << 32n) | BigInt(dlo >>> 0)) + ((BigInt(hi) << 32n) | BigInt(lo >>> 0));
-        const y = x > 0xffffffffffffffffn ? ((sat.q = 1), 0xffffffffffffffffn) : x < 0n ? ((sat.q = 1), 0n) : x;
-        res.lo = Number(BigInt.asIntN(32, y));
-        res.hi = Number(BigInt.asIntN(32, y >> 32n));
+        const l = (dlo >>> 0) + (lo >>> 0);
+        const h = (dhi >>> 0) + (hi >>> 0) + (l > 0xffffffff ? 1 : 0);
+        res.lo = l | 0;
+        res.hi = h | 0;
+        // exact sum = (h * 2^32 + l) - (n < 0 ? 2^64 : 0): n >= 0 overflows iff h >= 2^32;
+        // n < 0 is negative iff h < 2^32
+        if (hi < 0 ? h < 0x100000000 : h >= 0x100000000) {
+          sat.q = 1;
+          res.lo = res.hi = hi < 0 ? 0 : -1;
+        }
       };
     default:
       return null;

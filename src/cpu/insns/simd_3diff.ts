@@ -2,16 +2,16 @@
 // (S|U)ADDL/ADDW/SUBL/SUBW/ABAL/ABDL/MLAL/MLSL/MULL, SQDMLAL/SQDMLSL/SQDMULL, the narrowing
 // ADDHN/RADDHN/SUBHN/RSUBHN, and PMULL (8 -> 16 bits; 64 -> 128 bits with FEAT_PMULL), with
 // their "2" forms (Q = 1: the upper halves of the narrow sources, or of Vd for *HN2).
-// Elements of 8 and 16 bits are exact in doubles; 32-bit sources (64-bit results) use BigInt.
+// Elements of 8 and 16 bits are exact in doubles; 32-bit sources (64-bit results) are computed
+// on 32-bit halves (wideOp32).
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
 import { flushQc, sat, view } from './simd_elem.js';
+import { umulh32 } from '../alu.js';
 
 const ftmp = new Float64Array(16);
-const btmp: bigint[] = [0n, 0n, 0n, 0n];
-const S64MAX = 0x7fffffffffffffffn;
-const S64MIN = -0x8000000000000000n;
+const wtmp = new Int32Array(4);
 
 function sqsat(x: number, bits: number): number {
   const max = 2 ** (bits - 1) - 1;
@@ -25,16 +25,93 @@ function sqsat(x: number, bits: number): number {
   }
   return x;
 }
-function sqsatBig(x: bigint): bigint {
-  if (x > S64MAX) {
-    sat.q = 1;
-    return S64MAX;
+/**
+ * wideOp for 32-bit sources: the 64-bit result of opcode into o[i] (low word), o[i + 1] (high),
+ * on 32-bit halves (no BigInt). a is alo:ahi (a 32-bit source already extended, or Vn's wide
+ * element), b a 32-bit source from the signed or unsigned view, d Vd's element dlo:dhi.
+ */
+export function wideOp32(opcode: number, alo: number, ahi: number, b: number, dlo: number, dhi: number, o: Int32Array, i: number): void {
+  let lo: number;
+  let hi: number;
+  switch (opcode) {
+    case 0b0000:
+    case 0b0001: // add: b extended by its own sign (0 for the unsigned view)
+      lo = (alo + b) | 0;
+      hi = (ahi + (b < 0 ? -1 : 0) + ((alo >>> 0) + (b >>> 0) > 0xffffffff ? 1 : 0)) | 0;
+      break;
+    case 0b0010:
+    case 0b0011:
+      lo = (alo - b) | 0;
+      hi = (ahi - (b < 0 ? -1 : 0) - ((alo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
+      break;
+    case 0b0101:
+    case 0b0111: {
+      // |a - b| < 2^32 for two 32-bit sources of the same signedness: exact in doubles
+      const a = ahi < 0 ? alo : ahi === 0 && alo < 0 ? alo >>> 0 : alo;
+      const x = Math.abs(a - b);
+      if (opcode === 0b0111) {
+        lo = x | 0;
+        hi = 0;
+      } else {
+        lo = (dlo + x) | 0;
+        hi = (dhi + ((dlo >>> 0) + x > 0xffffffff ? 1 : 0)) | 0;
+      }
+      break;
+    }
+    default: {
+      // the 64-bit product: signed high word from the unsigned one (Hacker's Delight 8-3)
+      const a = alo;
+      let plo = Math.imul(a, b);
+      let phi = (umulh32(a, b) - (ahi < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
+      if (opcode === 0b1100) {
+        lo = plo;
+        hi = phi;
+        break;
+      }
+      const sub = opcode === 0b1010 || opcode === 0b1011;
+      if (opcode === 0b1001 || opcode === 0b1011 || opcode === 0b1101) {
+        // SQDMULL: 2 * a * b saturates only for (-2^31)^2
+        if (a === -0x80000000 && b === -0x80000000) {
+          sat.q = 1;
+          plo = -1;
+          phi = 0x7fffffff;
+        } else {
+          phi = (phi << 1) | (plo >>> 31);
+          plo <<= 1;
+        }
+        if (opcode === 0b1101) {
+          lo = plo;
+          hi = phi;
+          break;
+        }
+        // SQDMLAL/SQDMLSL: d +/- p, saturated (overflow: the operands' signs agree after the
+        // subtraction's negation and the result's differs)
+        if (sub) {
+          lo = (dlo - plo) | 0;
+          hi = (dhi - phi - ((dlo >>> 0) < (plo >>> 0) ? 1 : 0)) | 0;
+        } else {
+          lo = (dlo + plo) | 0;
+          hi = (dhi + phi + ((dlo >>> 0) + (plo >>> 0) > 0xffffffff ? 1 : 0)) | 0;
+        }
+        if ((dhi < 0) === (sub ? phi >= 0 : phi < 0) && (hi < 0) !== (dhi < 0)) {
+          sat.q = 1;
+          lo = dhi < 0 ? 0 : -1;
+          hi = dhi < 0 ? -0x80000000 : 0x7fffffff;
+        }
+        break;
+      }
+      // MLAL, MLSL
+      if (sub) {
+        lo = (dlo - plo) | 0;
+        hi = (dhi - phi - ((dlo >>> 0) < (plo >>> 0) ? 1 : 0)) | 0;
+      } else {
+        lo = (dlo + plo) | 0;
+        hi = (dhi + phi + ((dlo >>> 0) + (plo >>> 0) > 0xffffffff ? 1 : 0)) | 0;
+      }
+    }
   }
-  if (x < S64MIN) {
-    sat.q = 1;
-    return S64MIN;
-  }
-  return x;
+  o[i] = lo;
+  o[i + 1] = hi;
 }
 
 /** PolynomialMult of two bytes: 16 bits. */
@@ -74,33 +151,6 @@ export function wideOp(opcode: number, a: number, b: number, d: number, esize: n
   }
 }
 
-export function wideOpBig(opcode: number, a: bigint, b: bigint, d: bigint): bigint {
-  switch (opcode) {
-    case 0b0000:
-    case 0b0001:
-      return a + b;
-    case 0b0010:
-    case 0b0011:
-      return a - b;
-    case 0b0101:
-      return d + (a > b ? a - b : b - a);
-    case 0b0111:
-      return a > b ? a - b : b - a;
-    case 0b1000:
-      return d + a * b;
-    case 0b1010:
-      return d - a * b;
-    case 0b1100:
-      return a * b;
-    case 0b1001:
-      return sqsatBig(d + sqsatBig(2n * a * b));
-    case 0b1011:
-      return sqsatBig(d - sqsatBig(2n * a * b));
-    default:
-      return sqsatBig(2n * a * b);
-  }
-}
-
 /** Widening and wide forms (opcodes 0000-0011, 0101, 0111-1101, PMULL 8-bit). */
 function widening(cpu: Cpu, scalar: boolean, q: number, u: number, size: number, opcode: number, rd: number, rn: number, rm: number): Op {
   const V = vregs(cpu);
@@ -118,18 +168,18 @@ function widening(cpu: Cpu, scalar: boolean, q: number, u: number, size: number,
     const d = rd * 4;
     return fpOp(cpu, () => {
       for (let e = 0; e < count; e++) {
-        const a = wideN
-          ? signed ? (BigInt(w[rn * 4 + 2 * e + 1]) << 32n) | BigInt(w[rn * 4 + 2 * e] >>> 0) : (BigInt(w[rn * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rn * 4 + 2 * e] >>> 0)
-          : BigInt(nv[rn * 4 + part + e]);
-        const bb = BigInt(nv[rm * 4 + part + e]);
-        const dv = (BigInt(w[d + 2 * e + 1]) << 32n) | BigInt(w[d + 2 * e] >>> 0);
-        btmp[e] = wideOpBig(opcode, a, bb, dv);
+        let alo: number, ahi: number;
+        if (wideN) {
+          alo = w[rn * 4 + 2 * e];
+          ahi = w[rn * 4 + 2 * e + 1];
+        } else {
+          const a = nv[rn * 4 + part + e];
+          alo = a | 0;
+          ahi = a < 0 ? -1 : 0;
+        }
+        wideOp32(opcode, alo, ahi, nv[rm * 4 + part + e], w[d + 2 * e], w[d + 2 * e + 1], wtmp, 2 * e);
       }
-      for (let e = 0; e < count; e++) {
-        const x = btmp[e];
-        w[d + 2 * e] = Number(BigInt.asIntN(32, x));
-        w[d + 2 * e + 1] = Number(BigInt.asIntN(32, x >> 32n));
-      }
+      for (let k = 0; k < 2 * count; k++) w[d + k] = wtmp[k];
       if (scalar) w[d + 2] = w[d + 3] = 0;
       flushQc(r);
     });
@@ -160,10 +210,12 @@ function narrowHigh(cpu: Cpu, q: number, round: boolean, sub: boolean, size: num
   if (size === 2) {
     return fpOp(cpu, () => {
       for (let e = 0; e < count; e++) {
-        const a = (BigInt(w[rn * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rn * 4 + 2 * e] >>> 0);
-        const b = (BigInt(w[rm * 4 + 2 * e + 1] >>> 0) << 32n) | BigInt(w[rm * 4 + 2 * e] >>> 0);
-        const x = (sub ? a - b : a + b) + (round ? 0x80000000n : 0n);
-        ftmp[e] = Number(BigInt.asUintN(32, x >> 32n));
+        // the high word of a +/- b + (round ? 2^31 : 0) modulo 2^64, on halves
+        const al = w[rn * 4 + 2 * e] >>> 0;
+        const bl = w[rm * 4 + 2 * e] >>> 0;
+        const l = (sub ? al - bl : al + bl) + (round ? 0x80000000 : 0);
+        const hi = sub ? w[rn * 4 + 2 * e + 1] - w[rm * 4 + 2 * e + 1] : w[rn * 4 + 2 * e + 1] + w[rm * 4 + 2 * e + 1];
+        ftmp[e] = (hi + Math.floor(l / 0x100000000)) >>> 0;
       }
       for (let e = 0; e < count; e++) dst[base + e] = ftmp[e];
       if (!q) w[rd * 4 + 2] = w[rd * 4 + 3] = 0;

@@ -89,7 +89,7 @@ function elemFn(u: number, opcode: number, esize: number): ElemFn | null {
 const unsignedRead = (u: number, opcode: number): boolean =>
   u === 1 && opcode !== 0b10110 && opcode !== 0b10000 && opcode !== 0b10010 && opcode !== 0b10001;
 
-// ---- 64-bit elements, on 32-bit halves (BigInt only for the shift-by-register forms) ----
+// ---- 64-bit elements, on 32-bit halves ----
 
 /** The 64-bit element operation of (u, opcode) on halves, writing (lo, hi) to res; or null. */
 type Fn64 = (al: number, ah: number, bl: number, bh: number) => void;
@@ -118,31 +118,96 @@ const setMask = (c: boolean): void => {
   res.lo = res.hi = c ? -1 : 0;
 };
 
-const toBig = (lo: number, hi: number, signed: boolean): bigint => {
-  const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-  return signed ? BigInt.asIntN(64, v) : v;
-};
-const fromBig = (v: bigint): void => {
-  res.lo = Number(BigInt.asIntN(32, v));
-  res.hi = Number(BigInt.asIntN(32, v >> 32n));
-};
-const S64MAX = (1n << 63n) - 1n;
-const S64MIN = -(1n << 63n);
-const U64MAX = (1n << 64n) - 1n;
-function satBig(x: bigint, unsigned: boolean): bigint {
-  const max = unsigned ? U64MAX : S64MAX;
-  const min = unsigned ? 0n : S64MIN;
-  if (x > max) {
-    sat64 = 1;
-    return max;
-  }
-  if (x < min) {
-    sat64 = 1;
-    return min;
-  }
-  return x;
-}
 let sat64 = 0;
+
+/** Sets res to the saturation limit: the signed (neg: minimum, else maximum) or unsigned (neg: 0, else all ones). */
+function limit64(unsigned: boolean, neg: boolean): void {
+  sat64 = 1;
+  if (unsigned) res.lo = res.hi = neg ? 0 : -1;
+  else {
+    res.lo = neg ? 0 : -1;
+    res.hi = neg ? -0x80000000 : 0x7fffffff;
+  }
+}
+
+/** SQADD/UQADD/SQSUB/UQSUB: a +/- b saturated (SatQ), on halves. */
+function qaddsub64(al: number, ah: number, bl: number, bh: number, sub: boolean, unsigned: boolean): void {
+  if (sub) sub64(al, ah, bl, bh);
+  else add64(al, ah, bl, bh);
+  if (unsigned) {
+    // carry out of an addition: the sum is below an operand; borrow: a < b
+    if (sub ? cmp64(al, ah, bl, bh, false) < 0 : cmp64(res.lo, res.hi, al, ah, false) < 0) limit64(true, sub);
+  } else if ((ah < 0) === (sub ? bh >= 0 : bh < 0) && (res.hi < 0) !== (ah < 0)) {
+    limit64(false, ah < 0);
+  }
+}
+
+/** res = a >> k (0 <= k), arithmetic (signed) or logical; k >= 64 gives the sign (or 0). */
+function shr64(al: number, ah: number, k: number, signed: boolean): void {
+  if (k === 0) {
+    res.lo = al;
+    res.hi = ah;
+  } else if (k < 32) {
+    res.lo = (al >>> k) | (ah << (32 - k));
+    res.hi = signed ? ah >> k : ah >>> k;
+  } else if (k < 64) {
+    res.lo = signed ? ah >> (k - 32) : (ah >>> (k - 32)) | 0;
+    res.hi = signed ? ah >> 31 : 0;
+  } else {
+    res.lo = res.hi = signed ? ah >> 31 : 0;
+  }
+}
+
+/** res = a << k (0 <= k < 64), modulo 2^64. */
+function shl64(al: number, ah: number, k: number): void {
+  if (k === 0) {
+    res.lo = al;
+    res.hi = ah;
+  } else if (k < 32) {
+    res.hi = (ah << k) | (al >>> (32 - k));
+    res.lo = al << k;
+  } else {
+    res.hi = al << (k - 32);
+    res.lo = 0;
+  }
+}
+
+/**
+ * SSHL/USHL/SRSHL/URSHL/SQSHL/UQSHL/SQRSHL/UQRSHL of a 64-bit element: shift by the signed low
+ * byte of b (C7.2: left for s >= 0, right for s < 0; rounding adds 2^(-s-1) first, which is the
+ * last bit shifted out added to the shifted value; the saturating left shift saturates when
+ * shifting back does not give a).
+ */
+export function shiftReg64(al: number, ah: number, bl: number, rounding: boolean, saturating: boolean, unsigned: boolean): void {
+  const s = (bl << 24) >> 24;
+  if (s < 0) {
+    const k = -s;
+    if (rounding) {
+      shr64(al, ah, k - 1, !unsigned);
+      const r = res.lo & 1;
+      shr64(al, ah, k, !unsigned);
+      if (r !== 0) add64(res.lo, res.hi, 1, 0);
+    } else {
+      shr64(al, ah, k, !unsigned);
+    }
+    return;
+  }
+  if (s >= 64) {
+    if (saturating && (al !== 0 || ah !== 0)) limit64(unsigned, ah < 0 && !unsigned);
+    else res.lo = res.hi = 0;
+    return;
+  }
+  shl64(al, ah, s);
+  if (!saturating) return;
+  const lo = res.lo;
+  const hi = res.hi;
+  shr64(lo, hi, s, !unsigned);
+  if (res.lo !== al || res.hi !== ah) limit64(unsigned, ah < 0 && !unsigned);
+  else {
+    res.lo = lo;
+    res.hi = hi;
+  }
+}
 
 function fn64(u: number, opcode: number): Fn64 | null {
   const uns = u === 1;
@@ -150,11 +215,7 @@ function fn64(u: number, opcode: number): Fn64 | null {
     case 0b00001:
     case 0b00101: {
       const sub = opcode === 0b00101;
-      return (al, ah, bl, bh) => {
-        const a = toBig(al, ah, !uns);
-        const b = toBig(bl, bh, !uns);
-        fromBig(satBig(sub ? a - b : a + b, uns));
-      };
+      return (al, ah, bl, bh) => qaddsub64(al, ah, bl, bh, sub, uns);
     }
     case 0b00110:
       return (al, ah, bl, bh) => setMask(cmp64(al, ah, bl, bh, !uns) > 0);
@@ -166,14 +227,7 @@ function fn64(u: number, opcode: number): Fn64 | null {
     case 0b01011: {
       const rounding = (opcode & 2) !== 0;
       const saturating = (opcode & 1) !== 0;
-      return (al, ah, bl) => {
-        const s = (bl << 24) >> 24;
-        const a = toBig(al, ah, !uns);
-        let x: bigint;
-        if (s >= 0) x = a << BigInt(s);
-        else x = (a + (rounding ? 1n << BigInt(-s - 1) : 0n)) >> BigInt(-s);
-        fromBig(saturating ? satBig(x, uns) : x);
-      };
+      return (al, ah, bl) => shiftReg64(al, ah, bl, rounding, saturating, uns);
     }
     case 0b10000:
       return uns ? sub64 : add64;

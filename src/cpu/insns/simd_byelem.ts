@@ -7,12 +7,12 @@ import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
 import { flushQc, sqdmulh, view } from './simd_elem.js';
-import { wideOp, wideOpBig } from './simd_3diff.js';
+import { wideOp, wideOp32 } from './simd_3diff.js';
 import { rdmDot } from './simd_rdm.js';
 import { buildElem } from './simd_fp.js';
 
 const ftmp = new Float64Array(16);
-const btmp: bigint[] = [0n, 0n];
+const wtmp = new Int32Array(4);
 
 /** MUL/MLA/MLS/SQDMULH/SQRDMULH by element (kind 0..4), same width. */
 function same(cpu: Cpu, bytes: number, size: number, kind: number, rd: number, rn: number, rm: number, index: number): Op {
@@ -69,15 +69,12 @@ function widening(cpu: Cpu, scalar: boolean, q: number, signed: boolean, size: n
     const w = V.i;
     const d = rd * 4;
     return fpOp(cpu, () => {
-      const b = BigInt(nv[mi]);
+      const b = nv[mi];
       for (let e = 0; e < count; e++) {
-        const dv = (BigInt(w[d + 2 * e + 1]) << 32n) | BigInt(w[d + 2 * e] >>> 0);
-        btmp[e] = wideOpBig(opcode, BigInt(nv[rn * 4 + part + e]), b, dv);
+        const a = nv[rn * 4 + part + e];
+        wideOp32(opcode, a | 0, a < 0 ? -1 : 0, b, w[d + 2 * e], w[d + 2 * e + 1], wtmp, 2 * e);
       }
-      for (let e = 0; e < count; e++) {
-        w[d + 2 * e] = Number(BigInt.asIntN(32, btmp[e]));
-        w[d + 2 * e + 1] = Number(BigInt.asIntN(32, btmp[e] >> 32n));
-      }
+      for (let k = 0; k < 2 * count; k++) w[d + k] = wtmp[k];
       if (scalar) w[d + 2] = w[d + 3] = 0;
       flushQc(r);
     });

@@ -3,7 +3,7 @@
 // "Cryptographic two-register SHA512", "Cryptographic four-register", XAR):
 // AESE/AESD/AESMC/AESIMC (FEAT_AES), SHA1C/P/M/H/SU0/SU1 (FEAT_SHA1), SHA256H/H2/SU0/SU1
 // (FEAT_SHA256), SHA512H/H2/SU0/SU1 (FEAT_SHA512), EOR3/BCAX/RAX1/XAR (FEAT_SHA3). Each
-// follows its C7.2 pseudocode; the SHA-512 forms work on BigInt (64-bit lanes, rare).
+// follows its C7.2 pseudocode; the SHA-512 forms work on 32-bit halves.
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
@@ -177,15 +177,26 @@ function sha2reg(cpu: Cpu, opcode: number, rd: number, rn: number): Op | null {
   }
 }
 
-// ---- SHA-512 and SHA-3 (64-bit lanes) ----
-const M64 = (1n << 64n) - 1n;
-const ror64 = (x: bigint, s: number): bigint => ((x >> BigInt(s)) | (x << BigInt(64 - s))) & M64;
-function get64(w: Int32Array, i: number): bigint {
-  return (BigInt(w[i + 1] >>> 0) << 32n) | BigInt(w[i] >>> 0);
+// ---- SHA-512 and SHA-3 (64-bit lanes), on 32-bit halves (lo, hi) ----
+
+/** Results of the helpers below: T[0] low word, T[1] high word. */
+const T = new Int32Array(2);
+
+/** The low (high) word of ROR(x, s), 0 < s < 64, s != 32. */
+const rorLo = (lo: number, hi: number, s: number): number => (s < 32 ? (lo >>> s) | (hi << (32 - s)) : (hi >>> (s - 32)) | (lo << (64 - s)));
+const rorHi = (lo: number, hi: number, s: number): number => (s < 32 ? (hi >>> s) | (lo << (32 - s)) : (lo >>> (s - 32)) | (hi << (64 - s)));
+
+/** T = ROR(x, a) ^ ROR(x, b) ^ (shr ? x >> c (c < 32) : ROR(x, c)): the SHA-512 Σ and σ functions. */
+function sig(lo: number, hi: number, a: number, b: number, c: number, shr: boolean): void {
+  T[0] = rorLo(lo, hi, a) ^ rorLo(lo, hi, b) ^ (shr ? (lo >>> c) | (hi << (32 - c)) : rorLo(lo, hi, c));
+  T[1] = rorHi(lo, hi, a) ^ rorHi(lo, hi, b) ^ (shr ? hi >>> c : rorHi(lo, hi, c));
 }
-function set64(w: Int32Array, i: number, v: bigint): void {
-  w[i] = Number(BigInt.asIntN(32, v));
-  w[i + 1] = Number(BigInt.asIntN(32, v >> 32n));
+
+/** T = a + b + c modulo 2^64. */
+function add3(al: number, ah: number, bl: number, bh: number, cl: number, ch: number): void {
+  const l = (al >>> 0) + (bl >>> 0) + (cl >>> 0);
+  T[0] = l | 0;
+  T[1] = (ah + bh + ch + Math.floor(l / 0x100000000)) | 0;
 }
 
 function sha512(cpu: Cpu, op: number, rd: number, rn: number, rm: number): Op {
@@ -194,56 +205,74 @@ function sha512(cpu: Cpu, op: number, rd: number, rn: number, rm: number): Op {
   const n = rn * 4;
   const m = rm * 4;
   return fpOp(cpu, () => {
-    const x0 = get64(w, n);
-    const x1 = get64(w, n + 2);
-    const y0 = get64(w, m);
-    const y1 = get64(w, m + 2);
-    const w0 = get64(w, d);
-    const w1 = get64(w, d + 2);
-    let r0: bigint;
-    let r1: bigint;
+    const x0l = w[n], x0h = w[n + 1], x1l = w[n + 2], x1h = w[n + 3];
+    const y0l = w[m], y0h = w[m + 1], y1l = w[m + 2], y1h = w[m + 3];
+    const w0l = w[d], w0h = w[d + 1], w1l = w[d + 2], w1h = w[d + 3];
+    let r0l: number, r0h: number, r1l: number, r1h: number;
     switch (op) {
       case 0: {
-        // SHA512H
-        let sig = ror64(y1, 14) ^ ror64(y1, 18) ^ ror64(y1, 41);
-        r1 = (y1 & x0) ^ (~y1 & M64 & x1);
-        r1 = (r1 + sig + w1) & M64;
-        const tmp = (r1 + y0) & M64;
-        sig = ror64(tmp, 14) ^ ror64(tmp, 18) ^ ror64(tmp, 41);
-        r0 = (tmp & y1) ^ (~tmp & M64 & x0);
-        r0 = (r0 + sig + w0) & M64;
+        // SHA512H: r1 = Ch(y1, x0, x1) + Σ1(y1) + w1; tmp = r1 + y0; r0 = Ch(tmp, y1, x0) + Σ1(tmp) + w0
+        sig(y1l, y1h, 14, 18, 41, false);
+        add3((y1l & x0l) ^ (~y1l & x1l), (y1h & x0h) ^ (~y1h & x1h), T[0], T[1], w1l, w1h);
+        r1l = T[0];
+        r1h = T[1];
+        add3(r1l, r1h, y0l, y0h, 0, 0);
+        const tl = T[0];
+        const th = T[1];
+        sig(tl, th, 14, 18, 41, false);
+        add3((tl & y1l) ^ (~tl & x0l), (th & y1h) ^ (~th & x0h), T[0], T[1], w0l, w0h);
+        r0l = T[0];
+        r0h = T[1];
         break;
       }
       case 1: {
-        // SHA512H2
-        let sig = ror64(y0, 28) ^ ror64(y0, 34) ^ ror64(y0, 39);
-        r1 = (x0 & y1) ^ (x0 & y0) ^ (y1 & y0);
-        r1 = (r1 + sig + w1) & M64;
-        sig = ror64(r1, 28) ^ ror64(r1, 34) ^ ror64(r1, 39);
-        r0 = (r1 & y0) ^ (r1 & y1) ^ (y1 & y0);
-        r0 = (r0 + sig + w0) & M64;
+        // SHA512H2: r1 = Maj(x0, y1, y0) + Σ0(y0) + w1; r0 = Maj(r1, y0, y1) + Σ0(r1) + w0
+        sig(y0l, y0h, 28, 34, 39, false);
+        add3((x0l & y1l) ^ (x0l & y0l) ^ (y1l & y0l), (x0h & y1h) ^ (x0h & y0h) ^ (y1h & y0h), T[0], T[1], w1l, w1h);
+        r1l = T[0];
+        r1h = T[1];
+        sig(r1l, r1h, 28, 34, 39, false);
+        add3((r1l & y0l) ^ (r1l & y1l) ^ (y1l & y0l), (r1h & y0h) ^ (r1h & y1h) ^ (y1h & y0h), T[0], T[1], w0l, w0h);
+        r0l = T[0];
+        r0h = T[1];
         break;
       }
       case 2: {
-        // SHA512SU1
-        r1 = (w1 + (ror64(x1, 19) ^ ror64(x1, 61) ^ (x1 >> 6n)) + y1) & M64;
-        r0 = (w0 + (ror64(x0, 19) ^ ror64(x0, 61) ^ (x0 >> 6n)) + y0) & M64;
+        // SHA512SU1: r = w + σ1(x) + y per lane
+        sig(x1l, x1h, 19, 61, 6, true);
+        add3(w1l, w1h, T[0], T[1], y1l, y1h);
+        r1l = T[0];
+        r1h = T[1];
+        sig(x0l, x0h, 19, 61, 6, true);
+        add3(w0l, w0h, T[0], T[1], y0l, y0h);
+        r0l = T[0];
+        r0h = T[1];
         break;
       }
       case 3: {
         // RAX1: Vn EOR ROL(Vm, 1)
-        r0 = x0 ^ ror64(y0, 63);
-        r1 = x1 ^ ror64(y1, 63);
+        r0l = x0l ^ rorLo(y0l, y0h, 63);
+        r0h = x0h ^ rorHi(y0l, y0h, 63);
+        r1l = x1l ^ rorLo(y1l, y1h, 63);
+        r1h = x1h ^ rorHi(y1l, y1h, 63);
         break;
       }
       default: {
-        // SHA512SU0
-        r0 = (w0 + (ror64(w1, 1) ^ ror64(w1, 8) ^ (w1 >> 7n))) & M64;
-        r1 = (w1 + (ror64(x0, 1) ^ ror64(x0, 8) ^ (x0 >> 7n))) & M64;
+        // SHA512SU0: r0 = w0 + σ0(w1), r1 = w1 + σ0(x0)
+        sig(w1l, w1h, 1, 8, 7, true);
+        add3(w0l, w0h, T[0], T[1], 0, 0);
+        r0l = T[0];
+        r0h = T[1];
+        sig(x0l, x0h, 1, 8, 7, true);
+        add3(w1l, w1h, T[0], T[1], 0, 0);
+        r1l = T[0];
+        r1h = T[1];
       }
     }
-    set64(w, d, r0);
-    set64(w, d + 2, r1);
+    w[d] = r0l;
+    w[d + 1] = r0h;
+    w[d + 2] = r1l;
+    w[d + 3] = r1h;
   });
 }
 

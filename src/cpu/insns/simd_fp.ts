@@ -6,7 +6,7 @@
 // URSQRTE, FRECPX), their scalar forms, FMLA/FMLS/FMUL/FMULX by element, FMAXV/FMINV/FMAXNMV/
 // FMINNMV, scalar pairwise, the fixed-point SCVTF/UCVTF/FCVTZS/FCVTZU by immediate, and
 // FCMLA/FCADD. Every lane goes through the soft-float core (fp/softfloat.ts) with FPCR, its
-// flags ORed into FPSR.
+// flags ORed into FPSR, except where fast3 tries the number fast path (fp/fastpath.ts) first.
 // FRECPE/FRSQRTE/URECPE/URSQRTE, FRECPX, FRECPS/FRSQRTS and FABD are fp/estimate.ts; half precision needs FEAT_FP16, FCMLA/FCADD
 // FEAT_FCMA. Not here yet: FMLAL/FMLSL (FEAT_FHM).
 import type { Cpu } from '../cpu.js';
@@ -17,6 +17,7 @@ import {
   fpAdd, fpCompare, fpDiv, fpFlags, fpMul, fpMulAdd, fpRoundInt, fpSqrt, RM, rmodeOf, round, T, unpack,
 } from '../../fp/softfloat.js';
 import { fixedToFp, fpConvert, fpToFixed } from './fp_conv.js';
+import * as F from '../../fp/fastpath.js';
 import { minMax, type Bin } from './fp_dp.js';
 import {
   fpAbd, fpRecipEstimate, fpRecpX, fpRSqrtEstimate, fpStepFused, unsignedRecipEstimate, unsignedRSqrtEstimate,
@@ -26,37 +27,52 @@ const FPCR = Slot.FPCR * 2;
 /** d: Vd's lane (accumulating forms). */
 type Fn3 = (n: number, a: bigint, b: bigint, d: bigint, fpcr: number) => bigint;
 const out: bigint[] = new Array<bigint>(8).fill(0n);
+/** FPCR.RMode (bits 23:22): the number fast path needs round to nearest. */
+const RMODE = 3 << 22;
+/** FPSR.IXC. */
+const IXC = 16;
+
+/** The result lanes of the fast path, before they are copied to Vd (which may be a source). */
+const SCRATCH = new ArrayBuffer(16);
+const S64 = new Float64Array(SCRATCH);
+const S32 = new Float32Array(SCRATCH);
+const SW = new Int32Array(SCRATCH);
+const SD = new BigUint64Array(SCRATCH);
+const SU = new Uint32Array(SCRATCH);
+
+/** The operations with a number fast path (fp/fastpath.ts). */
+const FADD = 1, FSUB = 2, FMUL = 3, FDIV = 4, FMLA = 5, FMLS = 6, FMAX = 7, FMIN = 8, FSQRT = 9;
 
 const neg = (n: number, v: bigint): bigint => v ^ (1n << BigInt(n - 1));
 const abs = (n: number, v: bigint): bigint => v & ((1n << BigInt(n - 1)) - 1n);
 const ones = (n: number): bigint => (1n << BigInt(n)) - 1n;
 
-/** The three-same FP operation of (U, a, opcode<2:0>) (opcode 11xxx), or null. */
-function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?: boolean } | null {
+/** The three-same FP operation of (U, a, opcode<2:0>) (opcode 11xxx), or null; fast: its number fast path. */
+function op3(u: number, a: number, op: number): { fn: Fn3; pair?: boolean; acc?: boolean; fast?: number } | null {
   const k = (u << 4) | (a << 3) | op;
   const b2 = (f: Bin): Fn3 => (n, x, y, _d, c) => f(n, x, y, c);
   const cmp = (signal: boolean, absolute: boolean, test: (r: number) => boolean): Fn3 => (n, x, y, _d, c) =>
     test(fpCompare(n, absolute ? abs(n, x) : x, absolute ? abs(n, y) : y, signal, c)) ? ones(n) : 0n;
   switch (k) {
-    case 0b00000: return { fn: b2(minMax(true, true)) }; // FMAXNM
-    case 0b00001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, x, y, c), acc: true }; // FMLA
-    case 0b00010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c)) }; // FADD
-    case 0b00011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c, true)) }; // FMULX
+    case 0b00000: return { fn: b2(minMax(true, true)), fast: FMAX }; // FMAXNM
+    case 0b00001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, x, y, c), acc: true, fast: FMLA }; // FMLA
+    case 0b00010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c)), fast: FADD }; // FADD
+    case 0b00011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c, true)), fast: FMUL }; // FMULX (FMUL but for 0 * inf)
     case 0b00100: return { fn: cmp(false, false, (r) => r === 0x6) }; // FCMEQ
-    case 0b00110: return { fn: b2(minMax(true, false)) }; // FMAX
+    case 0b00110: return { fn: b2(minMax(true, false)), fast: FMAX }; // FMAX
     case 0b00111: return { fn: b2((n, x, y, c) => fpStepFused(n, x, y, c, false)) }; // FRECPS
-    case 0b01000: return { fn: b2(minMax(false, true)) }; // FMINNM
-    case 0b01001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c), acc: true }; // FMLS
-    case 0b01010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c, true)) }; // FSUB
-    case 0b01110: return { fn: b2(minMax(false, false)) }; // FMIN
+    case 0b01000: return { fn: b2(minMax(false, true)), fast: FMIN }; // FMINNM
+    case 0b01001: return { fn: (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c), acc: true, fast: FMLS }; // FMLS
+    case 0b01010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c, true)), fast: FSUB }; // FSUB
+    case 0b01110: return { fn: b2(minMax(false, false)), fast: FMIN }; // FMIN
     case 0b01111: return { fn: b2((n, x, y, c) => fpStepFused(n, x, y, c, true)) }; // FRSQRTS
     case 0b10000: return { fn: b2(minMax(true, true)), pair: true }; // FMAXNMP
     case 0b10010: return { fn: b2((n, x, y, c) => fpAdd(n, x, y, c)), pair: true }; // FADDP
-    case 0b10011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c)) }; // FMUL
+    case 0b10011: return { fn: b2((n, x, y, c) => fpMul(n, x, y, c)), fast: FMUL }; // FMUL
     case 0b10100: return { fn: cmp(true, false, (r) => r === 0x6 || r === 0x2) }; // FCMGE
     case 0b10101: return { fn: cmp(true, true, (r) => r === 0x6 || r === 0x2) }; // FACGE
     case 0b10110: return { fn: b2(minMax(true, false)), pair: true }; // FMAXP
-    case 0b10111: return { fn: b2(fpDiv) }; // FDIV
+    case 0b10111: return { fn: b2(fpDiv), fast: FDIV }; // FDIV
     case 0b11000: return { fn: b2(minMax(false, true)), pair: true }; // FMINNMP
     case 0b11010: return { fn: b2(fpAbd) }; // FABD
     case 0b11100: return { fn: cmp(true, false, (r) => r === 0x2) }; // FCMGT
@@ -101,6 +117,92 @@ function apply3(cpu: Cpu, n: number, bytes: number, pair: boolean, rd: number, r
     for (let e = 0; e < count; e++) set(rd, e, out[e]);
     for (let k = bytes; k < 16; k++) b[rd * 16 + k] = 0;
     u[FPSR] |= fpFlags.v;
+  });
+}
+
+/**
+ * apply3 (and apply1 for FSQRT) for single/double lanes with the number fast path: with
+ * FPCR.RMode round to nearest, each lane first tries fp/fastpath.ts (normal or zero operands
+ * and a normal result, where FZ and DN change nothing and IXC is the only flag), else takes
+ * fn, the soft-float lane. Results go through SCRATCH, so Vd may be any source.
+ */
+function fast3(cpu: Cpu, kind: number, n: number, bytes: number, rd: number, rn: number, rm: number, fn: Fn3, idx = -1): Op {
+  const V = vregs(cpu);
+  const u = cpu.u;
+  const count = (bytes * 8) / n;
+  const words = bytes >> 2;
+  const w = V.i;
+  const wd = rd * 4;
+  const mIdx = idx < 0 ? -1 : idx;
+  if (n === 64) {
+    const f = V.f64;
+    const d = V.d;
+    const max = kind === FMAX;
+    const negB = kind === FSUB;
+    const negA = kind === FMLS;
+    return fpOp(cpu, () => {
+      const fast = (u[FPCR] & RMODE) === 0;
+      for (let e = 0; e < count; e++) {
+        const ia = rn * 2 + e;
+        const ib = rm * 2 + (mIdx < 0 ? e : mIdx);
+        const ic = rd * 2 + e;
+        let k = 0;
+        if (fast) {
+          const ix = (u[FPSR] & IXC) === 0;
+          switch (kind) {
+            case FADD: case FSUB: k = F.add64(f, ia, ib, negB, S64, e, ix); break;
+            case FMUL: k = F.mul64(f, ia, ib, S64, e, ix); break;
+            case FDIV: k = F.div64(f, ia, ib, S64, e, ix); break;
+            case FMLA: case FMLS: k = F.fma64(f, ic, ia, ib, false, negA, S64, e, ix); break;
+            case FSQRT: k = F.sqrt64(f, ia, S64, e, ix); break;
+            default: k = F.max64(f, ia, ib, max, S64, e);
+          }
+        }
+        if (k === 0) {
+          fpFlags.v = 0;
+          SD[e] = fn(64, d[ia], d[ib], d[ic], u[FPCR]);
+          u[FPSR] |= fpFlags.v;
+        } else if (k === 2) {
+          u[FPSR] |= IXC;
+        }
+      }
+      for (let k = 0; k < words; k++) w[wd + k] = SW[k];
+      for (let k = words; k < 4; k++) w[wd + k] = 0;
+    });
+  }
+  const f = V.f32;
+  const s = V.s;
+  const max = kind === FMAX;
+  const negB = kind === FSUB;
+  const negA = kind === FMLS;
+  return fpOp(cpu, () => {
+    const fast = (u[FPCR] & RMODE) === 0;
+    for (let e = 0; e < count; e++) {
+      const ia = rn * 4 + e;
+      const ib = rm * 4 + (mIdx < 0 ? e : mIdx);
+      const ic = rd * 4 + e;
+      let k = 0;
+      if (fast) {
+        const ix = (u[FPSR] & IXC) === 0;
+        switch (kind) {
+          case FADD: case FSUB: k = F.add32(f, ia, ib, negB, S32, e, ix); break;
+          case FMUL: k = F.mul32(f, ia, ib, S32, e, ix); break;
+          case FDIV: k = F.div32(f, ia, ib, S32, e, ix); break;
+          case FMLA: case FMLS: k = F.fma32(f, ic, ia, ib, negA, S32, e, ix); break;
+          case FSQRT: k = F.sqrt32(f, ia, S32, e, ix); break;
+          default: k = F.max32(f, ia, ib, max, S32, e);
+        }
+      }
+      if (k === 0) {
+        fpFlags.v = 0;
+        SU[e] = Number(fn(32, BigInt(s[ia]), BigInt(s[ib]), BigInt(s[ic]), u[FPCR]));
+        u[FPSR] |= fpFlags.v;
+      } else if (k === 2) {
+        u[FPSR] |= IXC;
+      }
+    }
+    for (let k = 0; k < words; k++) w[wd + k] = SW[k];
+    for (let k = words; k < 4; k++) w[wd + k] = 0;
   });
 }
 
@@ -244,8 +346,10 @@ function build3(cpu: Cpu, scalar: boolean, q: number, u: number, a: number, sz: 
     // FMULX, FCMEQ, FRECPS, FRSQRTS, FCMGE, FACGE, FABD, FCMGT, FACGT
     const k = (u << 4) | (a << 3) | (opcode & 7);
     if (![0b00011, 0b00100, 0b00111, 0b01111, 0b10100, 0b10101, 0b11010, 0b11100, 0b11101].includes(k)) return null;
+    if (o.fast !== undefined) return fast3(cpu, o.fast, n, n / 8, rd, rn, rm, o.fn);
     return apply3(cpu, n, n / 8, false, rd, rn, rm, o.fn);
   }
+  if (o.fast !== undefined && o.pair !== true) return fast3(cpu, o.fast, n, q ? 16 : 8, rd, rn, rm, o.fn);
   return apply3(cpu, n, q ? 16 : 8, o.pair === true, rd, rn, rm, o.fn);
 }
 
@@ -268,6 +372,7 @@ export function build2(cpu: Cpu, scalar: boolean, q: number, u: number, size: nu
   const fn = op1(u, a, opcode, scalar);
   if (fn === null) return null;
   const n = sz ? 64 : 32;
+  if (!scalar && u === 1 && a === 1 && opcode === 0b11111) return fast3(cpu, FSQRT, n, q ? 16 : 8, rd, rn, rn, (nn, x, _y, _d, c) => fn(nn, x, c));
   return apply1(cpu, n, scalar ? n / 8 : q ? 16 : 8, rd, rn, fn);
 }
 
@@ -283,11 +388,12 @@ export function buildElem(cpu: Cpu, scalar: boolean, q: number, u: number, size:
   if (size === 0 && !cpu.model.features.FP16) return null;
   const k = (u << 4) | opcode;
   let fn: Fn3;
+  let kind: number;
   switch (k) {
-    case 0b00001: fn = (n, x, y, d, c) => fpMulAdd(n, d, x, y, c); break;
-    case 0b00101: fn = (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c); break;
-    case 0b01001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c); break;
-    case 0b11001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c, true); break;
+    case 0b00001: fn = (n, x, y, d, c) => fpMulAdd(n, d, x, y, c); kind = FMLA; break;
+    case 0b00101: fn = (n, x, y, d, c) => fpMulAdd(n, d, neg(n, x), y, c); kind = FMLS; break;
+    case 0b01001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c); kind = FMUL; break;
+    case 0b11001: fn = (n, x, y, _d, c) => fpMul(n, x, y, c, true); kind = FMUL; break; // FMULX
     default: return null;
   }
   if (size === 0) {
@@ -300,7 +406,7 @@ export function buildElem(cpu: Cpu, scalar: boolean, q: number, u: number, size:
   const index = sz ? H : (H << 1) | L;
   const rm = (M << 4) | rm4;
   const n = sz ? 64 : 32;
-  return apply3(cpu, n, scalar ? n / 8 : q ? 16 : 8, false, rd, rn, rm, fn, index);
+  return fast3(cpu, kind, n, scalar ? n / 8 : q ? 16 : 8, rd, rn, rm, fn, index);
 }
 
 /** FMAXNMV/FMAXV/FMINNMV/FMINV: single precision (U = 1, Q = 1) or half (U = 0, FEAT_FP16), Reduce()'s pairwise tree. */

@@ -7,6 +7,7 @@ import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
 import { flushQc, ssat, view, sat } from './simd_elem.js';
 import { buildComplex } from './simd_fp.js';
+import { umulh32 } from '../alu.js';
 
 /** SQRDMLAH (sub false) / SQRDMLSH (sub true) of one element; a, b, d signed. */
 export function sqrdmlah(a: number, b: number, d: number, esize: number, sub: boolean): number {
@@ -14,17 +15,26 @@ export function sqrdmlah(a: number, b: number, d: number, esize: number, sub: bo
     const p = 2 * a * b;
     return ssat(Math.floor((d * 65536 + (sub ? -p : p) + 0x8000) / 65536), 16);
   }
-  const p = 2n * BigInt(a) * BigInt(b);
-  const x = ((BigInt(d) << 32n) + (sub ? -p : p) + 0x80000000n) >> 32n;
-  if (x > 0x7fffffffn) {
+  // x = d + floor((+/-ab + 2^30) / 2^31) (the pseudocode's ((d << 32) +/- 2ab + 2^31) >> 32),
+  // with ab on 32-bit halves: its signed high word from the unsigned one (Hacker's Delight 8-3)
+  let lo = Math.imul(a, b);
+  let hi = (umulh32(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)) | 0;
+  if (sub) {
+    hi = lo === 0 ? -hi | 0 : ~hi;
+    lo = -lo | 0;
+  }
+  const l = (lo >>> 0) + 0x40000000;
+  if (l > 0xffffffff) hi = (hi + 1) | 0;
+  const x = d + hi * 2 + (l >>> 31 & 1);
+  if (x > 0x7fffffff) {
     sat.q = 1;
     return 0x7fffffff;
   }
-  if (x < -0x80000000n) {
+  if (x < -0x80000000) {
     sat.q = 1;
     return -0x80000000;
   }
-  return Number(x);
+  return x;
 }
 
 /**

@@ -3,8 +3,8 @@
 // SHRN/RSHRN, SQSHRN/SQRSHRN/UQSHRN/UQRSHRN, SQSHRUN/SQRSHRUN (and "2" forms), SSHLL/USHLL.
 // The element size is 8 << HighestSetBit(immh); right shifts are 2 * esize - immh:immb, left
 // shifts immh:immb - esize. The fixed-point conversions (opcodes 11100, 11111) are the FP
-// group's. Elements of up to 32 bits are exact in doubles; 64-bit elements use 32-bit halves
-// (saturating left shifts of 64-bit elements use BigInt). Saturation sets FPSR.QC.
+// group's. Elements of up to 32 bits are exact in doubles; 64-bit elements use 32-bit halves.
+// Saturation sets FPSR.QC.
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';
@@ -110,20 +110,36 @@ function sameWidth(cpu: Cpu, bytes: number, size: number, kind: K, signed: boole
             break;
           }
           default: {
-            // qkind 0 SQSHL, 1 UQSHL, 2 SQSHLU
-            const a = qkind === 1 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0) : (BigInt(hi) << 32n) | BigInt(lo >>> 0);
-            let x = a << BigInt(shift);
-            const max = qkind === 0 ? 0x7fffffffffffffffn : 0xffffffffffffffffn;
-            const min = qkind === 0 ? -0x8000000000000000n : 0n;
-            if (x > max) {
-              x = max;
+            // qkind 0 SQSHL, 1 UQSHL, 2 SQSHLU (signed in, unsigned out: a negative a gives 0).
+            // a << shift saturates when shifting it back (arithmetic for SQSHL) does not give a.
+            if (qkind === 2 && hi < 0) {
               sat.q = 1;
-            } else if (x < min) {
-              x = min;
-              sat.q = 1;
+              res.lo = res.hi = 0;
+              break;
             }
-            res.lo = Number(BigInt.asIntN(32, x));
-            res.hi = Number(BigInt.asIntN(32, x >> 32n));
+            let sl: number, sh: number, bl: number, bh: number;
+            if (shift === 0) {
+              sl = bl = lo;
+              sh = bh = hi;
+            } else if (shift >= 32) {
+              sl = 0;
+              sh = lo << (shift - 32);
+              bl = qkind === 0 ? sh >> (shift - 32) : (sh >>> (shift - 32)) | 0;
+              bh = qkind === 0 ? sh >> 31 : 0;
+            } else {
+              sl = lo << shift;
+              sh = (hi << shift) | (lo >>> (32 - shift));
+              bl = (sl >>> shift) | (sh << (32 - shift));
+              bh = qkind === 0 ? sh >> shift : sh >>> shift;
+            }
+            if (bl !== lo || bh !== hi) {
+              sat.q = 1;
+              res.lo = qkind === 0 && hi < 0 ? 0 : -1;
+              res.hi = qkind !== 0 ? -1 : hi < 0 ? -0x80000000 : 0x7fffffff;
+            } else {
+              res.lo = sl;
+              res.hi = sh;
+            }
           }
         }
         w[d + 2 * e] = res.lo;
