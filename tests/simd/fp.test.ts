@@ -55,11 +55,12 @@ describe('vector FP (Arm ARM pseudocode)', () => {
 
 // The integer groups' rows carry the FP forms of their groups (two-reg misc, by element, shift
 // by immediate); the FCVTZS (scalar, fixed-point) half form is steered away (QEMU 7.2 differs
-// from the Arm ARM there, see above), as are BFCVTN (FEAT_BF16) and FMLAL/FCMLA (not implemented).
+// from the Arm ARM there, see above), as are BFCVTN (FEAT_BF16) and the FMLAL/FMLSL encodings
+// (FEAT_FHM: tests/simd/fhm.test.ts).
 const gens: Gen[] = [
   // FP16_TWO_MISC: QEMU 7.2 aborts (g_assert_not_reached in disas_simd_two_reg_misc_fp16) on some
   // unallocated encodings of that group, so it is left to the fuzz class (allocated encodings only).
-  // FP_THREE_SAME: FMLAL/FMLSL(2) (FEAT_FHM, U = 0 op 101, U = 1 op 001) are not implemented.
+  // FP_THREE_SAME: the FMLAL/FMLSL(2) encodings (U = 0 op 101, U = 1 op 001) are simd_fhm.ts's.
   ...SIMD_FP_ROWS.filter((row) => !row.name.startsWith('FP16_TWO_MISC')).map((row) => ({
     row,
     tweak: row.name === 'FP_THREE_SAME' ? (w: number) => ((((w >>> 11) & 7) === (((w >>> 29) & 1) ? 1 : 5)) ? w ^ (1 << 12) : w) : undefined,

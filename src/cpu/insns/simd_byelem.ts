@@ -2,7 +2,7 @@
 // C4.1.95): MLA/MLS/MUL, (S|U)MLAL/MLSL/MULL(2), SQDMLAL/SQDMLSL/SQDMULL(2), SQDMULH,
 // SQRDMULH, SQRDMLAH/SQRDMLSH (FEAT_RDM), SDOT/UDOT (FEAT_DotProd). The element of Vm is
 // index H:L:M with Rm in V0-V15 for 16-bit elements, index H:L with Rm = M:Rm for 32-bit.
-// The FP forms (FMLA, FMUL, FMULX, FCMLA, FMLAL...) are the vector FP group's.
+// The FP forms (FMLA, FMUL, FMULX, FCMLA) are the vector FP group's; FMLAL/FMLSL are in simd_fhm.ts.
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { fpOp, vregs } from './simd_lanes.js';

@@ -8,7 +8,7 @@
 // FCMLA/FCADD. Every lane goes through the soft-float core (fp/softfloat.ts) with FPCR, its
 // flags ORed into FPSR, except where fast3 tries the number fast path (fp/fastpath.ts) first.
 // FRECPE/FRSQRTE/URECPE/URSQRTE, FRECPX, FRECPS/FRSQRTS and FABD are fp/estimate.ts; half precision needs FEAT_FP16, FCMLA/FCADD
-// FEAT_FCMA. Not here yet: FMLAL/FMLSL (FEAT_FHM).
+// FEAT_FCMA. FMLAL/FMLSL (FEAT_FHM) are in simd_fhm.ts.
 import type { Cpu } from '../cpu.js';
 import type { Op, Row } from '../decoder.js';
 import { FPSR, fpOp, vregs } from './simd_lanes.js';
