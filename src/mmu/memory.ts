@@ -17,6 +17,7 @@ import { ExceptionRecord, EC, FSC } from '../cpu/exception.js';
 import type { Cpu } from '../cpu/cpu.js';
 import { Slot, lo as loOf } from '../cpu/state.js';
 import { ScrEl3 } from '../sysregs/bits.js';
+import { el2Enabled } from '../sysregs/access.js';
 import { Tlb } from './tlb.js';
 import { AccessType, MmuFault, Regime, fscOf, type TlbEntry, type WalkRequest } from './types.js';
 import { contextTags, permits, regimeOf, walk } from './walk.js';
@@ -36,6 +37,36 @@ const FAST_BITS = 12;
 const FAST_MASK = (1 << FAST_BITS) - 1;
 /** A tag no page-aligned address has: an empty fast TLB entry. */
 const EMPTY = 1;
+
+/**
+ * The registers whose values a fast TLB was filled under (with the regime, PSTATE.PAN/UAO
+ * and whether EL2 is enabled): every SCTLR, TCR, TTBR and MAIR, HCR_EL2, the stage 2
+ * registers and SCR_EL3. A set filled under other values is emptied before use.
+ */
+const SIG_SLOTS = [
+  Slot.SCTLR_EL1, Slot.SCTLR_EL1 + 1, Slot.SCTLR_EL1 + 2, Slot.TCR_EL1, Slot.TCR_EL2, Slot.TCR_EL3,
+  Slot.TTBR0_EL1, Slot.TTBR1_EL1, Slot.TTBR0_EL2, Slot.TTBR1_EL2, Slot.TTBR0_EL3,
+  Slot.MAIR_EL1, Slot.MAIR_EL2, Slot.MAIR_EL3, Slot.HCR_EL2, Slot.VTCR_EL2, Slot.VTTBR_EL2, Slot.SCR_EL3,
+];
+
+/** The fast TLB of one EL: per access kind, VA tags and RAM offsets of 4 KiB pages. */
+class FastSet {
+  readonly rTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
+  readonly rHi = new Int32Array(1 << FAST_BITS);
+  readonly rOff = new Int32Array(1 << FAST_BITS);
+  readonly wTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
+  readonly wHi = new Int32Array(1 << FAST_BITS);
+  readonly wOff = new Int32Array(1 << FAST_BITS);
+  readonly xTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
+  readonly xHi = new Int32Array(1 << FAST_BITS);
+  readonly xOff = new Int32Array(1 << FAST_BITS);
+  /** The translation state it was filled under (Memory.sig). */
+  readonly sig = new Int32Array(SIG_SLOTS.length * 2 + 3);
+  /** False after a TLBI: empty it before use. */
+  valid = false;
+  /** Its generation for decoded blocks (Memory.fetchGen). */
+  gen = 0;
+}
 
 function request(acc: AccessType): WalkRequest {
   return { regime: Regime.EL10, priv: 1, acc, pan: false, s1Only: false, at: false, cm: false };
@@ -68,16 +99,23 @@ export class Memory {
   /** The last fault a walk or a permission check found. */
   readonly fault = new MmuFault();
 
-  // The fast TLB: VA tag (low word & ~0xfff, high word) and RAM offset of the page.
-  private readonly rTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
-  private readonly rHi = new Int32Array(1 << FAST_BITS);
-  private readonly rOff = new Int32Array(1 << FAST_BITS);
-  private readonly wTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
-  private readonly wHi = new Int32Array(1 << FAST_BITS);
-  private readonly wOff = new Int32Array(1 << FAST_BITS);
-  private readonly xTag = new Int32Array(1 << FAST_BITS).fill(EMPTY);
-  private readonly xHi = new Int32Array(1 << FAST_BITS);
-  private readonly xOff = new Int32Array(1 << FAST_BITS);
+  // The fast TLB in use: VA tag (low word & ~0xfff, high word) and RAM offset of the page,
+  // per access kind; the arrays of the current EL's FastSet.
+  private rTag: Int32Array;
+  private rHi: Int32Array;
+  private rOff: Int32Array;
+  private wTag: Int32Array;
+  private wHi: Int32Array;
+  private wOff: Int32Array;
+  private xTag: Int32Array;
+  private xHi: Int32Array;
+  private xOff: Int32Array;
+  /** One fast TLB per EL, kept across exceptions while the translation state is unchanged. */
+  private readonly sets = [new FastSet(), new FastSet(), new FastSet(), new FastSet()];
+  private active: FastSet;
+  /** The translation state now (contextChanged), compared with each set's `sig`. */
+  private readonly sig = new Int32Array(SIG_SLOTS.length * 2 + 3);
+  private nextGen = 1;
 
   // The current translation context (contextChanged).
   private cpu: Cpu | null = null;
@@ -106,6 +144,9 @@ export class Memory {
     this.size = ram.byteLength;
     this.codeMap = new Uint8Array(Math.ceil(this.size / 256));
     void paBits;
+    this.active = this.sets[1];
+    this.rTag = this.rHi = this.rOff = this.wTag = this.wHi = this.wOff = this.xTag = this.xHi = this.xOff = this.active.rTag;
+    this.activate(this.active);
     this.tlb.onInvalidate = () => this.flushFast();
   }
 
@@ -139,15 +180,57 @@ export class Memory {
     this.reqUR.pan = this.reqUW.pan = this.unprivEl0 ? false : pan;
     const sctlrSlot = regime === Regime.EL10 ? Slot.SCTLR_EL1 : regime === Regime.EL3 ? Slot.SCTLR_EL1 + 2 : Slot.SCTLR_EL1 + 1;
     this.alignCheck = ((cpu.u[loOf(sctlrSlot)] >>> 1) & 1) === 1;
-    this.flushFast();
+    // Reuse this EL's fast TLB if it was filled under the same translation state (an
+    // exception to EL1 and the ERET back to EL0 change nothing else); else empty it.
+    const sig = this.sig;
+    const u = cpu.u;
+    let k = 0;
+    for (const slot of SIG_SLOTS) {
+      sig[k++] = u[2 * slot];
+      sig[k++] = u[2 * slot + 1];
+    }
+    sig[k++] = regime;
+    sig[k++] = cpu.pan | (cpu.uao << 1);
+    sig[k++] = el2Enabled(cpu) ? 1 : 0;
+    const set = this.sets[el];
+    let same = set.valid;
+    for (let i = 0; same && i < sig.length; i++) same = set.sig[i] === sig[i];
+    if (!same) {
+      set.sig.set(sig);
+      this.empty(set);
+    }
+    this.activate(set);
   }
 
-  /** Empties the fast TLB (the tagged TLB keeps its entries). */
+  private activate(set: FastSet): void {
+    this.active = set;
+    this.rTag = set.rTag;
+    this.rHi = set.rHi;
+    this.rOff = set.rOff;
+    this.wTag = set.wTag;
+    this.wHi = set.wHi;
+    this.wOff = set.wOff;
+    this.xTag = set.xTag;
+    this.xHi = set.xHi;
+    this.xOff = set.xOff;
+    // Decoded blocks were validated under some set's generation: under another, they
+    // re-check their page's translation (run.ts).
+    this.fetchGen = set.gen;
+  }
+
+  private empty(set: FastSet): void {
+    set.rTag.fill(EMPTY);
+    set.wTag.fill(EMPTY);
+    set.xTag.fill(EMPTY);
+    set.valid = true;
+    set.gen = this.nextGen++;
+  }
+
+  /** Empties the fast TLB of every EL (after a TLBI; the tagged TLB keeps its other entries). */
   flushFast(): void {
-    this.rTag.fill(EMPTY);
-    this.wTag.fill(EMPTY);
-    this.xTag.fill(EMPTY);
-    this.fetchGen = (this.fetchGen + 1) | 0;
+    for (const set of this.sets) set.valid = false;
+    this.empty(this.active);
+    this.fetchGen = this.active.gen;
   }
 
   // ---- loads ------------------------------------------------------------------------
