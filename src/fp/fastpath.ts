@@ -276,7 +276,14 @@ export function sqrt32(f: Float32Array, ia: number, o: Float32Array, d: number, 
 export function fma32(
   f: Float32Array, ic: number, ia: number, ib: number, negA: boolean, o: Float32Array, d: number, ix: boolean,
 ): number {
-  const c = f[ic];
+  return fmaS(f, ic, ia, ib, false, negA, o, d, ix);
+}
+
+/** fma32 with the addend negated too (`negC`: FNMADD, FNMSUB). */
+function fmaS(
+  f: Float32Array, ic: number, ia: number, ib: number, negC: boolean, negA: boolean, o: Float32Array, d: number, ix: boolean,
+): number {
+  const c = negC ? -f[ic] : f[ic];
   const a = negA ? -f[ia] : f[ia];
   const b = f[ib];
   if (!ok32(a) || !ok32(b) || !ok32(c)) return 0;
@@ -311,4 +318,51 @@ export function max32(f: Float32Array, ia: number, ib: number, max: boolean, o: 
   if (!ok32(a) || !ok32(b)) return 0;
   o[d] = max ? Math.max(a, b) : Math.min(a, b);
   return 1;
+}
+
+// The scalar single-precision forms (fp_dp.ts): f is the f32 view, the result goes to f[d] and
+// bits [127:32] of the V register (f[d + 1..3]) are cleared.
+
+export function add32At(f: Float32Array, ia: number, ib: number, negB: boolean, d: number, ix: boolean): number {
+  const k = add32(f, ia, ib, negB, f, d, ix);
+  if (k !== 0) f[d + 1] = f[d + 2] = f[d + 3] = 0;
+  return k;
+}
+
+export function mul32At(f: Float32Array, ia: number, ib: number, d: number, ix: boolean): number {
+  const k = mul32(f, ia, ib, f, d, ix);
+  if (k !== 0) f[d + 1] = f[d + 2] = f[d + 3] = 0;
+  return k;
+}
+
+export function div32At(f: Float32Array, ia: number, ib: number, d: number, ix: boolean): number {
+  const k = div32(f, ia, ib, f, d, ix);
+  if (k !== 0) f[d + 1] = f[d + 2] = f[d + 3] = 0;
+  return k;
+}
+
+export function sqrt32At(f: Float32Array, ia: number, d: number, ix: boolean): number {
+  const k = sqrt32(f, ia, f, d, ix);
+  if (k !== 0) f[d + 1] = f[d + 2] = f[d + 3] = 0;
+  return k;
+}
+
+export function fma32At(
+  f: Float32Array, ic: number, ia: number, ib: number, negC: boolean, negA: boolean, d: number, ix: boolean,
+): number {
+  const k = fmaS(f, ic, ia, ib, negC, negA, f, d, ix);
+  if (k !== 0) f[d + 1] = f[d + 2] = f[d + 3] = 0;
+  return k;
+}
+
+export function max32At(f: Float32Array, ia: number, ib: number, max: boolean, d: number): number {
+  const k = max32(f, ia, ib, max, f, d);
+  if (k !== 0) f[d + 1] = f[d + 2] = f[d + 3] = 0;
+  return k;
+}
+
+export function max64At(f: Float64Array, ia: number, ib: number, max: boolean, d: number): number {
+  const k = max64(f, ia, ib, max, f, d);
+  if (k !== 0) f[d + 1] = 0;
+  return k;
 }

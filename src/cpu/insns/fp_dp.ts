@@ -1,14 +1,14 @@
 // Scalar floating-point data processing (Arm ARM C4.1.96, "Floating-point data-processing"):
 // 1, 2 and 3 source, compare, conditional compare, conditional select, immediate, in half
 // (FEAT_FP16), single and double precision. The operations follow the Arm ARM pseudocode in
-// src/fp/softfloat.ts; double precision tries the fast path (src/fp/fastpath.ts) first when
+// src/fp/softfloat.ts; single and double precision try the fast path (src/fp/fastpath.ts) first when
 // FPCR.RMode is round to nearest. Every executor checks FP access first (fptrap.ts).
 
 import type { Op, Row } from '../decoder.js';
 import type { Cpu } from '../cpu.js';
 import { Slot } from '../state.js';
 import { checkFpAccess } from '../fptrap.js';
-import { vd, vw } from '../vreg.js';
+import { vd, vs, vw } from '../vreg.js';
 import { conditionHolds } from '../alu.js';
 import * as F from '../../fp/fastpath.js';
 import {
@@ -104,25 +104,36 @@ function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm:
     setF(cpu, n, rd, r);
     u[FPSR] |= fpFlags.v;
   };
-  // Double precision FMUL, FDIV, FADD, FSUB have a fast path.
-  if (n !== 64 || opcode > 3) {
+  // Single and double precision have a fast path (half takes the soft path).
+  if (n === 16) {
     return () => {
       if (!cpu.fpEnabled) checkFpAccess(cpu);
       slow();
     };
   }
+  return n === 64 ? fast2d(cpu, opcode, rd, rn, rm, slow) : fast2s(cpu, opcode, rd, rn, rm, slow);
+}
+
+// One closure literal per operation and width, so that each call site sees one fast-path function.
+
+function fast2d(cpu: Cpu, opcode: number, rd: number, rn: number, rm: number, slow: () => void): Op {
+  const u = cpu.u;
+  const f64 = cpu.f64;
   const a = vd(rn);
   const b = vd(rm);
   const d = vd(rd);
-  // One closure literal per operation, so that each call site sees one fast-path function.
   switch (opcode) {
     case 0:
+    case 8: {
+      const negP = opcode === 8; // FNMUL: the exact sign flip of the rounded product
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
         const k = (u[FPCR] & RMODE) === 0 ? F.mulAt(f64, a, b, d, (u[FPSR] & 16) === 0) : 0;
-        if (k === 0) slow();
-        else if (k === 2) u[FPSR] |= 16;
+        if (k === 0) return slow();
+        if (negP) f64[d] = -f64[d];
+        if (k === 2) u[FPSR] |= 16;
       };
+    }
     case 1:
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
@@ -130,13 +141,67 @@ function build2(cpu: Cpu, n: number, opcode: number, rd: number, rn: number, rm:
         if (k === 0) slow();
         else if (k === 2) u[FPSR] |= 16;
       };
-    default: {
+    case 2:
+    case 3: {
       const negB = opcode === 3;
       return () => {
         if (!cpu.fpEnabled) checkFpAccess(cpu);
         const k = (u[FPCR] & RMODE) === 0 ? F.addAt(f64, a, b, negB, d, (u[FPSR] & 16) === 0) : 0;
         if (k === 0) slow();
         else if (k === 2) u[FPSR] |= 16;
+      };
+    }
+    default: {
+      // FMAX, FMIN, FMAXNM, FMINNM: exact on normal or zero operands in any rounding mode, no flags.
+      const max = (opcode & 1) === 0;
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        if (F.max64At(f64, a, b, max, d) === 0) slow();
+      };
+    }
+  }
+}
+
+function fast2s(cpu: Cpu, opcode: number, rd: number, rn: number, rm: number, slow: () => void): Op {
+  const u = cpu.u;
+  const f32 = cpu.f32;
+  const a = vs(rn);
+  const b = vs(rm);
+  const d = vs(rd);
+  switch (opcode) {
+    case 0:
+    case 8: {
+      const negP = opcode === 8;
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        const k = (u[FPCR] & RMODE) === 0 ? F.mul32At(f32, a, b, d, (u[FPSR] & 16) === 0) : 0;
+        if (k === 0) return slow();
+        if (negP) f32[d] = -f32[d];
+        if (k === 2) u[FPSR] |= 16;
+      };
+    }
+    case 1:
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        const k = (u[FPCR] & RMODE) === 0 ? F.div32At(f32, a, b, d, (u[FPSR] & 16) === 0) : 0;
+        if (k === 0) slow();
+        else if (k === 2) u[FPSR] |= 16;
+      };
+    case 2:
+    case 3: {
+      const negB = opcode === 3;
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        const k = (u[FPCR] & RMODE) === 0 ? F.add32At(f32, a, b, negB, d, (u[FPSR] & 16) === 0) : 0;
+        if (k === 0) slow();
+        else if (k === 2) u[FPSR] |= 16;
+      };
+    }
+    default: {
+      const max = (opcode & 1) === 0;
+      return () => {
+        if (!cpu.fpEnabled) checkFpAccess(cpu);
+        if (F.max32At(f32, a, b, max, d) === 0) slow();
       };
     }
   }
@@ -157,10 +222,23 @@ function build3(cpu: Cpu, n: number, o1: number, o0: number, rd: number, rn: num
     setF(cpu, n, rd, r);
     u[FPSR] |= fpFlags.v;
   };
-  if (n !== 64) {
+  if (n === 16) {
     return () => {
       if (!cpu.fpEnabled) checkFpAccess(cpu);
       slow();
+    };
+  }
+  if (n === 32) {
+    const f32 = cpu.f32;
+    const sa = vs(ra);
+    const s1 = vs(rn);
+    const s2 = vs(rm);
+    const sd = vs(rd);
+    return () => {
+      if (!cpu.fpEnabled) checkFpAccess(cpu);
+      const k = (u[FPCR] & RMODE) === 0 ? F.fma32At(f32, sa, s1, s2, negA, neg1, sd, (u[FPSR] & 16) === 0) : 0;
+      if (k === 0) slow();
+      else if (k === 2) u[FPSR] |= 16;
     };
   }
   const ia = vd(ra);
@@ -238,11 +316,16 @@ export const FP_DP_ROWS: Row[] = [
       if (f.opc === 3) {
         const a = vd(f.rn);
         const dd = vd(f.rd);
+        const f32 = cpu.f32;
+        const sa = vs(f.rn);
+        const sd = vs(f.rd);
         const rn = f.rn;
         const rd = f.rd;
         return () => {
           if (!cpu.fpEnabled) checkFpAccess(cpu);
-          const k = n === 64 && (u[FPCR] & RMODE) === 0 ? F.sqrtAt(f64, a, dd, (u[FPSR] & 16) === 0) : 0;
+          const k = (u[FPCR] & RMODE) !== 0 || n === 16 ? 0
+            : n === 64 ? F.sqrtAt(f64, a, dd, (u[FPSR] & 16) === 0)
+              : F.sqrt32At(f32, sa, sd, (u[FPSR] & 16) === 0);
           if (k !== 0) {
             if (k === 2) u[FPSR] |= 16;
             return;
