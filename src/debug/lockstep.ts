@@ -25,7 +25,12 @@
 //
 // Checkpoints see the registers only every K steps, so a difference that is gone again by
 // the next checkpoint (a flag overwritten, a value only stored to memory) is missed, or
-// found later; --every 1 compares after every step.
+// found later; --every 1 compares after every step. A breakpoint hop does not count QEMU's
+// steps: an exception taken on one side only, whose handler returns to the same general
+// registers, would reach the same PC with equal registers. So the exception registers
+// ELR/SPSR/ESR/FAR_EL1..3 that QEMU's stub exposes (its sys.regs feature, 'p' reads, about
+// 0.05 ms each) are compared too: the entry leaves them changed until a later exception to
+// that EL overwrites them, and bisecting then single-steps to the step where the paths split.
 //
 // QEMU runs with -icount shift=0,sleep=off, so its generic counter is virtual time derived
 // from the instruction count alone, as a64emu's (docs/ARCHITECTURE.md, "Timekeeping"). With
