@@ -8,6 +8,8 @@ export const DEFECTS = {
   'eor-reg': 'EOR (shifted register, 64-bit) flips bit 0 of its result',
   /** ADD (immediate, 64-bit, no flags, neither operand SP): bit 0 of the result is flipped. */
   'add-imm': 'ADD (immediate, 64-bit, not to or from SP) flips bit 0 of its result',
+  /** NOP (HINT #0): takes an Undefined Instruction exception instead (a path that can heal). */
+  'nop-undef': 'NOP takes an Undefined Instruction exception (EC 0x00) instead of doing nothing',
 } as const;
 
 export type Defect = keyof typeof DEFECTS;

@@ -25,7 +25,12 @@
 //
 // Checkpoints see the registers only every K steps, so a difference that is gone again by
 // the next checkpoint (a flag overwritten, a value only stored to memory) is missed, or
-// found later; --every 1 compares after every step.
+// found later; --every 1 compares after every step. A breakpoint hop does not count QEMU's
+// steps: an exception taken on one side only, whose handler returns to the same general
+// registers, would reach the same PC with equal registers. So the exception registers
+// ELR/SPSR/ESR/FAR_EL1..3 that QEMU's stub exposes (its sys.regs feature, 'p' reads, about
+// 0.05 ms each) are compared too: the entry leaves them changed until a later exception to
+// that EL overwrites them, and bisecting then single-steps to the step where the paths split.
 //
 // QEMU runs with -icount shift=0,sleep=off, so its generic counter is virtual time derived
 // from the instruction count alone, as a64emu's (docs/ARCHITECTURE.md, "Timekeeping"). With
@@ -38,10 +43,14 @@ import type { MachineStop, StepObserver, VirtMachine } from '../machine/virt.js'
 import { GdbError, type GdbRemote, type StopReply } from './gdbremote.js';
 import { QemuProcess, QemuStartError, type QemuLaunch } from './lockstep_qemu.js';
 import {
+  EXC_LANES,
   LANES,
   V_LANES,
   checkCoreXml,
+  copyCpuExc,
   copyCpuLanes,
+  excMask,
+  excRegnums,
   cpuState,
   differing,
   pcOf,
@@ -145,6 +154,9 @@ export class History {
   lanes = new Int32Array(LANES * 1024);
   cpsr = new Int32Array(1024);
   v: Int32Array | null;
+  /** The exception registers after each step, masked to those QEMU exposes (excMask). */
+  exc = new Int32Array(EXC_LANES * 1024);
+  excMask: Int32Array = new Int32Array(EXC_LANES);
 
   constructor(
     private readonly fp: boolean,
@@ -161,6 +173,7 @@ export class History {
       if (k >= this.cpsr.length) this.grow(k + 1);
       copyCpuLanes(cpu, this.lanes, k * LANES);
       this.cpsr[k] = cpu.spsrBits;
+      copyCpuExc(cpu, this.excMask, this.exc, k * EXC_LANES);
       if (this.v) this.v.set(cpu.r.subarray(lo(Slot.V0), lo(Slot.V0) + V_LANES), k * V_LANES);
       this.pushPc(pcOf(this.lanes, k * LANES));
     } else {
@@ -217,6 +230,9 @@ export class History {
     const c = new Int32Array(cap);
     c.set(this.cpsr);
     this.cpsr = c;
+    const x = new Int32Array(cap * EXC_LANES);
+    x.set(this.exc);
+    this.exc = x;
     if (this.v) {
       const v = new Int32Array(cap * V_LANES);
       v.set(this.v);
@@ -231,6 +247,7 @@ export class History {
     const keep = Math.max(0, this.n - base);
     this.lanes.copyWithin(0, d * LANES, (d + keep) * LANES);
     this.cpsr.copyWithin(0, d, d + keep);
+    this.exc.copyWithin(0, d * EXC_LANES, (d + keep) * EXC_LANES);
     this.v?.copyWithin(0, d * V_LANES, (d + keep) * V_LANES);
     this.base = base;
   }
@@ -250,6 +267,7 @@ export class History {
       lanes: this.lanes.slice(k * LANES, (k + 1) * LANES),
       cpsr: this.cpsr[k] >>> 0,
       v: this.v ? this.v.slice(k * V_LANES, (k + 1) * V_LANES) : null,
+      exc: this.exc.slice(k * EXC_LANES, (k + 1) * EXC_LANES),
     };
   }
 
@@ -257,6 +275,9 @@ export class History {
   matches(step: number, q: RegState): boolean {
     const k = step - this.base;
     if (!sameGprs(this.lanes, k * LANES, this.cpsr[k], q)) return false;
+    if (q.exc) {
+      for (let i = 0; i < EXC_LANES; i++) if (this.exc[k * EXC_LANES + i] !== q.exc[i]) return false;
+    }
     if (this.v && q.v) {
       for (let i = 0; i < V_LANES; i++) if (this.v[k * V_LANES + i] !== q.v[i]) return false;
     }
@@ -483,6 +504,9 @@ export function planFarHop(h: History, to: number, scan = SCAN): Hop {
 type HopOutcome = { kind: 'ok' } | { kind: 'ended'; reply: QemuStop; at: number } | { kind: 'lost'; why: string };
 
 class Qemu {
+  /** gdb register numbers of the exception registers (EXC_NAMES order), -1 where QEMU has none. */
+  excRegs: number[] = [];
+
   constructor(
     readonly proc: QemuProcess,
     private readonly stats: LockstepStats,
@@ -503,6 +527,10 @@ class Qemu {
       const core = await proc.gdb.readXfer('features', 'aarch64-core.xml');
       const bad = checkCoreXml(core);
       if (bad) throw new GdbError(bad);
+      // The exception registers, when the stub describes them (QEMU 7.2 does; a stub without
+      // them is compared on the core registers only).
+      const target = await proc.gdb.readXfer('features', 'target.xml').catch(() => '');
+      if (target.includes('system-registers.xml')) q.excRegs = excRegnums(await proc.gdb.readXfer('features', 'system-registers.xml'));
       if (opts.qemuEntry !== undefined) {
         // Raw images: QEMU's boot code sets up registers and jumps to the image.
         await proc.gdb.insertBreakpoint(opts.qemuEntry);
@@ -528,7 +556,19 @@ class Qemu {
         v.set(new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + 16)), 4 * n);
       }
     }
-    return stateFromG(g, v);
+    let exc: Int32Array | null = null;
+    if (this.excRegs.length > 0) {
+      exc = new Int32Array(EXC_LANES);
+      for (let i = 0; i < this.excRegs.length; i++) {
+        if (this.excRegs[i] < 0) continue;
+        const b = await this.gdb.readRegister(this.excRegs[i]);
+        if (b.length < 8) throw new GdbError(`register ${this.excRegs[i]}: ${b.length} bytes, expected 8`);
+        const dv = new DataView(b.buffer, b.byteOffset, 8);
+        exc[2 * i] = dv.getInt32(0, true);
+        exc[2 * i + 1] = dv.getInt32(4, true);
+      }
+    }
+    return { ...stateFromG(g, v), exc };
   }
 
   /** The registers, or how QEMU ended if it is gone. */
@@ -639,6 +679,9 @@ export async function lockstep(opts: LockstepOptions): Promise<LockstepResult> {
   const emu = new Emu(opts.machine, hist);
   const fast = opts.fullSpeed ? new FastEmu(opts.fullSpeed, fp) : null;
   let q = await Qemu.start(opts, stats);
+  // a64emu's first state was recorded before the mask was known.
+  hist.excMask = excMask(q.excRegs);
+  copyCpuExc(opts.machine.cpu, hist.excMask, hist.exc, 0);
 
   const diverged = (step: number, emuSide: SideView, qemuSide: SideView, note?: string): LockstepResult => ({
     kind: 'diverged',

@@ -3,7 +3,7 @@
 
 import type { LockstepResult, LockstepStats, SideView } from './lockstep.js';
 import { hex32, hex64, hexDigits, wordHex } from './fmt.js';
-import { CORE_NAMES, NZCV_MASK, u64At } from './lockstep_state.js';
+import { CORE_NAMES, EXC_NAMES, NZCV_MASK, u64At } from './lockstep_state.js';
 import { formatRecord, nzcvText, type InsnRecord, type TraceRecord } from './trace.js';
 
 type Diverged = Extract<LockstepResult, { kind: 'diverged' }>;
@@ -20,6 +20,8 @@ function column(side: SideView, row: string): string {
   if (st === null) return '-';
   if (row === 'nzcv') return nzcvText(st.cpsr & NZCV_MASK);
   if (row === 'cpsr') return hex32(st.cpsr);
+  const x = EXC_NAMES.indexOf(row.toUpperCase());
+  if (x >= 0) return st.exc ? hex64(u64At(st.exc, x)) : '-';
   if (row.startsWith('v')) {
     if (st.v === null) return '-';
     const n = Number(row.slice(1));
@@ -42,6 +44,11 @@ export function divergenceReport(d: Diverged, trace: readonly TraceRecord[] | nu
   out.push(d.step < 0 ? 'states before the first instruction:' : 'states after it:');
   const rows = [...CORE_NAMES, 'nzcv', 'cpsr'];
   if (d.emu.state?.v && d.qemu.state?.v) rows.push(...Array.from({ length: 32 }, (_, i) => `v${i}`));
+  // The exception registers that are set on either side (those QEMU does not expose read 0).
+  const ex = [d.emu.state?.exc, d.qemu.state?.exc];
+  if (ex[0] && ex[1]) {
+    rows.push(...EXC_NAMES.map((n) => n.toLowerCase()).filter((_, i) => ex.some((e) => e![2 * i] !== 0 || e![2 * i + 1] !== 0)));
+  }
   const w = 34;
   out.push(`  ${''.padEnd(5)} ${'a64emu'.padEnd(w)} ${'QEMU'}`);
   if (d.emu.ended !== null || d.qemu.ended !== null) {

@@ -1,6 +1,9 @@
 // Register states compared by lockstep: X0..X30, the current SP and the PC as 32-bit lane
 // pairs (the layout of slots 0..31 and the PC in CpuState, so a64emu's are copied without
-// BigInt), CPSR (only NZCV is compared) and, when FP is on, V0..V31.
+// BigInt), CPSR (only NZCV is compared), when FP is on V0..V31, and the exception
+// registers ELR/SPSR/ESR/FAR_EL1..3 that QEMU's stub exposes: an exception taken on one side
+// only leaves them changed after its handler has returned (a difference that heals itself in
+// the general registers, missed by a breakpoint hop, which does not count steps).
 
 import type { Cpu } from '../cpu/cpu.js';
 import { GPR_NAMES } from './fmt.js';
@@ -22,6 +25,38 @@ export interface RegState {
   readonly cpsr: number;
   /** V0..V31 (four lanes each, least significant first), or null when FP is not compared. */
   readonly v: Int32Array | null;
+  /** ELR, SPSR, ESR, FAR for EL1..3 (EXC_NAMES order, (low, high) lanes); those not compared are 0. */
+  readonly exc?: Int32Array | null;
+}
+
+/** The exception registers, in the order of their slots (Slot.ELR_EL1 on, CpuState). */
+export const EXC_NAMES: readonly string[] = ['ELR', 'SPSR', 'ESR', 'FAR'].flatMap((r) => [1, 2, 3].map((n) => `${r}_EL${n}`));
+export const EXC_LANES = 2 * EXC_NAMES.length;
+
+/** Copies a64emu's exception registers into `dst` at `at`, keeping only the lanes in `mask`. */
+export function copyCpuExc(cpu: Cpu, mask: Int32Array, dst: Int32Array, at: number): void {
+  const r = cpu.r;
+  const b = lo(Slot.ELR_EL1);
+  for (let i = 0; i < EXC_LANES; i++) dst[at + i] = r[b + i] & mask[i];
+}
+
+/**
+ * The gdb register numbers of EXC_NAMES in QEMU's system register feature
+ * (org.qemu.gdb.arm.sys.regs, which gives each its regnum), -1 where absent.
+ */
+export function excRegnums(xml: string): number[] {
+  const num = new Map<string, number>();
+  for (const m of xml.matchAll(/<reg\s+name="([^"]+)"[^>]*\sregnum="(\d+)"/g)) num.set(m[1], Number(m[2]));
+  return EXC_NAMES.map((n) => num.get(n) ?? -1);
+}
+
+/** The lane mask of the exception registers QEMU exposes (`regnums` from excRegnums). */
+export function excMask(regnums: readonly number[]): Int32Array {
+  const m = new Int32Array(EXC_LANES);
+  regnums.forEach((n, i) => {
+    if (n >= 0) m[2 * i] = m[2 * i + 1] = -1;
+  });
+  return m;
 }
 
 /** The PC of a lane array as a Number (exact below 2^53). */
@@ -61,6 +96,11 @@ export function differing(a: RegState, b: RegState): string[] {
           break;
         }
       }
+    }
+  }
+  if (a.exc && b.exc) {
+    for (let i = 0; i < EXC_NAMES.length; i++) {
+      if (a.exc[2 * i] !== b.exc[2 * i] || a.exc[2 * i + 1] !== b.exc[2 * i + 1]) out.push(EXC_NAMES[i].toLowerCase());
     }
   }
   return out;

@@ -90,6 +90,30 @@ const WFI = [
   0x14000000, // 40080008: b    .
 ];
 
+/**
+ * A NOP that a64emu, with --plant-defect nop-undef, turns into an Undefined Instruction
+ * exception; HANDLER skips it (ELR_EL1 + 4) and the code after it rewrites x9, x10 and NZCV,
+ * which the handler changed, so the general registers agree again. GNU as 2.40, linked at
+ * 0x40080000, objdump'd.
+ */
+const HEALS = program([
+  0x10004001, // 40080000: adr  x1, 40080800 <vectors>
+  0xd518c001, // 40080004: msr  vbar_el1, x1
+  0xd5033fdf, // 40080008: isb
+  0xd2800025, // 4008000c: mov  x5, #0x1
+  0xd503201f, // 40080010: nop                        (step 4: the exception, with the defect)
+  0xd2800009, // 40080014: mov  x9, #0x0
+  0xd280000a, // 40080018: mov  x10, #0x0
+  0xd51b421f, // 4008001c: msr  nzcv, xzr
+  0x910004a5, // 40080020: add  x5, x5, #0x1
+  0xd2800300, // 40080024: mov  x0, #0x18             (SYS_EXIT)
+  0x10000081, // 40080028: adr  x1, 40080038 <blk>
+  0xd45e0000, // 4008002c: hlt  #0xf000
+  0x14000000, // 40080030: b    .
+  0xd503201f, // 40080034: nop                        (padding, never run)
+  0x00020026, 0x00000000, 0x00000000, 0x00000000, // blk: .quad 0x20026, 0
+]);
+
 let dir: string;
 const images: Record<string, string> = {};
 
@@ -106,6 +130,7 @@ beforeAll(() => {
   write('loop', LOOP);
   write('hidden', HIDDEN_EOR);
   write('wfi', WFI);
+  write('heals', HEALS);
   images.raw = join(dir, 'exit42.bin');
   writeFileSync(images.raw, bytesOf(EXIT42));
 });
@@ -369,6 +394,30 @@ describe('lockstep: the end of the image', () => {
     expect(every.code).toBe(1);
     expect(every.stdout).toMatch(/^lockstep: DIVERGENCE at step 2 \(0-based/);
     expect(every.stdout).toContain('differing registers: x3\n');
+  });
+});
+
+describe('lockstep: a difference that heals itself', () => {
+  // a64emu takes an exception QEMU does not, and its handler returns to the same general
+  // registers: at the checkpoint (one breakpoint hop, which does not count steps) only the
+  // exception registers still differ. Before they were compared this reported no divergence.
+  // The expected values are the Arm ARM's: NOP does nothing (C6.2 NOP), so QEMU runs on; the
+  // exception entry (D1.10) on a64emu sets ELR_EL1 to the NOP's address, ESR_EL1 to EC 0x00
+  // with IL = 1 (0x02000000) and SPSR_EL1 to the PSTATE before it.
+  it('finds the exception step from the exception registers left behind', async (ctx) => {
+    requireTool(ctx, TOOLS.qemu);
+    const clean = await lockstep([images.heals]);
+    expect(clean.stdout).toMatch(/^lockstep: no divergence in 12 steps: the image ended on both sides at the same step \(semihosting exit, status 0\)\n/);
+    expect(clean.code).toBe(0);
+    const r = await lockstep(['--plant-defect', 'nop-undef', images.heals]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^lockstep: DIVERGENCE at step 4 \(0-based/);
+    expect(r.stdout).toMatch(/instruction: EL1 pc 0x0000000040080010 {2}d503201f {2}nop\n/);
+    expect(r.stdout).toContain('differing registers: pc elr_el1 spsr_el1 esr_el1\n');
+    expect(r.stdout).toMatch(/\n {2}esr_el1 +0x0000000002000000 +0x0000000000000000 +<<\n/);
+    expect(r.stdout).toMatch(/\n {2}elr_el1 +0x0000000040080010 +0x0000000000000000 +<<\n/);
+    // SPSR_EL1: PSTATE at the NOP, EL1h with DAIF masked and Z set (QEMU's reset NZCV).
+    expect(r.stdout).toMatch(/\n {2}spsr_el1 +0x00000000400003c5 +0x0000000000000000 +<<\n/);
   });
 });
 

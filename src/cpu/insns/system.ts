@@ -382,7 +382,12 @@ export const SYSTEM_ROWS: Row[] = [
     // Every other hint: NOP, YIELD, SEV, SEVL, and the PAC/BTI/CSDB hints execute as NOPs.
     name: 'HINT',
     pattern: '1101010100 0 00 011 0010 crm:4 op2:3 11111',
-    build: () => () => {},
+    build: (f, c) => {
+      const cpu = c.cpu;
+      // Planted defect (src/cpu/defects.ts): NOP takes an Undefined Instruction exception.
+      if (cpu.defect === 'nop-undef' && f.crm === 0 && f.op2 === 0) return () => cpu.undef();
+      return () => {};
+    },
   },
   {
     name: 'CLREX',
