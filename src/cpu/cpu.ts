@@ -98,7 +98,7 @@ export class Cpu extends CpuState {
     const f = model.features;
     this.pstateImpl =
       (f.PAN ? PSTATE_PAN : 0) | (f.UAO ? PSTATE_UAO : 0) | (f.DIT ? PSTATE_DIT : 0) | (f.SSBS ? PSTATE_SSBS : 0);
-    this.mem = new Memory(bus, this.exc, model.paBits);
+    this.mem = new Memory(bus, this.exc);
     this.mem.attach(this);
     this.mem.onCodeWrite = () => {
       this.flushBlocks = true;

@@ -125,6 +125,7 @@ export class Memory {
   /** Unprivileged (LDTR/STTR) requests, used when `unprivEl0` says they differ. */
   private readonly reqUR = request(AccessType.READ);
   private readonly reqUW = request(AccessType.WRITE);
+  private readonly reqs = [this.reqR, this.reqW, this.reqX, this.reqUR, this.reqUW];
   private readonly tags = { asid: 0, vmid: 0 };
   /** LDTR/STTR check EL0 permissions in this context (EL1, or EL2 in EL2&0, without UAO). */
   private unprivEl0 = false;
@@ -132,7 +133,6 @@ export class Memory {
   constructor(
     readonly bus: PhysBus,
     readonly exc: ExceptionRecord,
-    paBits: number,
   ) {
     const ram = bus.ram;
     if (ram.byteOffset % 8 !== 0 || ram.byteLength % 8 !== 0) throw new Error('RAM must be 8-byte aligned');
@@ -143,7 +143,6 @@ export class Memory {
     this.base = bus.ramBase;
     this.size = ram.byteLength;
     this.codeMap = new Uint8Array(Math.ceil(this.size / 256));
-    void paBits;
     this.active = this.sets[1];
     this.rTag = this.rHi = this.rOff = this.wTag = this.wHi = this.wOff = this.xTag = this.xHi = this.xOff = this.active.rTag;
     this.activate(this.active);
@@ -167,7 +166,7 @@ export class Memory {
     const priv = el === 0 ? 0 : 1;
     // PSTATE.PAN restricts privileged data accesses in the EL1&0 and EL2&0 regimes.
     const pan = priv === 1 && cpu.pan !== 0 && (regime === Regime.EL10 || regime === Regime.EL20);
-    for (const q of [this.reqR, this.reqW, this.reqX, this.reqUR, this.reqUW]) {
+    for (const q of this.reqs) {
       q.regime = regime;
       q.priv = priv;
       q.pan = pan;
@@ -450,9 +449,6 @@ export class Memory {
     return e;
   }
 
-  /** Whether the last pageOf() found Device memory. */
-  private lastDevice = false;
-
   /**
    * Translates the page of (lo, hi) for `req`, checks alignment for a `size`-byte access
    * and fills the fast TLB. Returns the RAM offset of (lo, hi), or -1 for MMIO (with the
@@ -464,7 +460,6 @@ export class Memory {
     if (this.alignCheck && (farLo & (size - 1)) !== 0) this.abort(farLo, farHi, FSC.ALIGNMENT, write);
     const e = this.translate(lo, hi, req);
     if (e === null) this.raise(farLo, farHi, req, write);
-    this.lastDevice = e.device;
     // Device memory: every unaligned access takes an Alignment fault (Arm ARM B2.5.2).
     if (e.device && (farLo & (size - 1)) !== 0) this.abort(farLo, farHi, FSC.ALIGNMENT, write);
     const pageOff = e.pa - this.base;
