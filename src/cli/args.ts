@@ -68,7 +68,7 @@ interface CommandSpec {
   flags: readonly string[];
 }
 
-const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs' | 'sweep', CommandSpec> = {
+const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs' | 'sweep' | 'kvm', CommandSpec> = {
   run: {
     values: [...MACHINE_VALUES, '--trace', '--trace-format', '--trace-from', '--trace-count'],
     flags: [...MACHINE_FLAGS, '--stats'],
@@ -86,6 +86,8 @@ const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs' | 'sweep', C
   },
   regs: { values: ['--cpu', '--el'], flags: ['--json', '--virtualization'] },
   sweep: { values: ['--cpu', '--el', '--qemu', '--save', '--record', '--set', '--space'], flags: ['--virtualization'] },
+  // kvm has subcommands, each parsing its own options (src/cli/kvm.ts).
+  kvm: { values: [], flags: [] },
 };
 const ALIASES: Record<string, string> = { '-m': '--memory' };
 const COMMANDS = Object.keys(SPECS) as (keyof typeof SPECS)[];
@@ -188,8 +190,15 @@ export interface SweepArgs {
   readonly space?: 'sysreg' | 'sys' | 'pstate';
 }
 
+/** `a64emu kvm SUBCOMMAND ...`: the rest of argv, parsed by src/cli/kvm.ts. */
+export interface KvmArgs {
+  readonly command: 'kvm';
+  readonly argv: readonly string[];
+}
+
 export type Args =
   | RunArgs
+  | KvmArgs
   | SweepArgs
   | DisasmArgs
   | LockstepArgs
@@ -310,6 +319,7 @@ export function parseSeed(text: string): number {
 }
 
 function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Args {
+  if (command === 'kvm') return { command: 'kvm', argv: rest };
   const p = parseOptions(rest, SPECS[command]);
   switch (command) {
     case 'run': {
@@ -418,6 +428,7 @@ export const HELP = `Usage: a64emu run [options] IMAGE
        a64emu fuzz [--class CLASS] [--seed S] [--count N]
        a64emu regs [--cpu NAME] [--el N] [--json]
        a64emu sweep [--cpu NAME] [--el N [--virtualization]]
+       a64emu kvm id|reglist|probe|diff ...
        a64emu help COMMAND | --help | --version
 
 Runs a bare-metal AArch64 IMAGE (an ELF executable, or a raw binary) on a board
@@ -443,6 +454,8 @@ Other commands ('a64emu help COMMAND' for their options):
   fuzz       random instruction testing against QEMU (classes int, ldst, system)
   regs       print every system register of a CPU model at reset
   sweep      every MRS/MSR encoding at every EL of a start mode, against QEMU
+  kvm        the KVM register ABI: register IDs, the virtual vCPU's register list,
+             the kvm-probe sequence, and comparing probe traces
 
 Exit status: the guest's semihosting exit status; 0 after PSCI SYSTEM_OFF;
 124 when --max-insns is reached; 2 for bad input or options; 3 for an internal
@@ -567,5 +580,36 @@ Options:
 
 Exit status: 0 no mismatch; 1 mismatches (each listed); 2 bad input or QEMU
 missing; 3 a side failed to finish the image.
+`,
+  kvm: `Usage: a64emu kvm id NAME|ID...
+       a64emu kvm reglist [--cpu NAME] [--json]
+       a64emu kvm probe [--cpu NAME] GUEST.bin
+       a64emu kvm diff A.txt B.txt
+
+The KVM register ABI (Linux Documentation/virt/kvm/api.rst) over a64emu's CPU.
+
+  id        names and decodes register IDs: an Arm ARM or KVM name (SCTLR_EL1,
+            X0, PC, V3, FPSR, KVM_REG_ARM_TIMER_CNT, CCSIDR:2, ...) or a 64-bit ID
+            in hex (0x603000000013c080). Prints the name, the canonical ID and
+            its fields. 32-bit ARM IDs are accepted too, also in the draft
+            notation of the original KVM/ARM patches (0x40020000000F..., size
+            field in bits 51..48), which is named with the canonical ID.
+  reglist   the virtual vCPU's KVM_GET_REG_LIST after KVM_ARM_VCPU_INIT, in
+            the kernel's order, with names and reset values
+            --cpu NAME    CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
+            --json        a JSON array of {"id","name","value"} (hex strings)
+  probe     drives the virtual vCPU through the sequence of ../shared/kvm/
+            kvm-probe.c (capabilities, init, register list, reset values, the
+            SET_ONE_REG cases, the run loop answering MMIO reads with
+            0x1122334455667788, final values) and prints the same trace format
+            GUEST.bin is a raw image loaded at IPA 0x40000000 (2 MiB slot)
+            --cpu NAME    CPU model (default cortex-a57)
+  diff      compares two probe traces (recorded on real KVM or by probe):
+            missing and extra IDs, values, set results and exits, with register
+            names; differences on the documented allow-list are shown with
+            their reason and do not count
+
+Exit status: 0 success (diff: no difference outside the allow-list); 1 diff
+found differences; 2 bad input (unknown name, malformed ID or trace file).
 `,
 };

@@ -108,6 +108,8 @@ export async function main(argv: readonly string[], ioOverrides: Partial<CliIo> 
       return (await import('./regs.js')).regsCommand(args, io);
     case 'sweep':
       return (await import('./sweep.js')).sweepCommand(args, io, err);
+    case 'kvm':
+      return (await import('./kvm.js')).kvmCommand(args, io, err);
   }
 }
 

@@ -87,7 +87,7 @@ describe('parseArgs', () => {
 
   it('explains what is wrong', () => {
     expect(usage(() => parseArgs([]))).toBe('no command given');
-    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (commands: run, disasm, lockstep, fuzz, regs, sweep)");
+    expect(usage(() => parseArgs(['fly']))).toBe("unknown command 'fly' (commands: run, disasm, lockstep, fuzz, regs, sweep, kvm)");
     expect(usage(() => parseArgs(['--stats', 'x.elf']))).toMatch(/options go after the command/);
     expect(usage(() => parseArgs(['run']))).toMatch(/no IMAGE given/);
     expect(usage(() => parseArgs(['run', 'a.elf', 'b.elf']))).toMatch(/one IMAGE expected, got 2/);

@@ -53,7 +53,7 @@ describe('a64emu --help / --version / bad commands', () => {
   it('explains an unknown command, with a hint when it is an image file', async () => {
     const r = await run(['fly']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("a64emu: unknown command 'fly' (commands: run, disasm, lockstep, fuzz, regs, sweep)\nTry 'a64emu --help'.\n");
+    expect(r.stderr).toBe("a64emu: unknown command 'fly' (commands: run, disasm, lockstep, fuzz, regs, sweep, kvm)\nTry 'a64emu --help'.\n");
     const r2 = await run(['prog.elf'], { 'prog.elf': elfOf(EXIT42) });
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/to run an image: a64emu run prog.elf/);

@@ -1,0 +1,8 @@
+// `a64emu kvm probe` (see COMMAND_HELP.kvm in args.ts).
+
+import { EXIT, type CliIo } from './main.js';
+
+export function run(_argv: readonly string[], _io: CliIo, err: (text: string) => void): number {
+  err('kvm probe: not written yet (issue 9)');
+  return EXIT.INTERNAL;
+}
