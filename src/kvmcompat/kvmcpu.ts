@@ -230,7 +230,16 @@ export class KvmCpu {
    */
   readVirtual(va: bigint, len: number): Uint8Array | undefined {
     this.synchronizeState();
-    const b = new GuestMemory(this.cpu).read(va, len);
-    return b === undefined ? undefined : b.slice();
+    return readVirtualDebug(this.cpu, va, len);
   }
+}
+
+/**
+ * cpu_memory_rw_debug for reads: `len` bytes at virtual address `va`, translated with the
+ * translation registers `cpu` holds (at its current EL), a copy; undefined when a byte is not
+ * RAM or does not translate. Never raises a guest exception.
+ */
+export function readVirtualDebug(cpu: Cpu, va: bigint, len: number): Uint8Array | undefined {
+  const b = new GuestMemory(cpu).read(va, len);
+  return b === undefined ? undefined : b.slice();
 }
