@@ -15,13 +15,13 @@ import { CpregList, KVM_PUT_FULL_STATE, KVM_PUT_RESET_STATE, KVM_PUT_RUNTIME_STA
 import { getCoreRegs, newCoreExtra, putCoreRegs, SYNC_OK, type CoreExtra, type SyncResult } from './coreregs.js';
 import { ERRNO, KvmError } from './errno.js';
 
-/** ESR_ELx.EC values kvm_arm_handle_debug tells apart (Arm ARM D17.2.37). */
-const EC_BREAKPOINT_LOWER = 0x30;
-const EC_BREAKPOINT_SAME = 0x31;
-const EC_SOFTWARESTEP_LOWER = 0x32;
-const EC_SOFTWARESTEP_SAME = 0x33;
-const EC_WATCHPOINT_LOWER = 0x34;
-const EC_WATCHPOINT_SAME = 0x35;
+/**
+ * The ESR_ELx.EC values kvm_arm_handle_debug tells apart (Arm ARM D17.2.37): the kernel
+ * reports the guest's debug exceptions as taken from a lower EL, and QEMU matches only those.
+ */
+const EC_BREAKPOINT = 0x30;
+const EC_SOFTWARESTEP = 0x32;
+const EC_WATCHPOINT = 0x34;
 const EC_BRK64 = 0x3c;
 
 /** Why exec() returned (QEMU: kvm_cpu_exec's non-zero results). */
@@ -158,21 +158,19 @@ export class KvmCpu {
     const ec = hsr >>> 26;
     const pc = this.cpu.pc;
     switch (ec) {
-      case EC_SOFTWARESTEP_LOWER:
-      case EC_SOFTWARESTEP_SAME:
+      case EC_SOFTWARESTEP:
         // Otherwise "guest single-step while debugging unsupported": QEMU returns false
         // without injecting anything.
         return this.singlestep;
       case EC_BRK64:
         if (this.swBreakpoints.has(pc)) return true;
         break;
-      case EC_BREAKPOINT_LOWER:
-      case EC_BREAKPOINT_SAME:
-      case EC_WATCHPOINT_LOWER:
-      case EC_WATCHPOINT_SAME:
+      case EC_BREAKPOINT:
+      case EC_WATCHPOINT:
         // QEMU's hardware breakpoints and watchpoints are not modelled: none is ours.
         break;
       default:
+        // "unhandled debug exit": QEMU reports it and injects it all the same.
         break;
     }
     void far; // EXCP_BKPT writes no FAR (arm_cpu_do_interrupt_aarch64)

@@ -16,7 +16,7 @@ import { KvmError } from '../../src/kvmcompat/errno.js';
 import { KvmCpu, readVirtualDebug } from '../../src/kvmcompat/kvmcpu.js';
 import { KVM_REG_ARM_TIMER_CNT, KVM_REG_ARM_COPROC_MASK, KVM_REG_ARM_CORE, hexId, type RegId } from '../../src/kvmcompat/regid.js';
 import { fixtureResets } from './helpers/fakevcpu.js';
-import { RAM_BASE, makeRig, type Rig } from './helpers/syncrig.js';
+import { FIXTURE_OF, RAM_BASE, makeRig, type Rig } from './helpers/syncrig.js';
 
 const RESULT = RAM_BASE + 0x1000;
 const KVM_UNKNOWN = 0x1de7ec7edbadc0den; // the kernel's reset pattern for UNKNOWN registers (fixture)
@@ -177,8 +177,8 @@ class WriteBackWithoutResetSync extends KvmCpu {
 // mov x0, #0x84000000; movk x0, #0x8; hvc #0 (PSCI SYSTEM_OFF)
 const SCTLR_GUEST = [0xd5381002, 0xd2a80003, 0xf2820003, 0xf9000062, 0xd2b08000, 0xf2800100, 0xd4000002];
 
-function bootAfterReset(KvmCpuClass: typeof KvmCpu): { rig: Rig; sctlr: bigint } {
-  const rig = makeRig('cortex-a57', undefined, KvmCpuClass);
+function bootAfterReset(KvmCpuClass: typeof KvmCpu, model: string): { rig: Rig; sctlr: bigint } {
+  const rig = makeRig(model, undefined, KvmCpuClass);
   expect(rig.kvm.initVcpu()).toBe(0);
   rig.load(SCTLR_GUEST);
   rig.kvm.systemReset(BigInt(RAM_BASE));
@@ -186,20 +186,20 @@ function bootAfterReset(KvmCpuClass: typeof KvmCpu): { rig: Rig; sctlr: bigint }
   return { rig, sctlr: rig.readU64(RESULT) };
 }
 
-describe('bug 2: a reset must leave the kernel its own reset values (EDK2 at reset)', () => {
+describe.each(['cortex-a57', 'max'])('bug 2 on %s: a reset must leave the kernel its own reset values (EDK2 at reset)', (model) => {
   test('broken variant (823e1b3818f9 as reverted): the guest boots with QEMU\'s reset values', () => {
-    const { rig, sctlr } = bootAfterReset(WriteBackWithoutResetSync);
+    const { rig, sctlr } = bootAfterReset(WriteBackWithoutResetSync, model);
     expect(sctlr).not.toBe(0x00c50078n);
-    expect(sctlr).toBe(0x00c50838n); // QEMU 7.2 TCG's cortex-a57 reset value (issue 9), a64emu's
+    expect(sctlr).toBe(0x00c50838n); // QEMU 7.2 TCG's reset value (issue 9 for cortex-a57; models.ts), a64emu's
     expect(rig.vcpu.getOneReg(0x603000000013c684n)).toBe(0n); // TPIDR_EL1: TCG's 0, not the kernel's pattern
   });
 
   test('production code (b698e4eef5): the guest boots with the kernel\'s reset values', () => {
-    const { rig, sctlr } = bootAfterReset(KvmCpu);
+    const { rig, sctlr } = bootAfterReset(KvmCpu, model);
     expect(sctlr).toBe(0x00c50078n);
     // Every listed register as the real kernel reset it, but the virtual counter (which a
     // RESET-level put does not write, and which advances) and what the guest changed.
-    const fixture = fixtureResets('guest-cortex-a57.txt');
+    const fixture = fixtureResets(FIXTURE_OF[model]);
     const changed = new Set([KVM_REG_ARM_TIMER_CNT]);
     for (const { id, value } of fixture) {
       if ((id & KVM_REG_ARM_COPROC_MASK) === KVM_REG_ARM_CORE || changed.has(id)) continue;
@@ -261,8 +261,8 @@ const BRK_HANDLER = [
   0xd69f03e0, // eret
 ];
 
-function guestBrkUnderDebugger(KvmCpuClass: typeof KvmCpu): { rig: Rig; esr: bigint } {
-  const rig = makeRig('cortex-a57', undefined, KvmCpuClass);
+function guestBrkUnderDebugger(KvmCpuClass: typeof KvmCpu, model: string): { rig: Rig; esr: bigint } {
+  const rig = makeRig(model, undefined, KvmCpuClass);
   expect(rig.kvm.initVcpu()).toBe(0);
   rig.load(BRK_GUEST);
   rig.load(BRK_HANDLER, RAM_BASE + 0xa00);
@@ -276,15 +276,15 @@ function guestBrkUnderDebugger(KvmCpuClass: typeof KvmCpu): { rig: Rig; esr: big
   return { rig, esr: rig.readU64(RESULT) };
 }
 
-describe('bug 3: a debug exception QEMU injects must reach the guest with its syndrome', () => {
+describe.each(['cortex-a57', 'max'])('bug 3 on %s: a debug exception QEMU injects must reach the guest with its syndrome', (model) => {
   test('broken variant (put without the write-back): the handler sees the kernel\'s stale ESR_EL1', () => {
-    const { esr } = guestBrkUnderDebugger(PutWithoutWriteBack);
+    const { esr } = guestBrkUnderDebugger(PutWithoutWriteBack, model);
     expect(esr).not.toBe(0xf2000042n);
     expect(esr).toBe(KVM_UNKNOWN); // ESR_EL1 as the kernel reset it (fixture)
   });
 
   test('production code: the handler sees EC 0x3C, IL, imm 0x42', () => {
-    const { esr } = guestBrkUnderDebugger(KvmCpu);
+    const { esr } = guestBrkUnderDebugger(KvmCpu, model);
     expect(esr).toBe(0xf2000042n);
   });
 });

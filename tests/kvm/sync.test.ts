@@ -287,4 +287,21 @@ describe('KvmCpu', () => {
     expect(r.cpu.pc).toBe(BigInt(RAM_BASE));
     expect(r.cpu.x[Slot.ESR_EL1]).toBe(esrBefore);
   });
+
+  test('a software-step exit: QEMU\'s own when it asked for single steps, else dropped without injection', () => {
+    const r = makeRig();
+    r.kvm.initVcpu();
+    r.kvm.postInit();
+    r.kvm.getRegisters();
+    const pc = r.cpu.pc;
+    const esrBefore = r.cpu.x[Slot.ESR_EL1];
+    const ss = 0xca000022; // EC 0x32 (Software Step, lower EL), IL, IFSC 0x22 (Arm ARM D17.2.37)
+    r.kvm.singlestep = true;
+    expect(r.kvm.handleDebug(ss, 0n)).toBe(true);
+    // kvm_arm_handle_debug: "guest single-step while debugging unsupported": returns false, no injection.
+    r.kvm.singlestep = false;
+    expect(r.kvm.handleDebug(ss, 0n)).toBe(false);
+    expect(r.cpu.pc).toBe(pc);
+    expect(r.cpu.x[Slot.ESR_EL1]).toBe(esrBefore);
+  });
 });
