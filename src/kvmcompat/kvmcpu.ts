@@ -107,6 +107,18 @@ export class KvmCpu {
   }
 
   /**
+   * kvm_arm_cpu_post_load (incoming migration): the list as loaded goes to the kernel at
+   * KVM_PUT_FULL_STATE (the virtual counter included), then to cpustate, where registers
+   * QEMU does not know are fine to miss ("KVM is authoritative"). False when the kernel
+   * refused a register (QEMU fails the load).
+   */
+  postLoad(): boolean {
+    if (!this.list.listToKvmstate(KVM_PUT_FULL_STATE)) return false;
+    this.list.listToCpustate();
+    return true;
+  }
+
+  /**
    * kvm_arm_reset_vcpu: KVM_ARM_VCPU_INIT again (the kernel's reset values), kernel -> list,
    * and list -> cpustate, because the next step is a put that first copies cpustate back into
    * the list (cpustateToList): without it, cpustate's own reset values would overwrite the

@@ -94,6 +94,9 @@ describe('cpustate -> list', () => {
     r.kvm.list.cpustateToList(true);
     expect(r.kvm.list.value(TPIDR_EL1)).toBe(0x1234n);
     expect(r.kvm.list.value(ID_AA64PFR0)).toBe(kvmPfr0);
+    // Not in cpustate (a firmware register): reported, and the list keeps the kernel's value.
+    expect(r.kvm.list.failed).toContain(fwId(0));
+    expect(r.kvm.list.value(fwId(0))).toBe(resets('cortex-a57').find((x) => x.id === fwId(0))!.value);
     // Without kvmSync (outbound migration, write_cpustate_to_list(cpu, false)) cpustate wins.
     r.kvm.list.cpustateToList(false);
     expect(r.kvm.list.value(ID_AA64PFR0)).toBe(t.kind === 'row' ? t.row.constValue : undefined);
@@ -123,6 +126,20 @@ describe('list -> kernel', () => {
     expect(written(KVM_PUT_RUNTIME_STATE)).toEqual(all.filter((id) => id !== KVM_REG_ARM_TIMER_CNT));
     expect(written(KVM_PUT_RESET_STATE)).toEqual(all.filter((id) => id !== KVM_REG_ARM_TIMER_CNT));
     expect(written(KVM_PUT_FULL_STATE)).toEqual(all);
+  });
+
+  test('incoming migration (postLoad): the loaded list reaches the kernel at full state, counter included', () => {
+    const r = makeRig();
+    r.kvm.initVcpu();
+    r.kvm.list.values[r.kvm.list.indexOf(KVM_REG_ARM_TIMER_CNT)] = 0x123456789n;
+    r.kvm.list.values[r.kvm.list.indexOf(TPIDR_EL1)] = 0xabcn;
+    expect(r.kvm.postLoad()).toBe(true);
+    expect(r.vcpu.getOneReg(KVM_REG_ARM_TIMER_CNT)).toBe(0x123456789n);
+    expect(r.vcpu.getOneReg(TPIDR_EL1)).toBe(0xabcn);
+    expect(r.cpu.x[Slot.TPIDR_EL1]).toBe(0xabcn);
+    // A value the kernel refuses (another MIDR_EL1) fails the load.
+    r.kvm.list.values[r.kvm.list.indexOf(MIDR)] = 0x411fd060n;
+    expect(r.kvm.postLoad()).toBe(false);
   });
 
   test('a refused register makes the result false, and the loop goes on', () => {
