@@ -137,15 +137,15 @@ export interface SysregNames {
 let cache: SysregNames | undefined;
 
 /**
- * The AArch64 system register names: the union of every model's cpreg table (with EL2 and
- * EL3, so that their registers are named too), then SUPPLEMENT where a table has no row or
+ * The AArch64 system register names: the union of every model's cpreg table in each start
+ * mode (EL1, EL2, EL3, EL3 with EL2: RVBAR_ELx exists only at the highest EL), then SUPPLEMENT where a table has no row or
  * only a generic S<op0>_<op1>_C<n>_C<m>_<op2> name. Built on first use.
  */
 export function sysregNames(): SysregNames {
   if (cache !== undefined) return cache;
   const byKey = new Map<number, string>();
   for (const base of Object.values(MODELS)) {
-    for (const model of [base, modelForEl(base, 3, { el2: true })]) {
+    for (const model of [base, modelForEl(base, 2), modelForEl(base, 3), modelForEl(base, 3, { el2: true })]) {
       for (const r of sysregTable(model).rows) {
         const key = encodingKey(r.op0, r.op1, r.crn, r.crm, r.op2);
         if (!byKey.has(key)) byKey.set(key, r.name);
