@@ -3,8 +3,9 @@
 // number: architecture (bits 63..56), size as log2 bytes (55..52), and an
 // architecture-specific rest; on arm64 and arm, bits 31..16 select the coprocessor group.
 //
-// This file holds the encodings every part of src/kvmcompat shares; names and decoding of
-// every form are in the same file (regName, decodeRegId, parseRegId).
+// This file holds the encodings every part of src/kvmcompat shares, and the decoding,
+// naming and parsing of every form (decodeRegId, regName, parseRegId); the name tables are
+// data in regnames.ts.
 
 import { aarch32KvmId, aarch32ViewByKvmId, AARCH32_VIEWS, type Aarch32View } from '../sysregs/aarch32.js';
 import { encodingKey } from '../sysregs/table.js';

@@ -116,8 +116,8 @@ describe('the IDs of the real KVM traces', () => {
 
 describe('arm64 core registers', () => {
   // Encodings from api.rst's table (0x6030 0000 0010 0042 PSTATE, 0x6040 ... 0054 V0,
-  // 0x6020 ... 00d4 FPSR, ...) and, for each, the trace's list; api.rst prints SPSR_FIQ as
-  // 0x6060..., a typo: the kernel lists 0x6030000000100050.
+  // 0x6020 ... 00d4 FPSR, ...) and, for each, the trace's list; api.rst long printed SPSR_FIQ
+  // as 0x6060 0000 0010 0050, a typo since corrected: the kernel lists 0x6030000000100050.
   const cases: [RegId, string, string][] = [
     [0x6030000000100000n, 'X0', 'regs.regs[0]'],
     [0x603000000010003cn, 'X30', 'regs.regs[30]'],
@@ -148,7 +148,7 @@ describe('arm64 core registers', () => {
     expect(parseRegId('spsr_svc')).toBe(0x6030000000100048n);
   });
 
-  it('wrong sizes are errors: vregs are U128, fpsr/fpcr U32, the rest U64 (guest.c core_reg_size_from_offset)', () => {
+  it('wrong sizes are errors: vregs are U128, fpsr/fpcr U32, the rest U64 (guest.c validate_core_offset: EINVAL)', () => {
     expect(decodeError(0x6020000000100042n).message).toMatch(/PSTATE is U64, not U32/);
     expect(decodeError(0x6030000000100054n).message).toMatch(/V0 is U128, not U64/);
     expect(decodeError(0x60300000001000d4n).message).toMatch(/FPSR is U32, not U64/);
