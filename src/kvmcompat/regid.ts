@@ -316,10 +316,16 @@ function decodeForm(id: RegId): DecodedRegId {
         }
         // A table name that is also a core register's name (SPSR_irq ~ SPSR_IRQ) would not parse back.
         const name = ARM64_CORE_NAMES.has(archName.toLowerCase()) ? genericSysreg(op0, op1, crn, crm, op2) : archName;
+        const notes: string[] = [];
+        if (name !== archName) {
+          notes.push(`KVM carries ${archName} in struct kvm_regs (${hexId(nameMaps().arm64.get(archName.toLowerCase())!)}), not under this sysreg ID`);
+        } else if (op0 === 3 && op1 === 0 && crn === 0 && crm >= 1 && name === genericSysreg(op0, op1, crn, crm, op2)) {
+          notes.push('an ID register encoding the architecture has not allocated: KVM lists it (sys_regs.c ID_UNALLOCATED) and it reads as zero');
+        }
         return {
           ...base, kind: 'sysreg', name,
           fields: [...head, groupField(0x13), ...enc, ...(name !== archName ? [['register', archName] as const] : [])],
-          notes: [], sysreg: { op0, op1, crn, crm, op2, register: archName },
+          notes, sysreg: { op0, op1, crn, crm, op2, register: archName },
         };
       }
       case 0x14:

@@ -56,6 +56,7 @@ describe('the IDs of the real KVM traces', () => {
         // not allocated: KVM's own table (sys_regs.c ID_UNALLOCATED) names those
         // S3_0_0_<crm>_<op2>, and so does the Arm ARM's generic form.
         if (d.kind === 'sysreg' && !unallocatedId(id)) expect(d.name).not.toMatch(/^S\d_\d_C\d+_C\d+_\d$/);
+        if (d.kind === 'sysreg' && /^S\d_/.test(d.name)) expect(d.notes.join()).toMatch(/ID_UNALLOCATED/);
       }
     });
   }
@@ -225,6 +226,7 @@ describe('arm64 system registers', () => {
             const enc = decodeRegId(sysregId(r.op0, r.op1, r.crn, r.crm, r.op2));
             expect(enc.name).toBe(`S${r.op0}_${r.op1}_C${r.crn}_C${r.crm}_${r.op2}`);
             expect(enc.sysreg!.register).toBe(r.name);
+            expect(enc.notes.join()).toMatch(/in struct kvm_regs \(0x6/);
             continue;
           }
           expect(id).toBe(sysregKvmId(r.op0, r.op1, r.crn, r.crm, r.op2));
