@@ -589,11 +589,14 @@ missing; 3 a side failed to finish the image.
 The KVM register ABI (Linux Documentation/virt/kvm/api.rst) over a64emu's CPU.
 
   id        names and decodes register IDs: an Arm ARM or KVM name (SCTLR_EL1,
-            X0, PC, V3, FPSR, KVM_REG_ARM_TIMER_CNT, CCSIDR:2, ...) or a 64-bit ID
+            X0, PC, PSTATE, V3, FPSR, KVM_REG_ARM_TIMER_CNT, the KVM_REG_ARM_FW
+            names, CCSIDR:2, Z0:0, S3_0_C15_C0_0, ...; any case) or a 64-bit ID
             in hex (0x603000000013c080). Prints the name, the canonical ID and
-            its fields. 32-bit ARM IDs are accepted too, also in the draft
-            notation of the original KVM/ARM patches (0x40020000000F..., size
-            field in bits 51..48), which is named with the canonical ID.
+            its fields. 32-bit ARM IDs are accepted too (SCTLR, TTBR0:64,
+            ARM_pc, D0, FPSCR; arm32:NAME where arm64 has the name, e.g.
+            arm32:CCSIDR:0), also in the draft notation of the original KVM/ARM
+            patches (0x40020000000F0800, size field in bits 51..48), which is
+            printed with the canonical ID it stands for
   reglist   the virtual vCPU's KVM_GET_REG_LIST after KVM_ARM_VCPU_INIT, in
             the kernel's order, with names and reset values
             --cpu NAME    CPU model: ${Object.keys(MODELS).join(', ')} (default cortex-a57)
