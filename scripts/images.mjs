@@ -49,6 +49,8 @@ const ASM_LIB = [`${LIB}/rt.S`, `${LIB}/a64test.inc`, `${LIB}/link.ld`];
 const KVM_LIB_DIR = `${IMAGES_DIR}/kvm`;
 const KVM_LIB = [`${KVM_LIB_DIR}/kvm.inc`, `${KVM_LIB_DIR}/link.ld`];
 const KVM_FIXTURES = 'tests/kvm/fixtures';
+// which guest build each fixture was recorded from (tests/kvm/fixtures.test.ts checks it)
+const KVM_RECORDED = `${KVM_FIXTURES}/recorded.json`;
 const KVM_RECORD = process.env.KVM_RECORD ?? join(ROOT, '..', 'shared', 'kvm', 'record.sh');
 const C_LIB = [`${LIB}/rt.S`, `${LIB}/rt.h`, `${LIB}/cmem.c`, `${LIB}/link.ld`];
 
@@ -378,6 +380,11 @@ function recordKvm(args) {
         failed = true;
         continue;
       }
+      const recordedPath = join(ROOT, KVM_RECORDED);
+      const recorded = existsSync(recordedPath) ? JSON.parse(readFileSync(recordedPath, 'utf8')) : {};
+      recorded[basename(path)] = { guest: elfPath(img), guestSha256: sha256(readFileSync(join(ROOT, elfPath(img)))), cpu, recordedWith: `../shared/kvm/record.sh ${elfPath(img)} ${path} ${cpu}` };
+      const sorted = Object.fromEntries(Object.keys(recorded).sort().map((k) => [k, recorded[k]]));
+      writeFileSync(recordedPath, JSON.stringify(sorted, null, 2) + '\n');
       const exits = text.split('\n').filter((l) => l.startsWith('exit '));
       console.log(`recorded ${path}: ${exits.length} exits, last: ${exits[exits.length - 1]}`);
     }

@@ -97,7 +97,7 @@ _start:
         mrs     x0, ccsidr_el1
         report  x0
         .endr
-        // debug registers KVM keeps for the guest; the OS lock (OSLAR_EL1 -> OSLSR_EL1)
+        // debug registers (KVM traps them, MDCR_EL2.TDA/TDOSA); the OS lock (OSLAR_EL1 -> OSLSR_EL1)
         mrs     x0, oslsr_el1
         report  x0
         mov     x0, #1
@@ -109,14 +109,13 @@ _start:
         isb
         mrs     x0, oslsr_el1
         report  x0
-        movq    x0, 0x8000
-        msr     mdscr_el1, x0
         mrs     x0, mdscr_el1
         report  x0
-        movq    x0, 0x40001230
-        msr     dbgbvr0_el1, x0
         mrs     x0, dbgbvr0_el1
         report  x0
+        // (Left out: writes of debug registers. KVM then switches the debug state on every
+        // entry and exit and saves MDCCINT_EL1 from the CPU, but QEMU 7.2's MRS MDCCINT_EL1
+        // leaves the register unchanged: the final MDCCINT_EL1 would be a host pointer.)
         mrs     x0, actlr_el1
         report  x0
         // set/way cache maintenance: KVM traps it (HCR_EL2.TSW) and completes it
