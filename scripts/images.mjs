@@ -8,6 +8,10 @@
 //                                             (and the ELFs against their recorded hashes)
 //   node scripts/images.mjs record [name...]  run each image on qemu-system-aarch64 and write
 //                                             tests/images/<name>/<name>.expected.json
+//   node scripts/images.mjs record-kvm [name...] [--cpu NAME]
+//                                             record each KVM guest (kind 'kvm') on the real
+//                                             Linux KVM with ../shared/kvm/record.sh, for each
+//                                             of its CPU models, into tests/kvm/fixtures/
 //   node scripts/images.mjs list              print the image names
 //
 // The image table below is the single source of truth: names, sources, flags, CPU model,
@@ -40,6 +44,14 @@ const C_FLAGS = [
   '-fno-asynchronous-unwind-tables', '-Wall', '-Werror',
 ];
 const ASM_LIB = [`${LIB}/rt.S`, `${LIB}/a64test.inc`, `${LIB}/link.ld`];
+// The KVM guests (kind 'kvm'): raw binaries loaded by kvm-probe at IPA 0x40000000, with
+// their own include and linker script and no runtime (no UART, no semihosting).
+const KVM_LIB_DIR = `${IMAGES_DIR}/kvm`;
+const KVM_LIB = [`${KVM_LIB_DIR}/kvm.inc`, `${KVM_LIB_DIR}/link.ld`];
+const KVM_FIXTURES = 'tests/kvm/fixtures';
+// which guest build each fixture was recorded from (tests/kvm/fixtures.test.ts checks it)
+const KVM_RECORDED = `${KVM_FIXTURES}/recorded.json`;
+const KVM_RECORD = process.env.KVM_RECORD ?? join(ROOT, '..', 'shared', 'kvm', 'record.sh');
 const C_LIB = [`${LIB}/rt.S`, `${LIB}/rt.h`, `${LIB}/cmem.c`, `${LIB}/link.ld`];
 
 /**
@@ -75,13 +87,20 @@ export const IMAGES = [
       name, dir: 'mmu', defines: [`-DSTART_EL=${el}`, `-DHAS_EL2=${el === 2 || el2 ? 1 : 0}`, `-DMAX=${cpu === 'max' ? 1 : 0}`],
       kind: 'asm', cpu, march: cpu === 'max' ? 'armv8.2-a' : 'armv8-a', el, el2, timeoutMs: 30_000, emuTimeoutMs: 60_000,
     })),
+  // KVM guests (kvm/<name>/<name>.S -> <name>.bin), recorded on the real Linux KVM for each
+  // of `cpus` (record-kvm) into tests/kvm/fixtures/<name>-<cpu>.txt; not run on the board.
+  ...['kvm_mmu', 'kvm_el0', 'kvm_traps', 'kvm_excl'].map((n) => ({
+    name: `kvm/${n}`, kind: 'kvm', cpu: 'cortex-a57', cpus: ['cortex-a57', 'max'], march: 'armv8-a',
+  })),
 ];
 
 const SOURCE_RE = /\.(S|s|c|h|inc)$/;
 const COMPILED_RE = /\.(S|s|c)$/;
 
 function imageDir(img) { return `${IMAGES_DIR}/${img.dir ?? img.name}`; }
-function elfPath(img) { return `${imageDir(img)}/${basename(img.name)}.elf`; }
+function elfPath(img) { return `${imageDir(img)}/${basename(img.name)}.${img.kind === 'kvm' ? 'bin' : 'elf'}`; }
+/** The real-KVM traces of a KVM guest, one per CPU model. */
+function kvmFixtures(img) { return img.cpus.map((cpu) => ({ cpu, path: `${KVM_FIXTURES}/${basename(img.name)}-${cpu}.txt` })); }
 function expectedPath(img) { return `${imageDir(img)}/${basename(img.name)}.expected.json`; }
 
 function imageSources(img) {
@@ -91,11 +110,14 @@ function imageSources(img) {
 }
 
 function flagsFor(img) {
+  if (img.kind === 'kvm') {
+    return [...COMMON_FLAGS.filter((f) => !/^-[IT]/.test(f)), `-I${KVM_LIB_DIR}`, `-T${KVM_LIB_DIR}/link.ld`, `-march=${img.march}`];
+  }
   return [...COMMON_FLAGS, `-march=${img.march}`, ...(img.kind === 'c' ? C_FLAGS : []), ...(img.defines ?? [])];
 }
 
 function inputsFor(img) {
-  const lib = img.kind === 'c' ? C_LIB : ASM_LIB;
+  const lib = img.kind === 'c' ? C_LIB : img.kind === 'kvm' ? KVM_LIB : ASM_LIB;
   return [...lib, ...imageSources(img)];
 }
 
@@ -116,7 +138,7 @@ export function emuModeArgs(mode) {
 /** sha256 over (path, content) of every input file plus the build flags, cpu and start mode. */
 function inputsHash(img) {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ flags: flagsFor(img), kind: img.kind, cpu: img.cpu, ...modeOf(img) }));
+  h.update(JSON.stringify({ flags: flagsFor(img), kind: img.kind, cpu: img.cpu, ...modeOf(img), ...(img.cpus ? { cpus: img.cpus } : {}) }));
   for (const f of inputsFor(img)) {
     h.update(`\0${f}\0`);
     h.update(readFileSync(join(ROOT, f)));
@@ -173,10 +195,13 @@ function build(names) {
         steps.push({ cwd: ROOT, argv: [...flagsFor(img), '-c', src, '-o', join(tmp, obj)] });
       }
       // ... and link in the temporary folder, by bare object names
-      steps.push({ cwd: tmp, argv: [...flagsFor(img), ...objs, '-o', join(ROOT, out)].map((a) => a.replace(/^(-I|-T)(?!\/)/, (m) => m + ROOT + '/')) });
+      const linked = img.kind === 'kvm' ? join(tmp, 'guest.elf') : join(ROOT, out);
+      steps.push({ cwd: tmp, argv: [...flagsFor(img), ...objs, '-o', linked].map((a) => a.replace(/^(-I|-T)(?!\/)/, (m) => m + ROOT + '/')) });
+      // a KVM guest is the raw image kvm-probe loads
+      if (img.kind === 'kvm') steps.push({ cwd: tmp, tool: `${CROSS}objcopy`, argv: ['-O', 'binary', linked, join(ROOT, out)] });
       for (const step of steps) {
         const argv = step.argv;
-        const r = spawnSync(gcc, argv, { cwd: step.cwd, encoding: 'utf8' });
+        const r = spawnSync(step.tool ?? gcc, argv, { cwd: step.cwd, encoding: 'utf8' });
         if (r.status !== 0) {
           console.error(`error: building ${img.name} failed:\n  ${gcc} ${argv.join(' ')}\n${r.stderr}${r.stdout}`);
           process.exit(1);
@@ -191,9 +216,9 @@ function build(names) {
       cpu: img.cpu,
       ...modeOf(img),
       elf: out,
-      expected: expectedPath(img),
-      timeoutMs: img.timeoutMs,
-      emuTimeoutMs: img.emuTimeoutMs,
+      ...(img.kind === 'kvm'
+        ? { cpus: img.cpus, fixtures: kvmFixtures(img).map((f) => f.path) }
+        : { expected: expectedPath(img), timeoutMs: img.timeoutMs, emuTimeoutMs: img.emuTimeoutMs }),
       inputs: inputsFor(img),
       flags: flagsFor(img),
       sha256: inputsHash(img),
@@ -283,6 +308,10 @@ function record(names) {
   const check = checkAll();
   let failed = false;
   for (const img of selectImages(names)) {
+    if (img.kind === 'kvm') {
+      if (names.length) console.warn(`${img.name}: a KVM guest, recorded by record-kvm, not on the board`);
+      continue;
+    }
     if (!check.images[img.name].ok) {
       console.error(`error: ${img.name}: ${check.images[img.name].problems.join('; ')} -- rebuild with npm run images first`);
       failed = true;
@@ -323,6 +352,47 @@ function record(names) {
 }
 
 // ---------------------------------------------------------------------------------------
+/** Records the KVM guests on the real Linux KVM (../shared/kvm/record.sh, a few seconds each). */
+function recordKvm(args) {
+  const cpuAt = args.indexOf('--cpu');
+  const onlyCpu = cpuAt >= 0 ? args[cpuAt + 1] : undefined;
+  const names = args.filter((_, i) => cpuAt < 0 || (i !== cpuAt && i !== cpuAt + 1));
+  if (!existsSync(KVM_RECORD)) {
+    console.error(`error: ${KVM_RECORD} not found (set KVM_RECORD to ../shared/kvm/record.sh)`);
+    process.exit(2);
+  }
+  const check = checkAll();
+  const images = (names.length ? selectImages(names) : IMAGES).filter((i) => i.kind === 'kvm');
+  let failed = false;
+  for (const img of images) {
+    if (!check.images[img.name].ok) {
+      console.error(`error: ${img.name}: ${check.images[img.name].problems.join('; ')} -- rebuild with npm run images first`);
+      failed = true;
+      continue;
+    }
+    for (const { cpu, path } of kvmFixtures(img)) {
+      if (onlyCpu && cpu !== onlyCpu) continue;
+      const r = spawnSync('sh', [KVM_RECORD, join(ROOT, elfPath(img)), join(ROOT, path), cpu], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const text = existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : '';
+      const errors = text.split('\n').filter((l) => l.startsWith('error '));
+      if (r.status !== 0 || !text.endsWith('# end\n') || errors.length) {
+        console.error(`error: ${path}: record.sh exit ${r.status}${errors.length ? `; ${errors.join('; ')}` : ''}\n${r.stderr}`);
+        failed = true;
+        continue;
+      }
+      const recordedPath = join(ROOT, KVM_RECORDED);
+      const recorded = existsSync(recordedPath) ? JSON.parse(readFileSync(recordedPath, 'utf8')) : {};
+      recorded[basename(path)] = { guest: elfPath(img), guestSha256: sha256(readFileSync(join(ROOT, elfPath(img)))), cpu, recordedWith: `../shared/kvm/record.sh ${elfPath(img)} ${path} ${cpu}` };
+      const sorted = Object.fromEntries(Object.keys(recorded).sort().map((k) => [k, recorded[k]]));
+      writeFileSync(recordedPath, JSON.stringify(sorted, null, 2) + '\n');
+      const exits = text.split('\n').filter((l) => l.startsWith('exit '));
+      console.log(`recorded ${path}: ${exits.length} exits, last: ${exits[exits.length - 1]}`);
+    }
+  }
+  if (failed) process.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const [cmd, ...rest] = process.argv.slice(2);
@@ -331,9 +401,10 @@ if (isMain) {
       case 'build': build(rest); break;
       case 'check': check(rest); break;
       case 'record': record(rest); break;
+      case 'record-kvm': recordKvm(rest); break;
       case 'list': for (const i of IMAGES) console.log(i.name); break;
       default:
-        console.error('usage: node scripts/images.mjs build [name...] | check [--json] | record [name...] | list');
+        console.error('usage: node scripts/images.mjs build [name...] | check [--json] | record [name...] | record-kvm [name...] [--cpu NAME] | list');
         process.exit(2);
     }
   } catch (e) {

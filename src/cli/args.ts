@@ -584,7 +584,7 @@ missing; 3 a side failed to finish the image.
   kvm: `Usage: a64emu kvm id NAME|ID...
        a64emu kvm reglist [--cpu NAME] [--json]
        a64emu kvm probe [--cpu NAME] GUEST.bin
-       a64emu kvm diff A.txt B.txt
+       a64emu kvm diff [--cpu NAME] [--json] A.txt B.txt
 
 The KVM register ABI (Linux Documentation/virt/kvm/api.rst) over a64emu's CPU.
 
@@ -609,8 +609,12 @@ The KVM register ABI (Linux Documentation/virt/kvm/api.rst) over a64emu's CPU.
             --cpu NAME    CPU model (default cortex-a57)
   diff      compares two probe traces (recorded on real KVM or by probe):
             missing and extra IDs, values, set results and exits, with register
-            names; differences on the documented allow-list are shown with
-            their reason and do not count
+            names, one line per difference; differences on the documented
+            allow-list (src/kvmcompat/allow.ts) are shown with their reason and
+            do not count. A trace without '# end' is reported as incomplete.
+            --cpu NAME    apply the allow-list entries of this CPU model
+                          (default: the model whose MIDR_EL1 trace A shows)
+            --json        the differences as JSON
 
 Exit status: 0 success (diff: no difference outside the allow-list); 1 diff
 found differences; 2 bad input (unknown name, malformed ID or trace file).

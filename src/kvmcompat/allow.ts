@@ -4,8 +4,8 @@
 
 import { KVM_REG_ARM_TIMER_CNT, type RegId } from './regid.js';
 
-/** Which kind of trace line an entry covers. */
-export type AllowKind = 'reset' | 'final' | 'set' | 'cap' | 'exit' | 'header';
+/** Which kind of trace line an entry covers ('reglist': an ID missing from or extra in B). */
+export type AllowKind = 'reset' | 'final' | 'set' | 'cap' | 'exit' | 'header' | 'reglist';
 
 export interface AllowEntry {
   readonly kind: AllowKind;
@@ -15,6 +15,10 @@ export interface AllowEntry {
   readonly cap?: string;
   /** Only for this CPU model; all models when absent. */
   readonly cpu?: string;
+  /** The header field (api, guest, target, features, reglist-size-query, reglist) or `#n` (the n-th set or exit line). */
+  readonly field?: string;
+  /** reset/final: only these bits may differ (the others must agree); any bits when absent. */
+  readonly mask?: bigint;
   readonly reason: string;
 }
 
