@@ -1,0 +1,211 @@
+// Migration snapshots (src/machine/snapshot.ts, docs/snapshot.md): a run split by save/load
+// at many instruction counts must give the same output and the same final state as the
+// unsplit run.
+//
+// Where the expected values come from:
+//   - the UART output of the committed images is QEMU 7.2's, recorded in
+//     tests/images/*/<name>.expected.json (qemu-system-aarch64 7.2, command line inside);
+//   - "the same final state" is the unsplit run's, compared through the whole state file
+//     (every cpreg value, core register, CPU bookkeeping, device state, RAM);
+//   - the counter values under --icount are QEMU 7.2's, observed live: the guest COUNTER
+//     below, run on qemu-system-aarch64 7.2 -M virt -cpu cortex-a57 -icount shift=N,sleep=off
+//     and read with gdb-multiarch at 0x40080024, gave X2 = 124500 (shift=0) and 1000000
+//     (shift=3), which is sum over k < 1000 of floor(((2 + 4k) << shift) / 16): QEMU's
+//     CNTVCT is the virtual clock in ns (icount << shift) over 16 ns per tick.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VirtMachine, type RunResult, type VirtOptions } from '../../src/machine/virt.js';
+import { readState, StateError } from '../../src/machine/snapshot.js';
+import { hexId, sysregId } from '../../src/kvmcompat/regid.js';
+import { ROOT } from '../helpers/a64emu.js';
+import { bytesOf } from './images.js';
+
+/** Console bytes of a sequence of machines, in order, tagged by stream. */
+class Out {
+  text = '';
+  sink = (stream: string, b: Uint8Array): void => {
+    this.text += (stream === 'stdout' ? '' : '\u0001') + Buffer.from(b).toString('latin1');
+  };
+}
+
+/**
+ * The machines get 64 MiB of RAM (the images use less; their output still matches QEMU's
+ * recordings at -m 512): saving scans all of RAM, and untouched RAM costs a page fault per
+ * page read (about 110 ms for 512 MiB).
+ */
+const MEM = 64 * 1024 * 1024;
+const make = (opts: VirtOptions, out: Out): VirtMachine => new VirtMachine({ memory: MEM, ...opts, output: out.sink, warn: () => {} });
+
+/** A state file's contents in a form toEqual can compare readably (RAM as a hash). */
+function summary(bytes: Uint8Array): unknown {
+  const s = readState(bytes);
+  const regs = (l: readonly { id: bigint; value: bigint }[]): string[] => l.map((r) => `${hexId(r.id)}=${r.value.toString(16)}`);
+  const ram = createHash('sha256');
+  for (const [p, page] of [...s.ram.pages].sort((a, b) => a[0] - b[0])) ram.update(`${p}:`).update(page);
+  return { header: s.header, cpregs: regs(s.cpregs), core: regs(s.core), cpu: s.cpu, devices: s.devices, ram: ram.digest('hex') };
+}
+
+interface Split {
+  out: string;
+  stop: RunResult['stop'];
+  final: Uint8Array;
+  states: Uint8Array[];
+}
+
+/**
+ * Runs `image` from power-on, saving at each of `points` (ascending instruction counts) and
+ * continuing each time on a fresh machine loaded from the state just saved.
+ */
+async function splitRun(image: string, opts: VirtOptions, points: readonly number[], maxInsns = Infinity): Promise<Split> {
+  const out = new Out();
+  let m = make(opts, out);
+  m.load(join(ROOT, image), { name: image });
+  const states: Uint8Array[] = [];
+  let steps = 0;
+  for (const at of points) {
+    const r = await m.run({ maxInsns: maxInsns - steps, save: { at, write: (s) => (states.push(s), false) } });
+    steps += r.steps;
+    expect(r.stop.kind, `save at ${at}`).toBe('saved');
+    expect(m.instructions).toBe(at);
+    m = make(opts, out);
+    m.loadState(states[states.length - 1]);
+  }
+  const r = await m.run({ maxInsns: maxInsns - steps });
+  return { out: out.text, stop: r.stop, final: m.saveState(), states };
+}
+
+/** The unsplit run, with the instruction counts of exception entries and output bytes. */
+async function plainRun(image: string, opts: VirtOptions, maxInsns = Infinity) {
+  const out = new Out();
+  const m = make(opts, out);
+  m.load(join(ROOT, image), { name: image });
+  const entries: number[] = [];
+  m.cpu.onException = () => entries.push(m.instructions);
+  const r = await m.run({ maxInsns });
+  m.cpu.onException = null;
+  return { out: out.text, stop: r.stop, final: m.saveState(), total: m.instructions, entries };
+}
+
+const uartOf = (name: string): string =>
+  (JSON.parse(readFileSync(join(ROOT, name.replace(/\.elf$/, '.expected.json')), 'utf8')) as { uart: string }).uart;
+
+/** Split points: 0, 1, 2, the given extra ones, and `n` spread over [0, total). */
+function points(total: number, n: number, extra: readonly number[]): number[] {
+  const ps = new Set([0, 1, 2, ...extra]);
+  for (let i = 1; i <= n; i++) ps.add(Math.floor((total * i) / (n + 1)) + (i % 7));
+  return [...ps].filter((p) => p < total).sort((a, b) => a - b);
+}
+
+/** SCTLR_ELx.M in a state's cpreg list (SCTLR_EL1: op0 3, op1 0, CRn 1; SCTLR_EL2: op1 4). */
+const mmuOn = (state: Uint8Array, el: 1 | 2): boolean => {
+  const id = sysregId(3, el === 1 ? 0 : 4, 1, 0, 0);
+  return ((readState(state).cpregs.find((r) => r.id === id)?.value ?? 0n) & 1n) === 1n;
+};
+
+describe('a run split by save/load gives the unsplit run', () => {
+  it.each([
+    ['tests/images/mmu/mmu_el1.elf', { cpu: 'cortex-a57' }, 1],
+    ['tests/images/mmu/mmu_el2_max.elf', { cpu: 'max', el: 2 }, 2],
+    ['tests/images/exc/exc_el3el2.elf', { cpu: 'cortex-a57', el: 3, el2: true }, undefined],
+  ] as const)('%s', async (image, opts, mmuEl) => {
+    const plain = await plainRun(image, opts);
+    expect(plain.stop).toEqual({ kind: 'exit', code: 0 });
+    expect(plain.out).toBe(uartOf(image)); // QEMU 7.2's recording
+    // Inside exception handlers: two instructions after some entries.
+    const inHandler = plain.entries.filter((_, i) => i % Math.max(1, Math.floor(plain.entries.length / 4)) === 0).map((e) => e + 2);
+    expect(inHandler.length).toBeGreaterThan(2);
+    const ps = points(plain.total, 6, inHandler);
+    const split = await splitRun(image, opts, ps);
+    expect(split.stop).toEqual(plain.stop);
+    expect(split.out).toBe(plain.out);
+    expect(summary(split.final)).toEqual(summary(plain.final));
+    expect(Buffer.compare(split.final, plain.final)).toBe(0);
+    // The split points cover output on both sides of a save and, for the MMU images, the MMU on.
+    expect(readState(split.states[split.states.length - 1]).header.instructions).toBe(ps[ps.length - 1]);
+    if (mmuEl !== undefined) expect(split.states.some((s) => mmuOn(s, mmuEl))).toBe(true);
+  });
+
+  it('fpmix: FP/SIMD state live across saves (1.5 M steps)', async () => {
+    const image = '../shared/workloads/fpmix.elf';
+    const opts = { cpu: 'cortex-a57' };
+    const max = 1_500_000;
+    const plain = await plainRun(image, opts, max);
+    expect(plain.stop.kind).toBe('limit');
+    const ps = points(plain.total, 5, []);
+    const split = await splitRun(image, opts, ps, max);
+    expect(split.stop.kind).toBe('limit');
+    expect(split.out).toBe(plain.out);
+    expect(Buffer.compare(split.final, plain.final)).toBe(0);
+    // Some V register is non-zero at some save point (the FP state was live).
+    const vLive = split.states.some((s) => readState(s).core.some((r) => (r.id & 0x00f0000000000000n) === 0x0040000000000000n && r.value !== 0n));
+    expect(vLive).toBe(true);
+  });
+});
+
+/** The counter guest (assembled with aarch64-linux-gnu-as 2.40, linked at 0x40080000). */
+const COUNTER = bytesOf([
+  0xd2800002, // mov x2, #0
+  0xd2807d03, // mov x3, #1000
+  0xd53be041, // 1: mrs x1, cntvct_el0
+  0x8b010042, // add x2, x2, x1
+  0xf1000463, // subs x3, x3, #1
+  0x54ffffa1, // b.ne 1b
+  0x10000101, // adr x1, el
+  0x52800600, // mov w0, #0x30 (SYS_ELAPSED)
+  0xd45e0000, // hlt #0xf000
+  0x100000e1, // adr x1, blk
+  0x52800300, // mov w0, #0x18 (SYS_EXIT)
+  0xd45e0000, // hlt #0xf000
+  0x14000000, // b .
+  0xd503201f, // nop
+  0, 0, // el: .quad 0
+  0x20026, 0, 0, 0, // blk: .quad 0x20026, 0
+]);
+
+describe('--icount shift', () => {
+  it.each([
+    [0, 124500n],
+    [3, 1000000n],
+  ])('shift=%i: CNTVCT_EL0 as QEMU 7.2, unsplit and split at every 293rd instruction', async (shift, want) => {
+    const run = async (points: number[]): Promise<bigint> => {
+      const out = new Out();
+      let m = make({ icountShift: shift }, out);
+      m.load(COUNTER);
+      for (const at of points) {
+        const r = await m.run({ save: { at, write: (s) => ((m = make({ icountShift: shift }, out)), m.loadState(s), false) } });
+        expect(r.stop.kind).toBe('saved');
+      }
+      const r = await m.run();
+      expect(r.stop).toEqual({ kind: 'exit', code: 0 });
+      return m.cpu.x[2];
+    };
+    expect(await run([])).toBe(want);
+    expect(await run(Array.from({ length: 14 }, (_, i) => i * 293))).toBe(want);
+  });
+
+  it('SYS_ELAPSED counts 2^shift ns per instruction (a64emu virtual time; QEMU 7.2 uses host time)', async () => {
+    const elapsed = async (shift: number): Promise<bigint> => {
+      const m = make({ icountShift: shift }, new Out());
+      m.load(COUNTER);
+      await m.run();
+      return new DataView(m.bus.ram.buffer).getBigUint64(0x80038, true);
+    };
+    const e0 = await elapsed(0);
+    expect(e0).toBeGreaterThan(4000n); // about 4000 instructions before the call
+    expect(await elapsed(4)).toBe(e0 << 4n);
+  });
+
+  it('refuses a state saved with another shift, and other board options', async () => {
+    const m = make({ icountShift: 2 }, new Out());
+    m.load(COUNTER);
+    await m.run({ maxInsns: 10 });
+    const s = m.saveState();
+    expect(() => make({ icountShift: 3 }, new Out()).loadState(s)).toThrow(/--icount shift=2 in the file, shift=3 here/);
+    expect(() => make({ icountShift: 2, cpu: 'max' }, new Out()).loadState(s)).toThrow(/CPU model cortex-a57 in the file, max here/);
+    expect(() => make({ icountShift: 2, memory: 256 * 1024 * 1024 }, new Out()).loadState(s)).toThrow(StateError);
+    expect(() => make({ icountShift: 2, el: 2 }, new Out()).loadState(s)).toThrow(/start mode --el 1 in the file, start mode --el 2 here/);
+    expect(() => make({ icountShift: 11 }, new Out())).toThrow(/0 to 10/);
+  });
+});
