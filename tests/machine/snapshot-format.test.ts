@@ -117,6 +117,19 @@ describe('what the state holds', () => {
     expect(m2.uart.read(0, 4)).toBe(0x62);
   });
 
+  it('loading into a machine that has run another guest leaves nothing of it (RAM, TLB, registers)', async () => {
+    const a = make({ memory: 64 * 1024 * 1024 });
+    a.load('tests/images/mmu/mmu_el1.elf');
+    await a.run({ maxInsns: 120_000 });
+    const state = a.saveState();
+    const used = make({ memory: 64 * 1024 * 1024 });
+    used.load('tests/images/mmu/mmu_el1.elf');
+    await used.run({ maxInsns: 200_000 }); // further on: other RAM, TLB and registers
+    used.bus.ram.fill(0x77, 60 * 1024 * 1024, 61 * 1024 * 1024);
+    used.loadState(state);
+    expect(Buffer.compare(used.saveState(), state)).toBe(0);
+  });
+
   it('a 512 MiB guest makes a small file (zero pages are skipped, the rest deflated)', () => {
     const m = new VirtMachine({ output: () => {} });
     m.load(bytesOf(HELLO));

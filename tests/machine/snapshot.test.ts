@@ -22,11 +22,14 @@ import { hexId, sysregId } from '../../src/kvmcompat/regid.js';
 import { ROOT } from '../helpers/a64emu.js';
 import { bytesOf } from './images.js';
 
-/** Console bytes of a sequence of machines, in order, tagged by stream. */
+/** Console bytes of a sequence of machines, in order, with a marker where the stream changes. */
 class Out {
   text = '';
+  private last = 'stdout';
   sink = (stream: string, b: Uint8Array): void => {
-    this.text += (stream === 'stdout' ? '' : '\u0001') + Buffer.from(b).toString('latin1');
+    if (stream !== this.last) this.text += `<${stream}>`;
+    this.last = stream;
+    this.text += Buffer.from(b).toString('latin1');
   };
 }
 
