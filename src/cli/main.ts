@@ -217,8 +217,11 @@ function loadMachine(args: RunArgs, io: CliIo, err: (text: string) => void, outp
   }
 }
 
-/** --save-state: writes each state the run produces to the file, and says so on stderr. */
-function savePoints(args: RunArgs, io: CliIo, err: (text: string) => void): SavePoints | undefined {
+/**
+ * --save-state: writes each state the run produces to the file, and says so on stderr.
+ * `failed` is set when a write failed (the run then ends with EXIT.USAGE).
+ */
+function savePoints(args: RunArgs, io: CliIo, err: (text: string) => void, status: { failed: boolean }): SavePoints | undefined {
   const path = args.saveState;
   if (path === undefined) return undefined;
   const write = io.writeFile ?? ((p: string, d: Uint8Array) => writeFileSync(p, d));
@@ -229,6 +232,7 @@ function savePoints(args: RunArgs, io: CliIo, err: (text: string) => void): Save
         write(path, state);
       } catch (e) {
         err(`cannot write state file '${path}': ${writeError(e)}`);
+        status.failed = true;
         return reason === 'request';
       }
       err(`state saved to '${path}' at instruction ${n}${reason === 'at' ? '; stopping' : ''}`);
@@ -255,7 +259,8 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
     err(`--save-at ${args.saveAt}: the loaded state is already at instruction ${machine.instructions}`);
     return EXIT.USAGE;
   }
-  const save = savePoints(args, io, err);
+  const saveStatus = { failed: false };
+  const save = savePoints(args, io, err, saveStatus);
   const detachSignal = save !== undefined && io.onSignal ? io.onSignal('SIGUSR1', () => machine.requestSave()) : () => {};
 
   const trace = args.trace === undefined ? undefined : await openTrace(args, machine, io, err);
@@ -284,6 +289,7 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
   if (args.saveAt !== undefined && machine.instructions < args.saveAt && result.stop.kind !== 'saved') {
     err(`the run ended at instruction ${machine.instructions}, before --save-at ${args.saveAt}: no state was saved`);
   }
+  if (saveStatus.failed && result.stop.kind === 'saved') return EXIT.USAGE;
   return exitStatus(result.stop, result.instructions, io, err);
 }
 

@@ -74,6 +74,17 @@ describe('run --save-at / --load-state', () => {
     expect(files.s).toBeUndefined();
   });
 
+  it('a state file that cannot be written: exit status 2', async () => {
+    const files: Record<string, Uint8Array> = { 'hello.bin': bytesOf(HELLO) };
+    const { io, out } = fakeIo(files);
+    io.writeFile = () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    };
+    const code = await main(['run', ...M, '--save-state', '/ro/s', '--save-at', '5', 'hello.bin'], io);
+    expect(code).toBe(2);
+    expect(out.stderr).toBe("a64emu: cannot write state file '/ro/s': permission denied\n");
+  });
+
   it('refuses options that conflict with the state file, naming them', async () => {
     const files: Record<string, Uint8Array> = { 'hello.bin': bytesOf(HELLO) };
     await run(['run', ...M, '--save-state', 's', '--save-at', '5', 'hello.bin'], files);

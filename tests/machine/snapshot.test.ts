@@ -117,9 +117,9 @@ describe('a run split by save/load gives the unsplit run', () => {
     expect(plain.stop).toEqual({ kind: 'exit', code: 0 });
     expect(plain.out).toBe(uartOf(image)); // QEMU 7.2's recording
     // Inside exception handlers: two instructions after some entries.
-    const inHandler = plain.entries.filter((_, i) => i % Math.max(1, Math.floor(plain.entries.length / 4)) === 0).map((e) => e + 2);
+    const inHandler = plain.entries.filter((_, i) => i % Math.max(1, Math.floor(plain.entries.length / 3)) === 0).map((e) => e + 2);
     expect(inHandler.length).toBeGreaterThan(2);
-    const ps = points(plain.total, 6, inHandler);
+    const ps = points(plain.total, 4, inHandler);
     const split = await splitRun(image, opts, ps);
     expect(split.stop).toEqual(plain.stop);
     expect(split.out).toBe(plain.out);
@@ -130,13 +130,13 @@ describe('a run split by save/load gives the unsplit run', () => {
     if (mmuEl !== undefined) expect(split.states.some((s) => mmuOn(s, mmuEl))).toBe(true);
   });
 
-  it('fpmix: FP/SIMD state live across saves (1.5 M steps)', async () => {
+  it('fpmix: FP/SIMD state live across saves (1 M steps)', async () => {
     const image = '../shared/workloads/fpmix.elf';
     const opts = { cpu: 'cortex-a57' };
-    const max = 1_500_000;
+    const max = 1_000_000;
     const plain = await plainRun(image, opts, max);
     expect(plain.stop.kind).toBe('limit');
-    const ps = points(plain.total, 5, []);
+    const ps = points(plain.total, 3, []);
     const split = await splitRun(image, opts, ps, max);
     expect(split.stop.kind).toBe('limit');
     expect(split.out).toBe(plain.out);
@@ -171,7 +171,7 @@ describe('--icount shift', () => {
   it.each([
     [0, 124500n],
     [3, 1000000n],
-  ])('shift=%i: CNTVCT_EL0 as QEMU 7.2, unsplit and split at every 293rd instruction', async (shift, want) => {
+  ])('shift=%i: CNTVCT_EL0 as QEMU 7.2, unsplit and split at every 499th instruction', async (shift, want) => {
     const run = async (points: number[]): Promise<bigint> => {
       const out = new Out();
       let m = make({ icountShift: shift }, out);
@@ -185,7 +185,7 @@ describe('--icount shift', () => {
       return m.cpu.x[2];
     };
     expect(await run([])).toBe(want);
-    expect(await run(Array.from({ length: 14 }, (_, i) => i * 293))).toBe(want);
+    expect(await run(Array.from({ length: 9 }, (_, i) => i * 499))).toBe(want);
   });
 
   it('SYS_ELAPSED counts 2^shift ns per instruction (a64emu virtual time; QEMU 7.2 uses host time)', async () => {
