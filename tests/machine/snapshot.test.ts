@@ -52,6 +52,8 @@ function summary(bytes: Uint8Array): unknown {
 
 interface Split {
   out: string;
+  /** How much output there was at each save. */
+  outAt: number[];
   stop: RunResult['stop'];
   final: Uint8Array;
   states: Uint8Array[];
@@ -66,17 +68,19 @@ async function splitRun(image: string, opts: VirtOptions, points: readonly numbe
   let m = make(opts, out);
   m.load(join(ROOT, image), { name: image });
   const states: Uint8Array[] = [];
+  const outAt: number[] = [];
   let steps = 0;
   for (const at of points) {
     const r = await m.run({ maxInsns: maxInsns - steps, save: { at, write: (s) => (states.push(s), false) } });
     steps += r.steps;
     expect(r.stop.kind, `save at ${at}`).toBe('saved');
     expect(m.instructions).toBe(at);
+    outAt.push(out.text.length);
     m = make(opts, out);
     m.loadState(states[states.length - 1]);
   }
   const r = await m.run({ maxInsns: maxInsns - steps });
-  return { out: out.text, stop: r.stop, final: m.saveState(), states };
+  return { out: out.text, outAt, stop: r.stop, final: m.saveState(), states };
 }
 
 /** The unsplit run, with the instruction counts of exception entries and output bytes. */
@@ -128,6 +132,7 @@ describe('a run split by save/load gives the unsplit run', () => {
     // The split points cover output on both sides of a save and, for the MMU images, the MMU on.
     expect(readState(split.states[split.states.length - 1]).header.instructions).toBe(ps[ps.length - 1]);
     if (mmuEl !== undefined) expect(split.states.some((s) => mmuOn(s, mmuEl))).toBe(true);
+    expect(split.outAt.some((n) => n > 0 && n < plain.out.length)).toBe(true); // between UART lines
   });
 
   it('fpmix: FP/SIMD state live across saves (1 M steps)', async () => {
