@@ -140,7 +140,7 @@ export function writeCore(cpu: Cpu, list: readonly RegValue[]): void {
   const ps = Number(get(ID_PSTATE) & 0xffffffffn);
   const m = ps & 0x1f;
   const el = m >> 2;
-  if ((m & 0x12) !== 0 || el > cpu.highestEl) {
+  if ((m & 0x12) !== 0 || el > cpu.highestEl || (el === 2 && !cpu.model.features.EL2)) {
     throw new StateError(`PSTATE 0x${ps.toString(16)} has an invalid mode M[4:0] = 0x${m.toString(16)} for ${cpu.model.name}`);
   }
   cpu.el = el;

@@ -91,6 +91,14 @@ describe('what the state holds', () => {
     expect([m2.cpu.el, m2.cpu.spsel, m2.cpu.il, m2.cpu.ss]).toEqual([1, 0, 1, 1]);
   });
 
+  it('a PSTATE with a mode the model does not have is refused', () => {
+    const m = booted({ cpu: 'max', el: 3 }); // EL3 without EL2 (QEMU secure=on)
+    const sections = decodeContainer(m.saveState());
+    const core = readState(m.saveState()).core.map((r) => (r.id === 0x6030000000100042n ? { id: r.id, value: 0x3c9n } : r)); // EL2h
+    const crafted = encodeContainer(sections.map((s) => (s.tag === 'CORE' ? { tag: 'CORE', data: encodeRegs(core) } : s)));
+    expect(() => make({ cpu: 'max', el: 3 }).loadState(crafted)).toThrow(/PSTATE 0x3c9 has an invalid mode M\[4:0\] = 0x9 for max/);
+  });
+
   it('the TLB survives (QEMU drops its TLB on migration; a64emu keeps stale entries)', async () => {
     const m = make({ memory: 64 * 1024 * 1024 });
     m.load('tests/images/mmu/mmu_el1.elf');

@@ -193,16 +193,23 @@ describe('--icount shift', () => {
     expect(await run(Array.from({ length: 9 }, (_, i) => i * 499))).toBe(want);
   });
 
-  it('SYS_ELAPSED counts 2^shift ns per instruction (a64emu virtual time; QEMU 7.2 uses host time)', async () => {
-    const elapsed = async (shift: number): Promise<bigint> => {
-      const m = make({ icountShift: shift }, new Out());
+  it('SYS_ELAPSED: 2^shift ns per instruction retired before the call, split or not', async () => {
+    // a64emu's definition (virtual time; QEMU 7.2 answers with host time): 4004 instructions
+    // run before the HLT (2, then 4 per iteration, then ADR and MOV).
+    const elapsed = async (shift: number, at?: number): Promise<bigint> => {
+      let m = make({ icountShift: shift }, new Out());
       m.load(COUNTER);
+      if (at !== undefined) {
+        const s = m;
+        await s.run({ save: { at, write: (st) => ((m = make({ icountShift: shift }, new Out())), m.loadState(st), false) } });
+      }
       await m.run();
       return new DataView(m.bus.ram.buffer).getBigUint64(0x80038, true);
     };
-    const e0 = await elapsed(0);
-    expect(e0).toBeGreaterThan(4000n); // about 4000 instructions before the call
-    expect(await elapsed(4)).toBe(e0 << 4n);
+    expect(await elapsed(0)).toBe(4004n);
+    expect(await elapsed(4)).toBe(4004n << 4n);
+    // Saved between the ADR and the MOV: the loaded run's block starts there.
+    expect(await elapsed(4, 4003)).toBe(4004n << 4n);
   });
 
   it('refuses a state saved with another shift, and other board options', async () => {
