@@ -191,7 +191,7 @@ function loadMachine(args: RunArgs, io: CliIo, err: (text: string) => void, outp
   const conflicts: string[] = [];
   if (args.cpu !== undefined && args.cpu !== b.cpu) conflicts.push(`--cpu ${args.cpu} (the state's CPU is ${b.cpu})`);
   if ((args.el !== undefined && args.el !== b.el) || (args.el2 === true && !b.el2)) {
-    conflicts.push(`--el ${args.el ?? 1}${args.el2 ? ' --virtualization' : ''} (the state's start mode is --el ${b.el}${b.el2 ? ' --virtualization' : ''})`);
+    conflicts.push(`--el ${args.el ?? 1}${args.el2 ? ' --virtualization' : ''} (the state's start mode is --el ${b.el}${b.el2 && b.el === 3 ? ' --virtualization' : ''})`);
   }
   if (args.memory !== undefined && args.memory !== b.memory) conflicts.push(`--memory ${args.memory} (the state has ${b.memory} bytes of RAM)`);
   if (args.icountShift !== undefined && args.icountShift !== b.icountShift) {

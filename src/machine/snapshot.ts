@@ -103,6 +103,7 @@ export function decodeContainer(bytes: Uint8Array): Section[] {
 export interface StateBoard {
   readonly cpu: string;
   readonly el: StartEl;
+  /** EL2 is implemented (start mode 2, or 3 with --virtualization). */
   readonly el2: boolean;
   readonly memory: number;
   /** --icount shift: 2^shift ns of virtual time per instruction. */

@@ -194,7 +194,7 @@ export class VirtMachine {
       throw new ConfigError(`the icount shift must be 0 to ${MAX_ICOUNT_SHIFT} (got ${String(shift)})`);
     }
     this.shift = shift;
-    this.board = { cpu: modelName, el, el2: opts.el2 === true, memory, icountShift: shift, psciConduit: opts.psciConduit ?? null };
+    this.board = { cpu: modelName, el, el2: el === 2 || opts.el2 === true, memory, icountShift: shift, psciConduit: opts.psciConduit ?? null };
     if (!Number.isSafeInteger(memory) || memory <= 0 || memory % 4096 !== 0) {
       throw new ConfigError(`memory size must be a positive multiple of 4 KiB (got ${memory})`);
     }

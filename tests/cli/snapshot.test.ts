@@ -141,3 +141,21 @@ describe('parsing', () => {
     for (const o of ['--icount [shift=]N', '--save-state FILE', '--save-at N', '--load-state FILE']) expect(help.stdout).toContain(o);
   });
 });
+
+describe('start modes', () => {
+  it('--el 2 and --el 3 --virtualization states load with or without the options repeated', async () => {
+    const files: Record<string, Uint8Array> = { 'hello.bin': bytesOf(HELLO) };
+    for (const mode of [['--el', '2'], ['--el', '3', '--virtualization']]) {
+      const whole = await run(['run', ...M, ...mode, 'hello.bin'], files);
+      const first = await run(['run', ...M, ...mode, '--save-state', 's', '--save-at', '20', 'hello.bin'], files);
+      expect(first.code).toBe(0);
+      for (const again of [[], mode]) {
+        const rest = await run(['run', '--load-state', 's', ...again], files);
+        expect(rest.code).toBe(whole.code);
+        expect(first.stdout + rest.stdout).toBe(whole.stdout);
+      }
+      const other = await run(['run', '--load-state', 's', '--el', mode[1] === '2' ? '3' : '2'], files);
+      expect(other.code).toBe(2);
+    }
+  });
+});
