@@ -236,6 +236,7 @@ export class VirtMachine {
       // 62.5 MHz: one tick per 16 ns of virtual time.
       counter: (_cpu, icount) => (BigInt(this.timeBase + icount) << BigInt(this.shift)) / 16n,
       counterFrequency: COUNTER_FREQUENCY,
+      icountShift: shift,
       warn: (m) => this.warnFn(m),
     };
     this.cpu = new Cpu(this.bus, model, platform);

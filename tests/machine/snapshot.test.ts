@@ -217,7 +217,40 @@ const COUNTER = bytesOf([
   0x20026, 0, 0, 0, // blk: .quad 0x20026, 0
 ]);
 
+/**
+ * The PMU guest (aarch64-linux-gnu-as 2.40, linked at 0x40080000): counter 0 counts
+ * INST_RETIRED, counter 1 CPU_CYCLES, the cycle counter on; 100 loop iterations; then X2 =
+ * PMCCNTR_EL0, X4 = PMEVCNTR0_EL0, X5 = PMEVCNTR1_EL0. QEMU 7.2 (-M virt -cpu cortex-a57
+ * -icount shift=N,sleep=off, read with gdb-multiarch at 0x40080040) gave 203, 204, 205 with
+ * shift=0 and 812, 204, 820 with shift=2: cycles are virtual nanoseconds.
+ */
+const PMU = bytesOf([
+  0xd2800100, 0xd51bec00, // mov x0, #0x8; msr pmevtyper0_el0, x0
+  0xd2800220, 0xd51bec20, // mov x0, #0x11; msr pmevtyper1_el0, x0
+  0xd2800060, 0xb2610000, 0xd51b9c20, // mov x0, #3; orr x0, x0, #0x80000000; msr pmcntenset_el0, x0
+  0xd2800020, 0xd51b9c00, 0xd5033fdf, // mov x0, #1; msr pmcr_el0, x0; isb
+  0xd2800c83, 0xf1000463, 0x54ffffe1, // mov x3, #100; 1: subs x3, x3, #1; b.ne 1b
+  0xd53b9d02, 0xd53be804, 0xd53be825, // mrs x2, pmccntr_el0; mrs x4, pmevcntr0_el0; mrs x5, pmevcntr1_el0
+  0x10000081, 0x52800300, 0xd45e0000, 0x14000000, // adr x1, blk; mov w0, #0x18; hlt #0xf000; b .
+  0x00020026, 0, 0, 0, // blk: .quad 0x20026, 0
+]);
+
 describe('--icount shift', () => {
+  it.each([
+    [0, [203n, 204n, 205n]],
+    [2, [812n, 204n, 820n]],
+  ])('shift=%i: PMU cycles are virtual nanoseconds, instructions are instructions (QEMU 7.2)', async (shift, want) => {
+    for (const points of [[], [9, 50, 151, 210]]) {
+      let m = make({ icountShift: shift }, new Out());
+      m.load(PMU);
+      for (const at of points) {
+        await m.run({ save: { at, write: (s) => ((m = make({ icountShift: shift }, new Out())), m.loadState(s), false) } });
+      }
+      expect((await m.run()).stop).toEqual({ kind: 'exit', code: 0 });
+      expect([m.cpu.x[2], m.cpu.x[4], m.cpu.x[5]]).toEqual(want);
+    }
+  });
+
   it.each([
     [0, 124500n],
     [3, 1000000n],
