@@ -1,7 +1,7 @@
 // The state file (docs/snapshot.md): a versioned container of checksummed sections, and the
 // board's state in it (board options, image, cpreg list, core registers, CPU bookkeeping,
-// devices, RAM). Writing reads the machine only; reading verifies the whole file before any
-// of it reaches a machine, so a bad file leaves the destination untouched.
+// devices, RAM). Writing reads the machine only; reading verifies the container (every CRC)
+// and the sections' shapes before any of it reaches a machine.
 
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Cpu } from '../cpu/cpu.js';

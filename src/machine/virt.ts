@@ -289,8 +289,9 @@ export class VirtMachine {
 
   /**
    * Continues from a state file: the machine must have been built with the file's board
-   * options (readStateBoard gives them). Throws StateError for a bad or mismatched file; the
-   * file is verified completely before the machine is touched.
+   * options (readState(bytes).header.board). Throws StateError for a bad or mismatched file:
+   * checksums and board before the machine is touched; the cpreg list rule and malformed
+   * contents (docs/snapshot.md) while loading, after which the machine must not be run.
    */
   loadState(state: Uint8Array | MachineState): void {
     const s = state instanceof Uint8Array ? readState(state) : state;
