@@ -70,7 +70,7 @@ interface CommandSpec {
 
 const SPECS: Record<'run' | 'disasm' | 'lockstep' | 'fuzz' | 'regs' | 'sweep' | 'kvm', CommandSpec> = {
   run: {
-    values: [...MACHINE_VALUES, '--trace', '--trace-format', '--trace-from', '--trace-count'],
+    values: [...MACHINE_VALUES, '--trace', '--trace-format', '--trace-from', '--trace-count', '--icount', '--save-state', '--save-at', '--load-state'],
     flags: [...MACHINE_FLAGS, '--stats'],
   },
   disasm: { values: ['--start', '--count', '--load-addr'], flags: [] },
@@ -120,6 +120,14 @@ export interface RunArgs extends MachineArgs {
   readonly traceFrom?: number;
   /** Steps to trace (default: all). */
   readonly traceCount?: number;
+  /** --icount [shift=]N: 2^N ns per instruction (undefined: the default, 0). */
+  readonly icountShift?: number;
+  /** --save-state FILE: where --save-at and SIGUSR1 save the state. */
+  readonly saveState?: string;
+  /** --save-at N: save when the machine's instruction count reaches N, then stop. */
+  readonly saveAt?: number;
+  /** --load-state FILE: continue a saved run; `image` is then '' (the image is in the file). */
+  readonly loadState?: string;
 }
 
 export interface DisasmArgs {
@@ -305,6 +313,24 @@ function machineArgs(command: string, p: Parsed): MachineArgs {
   };
 }
 
+/**
+ * --icount as QEMU spells it: `N` or `shift=N` (0..10: 2^N ns per instruction), optionally
+ * with `sleep=off` (a64emu never sleeps: virtual time is never tied to the host's clock).
+ */
+export function parseIcount(text: string): number {
+  let shift: number | undefined;
+  for (const part of text.split(',')) {
+    const t = part.trim();
+    const m = /^(?:shift=)?(\d+)$/.exec(t);
+    if (m && shift === undefined) shift = Number(m[1]);
+    else if (t === 'sleep=off') continue;
+    else if (/^shift=auto$/.test(t)) throw new UsageError('--icount shift=auto is not supported: time always derives from the instruction count (give shift=N)');
+    else throw new UsageError(`bad --icount '${text}': expected [shift=]N with N from 0 to 10 (optionally ,sleep=off)`);
+  }
+  if (shift === undefined || shift > 10) throw new UsageError(`bad --icount '${text}': expected [shift=]N with N from 0 to 10`);
+  return shift;
+}
+
 /** A step number: like parseCount, but 0 is allowed. */
 function parseStep(text: string): number {
   return text.trim() === '0' ? 0 : parseCount(text);
@@ -329,9 +355,20 @@ function parseCommand(command: keyof typeof SPECS, rest: readonly string[]): Arg
       for (const o of ['--trace-format', '--trace-from', '--trace-count']) {
         if (trace === undefined && p.values.has(o)) throw new UsageError(`option ${o} needs --trace FILE (or --trace - for stderr)`);
       }
+      const loadState = p.values.get('--load-state');
+      const saveState = p.values.get('--save-state');
+      if (p.values.has('--save-at') && saveState === undefined) throw new UsageError('option --save-at needs --save-state FILE');
+      if (loadState !== undefined && p.positional.length > 0) {
+        throw new UsageError(`--load-state takes no IMAGE: the image is in the state file (got ${p.positional.join(' ')})`);
+      }
       return {
         command: 'run',
-        ...machineArgs('run', p),
+        ...machineArgs('run', loadState !== undefined ? { ...p, positional: ['-'] } : p),
+        ...(loadState !== undefined ? { image: '' } : {}),
+        icountShift: opt(p, '--icount', parseIcount),
+        saveState,
+        saveAt: opt(p, '--save-at', parseStep),
+        loadState,
         stats: p.flags.has('--stats'),
         trace,
         traceFormat: fmt,
@@ -437,6 +474,16 @@ stdin/stdout, Arm semihosting, PSCI through HVC, one CPU.
 
 Options of run (before or after IMAGE):
 ${MACHINE_HELP}
+  --icount [shift=]N  2^N ns of virtual time per instruction (QEMU's -icount;
+                      default 0): the counter (62.5 MHz), timers and semihosting
+                      clocks derive from the instruction count, so runs repeat
+  --save-state FILE   save the machine's state to FILE on SIGUSR1 (at the next
+                      slice boundary; the run goes on) or with --save-at
+  --save-at N         save the state after exactly N instructions (counted from
+                      power-on, across guest resets) and stop (exit status 0)
+  --load-state FILE   continue the run saved in FILE (no IMAGE: the image and the
+                      board options are in the file; --cpu, --el, --memory,
+                      --icount... may be given only with the file's values)
   --stats             print instructions executed, wall time and MIPS on stderr
   --trace FILE        write one line per instruction to FILE ('-': stderr): step
                       count, EL, PC, opcode, disassembly, registers changed;

@@ -3,12 +3,13 @@
 // (the bundle dist/a64emu.mjs), it runs main on process.argv and sets process.exitCode
 // (never process.exit: stdout may be a pipe with writes still queued).
 
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json';
 import { COMMAND_HELP, HELP, UsageError, parseArgs, type MachineArgs, type RunArgs } from './args.js';
 import { attachStdin, type StdinLike } from './stdin.js';
-import { ConfigError, VirtMachine, type MachineStop, type RunResult, type VirtOptions } from '../machine/virt.js';
+import { ConfigError, VirtMachine, type MachineStop, type RunResult, type SavePoints, type VirtOptions } from '../machine/virt.js';
+import { StateError, readState, type MachineState } from '../machine/snapshot.js';
 import { LoadError } from '../machine/loader.js';
 import type { Stream } from '../machine/output.js';
 import { hex64 } from '../debug/fmt.js';
@@ -28,6 +29,10 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** False once the stream has closed (EPIPE); a trace to stderr then stops. Default true. */
   writable?(stream: Stream): boolean;
+  /** Writes a whole file (state files: written beside it, then renamed over it). */
+  writeFile?(path: string, data: Uint8Array): void;
+  /** Calls `handler` on a host signal (SIGUSR1) until the returned function is called. */
+  onSignal?(signal: 'SIGUSR1', handler: () => void): () => void;
 }
 
 function processIo(): CliIo {
@@ -46,6 +51,15 @@ function processIo(): CliIo {
     },
     env: process.env,
     writable: (stream) => !streams[stream].destroyed,
+    writeFile: (path, data) => {
+      const tmp = `${path}.tmp-${process.pid}`;
+      writeFileSync(tmp, data);
+      renameSync(tmp, path);
+    },
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
   };
 }
 
@@ -132,6 +146,7 @@ export function buildMachine(
   io: CliIo,
   err: (text: string) => void,
   output: VirtOptions['output'] = (stream, data) => io.write(stream, data),
+  extra: Partial<VirtOptions> = {},
 ): VirtMachine | number {
   const bytes = readImage(args.image, io, err);
   if (typeof bytes === 'number') return bytes;
@@ -144,6 +159,7 @@ export function buildMachine(
       reboot: args.reboot,
       output,
       betweenSlices: () => io.betweenSlices(),
+      ...extra,
     });
     if (args.plantDefect !== undefined) machine.cpu.defect = args.plantDefect;
     machine.load(bytes, { loadAddr: args.loadAddr, name: args.image });
@@ -156,16 +172,96 @@ export function buildMachine(
   }
 }
 
+/**
+ * Builds the board a state file describes and loads the state (--load-state). Options given
+ * on the command line must agree with the file's; on any problem reports it and returns
+ * EXIT.USAGE.
+ */
+function loadMachine(args: RunArgs, io: CliIo, err: (text: string) => void, output: VirtOptions['output']): VirtMachine | number {
+  const path = args.loadState!;
+  let state: MachineState;
+  try {
+    state = readState(io.readFile(path));
+  } catch (e) {
+    if (e instanceof StateError) err(`${path}: ${e.message}`);
+    else err(fileError(path, e));
+    return EXIT.USAGE;
+  }
+  const b = state.header.board;
+  const conflicts: string[] = [];
+  if (args.cpu !== undefined && args.cpu !== b.cpu) conflicts.push(`--cpu ${args.cpu} (the state's CPU is ${b.cpu})`);
+  if ((args.el !== undefined && args.el !== b.el) || (args.el2 === true && !b.el2)) {
+    conflicts.push(`--el ${args.el ?? 1}${args.el2 ? ' --virtualization' : ''} (the state's start mode is --el ${b.el}${b.el2 && b.el === 3 ? ' --virtualization' : ''})`);
+  }
+  if (args.memory !== undefined && args.memory !== b.memory) conflicts.push(`--memory ${args.memory} (the state has ${b.memory} bytes of RAM)`);
+  if (args.icountShift !== undefined && args.icountShift !== b.icountShift) {
+    conflicts.push(`--icount shift=${args.icountShift} (the state was saved with shift=${b.icountShift})`);
+  }
+  if (args.loadAddr !== undefined && args.loadAddr !== state.header.image.loadAddr) conflicts.push('--load-addr (the image in the state is already placed)');
+  if (conflicts.length > 0) {
+    err(`--load-state ${path}: ${conflicts.join('; ')}: give no such option, or the state's value`);
+    return EXIT.USAGE;
+  }
+  try {
+    const machine = new VirtMachine({
+      cpu: b.cpu, el: b.el, el2: b.el2, memory: b.memory, icountShift: b.icountShift, psciConduit: b.psciConduit ?? undefined,
+      reboot: args.reboot, output, betweenSlices: () => io.betweenSlices(),
+    });
+    if (args.plantDefect !== undefined) machine.cpu.defect = args.plantDefect;
+    machine.loadState(state);
+    return machine;
+  } catch (e) {
+    if (e instanceof StateError || e instanceof ConfigError) err(`${path}: ${e.message}`);
+    else throw e;
+    return EXIT.USAGE;
+  }
+}
+
+/**
+ * --save-state: writes each state the run produces to the file, and says so on stderr.
+ * `failed` is set when a write failed (the run then ends with EXIT.USAGE).
+ */
+function savePoints(args: RunArgs, io: CliIo, err: (text: string) => void, status: { failed: boolean }): SavePoints | undefined {
+  const path = args.saveState;
+  if (path === undefined) return undefined;
+  const write = io.writeFile ?? ((p: string, d: Uint8Array) => writeFileSync(p, d));
+  return {
+    at: args.saveAt,
+    write: (state, reason, n) => {
+      try {
+        write(path, state);
+      } catch (e) {
+        err(`cannot write state file '${path}': ${writeError(e)}`);
+        status.failed = true;
+        return reason === 'request';
+      }
+      err(`state saved to '${path}' at instruction ${n}${reason === 'at' ? '; stopping' : ''}`);
+      return reason === 'request';
+    },
+  };
+}
+
 async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void): Promise<number> {
   // With the trace on stderr, guest output and trace lines go out in the order they
   // happened: the console is flushed before each traced step, and the trace before it.
   let traceOnStderr: TraceSession | undefined;
-  const built = buildMachine(args, io, err, (stream, data) => {
+  const output: VirtOptions['output'] = (stream, data) => {
     traceOnStderr?.writer.flush();
     io.write(stream, data);
-  });
+  };
+  const built =
+    args.loadState !== undefined
+      ? loadMachine(args, io, err, output)
+      : buildMachine(args, io, err, output, { icountShift: args.icountShift });
   if (typeof built === 'number') return built;
   const machine = built;
+  if (args.saveAt !== undefined && args.saveAt < machine.instructions) {
+    err(`--save-at ${args.saveAt}: the loaded state is already at instruction ${machine.instructions}`);
+    return EXIT.USAGE;
+  }
+  const saveStatus = { failed: false };
+  const save = savePoints(args, io, err, saveStatus);
+  const detachSignal = save !== undefined && io.onSignal ? io.onSignal('SIGUSR1', () => machine.requestSave()) : () => {};
 
   const trace = args.trace === undefined ? undefined : await openTrace(args, machine, io, err);
   if (typeof trace === 'number') return trace;
@@ -178,9 +274,10 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
   const t0 = io.now();
   let result: RunResult;
   try {
-    result = await machine.run({ maxInsns: args.maxInsns, observer: trace?.tracer });
+    result = await machine.run({ maxInsns: args.maxInsns, observer: trace?.tracer, save });
   } finally {
     detachStdin();
+    detachSignal();
     const failed = trace?.finish();
     if (failed !== undefined) err(`the trace stopped early: cannot write '${args.trace}': ${writeError(failed)}`);
   }
@@ -189,6 +286,10 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
     const mips = seconds > 0 ? result.instructions / seconds / 1e6 : 0;
     err(`stats: ${result.instructions} instructions in ${seconds.toFixed(3)} s, ${mips.toFixed(2)} MIPS`);
   }
+  if (args.saveAt !== undefined && machine.instructions < args.saveAt && result.stop.kind !== 'saved') {
+    err(`the run ended at instruction ${machine.instructions}, before --save-at ${args.saveAt}: no state was saved`);
+  }
+  if (saveStatus.failed && result.stop.kind === 'saved') return EXIT.USAGE;
   return exitStatus(result.stop, result.instructions, io, err);
 }
 
@@ -265,6 +366,8 @@ function exitStatus(
     case 'interrupted':
       err('terminated (Ctrl-A x)'); // QEMU's "QEMU: Terminated", also status 0
       return EXIT.OK;
+    case 'saved':
+      return EXIT.OK; // --save-at: the state is in the file (reported when written)
     case 'internal': {
       const insn = stop.insn === undefined ? '' : ` (instruction 0x${(stop.insn >>> 0).toString(16).padStart(8, '0')})`;
       err(`internal error at guest PC ${hex64(stop.pc)}${insn}: ${stop.message}`);

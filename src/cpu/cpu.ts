@@ -28,6 +28,8 @@ export interface Platform {
   counter?(cpu: Cpu, icount: number): bigint;
   /** The counter frequency reported in CNTFRQ_EL0 at reset. */
   readonly counterFrequency?: number;
+  /** Virtual time per instruction, 2^icountShift ns (-icount shift): the PMU's 1 GHz cycles. */
+  readonly icountShift?: number;
   /** Where the CPU's warnings go (default: stderr), so the board can keep them in order. */
   warn?(message: string): void;
 }

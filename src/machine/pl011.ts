@@ -76,6 +76,28 @@ const FIFO_DEPTH = 16;
  */
 export const PL011_ID = [0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1] as const;
 
+/** The UART's state in a state file (snapshot.ts): registers, RX FIFO, interrupt level, input backlog. */
+export interface Pl011State {
+  fifo: number[];
+  readPos: number;
+  readCount: number;
+  rsr: number;
+  ilpr: number;
+  ibrd: number;
+  fbrd: number;
+  lcr: number;
+  cr: number;
+  ifls: number;
+  imsc: number;
+  ris: number;
+  dmacr: number;
+  irqLevel: boolean;
+  /** Host input bytes not yet taken into the FIFO. */
+  input: number[];
+}
+
+const STATE_FIELDS = ['readPos', 'readCount', 'rsr', 'ilpr', 'ibrd', 'fbrd', 'lcr', 'cr', 'ifls', 'imsc', 'ris', 'dmacr'] as const;
+
 export interface Pl011Options {
   /** Called with each transmitted byte. */
   tx: (byte: number) => void;
@@ -128,6 +150,32 @@ export class Pl011 implements MmioDevice {
     this.dmacr = 0;
     this.update();
     this.pump();
+  }
+
+  /** The device state for a state file (TX is instantaneous: nothing is in flight). */
+  saveState(): Pl011State {
+    return {
+      fifo: Array.from(this.fifo), readPos: this.readPos, readCount: this.readCount, rsr: this.rsr, ilpr: this.ilpr,
+      ibrd: this.ibrd, fbrd: this.fbrd, lcr: this.lcr, cr: this.cr, ifls: this.ifls, imsc: this.imsc, ris: this.ris,
+      dmacr: this.dmacr, irqLevel: this.irqLevel, input: this.pending.slice(this.pendingPos),
+    };
+  }
+
+  /** Restores saveState's result; the interrupt output takes the saved level without a callback. */
+  loadState(s: Pl011State): void {
+    const bad = (what: string): never => {
+      throw new Error(`PL011 state: bad ${what}`);
+    };
+    const byte = (v: unknown): number => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff ? (v as number) : bad('value'));
+    if (!Array.isArray(s.fifo) || s.fifo.length !== FIFO_DEPTH) bad('FIFO');
+    if (!Array.isArray(s.input)) bad('input');
+    for (const k of STATE_FIELDS) byte(s[k]);
+    if (s.readCount > FIFO_DEPTH || s.readPos >= FIFO_DEPTH) bad('FIFO position');
+    this.fifo = Uint16Array.from(s.fifo.map(byte));
+    for (const k of STATE_FIELDS) this[k] = s[k];
+    this.irqLevel = s.irqLevel === true;
+    this.pending = s.input.map((b) => byte(b) & 0xff);
+    this.pendingPos = 0;
   }
 
   /** Offers input bytes (from the host's stdin); they enter the RX FIFO as it has room. */

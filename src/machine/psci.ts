@@ -86,12 +86,27 @@ const FEATURE_OK = new Set<number>([
 /** The MPIDR affinity of the only CPU (QEMU virt: CPU 0 has affinity 0). */
 const OWN_AFFINITY = 0n;
 
+/** PSCI's state in a state file: the conduit (the effect is always 'none' between slices). */
+export interface PsciState {
+  conduit: Conduit | null;
+}
+
 export class Psci {
   /** The last call's effect on the machine (read by the board when the CPU stops). */
   effect: PsciEffect = 'none';
 
   /** The instruction that is a PSCI call, or null when PSCI is off (firmware's job). */
   constructor(public conduit: Conduit | null = 'hvc') {}
+
+  saveState(): PsciState {
+    return { conduit: this.conduit };
+  }
+
+  loadState(s: PsciState): void {
+    if (s.conduit !== null && s.conduit !== 'hvc' && s.conduit !== 'smc') throw new Error('PSCI state: bad conduit');
+    this.conduit = s.conduit;
+    this.effect = 'none';
+  }
 
   /** The Platform.firmwareCall hook: true when the call was PSCI and has been answered. */
   call(cpu: Cpu, conduit: Conduit, _imm: number): boolean {

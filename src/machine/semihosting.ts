@@ -67,6 +67,16 @@ const FEATURES = Uint8Array.of(0x53, 0x48, 0x46, 0x42, 0x03);
 
 type Handle = { kind: 'tt-in' } | { kind: 'tt-out'; stream: Stream } | { kind: 'features'; pos: number };
 
+/**
+ * Semihosting's state in a state file: the open handles and SYS_ERRNO's value. Every handle
+ * a64emu gives out (":tt", ":semihosting-features") is migratable; host files, when they are
+ * added, are not, and saving must then refuse while one is open.
+ */
+export interface SemihostingState {
+  handles: (Handle | null)[];
+  errno: number;
+}
+
 export interface SemihostingHost {
   readonly console: ConsoleOutput;
   /** Where SYS_WRITEC/SYS_WRITE0 go (QEMU default: stderr). */
@@ -87,6 +97,28 @@ export class Semihosting {
   private readonly warned = new Set<string>();
 
   constructor(private readonly host: SemihostingHost) {}
+
+  saveState(): SemihostingState {
+    return { handles: this.handles.map((h) => (h === undefined ? null : { ...h })), errno: this.errno };
+  }
+
+  loadState(s: SemihostingState): void {
+    if (!Array.isArray(s.handles) || !Number.isInteger(s.errno)) throw new Error('semihosting state: bad shape');
+    const ok = (h: unknown): h is Handle => {
+      const o = h as Record<string, unknown>;
+      return (
+        o.kind === 'tt-in' || (o.kind === 'tt-out' && (o.stream === 'stdout' || o.stream === 'stderr')) ||
+        (o.kind === 'features' && Number.isInteger(o.pos) && (o.pos as number) >= 0 && (o.pos as number) <= FEATURES.length)
+      );
+    };
+    this.handles = s.handles.map((h, i) => {
+      if (h === null) return undefined;
+      if (i === 0 || !ok(h)) throw new Error(`semihosting state: bad handle ${i}`);
+      return { ...h };
+    });
+    if (this.handles.length === 0) this.handles = [undefined];
+    this.errno = s.errno;
+  }
 
   /** Handles one HLT #0xF000 (the Platform.semihost hook). */
   call(cpu: Cpu): void {

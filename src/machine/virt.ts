@@ -17,6 +17,8 @@ import { ConsoleOutput, type OutputSink, type Stream } from './output.js';
 import { PL011_BASE, PL011_SIZE, Pl011 } from './pl011.js';
 import { Psci, type Conduit } from './psci.js';
 import { Semihosting } from './semihosting.js';
+import { StateError, applyState, readState, writeState, type MachineState, type StateBoard } from './snapshot.js';
+import pkg from '../../package.json';
 
 export const VIRT_RAM_BASE = 0x4000_0000;
 export const DEFAULT_RAM_SIZE = 512 * MiB;
@@ -72,7 +74,15 @@ export interface VirtOptions {
   cmdline?: string;
   /** Called between run slices; may return a promise (e.g. to wait for stdout to drain). */
   betweenSlices?: () => void | Promise<void>;
+  /**
+   * Virtual time per instruction, as QEMU's -icount shift=N: 2^N ns (default 0, 1 ns). The
+   * counter, the timers and semihosting's clocks derive from it.
+   */
+  icountShift?: number;
 }
+
+/** QEMU's largest -icount shift (MAX_ICOUNT_SHIFT). */
+export const MAX_ICOUNT_SHIFT = 10;
 
 export type MachineStop =
   | { kind: 'exit'; code: number }
@@ -81,6 +91,7 @@ export type MachineStop =
   | { kind: 'cpu-off' }
   | { kind: 'limit' }
   | { kind: 'interrupted' }
+  | { kind: 'saved' }
   | { kind: 'internal'; message: string; pc: bigint; insn: number | undefined; error: unknown };
 
 export interface RunResult {
@@ -101,6 +112,18 @@ export interface RunOptions {
   maxInsns?: number;
   /** Sees the steps of a window one at a time (traces: src/debug/trace.ts). */
   observer?: StepObserver;
+  /** Saving the state during the run (a64emu run --save-state). */
+  save?: SavePoints;
+}
+
+/**
+ * When a run saves its state: `at` an instruction count (`VirtMachine.instructions`, exactly),
+ * and at the next slice boundary after `requestSave()`. `write` gets the state file's bytes
+ * and returns whether the run goes on; when it does not, the run stops with {kind:'saved'}.
+ */
+export interface SavePoints {
+  at?: number;
+  write(state: Uint8Array, reason: 'at' | 'request', instructions: number): boolean;
 }
 
 /**
@@ -143,6 +166,13 @@ export class VirtMachine {
   /** Virtual time (instructions) retired before the CPU's last reset. */
   private timeBase = 0;
   private stopRequested = false;
+  private saveRequested = false;
+  /** The board options a state file records (and must match to load). */
+  readonly board: StateBoard;
+  /** The image file's bytes and load address, kept for state files. */
+  private imageBytes: Uint8Array = new Uint8Array(0);
+  private loadAddr: number | undefined;
+  private readonly shift: number;
   /** The PSCI conduit given in the options, if any (else chosen at each reset). */
   private readonly fixedConduit: Conduit | undefined;
 
@@ -159,6 +189,12 @@ export class VirtMachine {
     }
     const model = modelForEl(base, el, { el2: opts.el2 === true });
     const memory = opts.memory ?? DEFAULT_RAM_SIZE;
+    const shift = opts.icountShift ?? 0;
+    if (!Number.isInteger(shift) || shift < 0 || shift > MAX_ICOUNT_SHIFT) {
+      throw new ConfigError(`the icount shift must be 0 to ${MAX_ICOUNT_SHIFT} (got ${String(shift)})`);
+    }
+    this.shift = shift;
+    this.board = { cpu: modelName, el, el2: el === 2 || opts.el2 === true, memory, icountShift: shift, psciConduit: opts.psciConduit ?? null };
     if (!Number.isSafeInteger(memory) || memory <= 0 || memory % 4096 !== 0) {
       throw new ConfigError(`memory size must be a positive multiple of 4 KiB (got ${memory})`);
     }
@@ -187,7 +223,7 @@ export class VirtMachine {
       console: this.console,
       consoleStream: opts.semihostConsole ?? 'stderr',
       cmdline: () => this.cmdline ?? this.imageName,
-      nanoseconds: (cpu) => this.timeBase + cpu.icount,
+      nanoseconds: (cpu) => (this.timeBase + cpu.icount) * 2 ** this.shift,
       heap: () => {
         const g = largestGap(this.image, { base: this.bus.ramBase, size: this.bus.ramSize });
         return { base: BigInt(g.base), limit: BigInt(g.limit) };
@@ -197,8 +233,10 @@ export class VirtMachine {
     const platform: Platform = {
       semihost: (cpu) => this.semihosting.call(cpu),
       firmwareCall: (cpu, conduit, imm) => this.psci.call(cpu, conduit, imm),
-      counter: (_cpu, icount) => BigInt(Math.floor((this.timeBase + icount) / 16)),
+      // 62.5 MHz: one tick per 16 ns of virtual time.
+      counter: (_cpu, icount) => (BigInt(this.timeBase + icount) << BigInt(this.shift)) / 16n,
       counterFrequency: COUNTER_FREQUENCY,
+      icountShift: shift,
       warn: (m) => this.warnFn(m),
     };
     this.cpu = new Cpu(this.bus, model, platform);
@@ -218,6 +256,8 @@ export class VirtMachine {
     const bytes = typeof source === 'string' ? new Uint8Array(readFileSync(source)) : source;
     const image = parseImage(bytes, { base: this.bus.ramBase, size: this.bus.ramSize }, opts);
     this.image = image;
+    this.imageBytes = bytes;
+    this.loadAddr = opts.loadAddr;
     this.imageName = opts.name ?? (typeof source === 'string' ? source : '');
     this.resetMachine();
     return image;
@@ -226,6 +266,55 @@ export class VirtMachine {
   /** Offers bytes to the UART's receiver (host stdin). */
   pushInput(bytes: ArrayLike<number>): void {
     this.uart.pushInput(bytes);
+  }
+
+  /** Instructions retired since power-on, across guest resets (the virtual clock's count). */
+  get instructions(): number {
+    return this.timeBase + this.cpu.icount;
+  }
+
+  /** The machine's state as a state file (docs/snapshot.md); between run slices only. */
+  saveState(): Uint8Array {
+    if (this.image === undefined) throw new ConfigError('no image loaded');
+    this.console.flush();
+    const header = {
+      writer: `a64emu ${pkg.version}`,
+      board: this.board,
+      image: { name: this.imageName, loadAddr: this.loadAddr ?? null },
+      instructions: this.instructions,
+      pc: `0x${this.cpu.pc.toString(16).padStart(16, '0')}`,
+    };
+    return writeState(this, header, this.imageBytes, this.timeBase);
+  }
+
+  /**
+   * Continues from a state file: the machine must have been built with the file's board
+   * options (readState(bytes).header.board). Throws StateError for a bad or mismatched file:
+   * checksums and board before the machine is touched; the cpreg list rule and malformed
+   * contents (docs/snapshot.md) while loading, after which the machine must not be run.
+   */
+  loadState(state: Uint8Array | MachineState): void {
+    const s = state instanceof Uint8Array ? readState(state) : state;
+    const mismatch = boardMismatch(s.header.board, this.board);
+    if (mismatch !== undefined) throw new StateError(`the state was saved on another board: ${mismatch}`);
+    const ramIsZero = this.image === undefined; // never loaded: RAM is as allocated
+    let image: Image;
+    try {
+      image = parseImage(s.image, { base: this.bus.ramBase, size: this.bus.ramSize }, { loadAddr: s.header.image.loadAddr ?? undefined });
+    } catch (e) {
+      throw new StateError(`the image in the state file does not load: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.image = image;
+    this.imageBytes = s.image;
+    this.loadAddr = s.header.image.loadAddr ?? undefined;
+    this.imageName = s.header.image.name;
+    this.timeBase = s.devices.timeBase;
+    applyState(this, s, ramIsZero);
+  }
+
+  /** Asks a running `run` to save its state at the next slice boundary (SIGUSR1). */
+  requestSave(): void {
+    this.saveRequested = true;
   }
 
   /** Asks a running `run` to return {kind:'interrupted'} at the next slice boundary. */
@@ -267,8 +356,16 @@ export class VirtMachine {
       this.console.flush();
       return { stop, instructions: retired, steps: executed, resets };
     };
+    const save = opts.save;
+    let saveAt = save?.at;
     for (;;) {
+      if (saveAt !== undefined && this.instructions >= saveAt) {
+        saveAt = undefined;
+        if (!save!.write(this.saveState(), 'at', this.instructions)) return result({ kind: 'saved' });
+      }
       let budget = Math.min(slice, limit - executed);
+      // Steps >= instructions retired, so this never runs past the save point.
+      if (saveAt !== undefined) budget = Math.min(budget, saveAt - this.instructions);
       let observed = false;
       if (obs !== undefined && executed < obs.from + obs.count) {
         if (executed < obs.from) budget = Math.min(budget, obs.from - executed);
@@ -303,6 +400,7 @@ export class VirtMachine {
           return result(stop);
         }
       }
+      if (saveAt !== undefined && this.instructions >= saveAt) continue; // save before the limit check
       if (executed >= limit) return result({ kind: 'limit' });
       // Aim each slice at SLICE_MS of host time so input and output stay responsive.
       if (dt > 0 && budget === slice && !observed) {
@@ -312,6 +410,10 @@ export class VirtMachine {
       await this.betweenSlices?.();
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.stopRequested) return result({ kind: 'interrupted' });
+      if (this.saveRequested && save !== undefined) {
+        this.saveRequested = false;
+        if (!save.write(this.saveState(), 'request', this.instructions)) return result({ kind: 'saved' });
+      }
     }
   }
 
@@ -339,6 +441,19 @@ export class VirtMachine {
     }
     return n;
   }
+}
+
+/** The first board option that differs between a state file and a board, described; undefined if none. */
+export function boardMismatch(file: StateBoard, board: StateBoard): string | undefined {
+  if (file.cpu !== board.cpu) return `CPU model ${file.cpu} in the file, ${board.cpu} here`;
+  if (file.el !== board.el || file.el2 !== board.el2) {
+    const mode = (b: StateBoard): string => `start mode --el ${b.el}${b.el2 && b.el === 3 ? ' --virtualization' : ''}`;
+    return `${mode(file)} in the file, ${mode(board)} here`;
+  }
+  if (file.memory !== board.memory) return `${file.memory / MiB} MiB of RAM in the file, ${board.memory / MiB} MiB here`;
+  if (file.icountShift !== board.icountShift) return `--icount shift=${file.icountShift} in the file, shift=${board.icountShift} here`;
+  if (file.psciConduit !== board.psciConduit) return `PSCI conduit ${file.psciConduit ?? 'default'} in the file, ${board.psciConduit ?? 'default'} here`;
+  return undefined;
 }
 
 function internalStop(e: unknown, cpu: Cpu): MachineStop {

@@ -97,6 +97,23 @@ export class Tlb {
     return this.count;
   }
 
+  /** Every entry in lookup order, and the count that decides when the TLB empties itself (state files). */
+  save(): { entries: TlbEntry[]; count: number } {
+    return { entries: [...this.map.values()].flat(), count: this.count };
+  }
+
+  /** Replaces the contents with save()'s; the fast arrays are dropped (onInvalidate). */
+  restore(entries: readonly TlbEntry[], count: number): void {
+    this.clear();
+    for (const e of entries) {
+      const key = vpnOf(e.vaLo, e.vaHi);
+      const chain = this.map.get(key);
+      if (chain === undefined) this.map.set(key, [e]);
+      else chain.push(e);
+    }
+    this.count = count;
+  }
+
   /** TLBI: removes every entry inside `s`. */
   invalidate(s: TlbiScope): void {
     if (s.regimes === ALL_REGIMES && s.vmid < 0 && s.asid < 0 && s.vpnFirst < 0 && s.ipnFirst < 0) {

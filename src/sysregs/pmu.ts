@@ -3,16 +3,17 @@
 // PMCR_EL0.N = 6 event counters and the cycle counter. On max, PMUv3p5 as QEMU 7.2 (feature
 // PMUV3P5): MDCR_EL2.HPMD, PMMIR_EL1, 64-bit event counters, MDCR_EL2.HCCD/MDCR_EL3.SCCD.
 //
-// Counting model. A cycle is one instruction: QEMU's cycle counter runs at 1 GHz of its
-// virtual clock (ARM_CPU_FREQ), which with -icount shift=0 advances 1 ns per instruction,
-// and a64emu's clock is that one (docs/ARCHITECTURE.md, "Timekeeping"). The counters are
+// Counting model. A cycle is 1 ns of virtual time: QEMU's cycle counter runs at 1 GHz of its
+// virtual clock (ARM_CPU_FREQ), which with -icount shift=N advances 2^N ns per instruction,
+// and a64emu's clock is that one (docs/ARCHITECTURE.md, "Timekeeping"; Platform.icountShift). The counters are
 // derived from cpu.icount, never stepped: PMU_ANCHOR holds the instruction count they were
 // last brought up to, and every access to a PMU register first brings them up to its own
 // position (`sync`): a counter that counts gains the instructions retired since the anchor.
 // So the enabling MSR is counted and a reading MRS is not. Nothing runs per instruction.
 //
 // Events (PMCEID0_EL0): SW_INCR (0x00, PMSWINC_EL0), INST_RETIRED (0x08) and CPU_CYCLES
-// (0x11), the last two equal here. Other event numbers are not implemented: such a counter
+// (0x11), 2^shift per instruction (QEMU 7.2 observed: -icount shift=2 counts 4 cycles, 1
+// instruction each; tests/machine/snapshot.test.ts). Other event numbers are not implemented: such a counter
 // does not count. PMCCNTR_EL0 counts CPU_CYCLES, every 64th with PMCR_EL0.D.
 // Filtering (PMEVTYPER<n>_EL0/PMCCFILTR_EL0 P [31], U [30], NSK [29], NSU [28], NSH [27],
 // M [26]) follows the pseudocode of the Arm ARM's PMU counting (the `filtered` case on
@@ -151,11 +152,8 @@ function enabled(cpu: Cpu, n: number): boolean {
   return !filtered(cpu, filter) && !prohibited(cpu, n);
 }
 
-/** Whether event counter `n` counts instructions (INST_RETIRED or CPU_CYCLES). */
-const countsInstructions = (cpu: Cpu, n: number): boolean => {
-  const evt = Number(x(cpu, Slot.PMEVTYPER0_EL0 + n) & 0xffffn);
-  return evt === INST_RETIRED || evt === CPU_CYCLES;
-};
+/** The event number event counter `n` counts (PMEVTYPER<n>_EL0.evtCount). */
+const eventOf = (cpu: Cpu, n: number): number => Number(x(cpu, Slot.PMEVTYPER0_EL0 + n) & 0xffffn);
 
 /** The event counters' width: 64 bits with FEAT_PMUv3p5, else 32. */
 const evMask = (cpu: Cpu): bigint => (cpu.model.features.PMUV3P5 ? MASK64 : M32);
@@ -190,8 +188,9 @@ export function sync(cpu: Cpu, now: number): void {
   cpu.x[Slot.PMU_ANCHOR] = BigInt(now);
   if (!anyEnable(cpu)) return;
   const delta = BigInt(now - anchor);
+  const cycles = delta << BigInt(cpu.platform.icountShift ?? 0);
   if (enabled(cpu, 31)) {
-    let d = delta;
+    let d = cycles;
     if ((cpu.x[Slot.PMCR_EL0] & D) !== 0n) {
       const t = cpu.x[Slot.PMU_PRESCALE] + d;
       d = t / 64n;
@@ -203,7 +202,12 @@ export function sync(cpu: Cpu, now: number): void {
     if (overflow) cpu.x[Slot.PMOVS] |= 1n << 31n;
     cpu.x[Slot.PMCCNTR_EL0] = v & MASK64;
   }
-  for (let n = 0; n < N(cpu); n++) if (enabled(cpu, n) && countsInstructions(cpu, n)) addEvent(cpu, n, delta);
+  for (let n = 0; n < N(cpu); n++) {
+    if (!enabled(cpu, n)) continue;
+    const evt = eventOf(cpu, n);
+    if (evt === INST_RETIRED) addEvent(cpu, n, delta);
+    else if (evt === CPU_CYCLES) addEvent(cpu, n, cycles);
+  }
 }
 
 /**

@@ -305,11 +305,18 @@ export const SYSTEM_ROWS: Row[] = [
       const cpu = c.cpu;
       const r = cpu.r;
       const [nl, nh] = pcPlus(c, 4n);
+      const index = c.index;
       if (f.imm16 !== 0xf000) return null;
       return () => {
         const semihost = cpu.platform.semihost;
         if (cpu.el === 0 || !semihost) return cpu.undef();
-        semihost.call(cpu.platform, cpu);
+        // icount exact during the call (SYS_CLOCK/SYS_ELAPSED read it), whatever the block's start.
+        cpu.icount += index;
+        try {
+          semihost.call(cpu.platform, cpu);
+        } finally {
+          cpu.icount -= index; // the run loop counts the block's instructions itself
+        }
         r[PC] = nl;
         r[PC + 1] = nh;
       };
