@@ -101,8 +101,8 @@ const SMCCC_RET_NOT_SUPPORTED = M64; // -1
 const SMCCC_RET_INVALID_PARAMETER = M64 - 1n; // -2
 /** ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_0..3 (the KVM hypervisor's UID). */
 const KVM_UID = [0xb66fb428n, 0xe911c52en, 0x564bcaa9n, 0x743a004dn];
-/** The TRNG UUID (arm_smc_trng_uuid: 0d21e000-4384-11eb-8070-0242ac120002) as the four result words. */
-const TRNG_UUID = [0x0d21e000n, 0x438411ebn, 0x80700242n, 0xac120002n];
+/** ARM_SMCCC_TRNG_GET_UUID's four result words (Linux 6.1 on both models: tests/kvm/fixtures/abi-*.txt). */
+const TRNG_UUID = [0x00e0210dn, 0xeb118443n, 0x44527080n, 0x4c5a4e55n];
 
 const PSCI_VERSION = 0x8400_0000;
 const PSCI_CPU_SUSPEND = 0x01;
@@ -786,6 +786,9 @@ export class KvmVcpu implements KvmVcpuApi {
       for (let i = m.len - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.run.mmio.data[i]);
       if (m.sse && m.len < 8) v = BigInt.asUintN(64, BigInt.asIntN(m.len * 8, v));
       if (!m.sf) v &= 0xffff_ffffn;
+      // vcpu_data_host_to_guest then keeps only `len` bytes: Linux 6.1 loses the sign
+      // extension it just made (LDRSB of 0x88 from MMIO gives 0x88: tests/kvm/fixtures/abi-*.txt).
+      v = BigInt.asUintN(m.len * 8, v);
       if (m.rt !== 31) cpu.x[m.rt] = v;
     }
     // kvm_incr_pc: past the instruction; PSTATE.SS cleared (the step is complete).
@@ -881,14 +884,15 @@ export class KvmVcpu implements KvmVcpuApi {
         case SMCCC_TRNG_RND64: {
           const max = fn === SMCCC_TRNG_RND64 ? 192n : 96n;
           const bits = a1;
-          if (bits === 0n || bits > max) {
+          // kvm_trng_do_rnd: more bits than three registers hold is INVALID_PARAMETER; 0 is fine.
+          if (bits > max) {
             val[0] = SMCCC_RET_INVALID_PARAMETER;
             break;
           }
           const w = fn === SMCCC_TRNG_RND64 ? 64n : 32n;
           let r = 0n;
           for (let i = 0n; i < bits; i += 32n) r = (r << 32n) | BigInt((Math.random() * 2 ** 32) >>> 0);
-          r = BigInt.asUintN(Number(bits), r);
+          r = bits === 0n ? 0n : BigInt.asUintN(Number(bits), r);
           val[0] = 0n;
           val[3] = BigInt.asUintN(Number(w), r);
           val[2] = BigInt.asUintN(Number(w), r >> w);
@@ -961,8 +965,10 @@ export class KvmVcpu implements KvmVcpuApi {
         }
         const shift = level === 3n ? 32n : level * 8n;
         const m = MPIDR_HWID & ~((1n << shift) - 1n);
-        // AFFINITY_LEVEL_ON (0) when a matching vCPU runs, else OFF (1).
-        val[0] = (mpidr & m) === (arg(1) & m) && !this.poweredOff ? 0n : 1n;
+        // AFFINITY_LEVEL_ON (0) when a matching vCPU runs, OFF (1) when none runs, and
+        // INVALID_PARAMS when no vCPU matches.
+        if ((mpidr & m) !== (arg(1) & m)) val[0] = PSCI_RET_INVALID_PARAMS;
+        else val[0] = this.poweredOff ? 1n : 0n;
         return false;
       }
       case PSCI_MIGRATE_INFO_TYPE:
