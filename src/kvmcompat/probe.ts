@@ -3,7 +3,7 @@
 // MMIO addresses, %016llx for IDs and 64-bit values, register values as their bytes).
 
 import { MODELS } from '../cpu/models.js';
-import { KVM_ARM_VCPU_PSCI_0_2, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_SYSTEM_EVENT } from './api.js';
+import { KVM_ARM_VCPU_PMU_V3, KVM_ARM_VCPU_PSCI_0_2, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_SYSTEM_EVENT } from './api.js';
 import { KvmError } from './errno.js';
 import { kvmCaps, kvmTarget } from './profile.js';
 import { coreId, CORE_PC, CORE_PSTATE, hexId, KVM_REG_SIZE_MASK, KVM_REG_SIZE_U32, regSizeBytes, sysregId, type RegId } from './regid.js';
@@ -20,6 +20,11 @@ const KVM_API_VERSION = 12;
 export interface ProbeOptions {
   /** CPU model name (default cortex-a57). */
   cpu?: string;
+  /**
+   * Also ask for KVM_ARM_VCPU_PMU_V3, as the recorder's variant does with the kernel
+   * command-line word `pmu` (tests/kvm/fixtures/kvm-probe-pmu.patch).
+   */
+  pmu?: boolean;
 }
 
 const hex16 = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16).padStart(16, '0')}`;
@@ -39,7 +44,7 @@ export function probe(guest: Uint8Array, opts: ProbeOptions = {}): string {
   p(`guest ${guest.length} bytes`);
   const target = kvmTarget(model);
   p(`target ${target}`);
-  const features = 1 << KVM_ARM_VCPU_PSCI_0_2;
+  const features = (1 << KVM_ARM_VCPU_PSCI_0_2) | (opts.pmu === true ? 1 << KVM_ARM_VCPU_PMU_V3 : 0);
   p(`features 0x${features.toString(16)}`);
   try {
     vcpu.init({ target, features: [features] });

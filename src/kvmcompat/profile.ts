@@ -24,12 +24,17 @@ export interface KvmIdRule {
   readonly value: number;
   /** Only for these models (all when absent). */
   readonly models?: readonly string[];
+  /** Only with (true) or without (false) KVM_ARM_VCPU_PMU_V3. */
+  readonly pmu?: boolean;
+  /** With `cap`: the host's value, capped at `value`. */
+  readonly cap?: boolean;
   readonly why: string;
 }
 
 const HOST_EL2 = 'the host runs KVM at EL2 (QEMU virtualization=on), so the host value KVM passes on has EL2 (read_id_reg keeps it)';
 const GICV3 = 'the host has the GICv3 system register interface (virt,gic-version=3); read_id_reg reports it (trace)';
 const NO_PMU = 'no KVM_ARM_VCPU_PMU_V3: read_id_reg clears the PMU version (sys_regs.c, kvm_vcpu_has_pmu)';
+const PMU_LIMIT = 'with KVM_ARM_VCPU_PMU_V3 the host\'s PMU version, at most PMUv3p4 (5: kvm_arm_pmu_get_pmuver_limit; trace recorded with PMU_V3)';
 const FTR_HIDDEN = 'not described in 6.1\'s arm64 cpufeature tables, so the sanitised host value has it 0 (trace)';
 
 /**
@@ -52,8 +57,10 @@ export const KVM_ID_RULES: readonly KvmIdRule[] = [
   { reg: 'ID_AA64ZFR0_EL1', field: '*', lsb: 0, width: 64, value: 0, why: 'no KVM_ARM_VCPU_SVE: ID_AA64ZFR0_EL1 is RAZ (sve_id_visibility)' },
   { reg: 'ID_AA64SMFR0_EL1', field: '*', lsb: 0, width: 64, value: 0, why: 'read_id_reg hides SME from guests' },
   { reg: 'ID_AA64DFR0_EL1', field: 'DebugVer', lsb: 0, width: 4, value: 6, why: 'read_id_reg limits the debug architecture to Armv8.0 (DebugVer 6)' },
-  { reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, value: 0, why: NO_PMU },
-  { reg: 'ID_DFR0_EL1', field: 'PerfMon', lsb: 24, width: 4, value: 0, why: NO_PMU },
+  { reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, value: 0, pmu: false, why: NO_PMU },
+  { reg: 'ID_DFR0_EL1', field: 'PerfMon', lsb: 24, width: 4, value: 0, pmu: false, why: NO_PMU },
+  { reg: 'ID_AA64DFR0_EL1', field: 'PMUVer', lsb: 8, width: 4, value: 5, cap: true, pmu: true, why: PMU_LIMIT },
+  { reg: 'ID_DFR0_EL1', field: 'PerfMon', lsb: 24, width: 4, value: 5, cap: true, pmu: true, why: PMU_LIMIT },
   { reg: 'ID_AA64ISAR1_EL1', field: 'APA', lsb: 4, width: 4, value: 0, why: 'no KVM_ARM_VCPU_PTRAUTH_*: read_id_reg hides address authentication' },
   { reg: 'ID_AA64ISAR1_EL1', field: 'GPA', lsb: 24, width: 4, value: 0, why: 'no KVM_ARM_VCPU_PTRAUTH_*: read_id_reg hides generic authentication' },
   { reg: 'ID_PFR1_EL1', field: 'Virtualization', lsb: 12, width: 4, value: 1, why: HOST_EL2 },
@@ -70,14 +77,17 @@ export const KVM_ID_RULES: readonly KvmIdRule[] = [
 const mask = (width: number): bigint => (width >= 64 ? (1n << 64n) - 1n : (1n << BigInt(width)) - 1n);
 
 /** The ID values a KVM vCPU of `model` reads (guest MRS and KVM_GET_ONE_REG alike). */
-export function kvmIdValues(model: CpuModel): IdValues {
+export function kvmIdValues(model: CpuModel, pmu = false): IdValues {
   const out: Record<string, bigint> = { ...model.qemuId };
   for (const r of KVM_ID_RULES) {
     if (r.models !== undefined && !r.models.includes(model.name)) continue;
+    if (r.pmu !== undefined && r.pmu !== pmu) continue;
     const v = out[r.reg];
     if (v === undefined) continue;
     const m = mask(r.width) << BigInt(r.lsb);
-    out[r.reg] = (v & ~m) | (BigInt(r.value) << BigInt(r.lsb));
+    const host = (v & m) >> BigInt(r.lsb);
+    const f = r.cap === true && host < BigInt(r.value) ? host : BigInt(r.value);
+    out[r.reg] = (v & ~m) | (f << BigInt(r.lsb));
   }
   return out;
 }
@@ -171,17 +181,22 @@ const SYSREG_DESCS: readonly KvmSysregDesc[] = [
 ];
 
 /**
- * The PMU registers KVM lists with KVM_ARM_VCPU_PMU_V3 (the PMU_SYS_REG entries of
- * sys_regs.c that have storage). NOT verified against a trace: the recorder never asks for
- * the PMU. Resets: reset_pmu_reg leaves them UNKNOWN-masked; here 0, as a64emu's PMU resets.
+ * The PMU registers KVM lists with KVM_ARM_VCPU_PMU_V3 (the PMU_SYS_REG entries of sys_regs.c
+ * with storage), and their resets, from a trace recorded with that feature (kvm-probe.c
+ * variant asking for PMU_V3, cortex-a57 and max alike): reset_pmu_reg's UNKNOWN pattern
+ * masked to the six counters and the cycle counter (0x8000001e), PMSELR_EL0 to its 5 bits,
+ * the event counters to 32 bits, the event types to their fields; reset_pmcr's PMCR_EL0.
  */
+const PMU_MASKED = 0x8000001en;
 const PMU_DESCS: readonly KvmSysregDesc[] = [
-  d('PMINTENSET_EL1', 3, 0, 9, 14, 1, 0n), d('PMCR_EL0', 3, 3, 9, 12, 0, 0n),
-  d('PMCNTENSET_EL0', 3, 3, 9, 12, 1, 0n), d('PMOVSCLR_EL0', 3, 3, 9, 12, 3, 0n),
-  d('PMSELR_EL0', 3, 3, 9, 12, 5, 0n), d('PMCCNTR_EL0', 3, 3, 9, 13, 0, 0n),
-  d('PMUSERENR_EL0', 3, 3, 9, 14, 0, 0n),
-  ...Array.from({ length: 31 }, (_, n) => d(`PMEVCNTR${n}_EL0`, 3, 3, 14, 8 + (n >> 3), n & 7, 0n)),
-  ...Array.from({ length: 31 }, (_, n) => d(`PMEVTYPER${n}_EL0`, 3, 3, 14, 12 + (n >> 3), n & 7, 0n)),
+  d('PMINTENSET_EL1', 3, 0, 9, 14, 1, PMU_MASKED), d('PMINTENCLR_EL1', 3, 0, 9, 14, 2, PMU_MASKED),
+  d('PMCR_EL0', 3, 3, 9, 12, 0, 0x410130acn), d('PMCNTENSET_EL0', 3, 3, 9, 12, 1, PMU_MASKED),
+  d('PMCNTENCLR_EL0', 3, 3, 9, 12, 2, PMU_MASKED), d('PMOVSCLR_EL0', 3, 3, 9, 12, 3, PMU_MASKED),
+  d('PMSWINC_EL0', 3, 3, 9, 12, 4, 0n), d('PMSELR_EL0', 3, 3, 9, 12, 5, 0x1en),
+  d('PMCCNTR_EL0', 3, 3, 9, 13, 0, 'unknown'), d('PMUSERENR_EL0', 3, 3, 9, 14, 0, 0n),
+  d('PMOVSSET_EL0', 3, 3, 9, 14, 3, PMU_MASKED),
+  ...Array.from({ length: 31 }, (_, n) => d(`PMEVCNTR${n}_EL0`, 3, 3, 14, 8 + (n >> 3), n & 7, 0xdbadc0den)),
+  ...Array.from({ length: 31 }, (_, n) => d(`PMEVTYPER${n}_EL0`, 3, 3, 14, 12 + (n >> 3), n & 7, 0xc800c0den)),
   d('PMCCFILTR_EL0', 3, 3, 14, 15, 7, 0n),
 ].map((r) => ({ ...r, pmu: true }));
 

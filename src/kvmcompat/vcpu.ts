@@ -68,15 +68,19 @@ export interface KvmVcpuOptions {
 /** The stop reason the EL2 hook sets (compared by identity: an exception the hypervisor handles). */
 const TRAP: StopReason = { kind: 'limit' };
 
-/** KVM models: the model with EL2 (KVM's guest runs under EL2) and the sanitised ID values. */
+/**
+ * KVM models: the model with EL2 (KVM's guest runs under EL2) and the sanitised ID values,
+ * which depend on KVM_ARM_VCPU_PMU_V3 (one model, so one cpreg table, per pair).
+ */
 const KVM_MODELS = new Map<string, CpuModel>();
-export function kvmModel(name: string): CpuModel {
-  let m = KVM_MODELS.get(name);
+export function kvmModel(name: string, pmu = false): CpuModel {
+  const key = `${name}${pmu ? '+pmu' : ''}`;
+  let m = KVM_MODELS.get(key);
   if (m === undefined) {
     const base = MODELS[name];
     if (base === undefined) throw new Error(`unknown CPU model '${name}' (known: ${Object.keys(MODELS).join(', ')})`);
-    m = { ...base, features: { ...base.features, EL2: true, EL3: false }, idExact: kvmIdValues(base) };
-    KVM_MODELS.set(name, m);
+    m = { ...base, features: { ...base.features, EL2: true, EL3: false }, idExact: kvmIdValues(base, pmu) };
+    KVM_MODELS.set(key, m);
   }
   return m;
 }
@@ -146,8 +150,9 @@ interface PendingMmio {
 }
 
 export class KvmVcpu implements KvmVcpuApi {
-  readonly model: CpuModel;
-  readonly cpu: Cpu;
+  /** The KVM model (kvmModel): set by the first KVM_ARM_VCPU_INIT's PMU_V3 feature. */
+  model: CpuModel;
+  cpu: Cpu;
   /** The guest's memory slot, as userspace maps it (reads and writes go straight to guest RAM). */
   readonly memory: Uint8Array;
   readonly slotIpa: number;
@@ -160,8 +165,9 @@ export class KvmVcpu implements KvmVcpuApi {
     immediateExit: false,
   };
 
-  private readonly runner: Runner;
+  private runner: Runner;
   private readonly maxSteps: number;
+  private readonly cpuName: string;
   /** kvm_vcpu_init: -1 until KVM_ARM_VCPU_INIT succeeds. */
   private target = -1;
   private features = 0;
@@ -186,6 +192,7 @@ export class KvmVcpu implements KvmVcpuApi {
 
   constructor(opts: KvmVcpuOptions = {}) {
     this.model = kvmModel(opts.cpu ?? 'cortex-a57');
+    this.cpuName = opts.cpu ?? 'cortex-a57';
     const slot = opts.memory?.[0] ?? { ipa: 0x4000_0000, size: 0x20_0000 };
     if ((opts.memory?.length ?? 1) !== 1) throw new Error('kvm vcpu: exactly one memory slot is supported');
     const size = slot.size ?? Math.ceil((slot.bytes?.length ?? 0) / 4096) * 4096;
@@ -203,14 +210,25 @@ export class KvmVcpu implements KvmVcpuApi {
       counter: (_cpu, icount) => BigInt(Math.floor((this.timeBase + icount) / 16)),
       counterFrequency: COUNTER_FREQUENCY,
     };
-    this.cpu = new Cpu(bus, this.model, platform);
-    this.cpu.onException = (_kind, _from, target) => {
-      if (target === 2) this.cpu.stop = TRAP;
-    };
-    this.runner = new Runner(this.cpu);
+    this.bus = bus;
+    this.platform = platform;
     this.maxSteps = opts.maxSteps ?? 100_000_000;
     this.sysregs = kvmSysregList(false);
-    for (const row of sysregTable(this.model).rows) this.rows.set(sysregId(row.op0, row.op1, row.crn, row.crm, row.op2), row);
+    [this.cpu, this.runner] = this.build(this.model);
+  }
+
+  private readonly bus: Bus;
+  private readonly platform: Platform;
+
+  /** The CPU of a KVM model, with the EL2 hook; its table's rows by KVM ID. */
+  private build(model: CpuModel): [Cpu, Runner] {
+    const cpu = new Cpu(this.bus, model, this.platform);
+    cpu.onException = (_kind, _from, target) => {
+      if (target === 2) cpu.stop = TRAP;
+    };
+    this.rows.clear();
+    for (const row of sysregTable(model).rows) this.rows.set(sysregId(row.op0, row.op1, row.crn, row.crm, row.op2), row);
+    return [cpu, new Runner(cpu)];
   }
 
   // ---- stage 2 ----------------------------------------------------------------------------
@@ -261,13 +279,16 @@ export class KvmVcpu implements KvmVcpuApi {
   private setHypervisorState(): void {
     const x = this.cpu.x;
     // VM: stage 2; SWIO; FMO/IMO/AMO: physical interrupts to EL2; TSC: SMC traps; RW: EL1 is AArch64.
-    const hcr = HCR_VM | HCR_SWIO | HcrEl2.FMO | HcrEl2.IMO | HcrEl2.AMO | HcrEl2.TSC;
+    // TIDCP: the IMPLEMENTATION DEFINED registers trap (KVM injects UNDEF for them).
+    const hcr = HCR_VM | HCR_SWIO | HcrEl2.FMO | HcrEl2.IMO | HcrEl2.AMO | HcrEl2.TSC | HcrEl2.TIDCP;
     x[Slot.HCR_EL2] = BigInt(hcr >>> 0) | (1n << 31n);
     // T0SZ 24 (40-bit IPA), SL0 1 (level 1), IRGN0/ORGN0 write-back, SH0 inner, TG0 4 KiB, PS 40 bits, RES1 bit 31.
     x[Slot.VTCR_EL2] = 24n | (1n << 6n) | (1n << 8n) | (1n << 10n) | (3n << 12n) | (2n << 16n) | (1n << 31n);
     x[Slot.VTTBR_EL2] = this.vttbr;
     x[Slot.CNTHCTL_EL2] = BigInt(Cnthctl.EL1PCTEN | Cnthctl.EL1PCEN);
-    x[Slot.MDCR_EL2] = this.guestDebug & KVM_GUESTDBG_ENABLE ? BigInt(Mdcr.TDE) : 0n;
+    // TDE for guest debug; without a vCPU PMU, TPM/TPMCR trap the PMU registers (KVM injects UNDEF).
+    const pmuTraps = this.hasFeature(KVM_ARM_VCPU_PMU_V3) ? 0 : Mdcr.TPM | Mdcr.TPMCR;
+    x[Slot.MDCR_EL2] = BigInt(((this.guestDebug & KVM_GUESTDBG_ENABLE ? Mdcr.TDE : 0) | pmuTraps) >>> 0);
     this.cpu.contextChanged();
   }
 
@@ -286,6 +307,11 @@ export class KvmVcpu implements KvmVcpuApi {
     if (has(KVM_ARM_VCPU_SVE)) throw new KvmError('EINVAL', 'SVE is not implemented');
     if (has(KVM_ARM_VCPU_PTRAUTH_ADDRESS) || has(KVM_ARM_VCPU_PTRAUTH_GENERIC)) {
       throw new KvmError('EINVAL', 'pointer authentication is not implemented');
+    }
+    if (this.target === -1 && has(KVM_ARM_VCPU_PMU_V3)) {
+      // The PMU changes the ID registers the guest reads: the CPU of the PMU model.
+      this.model = kvmModel(this.cpuName, true);
+      [this.cpu, this.runner] = this.build(this.model);
     }
     this.target = init.target;
     this.features = f;
@@ -661,6 +687,10 @@ export class KvmVcpu implements KvmVcpuApi {
       run.exitReason = KVM_EXIT_INTR;
       return;
     }
+    // kvm_arm_pmu_v3_enable: a vCPU PMU must have been set up through KVM_ARM_VCPU_PMU_V3_CTRL
+    // (KVM_SET_DEVICE_ATTR), which this vCPU does not offer: KVM_RUN is EINVAL, as the real
+    // kernel answers the probe with PMU_V3 and no such set-up.
+    if (this.hasFeature(KVM_ARM_VCPU_PMU_V3)) throw new KvmError('EINVAL', 'the vCPU PMU is not initialised (KVM_ARM_VCPU_PMU_V3_CTRL)');
     this.hasRun = true;
     this.loadIntoCpu();
     this.setHypervisorState();

@@ -34,11 +34,17 @@ const guestBin = (name: keyof typeof GUESTS): Uint8Array | undefined => {
 };
 
 describe('kvm probe against the real KVM traces', () => {
-  for (const [guest, cpu] of [['guest', 'cortex-a57'], ['guest', 'max'], ['abi', 'cortex-a57'], ['abi', 'max']] as const) {
+  const cases = [
+    ['guest', 'cortex-a57', false], ['guest', 'max', false], ['abi', 'cortex-a57', false], ['abi', 'max', false],
+    // Recorded with the recorder's PMU_V3 variant (fixtures/kvm-probe-pmu.patch).
+    ['guest', 'cortex-a57', true], ['guest', 'max', true],
+  ] as const;
+  for (const [guest, cpu, pmu] of cases) {
     const image = guestBin(guest);
-    it.skipIf(image === undefined)(`${guest}.bin on ${cpu}: equal but for allow-listed lines`, () => {
-      const real = readFileSync(here(`./fixtures/${guest}-${cpu}.txt`), 'utf8').split('\n');
-      const ours = probe(image!, { cpu }).split('\n');
+    const fixture = `${guest}${pmu ? '-pmu' : ''}-${cpu}.txt`;
+    it.skipIf(image === undefined)(`${guest}.bin on ${cpu}${pmu ? ' with PMU_V3' : ''} (${fixture}): equal but for allow-listed lines`, () => {
+      const real = readFileSync(here(`./fixtures/${fixture}`), 'utf8').split('\n');
+      const ours = probe(image!, { cpu, pmu }).split('\n');
       expect(ours.length).toBe(real.length);
       const unexplained: string[] = [];
       let explained = 0;
