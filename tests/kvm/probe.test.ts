@@ -12,6 +12,7 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const GUESTS = {
   guest: here('./guests/guest.bin'), // a copy of ../shared/kvm/guest.bin
   abi: here('./guests/abi.bin'),
+  mmu: here('./guests/mmu.bin'),
 };
 
 /** The allow-list entry that covers a differing line, if any. */
@@ -36,6 +37,7 @@ const guestBin = (name: keyof typeof GUESTS): Uint8Array | undefined => {
 describe('kvm probe against the real KVM traces', () => {
   const cases = [
     ['guest', 'cortex-a57', false], ['guest', 'max', false], ['abi', 'cortex-a57', false], ['abi', 'max', false],
+    ['mmu', 'cortex-a57', false], ['mmu', 'max', false],
     // Recorded with the recorder's PMU_V3 variant (fixtures/kvm-probe-pmu.patch).
     ['guest', 'cortex-a57', true], ['guest', 'max', true],
   ] as const;
