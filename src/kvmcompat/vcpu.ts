@@ -698,6 +698,9 @@ export class KvmVcpu implements KvmVcpuApi {
     this.setHypervisorState();
     const cpu = this.cpu;
     let left = this.maxSteps;
+    // Exits handled in the kernel also end the call after a while (a guest looping on an
+    // injected abort takes one step per exit).
+    let traps = 0;
     const step = (this.guestDebug & (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP)) === (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP);
     for (;;) {
       cpu.stop = null;
@@ -706,6 +709,10 @@ export class KvmVcpu implements KvmVcpuApi {
       if (cpu.stop === TRAP) {
         cpu.stop = null;
         if (this.handleTrap()) return;
+        if (++traps >= 1_000_000 || left <= 0) {
+          run.exitReason = KVM_EXIT_INTR;
+          return;
+        }
         if (!step) continue;
       } else cpu.stop = null;
       if (step) {

@@ -312,6 +312,15 @@ describe('KVM_RUN', () => {
     expect(v.getOneReg(PC)).toBe(0x4000_0004n);
     expect(v.getOneReg(X(20))).toBe(0x0900_0000n);
   });
+  it('a fetch outside memory: KVM injects a Prefetch Abort (EC 0x21, FSC 0x10 external); a guest that never exits ends in KVM_EXIT_INTR', () => {
+    const v = new KvmVcpu({ cpu: 'cortex-a57', memory: [{ ipa: 0x4000_0000, size: 0x20_0000, bytes: GUEST }], maxSteps: 1000 });
+    v.init({ target: 2, features: [PSCI_0_2] });
+    v.setOneReg(PC, 0x1000n); // no memory there; VBAR_EL1 0: the vector is outside memory too
+    v.runOnce();
+    expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
+    expect(v.getOneReg(sysregId(3, 0, 5, 2, 0))).toBe(0x86000010n); // ESR_EL1 (inject_abt64)
+    expect(v.getOneReg(sysregId(3, 0, 6, 0, 0))).toBe(0x200n); // FAR_EL1: the vector it last tried
+  });
   it('immediate_exit: KVM_EXIT_INTR before any instruction runs', () => {
     const v = vcpuOf();
     v.setOneReg(PC, 0x4000_0000n);
