@@ -475,8 +475,9 @@ export class KvmVcpu implements KvmVcpuApi {
     if (off < CORE_SP) cpu.x[off / 2] = v;
     else if (off === CORE_SP) cpu.setSpEl(0, v);
     else if (off === CORE_PC) {
+      // A pending MMIO load still completes at the next KVM_RUN and moves on from this PC
+      // (kvm_handle_mmio_return only looks at mmio_needed), as in the kernel.
       cpu.x[Slot.PC] = v;
-      // A new PC abandons the completion of a pending MMIO access (nothing else to do).
     } else if (off === CORE_SP_EL1) cpu.setSpEl(1, v);
     else if (off === CORE_ELR_EL1) cpu.x[Slot.ELR_EL1] = v;
     else if (off === CORE_SPSR0) cpu.x[Slot.SPSR_EL1] = v;
