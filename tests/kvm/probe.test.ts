@@ -36,7 +36,8 @@ const guestBin = (name: keyof typeof GUESTS): Uint8Array | undefined => {
 
 describe('kvm probe against the real KVM traces', () => {
   const cases = [
-    ['guest', 'cortex-a57', false], ['guest', 'max', false], ['abi', 'cortex-a57', false], ['abi', 'max', false],
+    ['guest', 'cortex-a57', false], ['guest', 'max', false], ['guest', 'cortex-a72', false],
+    ['abi', 'cortex-a57', false], ['abi', 'max', false],
     ['mmu', 'cortex-a57', false], ['mmu', 'max', false],
     // Recorded with the recorder's PMU_V3 variant (fixtures/kvm-probe-pmu.patch).
     ['guest', 'cortex-a57', true], ['guest', 'max', true],
