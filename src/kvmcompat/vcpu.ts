@@ -283,7 +283,8 @@ export class KvmVcpu implements KvmVcpuApi {
     // show the guest reading CBAR_EL1 (tests/kvm/fixtures/mmu-*.txt); on silicon KVM would
     // inject UNDEF for the IMPLEMENTATION DEFINED registers.
     const hcr = HCR_VM | HCR_SWIO | HcrEl2.FMO | HcrEl2.IMO | HcrEl2.AMO | HcrEl2.TSC;
-    x[Slot.HCR_EL2] = BigInt(hcr >>> 0) | (1n << 31n);
+    // A virtual SError stays pending (HCR_EL2.VSE) until the guest takes it.
+    x[Slot.HCR_EL2] = BigInt(hcr >>> 0) | (1n << 31n) | (x[Slot.HCR_EL2] & BigInt(HcrEl2.VSE));
     // T0SZ 24 (40-bit IPA), SL0 1 (level 1), IRGN0/ORGN0 write-back, SH0 inner, TG0 4 KiB, PS 40 bits, RES1 bit 31.
     x[Slot.VTCR_EL2] = 24n | (1n << 6n) | (1n << 8n) | (1n << 10n) | (3n << 12n) | (2n << 16n) | (1n << 31n);
     x[Slot.VTTBR_EL2] = this.vttbr;
@@ -1075,15 +1076,51 @@ export class KvmVcpu implements KvmVcpuApi {
     this.setHypervisorState();
   }
 
-  getVcpuEvents(): KvmVcpuEvents {
-    this.requireInit();
-    return { exception: { serrorPending: false, serrorHasEsr: false, extDabtPending: false, serrorEsr: 0n } };
+  /** The host has FEAT_RAS (ARM64_HAS_RAS_EXTN): an SError's syndrome can be chosen. */
+  private get hostRas(): boolean {
+    return this.model.features.RAS;
   }
 
+  /** KVM_GET_VCPU_EVENTS (guest.c __kvm_arm_vcpu_get_events): a pending virtual SError. */
+  getVcpuEvents(): KvmVcpuEvents {
+    this.requireInit();
+    const x = this.cpu.x;
+    const pending = (x[Slot.HCR_EL2] & BigInt(HcrEl2.VSE)) !== 0n;
+    return {
+      exception: {
+        serrorPending: pending,
+        serrorHasEsr: this.hostRas,
+        // An external abort is delivered when set, so it is never pending here.
+        extDabtPending: false,
+        serrorEsr: pending && this.hostRas ? x[Slot.VSESR_EL2] : 0n,
+      },
+    };
+  }
+
+  /**
+   * KVM_SET_VCPU_EVENTS (__kvm_arm_vcpu_set_events): a virtual SError (HCR_EL2.VSE, with
+   * VSESR_EL2 = the given ISS only on a RAS host, else ISV as kvm_inject_vabt), and an
+   * external Data Abort injected at once (kvm_inject_dabt, FAR = the last exit's FAR_EL2).
+   */
   setVcpuEvents(events: KvmVcpuEvents): void {
     this.requireInit();
     const e = events.exception;
-    if (e.serrorPending || e.extDabtPending) throw new KvmError('EINVAL', 'injecting events is not implemented');
+    const x = this.cpu.x;
+    if (e.serrorPending && e.serrorHasEsr) {
+      if (!this.hostRas) throw new KvmError('EINVAL', 'no RAS: the SError syndrome cannot be set');
+      if ((e.serrorEsr & ~0x1ffffffn) !== 0n) throw new KvmError('EINVAL', 'the SError syndrome is an ISS');
+      this.pendSError(e.serrorEsr);
+    } else if (e.serrorPending) {
+      this.pendSError(1n << 24n); // ESR_ELx_ISV
+    }
+    if (e.extDabtPending) this.injectAbort(false, x[Slot.FAR_EL1 + 1]);
+  }
+
+  private pendSError(iss: bigint): void {
+    const x = this.cpu.x;
+    x[Slot.VSESR_EL2] = iss & 0x1ffffffn;
+    x[Slot.HCR_EL2] |= BigInt(HcrEl2.VSE);
+    this.cpu.contextChanged();
   }
 }
 

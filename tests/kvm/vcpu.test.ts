@@ -227,6 +227,50 @@ describe('KVM_SET_ONE_REG / KVM_GET_ONE_REG errno cases', () => {
   });
 });
 
+describe('KVM_GET/SET_VCPU_EVENTS (guest.c __kvm_arm_vcpu_get/set_events)', () => {
+  /** msr daifclr, #4; b . at 0x40000000; at the SError vector (VBAR 0x40000800 + 0x380): mrs x1, esr_el1; str x1, [x20]. */
+  function serrorGuest(): Uint8Array {
+    const img = new Uint8Array(0x1000);
+    const dv = new DataView(img.buffer);
+    dv.setUint32(0, 0xd50344ff, true);
+    dv.setUint32(4, 0x14000000, true);
+    dv.setUint32(0xb80, 0xd5385201, true);
+    dv.setUint32(0xb84, 0xf9000281, true);
+    return img;
+  }
+  function start(cpu: string): KvmVcpu {
+    const v = vcpuOf(cpu, serrorGuest());
+    v.setOneReg(PC, 0x4000_0000n);
+    v.setOneReg(X(20), 0x0900_0000n);
+    v.setOneReg(sysregId(3, 0, 12, 0, 0), 0x4000_0800n); // VBAR_EL1
+    return v;
+  }
+  it('nothing pending after reset; serror_has_esr is the host\'s RAS (max yes, cortex-a57 no)', () => {
+    expect(vcpuOf('max').getVcpuEvents().exception).toEqual({ serrorPending: false, serrorHasEsr: true, extDabtPending: false, serrorEsr: 0n });
+    expect(vcpuOf().getVcpuEvents().exception.serrorHasEsr).toBe(false);
+  });
+  it('a syndrome without RAS, or beyond the ISS, is EINVAL', () => {
+    const ev = (esr: bigint) => ({ exception: { serrorPending: true, serrorHasEsr: true, extDabtPending: false, serrorEsr: esr } });
+    expect(errnoOf(() => vcpuOf().setVcpuEvents(ev(1n)))).toBe('EINVAL');
+    expect(errnoOf(() => vcpuOf('max').setVcpuEvents(ev(1n << 25n)))).toBe('EINVAL');
+  });
+  it('a pending SError with a syndrome is taken when the guest unmasks it: ESR_EL1 EC 0x2F with that ISS (Arm ARM, VSESR_EL2)', () => {
+    const v = start('max');
+    v.setVcpuEvents({ exception: { serrorPending: true, serrorHasEsr: true, extDabtPending: false, serrorEsr: 0x123n } });
+    expect(v.getVcpuEvents().exception).toMatchObject({ serrorPending: true, serrorEsr: 0x123n });
+    v.runOnce();
+    expect(v.run.exitReason).toBe(KVM_EXIT_MMIO);
+    expect(v.getOneReg(X(1))).toBe(0xbe000123n);
+    expect(v.getVcpuEvents().exception.serrorPending).toBe(false);
+  });
+  it('an external Data Abort is injected at once (kvm_inject_dabt: EC 0x25, FSC 0x10)', () => {
+    const v = start('cortex-a57');
+    v.setVcpuEvents({ exception: { serrorPending: false, serrorHasEsr: false, extDabtPending: true, serrorEsr: 0n } });
+    expect(v.getOneReg(sysregId(3, 0, 5, 2, 0))).toBe(0x96000010n); // ESR_EL1
+    expect(v.getOneReg(PC)).toBe(0x4000_0a00n); // VBAR_EL1 + 0x200: current EL with SPx, synchronous
+  });
+});
+
 describe('KVM_RUN', () => {
   it('the real reset and final values of guest.bin (all registers but the counter)', () => {
     const v = vcpuOf();
