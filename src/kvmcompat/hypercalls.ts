@@ -75,7 +75,6 @@ const RESET_FLAG_PSCI_RESET2 = 1n << 0n;
 /** MPIDR_HWID_BITMASK: Aff3 and Aff2..Aff0. */
 const MPIDR_HWID = 0xff00ffffffn;
 
-
 /** Performs the SMCCC call in x0..x3 (handle_hvc); true when it exits to userspace. */
 export function hypercall(h: HypercallHost): boolean {
   const x = h.x;
