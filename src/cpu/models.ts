@@ -107,6 +107,11 @@ export interface CpuModel {
   readonly features: Readonly<Features>;
   /** QEMU 7.2's values of the ID registers at EL1, before src/sysregs/id.ts applies our features. */
   readonly qemuId: IdValues;
+  /**
+   * ID values taken as they are, without src/sysregs/id.ts's ID_FIELDS: a KVM vCPU's
+   * sanitised view (src/kvmcompat/profile.ts), which its guest reads as KVM shows it.
+   */
+  readonly idExact?: IdValues;
   /** CCSIDR_EL1 for CSSELR_EL1 = 0, 1, 2, ... (Level << 1 | InD), the caches CLIDR_EL1 describes. */
   readonly ccsidr: readonly bigint[];
 }

@@ -33,4 +33,27 @@ export const ALLOW_LIST: readonly AllowEntry[] = [
     id: KVM_REG_ARM_TIMER_CNT,
     reason: 'the virtual counter advances: its value depends on when it is read (README of ../shared/kvm)',
   },
+  {
+    kind: 'cap',
+    cap: 'ARM_EL1_32BIT',
+    reason: 'a64emu implements no AArch32: the vCPU refuses KVM_ARM_VCPU_EL1_32BIT (EINVAL), so it answers 0 where the host supports it',
+  },
+  {
+    kind: 'cap',
+    cap: 'ARM_SVE',
+    cpu: 'max',
+    reason: 'a64emu does not implement SVE: the vCPU refuses KVM_ARM_VCPU_SVE (EINVAL), so it answers 0 where the host (QEMU max) has SVE',
+  },
+  {
+    kind: 'cap',
+    cap: 'ARM_PTRAUTH_ADDRESS',
+    cpu: 'max',
+    reason: 'a64emu does not implement pointer authentication: the vCPU refuses KVM_ARM_VCPU_PTRAUTH_ADDRESS (EINVAL)',
+  },
+  {
+    kind: 'cap',
+    cap: 'ARM_PTRAUTH_GENERIC',
+    cpu: 'max',
+    reason: 'a64emu does not implement pointer authentication: the vCPU refuses KVM_ARM_VCPU_PTRAUTH_GENERIC (EINVAL)',
+  },
 ];

@@ -152,6 +152,8 @@ const mask = (width: number): bigint => (width >= 64 ? (1n << 64n) - 1n : (1n <<
 
 /** The value of ID register `reg` on `model`: QEMU's, with ID_FIELDS applied. */
 export function idValue(model: CpuModel, reg: string): bigint {
+  const exact = model.idExact?.[reg];
+  if (exact !== undefined) return exact;
   const qemu = model.qemuId[reg];
   if (qemu === undefined) throw new Error(`no QEMU value of ${reg} for ${model.name}`);
   let v = qemu;
