@@ -1,6 +1,6 @@
-// The cpreg-list sync (src/kvmcompat/cpreglist.ts, coreregs.ts, kvmcpu.ts) against a vCPU
-// with the real kernel's register list and reset values (tests/kvm/fixtures, recorded from
-// Linux 6.1's KVM). Expected behaviour: QEMU 7.2 target/arm (kvm.c, kvm64.c, helper.c) as
+// The cpreg-list sync (src/kvmcompat/cpreglist.ts, coreregs.ts, kvmcpu.ts) against the
+// virtual vCPU (src/kvmcompat/vcpu.ts), whose register list and reset values are checked
+// here against the real kernel's (tests/kvm/fixtures, recorded from Linux 6.1's KVM). Expected behaviour: QEMU 7.2 target/arm (kvm.c, kvm64.c, helper.c) as
 // cited per test; expected values: the fixtures, the Arm ARM, or the values the test wrote.
 
 import { describe, expect, test } from 'vitest';
@@ -13,8 +13,7 @@ import { KvmError } from '../../src/kvmcompat/errno.js';
 import { Flag } from '../../src/sysregs/row.js';
 import { KVM_EXIT_MMIO, KVM_EXIT_SYSTEM_EVENT, type KvmRun, type KvmVcpuApi } from '../../src/kvmcompat/api.js';
 import { KvmCpu } from '../../src/kvmcompat/kvmcpu.js';
-import { fixtureResets } from './helpers/fakevcpu.js';
-import { FIXTURE_OF, RAM_BASE, makeRig } from './helpers/syncrig.js';
+import { FIXTURE_OF, RAM_BASE, fixtureFinals, fixtureResets, makeRig } from './helpers/syncrig.js';
 
 const MIDR = sysregId(3, 0, 0, 0, 0);
 const SCTLR_EL1 = sysregId(3, 0, 1, 0, 0);
@@ -175,7 +174,7 @@ describe('init refusals', () => {
 
   test('an ID of a size the list cannot hold fails the whole init with EINVAL', () => {
     const r = makeRig();
-    r.vcpu.init({ target: 0, features: [4] });
+    r.vcpu.init(r.kvm.vcpuInit);
     const odd = (fwId(0) & ~0x00f0_0000_0000_0000n) | KVM_REG_SIZE_U128; // U128 firmware ID
     expect(regSizeBytes(odd)).toBe(16);
     const list = new CpregList(withExtra(r.vcpu, [odd]), r.cpu);
@@ -189,7 +188,7 @@ describe('init refusals', () => {
     expect(regSyncsViaCpregList(ID_V(0))).toBe(false);
     expect(regSyncsViaCpregList(MIDR)).toBe(true);
     const r = makeRig();
-    r.vcpu.init({ target: 0, features: [4] });
+    r.vcpu.init(r.kvm.vcpuInit);
     // KVM_GET_ONE_REG of the SVE ID would fail (no SVE): it must not even be read.
     const list = new CpregList(withExtra(r.vcpu, [sve]), r.cpu);
     expect(list.initFromVcpu()).toBe(0);
@@ -198,7 +197,7 @@ describe('init refusals', () => {
 
   test('a kernel that fails a listed read fails the init with EINVAL', () => {
     const r = makeRig();
-    r.vcpu.init({ target: 0, features: [4] });
+    r.vcpu.init(r.kvm.vcpuInit);
     const ghost = sysregId(3, 0, 15, 15, 7); // listed but unknown to the kernel: ENOENT on read
     const list = new CpregList(withExtra(r.vcpu, [ghost]), r.cpu);
     expect(list.initFromVcpu()).toBe(-22);
@@ -370,7 +369,7 @@ describe('KvmCpu.exec', () => {
       },
     ]);
     const r = makeRig();
-    const kvm = new KvmCpu(vcpu, r.cpu, { target: 0, features: [4] });
+    const kvm = new KvmCpu(vcpu, r.cpu, r.kvm.vcpuInit);
     const stop = kvm.exec({
       read: () => 0x1122334455667788n, // what ../shared/kvm/kvm-probe.c answers
       write: (a, len, d) => void writes.push([a, len, d]),
@@ -381,3 +380,42 @@ describe('KvmCpu.exec', () => {
     expect([...seen[2]]).toEqual([0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11]);
   });
 });
+
+describe('KvmCpu.exec on the vCPU', () => {
+  test('guest.S\'s MMIO read and write reach the handler and the guest sees the answer', () => {
+    // As ../shared/kvm/guest.S: read the MMIO page at 0x09000008, add 1, report it at
+    // 0x09000000, then PSCI SYSTEM_OFF (aarch64-linux-gnu-as).
+    const guest = [
+      0xd2a12014, // mov x20, #0x9000000
+      0xf9400688, // ldr x8, [x20, #8]
+      0x91000508, // add x8, x8, #1
+      0xf9000288, // str x8, [x20]
+      0xd2b08000, // mov x0, #0x84000000
+      0xf2800100, // movk x0, #0x8
+      0xd4000002, // hvc #0
+    ];
+    const r = makeRig();
+    expect(r.kvm.initVcpu()).toBe(0);
+    r.load(guest);
+    expect(r.kvm.systemReset(BigInt(RAM_BASE))).toEqual({ ok: true });
+    const reads: [bigint, number][] = [];
+    const writes: [bigint, number, bigint][] = [];
+    const stop = r.kvm.exec({
+      read: (a, len) => (reads.push([a, len]), 0x1122334455667788n), // what kvm-probe.c answers
+      write: (a, len, d) => void writes.push([a, len, d]),
+    });
+    // KVM_SYSTEM_EVENT_SHUTDOWN (1); the fixture's exits: "mmio-read 0x9000008 8 ->
+    // 0x1122334455667788", then "mmio-write 0x9000000 8 0x1122334455667789".
+    expect(stop).toEqual({ kind: 'system-event', type: 1 });
+    expect(reads).toEqual([[0x9000008n, 8]]);
+    expect(writes).toEqual([[0x9000000n, 8, 0x1122334455667789n]]);
+    expect(r.calls.filter((c) => c.op === 'run').length).toBe(3);
+    // The kernel's state comes back to cpustate: x8 as the fixture's final line for x8; the PC
+    // after the HVC (ELR_EL2 is past it: Arm ARM D1.10.1, "preferred return address").
+    r.kvm.synchronizeState();
+    expect(r.cpu.x[8]).toBe(finalOf(ID_X(8)));
+    expect(r.cpu.pc).toBe(BigInt(RAM_BASE + 0x1c));
+  });
+});
+
+const finalOf = (id: RegId): bigint => fixtureFinals(FIXTURE_OF['cortex-a57']).find((f) => f.id === id)!.value;
