@@ -2,7 +2,7 @@
 // case) and the real traces (tests/kvm/fixtures, recorded with ../shared/kvm/record.sh).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe as vdescribe, expect, it } from 'vitest';
 import {
   KVM_ARM_VCPU_EL1_32BIT, KVM_ARM_VCPU_PMU_V3, KVM_ARM_VCPU_POWER_OFF, KVM_ARM_VCPU_PSCI_0_2, KVM_ARM_VCPU_PTRAUTH_ADDRESS,
   KVM_ARM_VCPU_SVE, KVM_EXIT_DEBUG, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_SYSTEM_EVENT, KVM_GUESTDBG_ENABLE,
@@ -15,10 +15,13 @@ import {
   type RegId,
 } from '../../src/kvmcompat/regid.js';
 import { KvmVcpu } from '../../src/kvmcompat/vcpu.js';
+import { imageGuest, NO_SHARED_GUEST, SHARED_GUEST } from './helpers/guests.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
-const GUEST = readFileSync(here('./guests/guest.bin'));
-const ABI = readFileSync(here('./guests/abi.bin'));
+// Without ../shared/kvm/guest.bin every describe below is skipped (helpers/guests.ts).
+const GUEST = SHARED_GUEST ?? new Uint8Array(0);
+const ABI = imageGuest('kvm_mmio_hvc');
+const describe = SHARED_GUEST ? vdescribe : vdescribe.skip;
 const PSCI_0_2 = 1 << KVM_ARM_VCPU_PSCI_0_2;
 
 /** The `final`/`reset` values of a fixture, by ID. */
@@ -290,7 +293,7 @@ describe('KVM_RUN', () => {
     expect(v.run.mmio).toMatchObject({ physAddr: 0x9000000n, len: 8, isWrite: true });
     expect(v.getOneReg(PC)).toBe(0x4000_0008n);
   });
-  it('LDRSB/LDRSH/LDRSW and W forms from MMIO: 6.1 truncates the sign extension to the access size (fixture abi-*.txt)', () => {
+  it('LDRSB/LDRSH/LDRSW and W forms from MMIO: 6.1 truncates the sign extension to the access size (fixture kvm_mmio_hvc-*.txt)', () => {
     // The sign extension kvm_handle_mmio_return makes is undone by vcpu_data_host_to_guest's
     // masking: the real kernel loads 0x88 for LDRSB x1 and LDRSB w1 of 0x88.
     const v = vcpuOf('cortex-a57', ABI);
@@ -302,7 +305,7 @@ describe('KVM_RUN', () => {
     }
     expect(written.slice(0, 9)).toEqual([0x88n, 0x8788n, 0x85868788n, 0x8182838485868788n, 0x88n, 0x88n, 0x8788n, 0x8788n, 0x85868788n]);
   });
-  it('MMIO write data for every size, XZR as 0 (fixture abi-*.txt)', () => {
+  it('MMIO write data for every size, XZR as 0 (fixture kvm_mmio_hvc-*.txt)', () => {
     const v = vcpuOf('cortex-a57', ABI);
     v.setOneReg(PC, 0x4000_0000n);
     const writes: string[] = [];
@@ -321,7 +324,7 @@ describe('KVM_RUN', () => {
     const v = vcpuOf('cortex-a57', ABI);
     v.setOneReg(PC, 0x4000_0000n);
     v.setOneReg(sysregId(3, 0, 13, 0, 4), 0xdeadbeefn); // as the probe's set sequence (TPIDR_EL1)
-    const final = fixtureValues('abi-cortex-a57.txt', 'final');
+    const final = fixtureValues('kvm_mmio_hvc-cortex-a57.txt', 'final');
     let err = 'ok';
     for (let i = 0; i < 300 && err === 'ok'; i++) err = errnoOf(() => runToExit(v));
     expect(err).toBe('ENOSYS');
@@ -384,3 +387,5 @@ describe('KVM_RUN', () => {
     expect(seen).toEqual([0xf0510n, 0x80000000n, 0x1101001021110222n, 0x1221111110212120n, 0x32310201126n, 0xc50078n, 4n]);
   });
 });
+
+if (SHARED_GUEST === undefined) vdescribe('without the shared guest', () => it.skip(NO_SHARED_GUEST, () => {}));
