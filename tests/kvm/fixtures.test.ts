@@ -229,7 +229,7 @@ describe('the guests behaved as designed (their reports in the fixtures)', () =>
   }
 });
 
-describe.skip('a64emu kvm probe agrees with every fixture outside the allow-list', () => {
+describe('a64emu kvm probe agrees with every fixture outside the allow-list', () => {
   for (const f of fixtureFiles) {
     it(f, (ctx) => {
       const r = recorded[f]!;
