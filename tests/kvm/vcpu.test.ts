@@ -305,6 +305,16 @@ describe('KVM_RUN', () => {
     }
     expect(written.slice(0, 9)).toEqual([0x88n, 0x8788n, 0x85868788n, 0x8182838485868788n, 0x88n, 0x88n, 0x8788n, 0x8788n, 0x85868788n]);
   });
+  it('max: the guest reads the CPU\'s CTR_EL0 (no HCR_EL2.TID2 trap), KVM_GET_ONE_REG the sanitised one with IDC (kvm_traps-max.txt)', () => {
+    // MOVZ x20, #0x900, LSL #16; MRS x1, CTR_EL0; STR x1, [x20] (aarch64-linux-gnu-as)
+    const code = new Uint8Array(new Uint32Array([0xd2a12014, 0xd53b0021, 0xf9000281]).buffer);
+    const v = vcpuOf('max', code);
+    v.setOneReg(PC, 0x4000_0000n);
+    runToExit(v);
+    // kvm_traps-max.txt: the guest's report 0x8444c004; "reset 0x603000000013d801 0x9444c004"
+    expect(v.getOneReg(X(1))).toBe(0x8444c004n);
+    expect(v.getOneReg(sysregId(3, 3, 0, 0, 1))).toBe(0x9444c004n);
+  });
   it('MMIO write data for every size, XZR as 0 (fixture kvm_mmio_hvc-*.txt)', () => {
     const v = vcpuOf('cortex-a57', ABI);
     v.setOneReg(PC, 0x4000_0000n);
