@@ -12,6 +12,9 @@
 //                                             record each KVM guest (kind 'kvm') on the real
 //                                             Linux KVM with ../shared/kvm/record.sh, for each
 //                                             of its CPU models, into tests/kvm/fixtures/
+//   node scripts/images.mjs record-kvm --shared [--cpu NAME]
+//                                             the same for the fixtures of the recorder's own
+//                                             ../shared/kvm/guest.bin (KVM_SHARED_FIXTURES)
 //   node scripts/images.mjs list              print the image names
 //
 // The image table below is the single source of truth: names, sources, flags, CPU model,
@@ -89,8 +92,10 @@ export const IMAGES = [
     })),
   // KVM guests (kvm/<name>/<name>.S -> <name>.bin), recorded on the real Linux KVM for each
   // of `cpus` (record-kvm) into tests/kvm/fixtures/<name>-<cpu>.txt; not run on the board.
-  ...['kvm_mmu', 'kvm_el0', 'kvm_traps', 'kvm_excl'].map((n) => ({
-    name: `kvm/${n}`, kind: 'kvm', cpu: 'cortex-a57', cpus: ['cortex-a57', 'max'], march: 'armv8-a',
+  // `runError`: the trace's expected last KVM_RUN error, if the guest ends in one (kvm_mmio_hvc's
+  // LDP from MMIO has no valid syndrome: KVM_RUN fails with ENOSYS).
+  ...[['kvm_mmu'], ['kvm_el0'], ['kvm_traps'], ['kvm_excl'], ['kvm_mmio_hvc', 'run ENOSYS'], ['kvm_s1_sysreg']].map(([n, runError]) => ({
+    name: `kvm/${n}`, kind: 'kvm', cpu: 'cortex-a57', cpus: ['cortex-a57', 'max'], march: 'armv8-a', runError,
   })),
 ];
 
@@ -352,14 +357,86 @@ function record(names) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The fixtures of the recorder's example guest (guest-cortex-a57.txt is the copy shipped as
+// ../shared/kvm/trace-cortex-a57.txt and is not re-recorded). `pmu`: recorded with the
+// recorder patched by tests/kvm/fixtures/kvm-probe-pmu.patch (KVM_ARM_VCPU_PMU_V3 when the
+// kernel command line has `pmu`) in a temporary copy; KVM_RUN then fails with EINVAL.
+const KVM_SHARED_GUEST = '../shared/kvm/guest.bin';
+const KVM_PMU_PATCH = `${KVM_FIXTURES}/kvm-probe-pmu.patch`;
+const KVM_SHARED_FIXTURES = [
+  { file: 'guest-cortex-a57-run2.txt', cpu: 'cortex-a57' },
+  { file: 'guest-max.txt', cpu: 'max' },
+  { file: 'guest-cortex-a72.txt', cpu: 'cortex-a72' },
+  { file: 'guest-pmu-cortex-a57.txt', cpu: 'cortex-a57', pmu: true, runError: 'run EINVAL' },
+  { file: 'guest-pmu-max.txt', cpu: 'max', pmu: true, runError: 'run EINVAL' },
+];
+
+/**
+ * Records one real-KVM trace of `guest` into `path` and its entry in recorded.json; false
+ * when record.sh failed or the trace has an error line other than `runError`.
+ */
+function recordKvmFixture(guest, path, cpu, { runError, pmu } = {}) {
+  let script = KVM_RECORD;
+  let tmp;
+  if (pmu) {
+    tmp = mkdtempSync(join(tmpdir(), 'a64emu-kvm-pmu-'));
+    for (const f of ['record.sh', 'kvm-probe.c']) writeFileSync(join(tmp, f), readFileSync(join(dirname(KVM_RECORD), f)));
+    const p = spawnSync('patch', ['-s', '-d', tmp, 'kvm-probe.c', '-i', join(ROOT, KVM_PMU_PATCH)], { encoding: 'utf8' });
+    if (p.status !== 0) {
+      console.error(`error: ${KVM_PMU_PATCH} does not apply to ${dirname(KVM_RECORD)}/kvm-probe.c:\n${p.stderr}${p.stdout}`);
+      rmSync(tmp, { recursive: true, force: true });
+      return false;
+    }
+    script = join(tmp, 'record.sh');
+  }
+  let r;
+  try {
+    r = spawnSync('sh', [script, join(ROOT, guest), join(ROOT, path), cpu, ...(pmu ? ['pmu'] : [])], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+  let text = existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : '';
+  // the host kernel's console lines ("[    1.04] kvm [1]: ...") are not the probe's output
+  const hostLine = /^\[ *\d+\.\d+\] /;
+  if (text.split('\n').some((l) => hostLine.test(l))) {
+    text = text.split('\n').filter((l) => !hostLine.test(l)).join('\n');
+    writeFileSync(join(ROOT, path), text);
+  }
+  const errors = text.split('\n').filter((l) => l.startsWith('error ') && l !== `error ${runError}`);
+  if (r.status !== 0 || !text.endsWith('# end\n') || errors.length) {
+    console.error(`error: ${path}: record.sh exit ${r.status}${errors.length ? `; ${errors.join('; ')}` : ''}\n${r.stderr}`);
+    return false;
+  }
+  const recordedPath = join(ROOT, KVM_RECORDED);
+  const recorded = existsSync(recordedPath) ? JSON.parse(readFileSync(recordedPath, 'utf8')) : {};
+  const how = pmu
+    ? `node scripts/images.mjs record-kvm --shared: ../shared/kvm/record.sh with ${KVM_PMU_PATCH} applied in a temporary copy, run as record.sh ${guest} ${path} ${cpu} pmu`
+    : `../shared/kvm/record.sh ${guest} ${path} ${cpu}`;
+  recorded[basename(path)] = { guest, guestSha256: sha256(readFileSync(join(ROOT, guest))), cpu, ...(pmu ? { pmu: true } : {}), recordedWith: how };
+  const sorted = Object.fromEntries(Object.keys(recorded).sort().map((k) => [k, recorded[k]]));
+  writeFileSync(recordedPath, JSON.stringify(sorted, null, 2) + '\n');
+  const exits = text.split('\n').filter((l) => l.startsWith('exit '));
+  console.log(`recorded ${path}: ${exits.length} exits${exits.length ? `, last: ${exits[exits.length - 1]}` : ''}${runError ? ` (${runError})` : ''}`);
+  return true;
+}
+
 /** Records the KVM guests on the real Linux KVM (../shared/kvm/record.sh, a few seconds each). */
 function recordKvm(args) {
   const cpuAt = args.indexOf('--cpu');
   const onlyCpu = cpuAt >= 0 ? args[cpuAt + 1] : undefined;
-  const names = args.filter((_, i) => cpuAt < 0 || (i !== cpuAt && i !== cpuAt + 1));
+  const names = args.filter((a, i) => a !== '--shared' && (cpuAt < 0 || (i !== cpuAt && i !== cpuAt + 1)));
   if (!existsSync(KVM_RECORD)) {
     console.error(`error: ${KVM_RECORD} not found (set KVM_RECORD to ../shared/kvm/record.sh)`);
     process.exit(2);
+  }
+  if (args.includes('--shared')) {
+    let failed = false;
+    for (const f of KVM_SHARED_FIXTURES) {
+      if (onlyCpu && f.cpu !== onlyCpu) continue;
+      if (!recordKvmFixture(KVM_SHARED_GUEST, `${KVM_FIXTURES}/${f.file}`, f.cpu, f)) failed = true;
+    }
+    if (failed) process.exit(1);
+    return;
   }
   const check = checkAll();
   const images = (names.length ? selectImages(names) : IMAGES).filter((i) => i.kind === 'kvm');
@@ -372,21 +449,7 @@ function recordKvm(args) {
     }
     for (const { cpu, path } of kvmFixtures(img)) {
       if (onlyCpu && cpu !== onlyCpu) continue;
-      const r = spawnSync('sh', [KVM_RECORD, join(ROOT, elfPath(img)), join(ROOT, path), cpu], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      const text = existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : '';
-      const errors = text.split('\n').filter((l) => l.startsWith('error '));
-      if (r.status !== 0 || !text.endsWith('# end\n') || errors.length) {
-        console.error(`error: ${path}: record.sh exit ${r.status}${errors.length ? `; ${errors.join('; ')}` : ''}\n${r.stderr}`);
-        failed = true;
-        continue;
-      }
-      const recordedPath = join(ROOT, KVM_RECORDED);
-      const recorded = existsSync(recordedPath) ? JSON.parse(readFileSync(recordedPath, 'utf8')) : {};
-      recorded[basename(path)] = { guest: elfPath(img), guestSha256: sha256(readFileSync(join(ROOT, elfPath(img)))), cpu, recordedWith: `../shared/kvm/record.sh ${elfPath(img)} ${path} ${cpu}` };
-      const sorted = Object.fromEntries(Object.keys(recorded).sort().map((k) => [k, recorded[k]]));
-      writeFileSync(recordedPath, JSON.stringify(sorted, null, 2) + '\n');
-      const exits = text.split('\n').filter((l) => l.startsWith('exit '));
-      console.log(`recorded ${path}: ${exits.length} exits, last: ${exits[exits.length - 1]}`);
+      if (!recordKvmFixture(elfPath(img), path, cpu, { runError: img.runError })) failed = true;
     }
   }
   if (failed) process.exit(1);
@@ -404,7 +467,7 @@ if (isMain) {
       case 'record-kvm': recordKvm(rest); break;
       case 'list': for (const i of IMAGES) console.log(i.name); break;
       default:
-        console.error('usage: node scripts/images.mjs build [name...] | check [--json] | record [name...] | record-kvm [name...] [--cpu NAME] | list');
+        console.error('usage: node scripts/images.mjs build [name...] | check [--json] | record [name...] | record-kvm [name...] [--cpu NAME] | record-kvm --shared [--cpu NAME] | list');
         process.exit(2);
     }
   } catch (e) {

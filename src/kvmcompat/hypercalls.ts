@@ -2,7 +2,7 @@
 // kvm_hvc_call_handler, psci.c kvm_psci_call, trng.c): SMCCC 1.1 and its ARCH_FEATURES, TRNG
 // 1.0, paravirtualised time (not set up), the KVM vendor calls and PSCI 0.2/1.0/1.1. The
 // vCPU (vcpu.ts) calls `hypercall` on an HVC with the guest's registers; results go to x0..x3.
-// Checked against the real traces tests/kvm/fixtures/abi-*.txt (every call of guests/abi.S).
+// Checked against the real traces tests/kvm/fixtures/kvm_mmio_hvc-*.txt (every call of tests/images/kvm/kvm_mmio_hvc).
 
 import { KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN } from './api.js';
 import { KVM_ARM_PSCI_0_1, KVM_ARM_PSCI_1_0, KVM_ARM_PSCI_1_1 } from './profile.js';

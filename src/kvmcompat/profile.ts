@@ -28,6 +28,8 @@ export interface KvmIdRule {
   readonly pmu?: boolean;
   /** With `cap`: the host's value, capped at `value`. */
   readonly cap?: boolean;
+  /** Only in KVM_GET_ONE_REG's value: the guest's MRS is not trapped and reads the host register. */
+  readonly userspace?: boolean;
   readonly why: string;
 }
 
@@ -69,18 +71,24 @@ export const KVM_ID_RULES: readonly KvmIdRule[] = [
   { reg: 'ID_ISAR5_EL1', field: 'VCMA', lsb: 28, width: 4, value: 0, why: FTR_HIDDEN },
   { reg: 'ID_AA64MMFR1_EL1', field: 'HCX', lsb: 40, width: 4, value: 0, why: FTR_HIDDEN },
   {
-    reg: 'CTR_EL0', field: 'IDC', lsb: 28, width: 1, value: 1, models: ['max'],
-    why: 'the kernel reports IDC when CLIDR_EL1.LoUU and LoUIS are 0 (read_cpuid_effective_cachetype), as on max',
+    reg: 'CTR_EL0', field: 'IDC', lsb: 28, width: 1, value: 1, models: ['max'], userspace: true,
+    why: 'the kernel reports IDC when CLIDR_EL1.LoUU and LoUIS are 0 (read_cpuid_effective_cachetype), as on max; '
+      + 'get_ctr_el0 gives userspace that sanitised value, but 6.1 sets HCR_EL2.TID2 only with '
+      + 'ARM64_MISMATCHED_CACHE_TYPE (vcpu_reset_hcr), so the guest reads the CPU\'s CTR_EL0 (kvm_traps-max.txt)',
   },
 ];
 
 const mask = (width: number): bigint => (width >= 64 ? (1n << 64n) - 1n : (1n << BigInt(width)) - 1n);
 
-/** The ID values a KVM vCPU of `model` reads (guest MRS and KVM_GET_ONE_REG alike). */
-export function kvmIdValues(model: CpuModel, pmu = false): IdValues {
+/**
+ * The ID values a KVM vCPU of `model` reads: the guest's MRS, or with `userspace` what
+ * KVM_GET_ONE_REG reports (the same but for the rules marked `userspace`).
+ */
+export function kvmIdValues(model: CpuModel, pmu = false, userspace = false): IdValues {
   const out: Record<string, bigint> = { ...model.qemuId };
   for (const r of KVM_ID_RULES) {
     if (r.models !== undefined && !r.models.includes(model.name)) continue;
+    if (r.userspace === true && !userspace) continue;
     if (r.pmu !== undefined && r.pmu !== pmu) continue;
     const v = out[r.reg];
     if (v === undefined) continue;

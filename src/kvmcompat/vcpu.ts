@@ -9,7 +9,7 @@
 // stops the run loop (Cpu.onException), is handled here, and the guest resumes by ERET.
 
 import { Cpu, type Platform, type StopReason } from '../cpu/cpu.js';
-import { MODELS, type CpuModel } from '../cpu/models.js';
+import { MODELS, type CpuModel, type IdValues } from '../cpu/models.js';
 import { Runner } from '../cpu/run.js';
 import { ExcKind, ExceptionRecord, esrOf, takeException } from '../cpu/exception.js';
 import { Slot, SpsrBit } from '../cpu/state.js';
@@ -83,6 +83,20 @@ export function kvmModel(name: string, pmu = false): CpuModel {
     KVM_MODELS.set(key, m);
   }
   return m;
+}
+
+/** The ID values userspace sees where they differ from the guest's (profile.ts `userspace` rules). */
+const KVM_USER_IDS = new Map<string, IdValues>();
+function kvmUserIds(name: string, pmu: boolean): IdValues {
+  const key = `${name}${pmu ? '+pmu' : ''}`;
+  let ids = KVM_USER_IDS.get(key);
+  if (ids === undefined) {
+    const base = MODELS[name]!;
+    const guest = kvmIdValues(base, pmu);
+    ids = Object.fromEntries(Object.entries(kvmIdValues(base, pmu, true)).filter(([k, v]) => guest[k] !== v));
+    KVM_USER_IDS.set(key, ids);
+  }
+  return ids;
 }
 
 /** ESR_ELx.EC values the hypervisor handles (Arm ARM D17.2.37). */
@@ -579,7 +593,8 @@ export class KvmVcpu implements KvmVcpuApi {
 
   private idValue(id: RegId): bigint {
     const row = this.rows.get(id);
-    return row === undefined ? 0n : (readRaw(this.cpu, row) ?? 0n);
+    if (row === undefined) return 0n;
+    return kvmUserIds(this.model.name, this.hasFeature(KVM_ARM_VCPU_PMU_V3))[row.name] ?? readRaw(this.cpu, row) ?? 0n;
   }
 
   private setSysreg(id: RegId, v: bigint): void {
@@ -806,6 +821,10 @@ export class KvmVcpu implements KvmVcpuApi {
     far.farLo = Number(addr & 0xffff_ffffn) | 0;
     far.farHi = Number(addr >> 32n) | 0;
     this.injectSync(esrOf(ec, 1, 0x10), far);
+    // Linux 6.1 inject_abt64 builds the syndrome in a u64 from asm/esr.h's int EC constants:
+    // `ESR_ELx_EC_DABT_LOW << ESR_ELx_EC_SHIFT` (any EC >= 0x20) is a negative int, sign-extended,
+    // so ESR_EL1 bits 63:32 read as ones (0xffffffff96000010 in tests/kvm/fixtures/kvm_mmu-*.txt).
+    cpu.x[Slot.ESR_EL1] |= 0xffff_ffff_0000_0000n;
   }
 
   /** inject_undef64: EC 0 (IL set) to the guest's EL1, at the instruction. */

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { imageGuest } from './helpers/guests.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
-const GUEST = readFileSync(here('./guests/guest.bin'));
+const GUEST = imageGuest('kvm_excl');
 
 async function run(argv: string[], files: Record<string, Uint8Array> = {}) {
   const out = { stdout: '', stderr: '' };
@@ -31,7 +32,7 @@ describe('a64emu kvm probe', () => {
   it('prints the trace: the real one\'s lines but the counter and the allow-listed capability', async () => {
     const r = await run(['kvm', 'probe', '--cpu', 'cortex-a57', 'g.bin'], { 'g.bin': GUEST });
     expect(r.code).toBe(0);
-    const real = readFileSync(here('./fixtures/guest-cortex-a57.txt'), 'utf8').split('\n');
+    const real = readFileSync(here('./fixtures/kvm_excl-cortex-a57.txt'), 'utf8').split('\n');
     const ours = r.stdout.split('\n');
     const differ = ours.filter((l, i) => l !== real[i]).map((l) => l.split(' ').slice(0, 2).join(' '));
     expect(differ).toEqual(['cap ARM_EL1_32BIT', 'reset 0x603000000013df1a', 'final 0x603000000013df1a']);

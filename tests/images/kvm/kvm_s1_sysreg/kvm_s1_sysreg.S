@@ -1,7 +1,7 @@
-// Guest for the KVM fixtures (tests/kvm/probe.test.ts): the MMU on (stage 1 over KVM's stage
+// KVM guest (fixtures tests/kvm/fixtures/kvm_s1_sysreg-*.txt): the MMU on (stage 1 over KVM's stage
 // 2), MMIO through a stage 1 alias, a stage 1 translation fault, EL0 (SVC, trapped and
 // UNDEFINED accesses, exclusives), EL1 exclusives, and the system registers KVM traps
-// (IMPLEMENTATION DEFINED, PMU without a vCPU PMU, debug). Built by build.sh; every report
+// (IMPLEMENTATION DEFINED, PMU without a vCPU PMU, debug). Built by npm run images; every report
 // is a 64-bit store to 0x09000000 (VA = IPA there).
         .macro  movq reg, val
         movz    \reg, #((\val) & 0xffff)

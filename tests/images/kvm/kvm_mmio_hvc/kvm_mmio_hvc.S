@@ -1,7 +1,7 @@
-// Guest for the KVM ABI fixtures (tests/kvm/probe-abi.test.ts): MMIO loads of every size
+// KVM guest (fixtures tests/kvm/fixtures/kvm_mmio_hvc-*.txt): MMIO loads of every size
 // and signedness, MMIO stores of every size, the in-kernel PSCI/SMCCC calls, SMC, and last
 // an LDP from MMIO, which has no valid syndrome (KVM_RUN fails with ENOSYS).
-// Built by build.sh; every report is a 64-bit store to 0x09000000.
+// Built by npm run images (kind kvm); every report is a 64-bit store to 0x09000000.
         .text
         .global _start
 _start:
