@@ -3,7 +3,7 @@
 // (the bundle dist/a64emu.mjs), it runs main on process.argv and sets process.exitCode
 // (never process.exit: stdout may be a pipe with writes still queued).
 
-import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json';
 import { COMMAND_HELP, HELP, UsageError, parseArgs, type MachineArgs, type RunArgs } from './args.js';
@@ -53,8 +53,13 @@ function processIo(): CliIo {
     writable: (stream) => !streams[stream].destroyed,
     writeFile: (path, data) => {
       const tmp = `${path}.tmp-${process.pid}`;
-      writeFileSync(tmp, data);
-      renameSync(tmp, path);
+      try {
+        writeFileSync(tmp, data);
+        renameSync(tmp, path);
+      } catch (e) {
+        rmSync(tmp, { force: true }); // a failed save leaves FILE as it was and nothing beside it
+        throw e;
+      }
     },
     onSignal: (signal, handler) => {
       process.on(signal, handler);

@@ -2,6 +2,9 @@
 // Expected values: the unsplit run of the same image (HELLO prints "hello, virt\n" on the UART
 // and exits with status 7, as QEMU 7.2 runs it: tests/cli/main.test.ts); the messages and
 // exit statuses are a64emu's own (docs/snapshot.md, `a64emu help run`).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
@@ -83,6 +86,24 @@ describe('run --save-at / --load-state', () => {
     const code = await main(['run', ...M, '--save-state', '/ro/s', '--save-at', '5', 'hello.bin'], io);
     expect(code).toBe(2);
     expect(out.stderr).toBe("a64emu: cannot write state file '/ro/s': permission denied\n");
+  });
+
+  it('a failed write of the real file leaves no temporary file beside it', async () => {
+    // The state is written to FILE.tmp-PID, then renamed over FILE; here FILE is a directory,
+    // so the rename fails (EISDIR) after the temporary file was written.
+    const dir = mkdtempSync(join(tmpdir(), 'a64emu-save-'));
+    try {
+      const target = join(dir, 's');
+      mkdirSync(target);
+      const { io, out } = fakeIo({ 'hello.bin': bytesOf(HELLO) });
+      delete io.writeFile; // the process's own: write beside, then rename
+      const code = await main(['run', ...M, '--save-state', target, '--save-at', '5', 'hello.bin'], io);
+      expect(code).toBe(2);
+      expect(out.stderr).toBe(`a64emu: cannot write state file '${target}': is a directory\n`);
+      expect(readdirSync(dir)).toEqual(['s']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses options that conflict with the state file, naming them', async () => {
