@@ -266,7 +266,9 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
   }
   const saveStatus = { failed: false };
   const save = savePoints(args, io, err, saveStatus);
-  const detachSignal = save !== undefined && io.onSignal ? io.onSignal('SIGUSR1', () => machine.requestSave()) : () => {};
+  // Always ours: Node's default SIGUSR1 action opens its inspector on 127.0.0.1:9229.
+  const onUsr1 = save !== undefined ? () => machine.requestSave() : () => err('SIGUSR1 ignored: no --save-state FILE to save to');
+  const detachSignal = io.onSignal ? io.onSignal('SIGUSR1', onUsr1) : () => {};
 
   const trace = args.trace === undefined ? undefined : await openTrace(args, machine, io, err);
   if (typeof trace === 'number') return trace;

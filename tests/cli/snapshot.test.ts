@@ -106,6 +106,23 @@ describe('run --save-at / --load-state', () => {
     }
   });
 
+  it('SIGUSR1 without --save-state is reported and ignored (Node would otherwise open its inspector)', async () => {
+    // Node's default SIGUSR1 action starts the inspector on 127.0.0.1:9229 (Node 20 docs,
+    // "Signal events"): a run must own the signal whether or not it can save.
+    const { io, out } = fakeIo({ 'hello.bin': bytesOf(HELLO) });
+    const handlers: (() => void)[] = [];
+    io.onSignal = (_signal, handler) => {
+      handlers.push(handler);
+      handler(); // as if the signal came during the run
+      return () => void handlers.splice(handlers.indexOf(handler), 1);
+    };
+    const code = await main(['run', ...M, 'hello.bin'], io);
+    expect(code).toBe(7);
+    expect(out.stdout).toBe('hello, virt\n');
+    expect(out.stderr).toBe('a64emu: SIGUSR1 ignored: no --save-state FILE to save to\n');
+    expect(handlers).toEqual([]); // detached when the run ends
+  });
+
   it('refuses options that conflict with the state file, naming them', async () => {
     const files: Record<string, Uint8Array> = { 'hello.bin': bytesOf(HELLO) };
     await run(['run', ...M, '--save-state', 's', '--save-at', '5', 'hello.bin'], files);
