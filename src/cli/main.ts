@@ -3,7 +3,7 @@
 // (the bundle dist/a64emu.mjs), it runs main on process.argv and sets process.exitCode
 // (never process.exit: stdout may be a pipe with writes still queued).
 
-import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json';
 import { COMMAND_HELP, HELP, UsageError, parseArgs, type MachineArgs, type RunArgs } from './args.js';
@@ -53,8 +53,13 @@ function processIo(): CliIo {
     writable: (stream) => !streams[stream].destroyed,
     writeFile: (path, data) => {
       const tmp = `${path}.tmp-${process.pid}`;
-      writeFileSync(tmp, data);
-      renameSync(tmp, path);
+      try {
+        writeFileSync(tmp, data);
+        renameSync(tmp, path);
+      } catch (e) {
+        rmSync(tmp, { force: true }); // a failed save leaves FILE as it was and nothing beside it
+        throw e;
+      }
     },
     onSignal: (signal, handler) => {
       process.on(signal, handler);
@@ -261,7 +266,9 @@ async function runCommand(args: RunArgs, io: CliIo, err: (text: string) => void)
   }
   const saveStatus = { failed: false };
   const save = savePoints(args, io, err, saveStatus);
-  const detachSignal = save !== undefined && io.onSignal ? io.onSignal('SIGUSR1', () => machine.requestSave()) : () => {};
+  // Always ours: Node's default SIGUSR1 action opens its inspector on 127.0.0.1:9229.
+  const onUsr1 = save !== undefined ? () => machine.requestSave() : () => err('SIGUSR1 ignored: no --save-state FILE to save to');
+  const detachSignal = io.onSignal ? io.onSignal('SIGUSR1', onUsr1) : () => {};
 
   const trace = args.trace === undefined ? undefined : await openTrace(args, machine, io, err);
   if (typeof trace === 'number') return trace;

@@ -5,16 +5,17 @@
 //
 // Counting model. A cycle is 1 ns of virtual time: QEMU's cycle counter runs at 1 GHz of its
 // virtual clock (ARM_CPU_FREQ), which with -icount shift=N advances 2^N ns per instruction,
-// and a64emu's clock is that one (docs/ARCHITECTURE.md, "Timekeeping"; Platform.icountShift). The counters are
-// derived from cpu.icount, never stepped: PMU_ANCHOR holds the instruction count they were
-// last brought up to, and every access to a PMU register first brings them up to its own
-// position (`sync`): a counter that counts gains the instructions retired since the anchor.
+// and a64emu's clock is that one (docs/ARCHITECTURE.md, "Timekeeping"; Platform.icountShift).
+// The counters are derived from cpu.icount, never stepped: PMU_ANCHOR holds the instruction
+// count they were last brought up to, and every access to a PMU register first brings them up
+// to its own position (`sync`): a counter that counts gains the instructions retired since
+// the anchor (their cycles for the cycle counter and CPU_CYCLES).
 // So the enabling MSR is counted and a reading MRS is not. Nothing runs per instruction.
 //
 // Events (PMCEID0_EL0): SW_INCR (0x00, PMSWINC_EL0), INST_RETIRED (0x08) and CPU_CYCLES
 // (0x11), 2^shift per instruction (QEMU 7.2 observed: -icount shift=2 counts 4 cycles, 1
-// instruction each; tests/machine/snapshot.test.ts). Other event numbers are not implemented: such a counter
-// does not count. PMCCNTR_EL0 counts CPU_CYCLES, every 64th with PMCR_EL0.D.
+// instruction each; tests/machine/snapshot.test.ts). Other event numbers are not implemented:
+// such a counter does not count. PMCCNTR_EL0 counts CPU_CYCLES, every 64th with PMCR_EL0.D.
 // Filtering (PMEVTYPER<n>_EL0/PMCCFILTR_EL0 P [31], U [30], NSK [29], NSU [28], NSH [27],
 // M [26]) follows the pseudocode of the Arm ARM's PMU counting (the `filtered` case on
 // PSTATE.EL; QEMU 7.2's pmu_counter_enabled is the same): a counter counts the instructions

@@ -2,6 +2,9 @@
 // Expected values: the unsplit run of the same image (HELLO prints "hello, virt\n" on the UART
 // and exits with status 7, as QEMU 7.2 runs it: tests/cli/main.test.ts); the messages and
 // exit statuses are a64emu's own (docs/snapshot.md, `a64emu help run`).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
@@ -40,9 +43,11 @@ const M = ['--memory', '16M'];
 describe('run --save-at / --load-state', () => {
   it('a run split at every instruction count prints and exits as the unsplit run', async () => {
     const files: Record<string, Uint8Array> = { 'hello.bin': bytesOf(HELLO) };
-    const whole = await run(['run', ...M, 'hello.bin'], files);
-    expect(whole).toEqual({ code: 7, stdout: 'hello, virt\n', stderr: '' });
-    for (const at of [0, 1, 2, 3, 10, 23, 24, 25, 40, 50, 51]) {
+    const whole = await run(['run', ...M, '--stats', 'hello.bin'], files);
+    expect(whole).toMatchObject({ code: 7, stdout: 'hello, virt\n' });
+    const total = Number(/^a64emu: stats: (\d+) instructions/.exec(whole.stderr)![1]);
+    expect(total).toBeGreaterThan(20);
+    for (let at = 0; at < total; at++) {
       const first = await run(['run', ...M, '--save-state', 's', '--save-at', String(at), 'hello.bin'], files);
       expect(first.code).toBe(0);
       expect(first.stderr).toBe(`a64emu: state saved to 's' at instruction ${at}; stopping\n`);
@@ -83,6 +88,41 @@ describe('run --save-at / --load-state', () => {
     const code = await main(['run', ...M, '--save-state', '/ro/s', '--save-at', '5', 'hello.bin'], io);
     expect(code).toBe(2);
     expect(out.stderr).toBe("a64emu: cannot write state file '/ro/s': permission denied\n");
+  });
+
+  it('a failed write of the real file leaves no temporary file beside it', async () => {
+    // The state is written to FILE.tmp-PID, then renamed over FILE; here FILE is a directory,
+    // so the rename fails (EISDIR) after the temporary file was written.
+    const dir = mkdtempSync(join(tmpdir(), 'a64emu-save-'));
+    try {
+      const target = join(dir, 's');
+      mkdirSync(target);
+      const { io, out } = fakeIo({ 'hello.bin': bytesOf(HELLO) });
+      delete io.writeFile; // the process's own: write beside, then rename
+      const code = await main(['run', ...M, '--save-state', target, '--save-at', '5', 'hello.bin'], io);
+      expect(code).toBe(2);
+      expect(out.stderr).toBe(`a64emu: cannot write state file '${target}': is a directory\n`);
+      expect(readdirSync(dir)).toEqual(['s']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGUSR1 without --save-state is reported and ignored (Node would otherwise open its inspector)', async () => {
+    // Node's default SIGUSR1 action starts the inspector on 127.0.0.1:9229 (Node 20 docs,
+    // "Signal events"): a run must own the signal whether or not it can save.
+    const { io, out } = fakeIo({ 'hello.bin': bytesOf(HELLO) });
+    const handlers: (() => void)[] = [];
+    io.onSignal = (_signal, handler) => {
+      handlers.push(handler);
+      handler(); // as if the signal came during the run
+      return () => void handlers.splice(handlers.indexOf(handler), 1);
+    };
+    const code = await main(['run', ...M, 'hello.bin'], io);
+    expect(code).toBe(7);
+    expect(out.stdout).toBe('hello, virt\n');
+    expect(out.stderr).toBe('a64emu: SIGUSR1 ignored: no --save-state FILE to save to\n');
+    expect(handlers).toEqual([]); // detached when the run ends
   });
 
   it('refuses options that conflict with the state file, naming them', async () => {

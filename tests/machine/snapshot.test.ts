@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VirtMachine, type RunResult, type VirtOptions } from '../../src/machine/virt.js';
-import { readState, StateError } from '../../src/machine/snapshot.js';
+import { readState } from '../../src/machine/snapshot.js';
 import { hexId, sysregId } from '../../src/kvmcompat/regid.js';
 import { ROOT } from '../helpers/a64emu.js';
 import { bytesOf } from './images.js';
@@ -290,15 +290,14 @@ describe('--icount shift', () => {
     expect(await elapsed(4, 4003)).toBe(4004n << 4n);
   });
 
-  it('refuses a state saved with another shift, and other board options', async () => {
+  // (The other board options: snapshot-format.test.ts, 'a model or board mismatch is refused'.)
+  it('refuses a state saved with another shift; shifts above QEMU\'s MAX_ICOUNT_SHIFT (10) are refused', async () => {
     const m = make({ icountShift: 2 }, new Out());
     m.load(COUNTER);
     await m.run({ maxInsns: 10 });
     const s = m.saveState();
     expect(() => make({ icountShift: 3 }, new Out()).loadState(s)).toThrow(/--icount shift=2 in the file, shift=3 here/);
-    expect(() => make({ icountShift: 2, cpu: 'max' }, new Out()).loadState(s)).toThrow(/CPU model cortex-a57 in the file, max here/);
-    expect(() => make({ icountShift: 2, memory: 256 * 1024 * 1024 }, new Out()).loadState(s)).toThrow(StateError);
-    expect(() => make({ icountShift: 2, el: 2 }, new Out()).loadState(s)).toThrow(/start mode --el 1 in the file, start mode --el 2 here/);
+    make({ icountShift: 2 }, new Out()).loadState(s);
     expect(() => make({ icountShift: 11 }, new Out())).toThrow(/0 to 10/);
   });
 });
