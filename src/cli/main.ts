@@ -402,6 +402,9 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   process.stdout.on('error', () => {}); // EPIPE (e.g. `| head`): stop writing, keep going
   process.stderr.on('error', () => {}); // the same for stderr (a trace to `-` then stops)
+  // Node's default SIGUSR1 action opens its inspector on 127.0.0.1:9229; until `run` installs
+  // its own handler (save the state), a SIGUSR1 does nothing.
+  process.on('SIGUSR1', () => {});
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
