@@ -464,11 +464,11 @@ export class KvmVcpu implements KvmVcpuApi {
     return this.hasFeature(KVM_ARM_VCPU_PSCI_0_2) ? this.psciVersion : KVM_ARM_PSCI_0_1;
   }
 
+  /** kvm_arm_get_fw_reg/kvm_arm_set_fw_reg switch on the whole ID: any other is ENOENT. */
   private fwIndex(id: RegId): { bmap: boolean; n: number } {
-    if ((id & KVM_REG_SIZE_MASK) !== KVM_REG_SIZE_U64) throw new KvmError('ENOENT', 'firmware registers are U64');
     const n = Number(id & 0xffffn);
     const bmap = (id & KVM_REG_ARM_COPROC_MASK) === KVM_REG_ARM_FW_FEAT_BMAP;
-    if ((id & 0xffff_0000_0000n) !== 0n || n >= (bmap ? 3 : 4)) throw new KvmError('ENOENT', 'no such firmware register');
+    if (n >= (bmap ? 3 : 4) || id !== (bmap ? fwBmapId(n) : fwId(n))) throw new KvmError('ENOENT', 'no such firmware register');
     return { bmap, n };
   }
 

@@ -175,6 +175,12 @@ describe('KVM_SET_ONE_REG / KVM_GET_ONE_REG errno cases', () => {
     expect(v.getOneReg(fwId(0))).toBe(2n);
     expect(errnoOf(() => v.getOneReg((fwId(0) & ~(0xfn << 52n)) | KVM_REG_SIZE_U32))).toBe('ENOENT');
     expect(errnoOf(() => v.getOneReg(fwId(4)))).toBe('ENOENT');
+    // kvm_arm_get_fw_reg/kvm_arm_set_fw_reg switch on the whole ID (Linux 6.1 hypercalls.c):
+    // bits 31:28, outside KVM_REG_ARM_COPROC_MASK, make an ID none of their cases names.
+    for (const id of [fwId(0) | (1n << 28n), fwBmapId(0) | (1n << 28n)]) {
+      expect(errnoOf(() => v.getOneReg(id)), id.toString(16)).toBe('ENOENT');
+      expect(errnoOf(() => v.setOneReg(id, v.getOneReg(id & ~(1n << 28n)))), id.toString(16)).toBe('ENOENT');
+    }
     // WORKAROUND_1: cortex-a57's host level is NOT_AVAIL (0): only 0 may be set.
     expect(errnoOf(() => v.setOneReg(fwId(1), 0n))).toBe('ok');
     expect(errnoOf(() => v.setOneReg(fwId(1), 1n))).toBe('EINVAL');
