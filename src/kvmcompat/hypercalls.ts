@@ -86,6 +86,13 @@ export function hypercall(h: HypercallHost): boolean {
   const num = fn & 0xffff;
   if (callAllowed(h, fn)) {
     switch (fn) {
+      case SMCCC_ARCH_WORKAROUND_1:
+      case SMCCC_ARCH_WORKAROUND_2:
+      case SMCCC_ARCH_WORKAROUND_3:
+        // hyp-entry.S el1_hvc_guest's fast path: x0 = 0 at any workaround level, before
+        // the handler (tests/kvm/fixtures/kvm_smccc_ids-*.txt: 0 on cortex-a57 too).
+        val[0] = 0n;
+        break;
       case SMCCC_VERSION:
         val[0] = 0x10001n; // SMCCC 1.1
         break;
@@ -173,6 +180,7 @@ export function callAllowed(h: HypercallHost, fn: number): boolean {
     case SMCCC_VENDOR_HYP_KVM_PTP:
       return (h.bitmaps[2] & 2n) !== 0n;
     case SMCCC_VERSION: case SMCCC_ARCH_FEATURES:
+    case SMCCC_ARCH_WORKAROUND_1: case SMCCC_ARCH_WORKAROUND_2: case SMCCC_ARCH_WORKAROUND_3:
       return true;
     default:
       // PSCI 0.2 and later: the standard service, function numbers 0..0x1f.
@@ -185,6 +193,10 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
   const x = h.x;
   const version = h.psciVersion;
   if (version === KVM_ARM_PSCI_0_1) return false; // 0.1 uses KVM's own function IDs: not these
+  // kvm_psci_0_2_call/kvm_psci_1_x_call switch on the whole function ID: SMC32 (0x840000nn)
+  // or SMC64 (0xc40000nn); any other bit set (a yielding call, the reserved bits 23:16) is
+  // no PSCI call (tests/kvm/fixtures/kvm_smccc_ids-*.txt).
+  if (!isPsciId(fn)) return false;
   const smc64 = (fn & 0x4000_0000) !== 0;
   const num = fn & 0x1f;
   // kvm_psci_narrow_to_32bit: the SMC32 calls see 32-bit arguments.
@@ -243,7 +255,7 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
       if (!v1 || smc64) return false;
       const f = Number(arg(1) & 0xffff_ffffn);
       const n = f & 0x1f;
-      const std = ((f >>> 24) & 0x3f) === 4 && (f & 0xffe0) === 0;
+      const std = isPsciId(f);
       const f64 = (f & 0x4000_0000) !== 0;
       const both = [PSCI_CPU_SUSPEND, PSCI_CPU_ON, PSCI_AFFINITY_INFO];
       const only32 = [PSCI_CPU_OFF, PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES];
@@ -268,4 +280,9 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
     default:
       return false;
   }
+}
+
+/** A PSCI function ID: SMC32 0x840000nn or SMC64 0xc40000nn, nn <= 0x1f (uapi/linux/psci.h). */
+function isPsciId(fn: number): boolean {
+  return ((fn & ~0x4000_001f) >>> 0) === 0x8400_0000;
 }
