@@ -210,7 +210,9 @@ export class KvmVcpu implements KvmVcpuApi {
    */
   private buildStage2(bus: Bus, size: number): void {
     const ram = new DataView(bus.ram.buffer, bus.ram.byteOffset, bus.ram.byteLength);
-    let next = size;
+    // The two concatenated level 1 tables must be 8 KiB aligned (AArch64.S2Walk aligns
+    // VTTBR_EL2.BADDR down to their size): after a slot of an odd number of pages, a pad page.
+    let next = size + (size & 0x1000);
     const alloc = (pages: number): number => {
       const off = next;
       next += pages * 4096;
@@ -680,6 +682,12 @@ export class KvmVcpu implements KvmVcpuApi {
       if (cpu.stop === TRAP) {
         cpu.stop = null;
         if (this.handleTrap()) return;
+        if (this.poweredOff) {
+          // PSCI CPU_OFF: kvm_arm_vcpu_power_off's KVM_REQ_SLEEP stops the vCPU before it
+          // enters the guest again; it sleeps until a signal ends KVM_RUN (EINTR).
+          run.exitReason = KVM_EXIT_INTR;
+          return;
+        }
         if (++traps >= 1_000_000 || left <= 0) {
           run.exitReason = KVM_EXIT_INTR;
           return;

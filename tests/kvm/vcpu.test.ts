@@ -384,6 +384,34 @@ describe('KVM_RUN', () => {
     expect(v.getOneReg(sysregId(3, 0, 5, 2, 0))).toBe(0xffffffff86000010n); // ESR_EL1 (inject_abt64; bits 63:32 as in kvm_traps-*.txt)
     expect(v.getOneReg(sysregId(3, 0, 6, 0, 0))).toBe(0x200n); // FAR_EL1: the vector it last tried
   });
+  it('a one-page slot runs its code (the stage 2 tables after it: the two level 1 tables 8 KiB aligned, AArch64.S2Walk)', () => {
+    // str x1, [x2] (0xf9000041): an MMIO write exit, as guest.bin's reports
+    const v = new KvmVcpu({ cpu: 'cortex-a57', memory: [{ ipa: 0x4000_0000, size: 0x1000, bytes: new Uint8Array(new Uint32Array([0xf9000041]).buffer) }], maxSteps: 1000 });
+    v.init({ target: 2, features: [PSCI_0_2] });
+    v.setOneReg(PC, 0x4000_0000n);
+    v.setOneReg(X(1), 0x55n);
+    v.setOneReg(X(2), 0x0900_0000n);
+    v.runOnce();
+    expect(v.run.exitReason).toBe(KVM_EXIT_MMIO);
+    expect(v.run.mmio).toMatchObject({ physAddr: 0x900_0000n, len: 8, isWrite: true });
+  });
+  it('PSCI CPU_OFF stops the vCPU in that KVM_RUN: no instruction after the HVC runs (psci.c kvm_arm_vcpu_power_off: KVM_REQ_SLEEP)', () => {
+    // hvc #0; str x1, [x2] (A64 encodings 0xd4000002, 0xf9000041): the store would be an MMIO exit
+    const code = new Uint8Array(new Uint32Array([0xd4000002, 0xf9000041]).buffer);
+    const v = new KvmVcpu({ cpu: 'cortex-a57', memory: [{ ipa: 0x4000_0000, size: 0x2000, bytes: code }], maxSteps: 1000 });
+    v.init({ target: 2, features: [PSCI_0_2] });
+    v.setOneReg(PC, 0x4000_0000n);
+    v.setOneReg(X(0), 0x8400_0002n); // PSCI_0_2_FN_CPU_OFF
+    v.setOneReg(X(2), 0x0900_0000n);
+    v.runOnce();
+    // the stopped vCPU sleeps in KVM_RUN until a signal: KVM_EXIT_INTR, as with POWER_OFF above
+    expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
+    expect(v.getOneReg(PC)).toBe(0x4000_0004n); // past the HVC (ELR_EL2), the store not run
+    expect(v.getOneReg(X(0))).toBe(0n); // PSCI_RET_SUCCESS
+    v.runOnce();
+    expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
+    expect(v.getOneReg(PC)).toBe(0x4000_0004n);
+  });
   it('immediate_exit: KVM_EXIT_INTR before any instruction runs', () => {
     const v = vcpuOf();
     v.setOneReg(PC, 0x4000_0000n);
