@@ -12,7 +12,7 @@ import { Cpu, type Platform, type StopReason } from '../cpu/cpu.js';
 import { MODELS, type CpuModel, type IdValues } from '../cpu/models.js';
 import { Runner } from '../cpu/run.js';
 import { ExcKind, ExceptionRecord, esrOf, takeException } from '../cpu/exception.js';
-import { Slot, SpsrBit } from '../cpu/state.js';
+import { Slot } from '../cpu/state.js';
 import { vd } from '../cpu/vreg.js';
 import { Bus } from '../machine/bus.js';
 import { COUNTER_FREQUENCY } from '../machine/virt.js';
@@ -26,6 +26,7 @@ import {
   type KvmRun, type KvmVcpuApi, type KvmVcpuEvents, type KvmVcpuInit,
 } from './api.js';
 import { KvmError } from './errno.js';
+import { writePstate } from './coreregs.js';
 import { hypercall } from './hypercalls.js';
 import {
   KVM_ARM_PSCI_0_1, KVM_ARM_PSCI_0_2, KVM_ARM_PSCI_1_0, KVM_ARM_PSCI_1_1, KVM_FW_BMAP_RESET, KVM_INVARIANT,
@@ -439,8 +440,7 @@ export class KvmVcpu implements KvmVcpuApi {
       // AArch32, which a64emu does not implement: EINVAL, as for a host without it).
       const mode = Number(v & 0x1fn);
       if (mode !== 0 && mode !== 4 && mode !== 5) throw new KvmError('EINVAL', `PSTATE mode 0x${mode.toString(16)}`);
-      setPstate(cpu, Number(v & 0xffff_ffffn));
-      cpu.contextChanged();
+      writePstate(cpu, v);
       return;
     }
     if (off < CORE_SP) cpu.x[off / 2] = v;
@@ -920,18 +920,4 @@ function coreSize(off: number): number {
   if (off < CORE_V0) return 0;
   if (off < CORE_FPSR) return 16;
   return off <= CORE_FPCR ? 4 : 0;
-}
-
-/** PSTATE from a value in the SPSR layout (a KVM_SET_ONE_REG of pstate). */
-function setPstate(cpu: Cpu, v: number): void {
-  const impl = cpu.pstateImpl;
-  cpu.nzcv = v & 0xf000_0000;
-  cpu.daif = (v >>> 6) & 0xf;
-  cpu.ss = (v >>> SpsrBit.SS) & 1;
-  cpu.il = (v >>> SpsrBit.IL) & 1;
-  cpu.pan = (v >>> SpsrBit.PAN) & 1 & (impl >>> SpsrBit.PAN);
-  cpu.uao = (v >>> SpsrBit.UAO) & 1 & (impl >>> SpsrBit.UAO);
-  cpu.dit = (v >>> SpsrBit.DIT) & 1 & (impl >>> SpsrBit.DIT);
-  cpu.ssbs = (v >>> SpsrBit.SSBS) & 1 & (impl >>> SpsrBit.SSBS);
-  cpu.selectSp((v >>> 2) & 3, v & 1);
 }
