@@ -220,12 +220,13 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
       val[0] = PSCI_RET_SUCCESS;
       return false;
     case PSCI_CPU_ON:
-      // kvm_psci_vcpu_on: the only vCPU is this one, which is on.
-      val[0] = (arg(1) & MPIDR_HWID) === mpidr ? PSCI_RET_ALREADY_ON : PSCI_RET_INVALID_PARAMS;
+      // kvm_psci_vcpu_on: the only vCPU is this one, which is on; kvm_psci_valid_affinity:
+      // a bit outside MPIDR_HWID_BITMASK is INVALID_PARAMS (kvm_smccc_ids-*.txt).
+      val[0] = arg(1) === mpidr ? PSCI_RET_ALREADY_ON : PSCI_RET_INVALID_PARAMS;
       return false;
     case PSCI_AFFINITY_INFO: {
       const level = arg(2);
-      if (level > 3n) {
+      if (level > 3n || (arg(1) & ~MPIDR_HWID) !== 0n) {
         val[0] = PSCI_RET_INVALID_PARAMS;
         return false;
       }

@@ -1,8 +1,8 @@
 // KVM guest (fixtures tests/kvm/fixtures/kvm_smccc_ids-*.txt): SMCCC function IDs at the
 // edges of what Linux 6.1 KVM handles in the kernel (arch/arm64/kvm/hypercalls.c, psci.c):
 // the ARCH_WORKAROUND calls themselves, and PSCI IDs whose function number is a PSCI call
-// but whose other bits (31: fast call, 23:16: reserved) are not the call's ID. x0 is
-// reported after each call. Built by npm run images (kind kvm).
+// but whose other bits (31: fast call, 23:16: reserved) are not the call's ID, and target
+// affinities with bits outside MPIDR_HWID_BITMASK. x0 is reported after each call. Built by npm run images (kind kvm).
 #include "kvm.inc"
 
         .macro  call fn, a1=0
@@ -28,6 +28,8 @@ _start:
         call    0x8400000a, 0x04000008          // PSCI_FEATURES(SYSTEM_OFF, bit 31 clear)
         call    0x8400000a, 0x84ff0003          // PSCI_FEATURES(CPU_ON, bits 23:16 set)
         call    0x8400000a, 0xc4000012          // PSCI_FEATURES(SYSTEM_RESET2, 64-bit)
+        call    0xc4000003, 0x80000000          // CPU_ON(MPIDR 0 with bit 31, outside MPIDR_HWID_BITMASK)
+        call    0xc4000004, 0x80000000          // AFFINITY_INFO(the same, level 0)
         call    0x04000008                      // SYSTEM_OFF with bit 31 clear
         call    0x84000009 | (1 << 20)          // SYSTEM_RESET with bit 20 set
         power_off
