@@ -412,6 +412,24 @@ describe('KVM_RUN', () => {
     expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
     expect(v.getOneReg(PC)).toBe(0x4000_0004n);
   });
+  it('PSCI 0.1 (no KVM_ARM_VCPU_PSCI_0_2): KVM\'s own IDs, CPU_ON of the running vCPU INVALID_PARAMS, CPU_OFF stops it (psci.c kvm_psci_0_1_call)', () => {
+    // hvc #0; mov x5, x0; mov x0, x6; hvc #0; str x1, [x2] (aarch64-linux-gnu-as)
+    const code = new Uint8Array(new Uint32Array([0xd4000002, 0xaa0003e5, 0xaa0603e0, 0xd4000002, 0xf9000041]).buffer);
+    const v = new KvmVcpu({ cpu: 'cortex-a57', memory: [{ ipa: 0x4000_0000, size: 0x2000, bytes: code }], maxSteps: 1000 });
+    v.init({ target: 2, features: [0] });
+    expect(v.getOneReg(fwId(0))).toBe(0n); // KVM_ARM_PSCI_0_1
+    v.setOneReg(PC, 0x4000_0000n);
+    v.setOneReg(X(0), 0x95c1ba60n); // KVM_PSCI_FN_CPU_ON (KVM_PSCI_FN_BASE 0x95c1ba5e + 2, uapi asm/kvm.h)
+    v.setOneReg(X(1), 0n); // this vCPU's MPIDR affinity
+    v.setOneReg(X(6), 0x95c1ba5fn); // KVM_PSCI_FN_CPU_OFF
+    v.setOneReg(X(2), 0x0900_0000n);
+    v.runOnce();
+    // kvm_psci_vcpu_on: a running target is ALREADY_ON from 0.2 on, INVALID_PARAMS under 0.1
+    expect(v.getOneReg(X(5))).toBe(0xfffffffffffffffen);
+    expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
+    expect(v.getOneReg(X(0))).toBe(0n); // CPU_OFF: PSCI_RET_SUCCESS
+    expect(v.getOneReg(PC)).toBe(0x4000_0010n);
+  });
   it('immediate_exit: KVM_EXIT_INTR before any instruction runs', () => {
     const v = vcpuOf();
     v.setOneReg(PC, 0x4000_0000n);
