@@ -94,7 +94,7 @@ export const IMAGES = [
   // of `cpus` (record-kvm) into tests/kvm/fixtures/<name>-<cpu>.txt; not run on the board.
   // `runError`: the trace's expected last KVM_RUN error, if the guest ends in one (kvm_mmio_hvc's
   // LDP from MMIO has no valid syndrome: KVM_RUN fails with ENOSYS).
-  ...[['kvm_mmu'], ['kvm_el0'], ['kvm_traps'], ['kvm_excl'], ['kvm_mmio_hvc', 'run ENOSYS'], ['kvm_s1_sysreg']].map(([n, runError]) => ({
+  ...[['kvm_mmu'], ['kvm_el0'], ['kvm_traps'], ['kvm_excl'], ['kvm_mmio_hvc', 'run ENOSYS'], ['kvm_s1_sysreg'], ['kvm_smccc_ids']].map(([n, runError]) => ({
     name: `kvm/${n}`, kind: 'kvm', cpu: 'cortex-a57', cpus: ['cortex-a57', 'max'], march: 'armv8-a', runError,
   })),
 ];

@@ -26,7 +26,7 @@ export function run(argv: readonly string[], io: CliIo, err: (text: string) => v
     return EXIT.USAGE;
   }
   if (values.cpu !== undefined && MODELS[values.cpu] === undefined) {
-    err(`unknown CPU model '${values.cpu}' (known: ${Object.keys(MODELS).join(', ')})`);
+    err(`kvm diff: unknown CPU model '${values.cpu}' (known: ${Object.keys(MODELS).join(', ')})`);
     return EXIT.USAGE;
   }
   const traces: KvmTrace[] = [];

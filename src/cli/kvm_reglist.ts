@@ -2,8 +2,8 @@
 
 import { MODELS } from '../cpu/models.js';
 import { KVM_ARM_VCPU_PSCI_0_2 } from '../kvmcompat/api.js';
-import { kvmListName, kvmTarget } from '../kvmcompat/profile.js';
-import { hexId, regSizeBytes } from '../kvmcompat/regid.js';
+import { kvmTarget } from '../kvmcompat/profile.js';
+import { hexId, regName, regSizeBytes } from '../kvmcompat/regid.js';
 import { KvmVcpu } from '../kvmcompat/vcpu.js';
 import { EXIT, type CliIo } from './main.js';
 
@@ -35,7 +35,7 @@ export function run(argv: readonly string[], io: CliIo, err: (text: string) => v
   vcpu.init({ target: kvmTarget(model), features: [1 << KVM_ARM_VCPU_PSCI_0_2] });
   const rows = vcpu.getRegList(Infinity).map((id) => ({
     id: hexId(id),
-    name: kvmListName(id),
+    name: regName(id),
     value: `0x${vcpu.getOneReg(id).toString(16).padStart(regSizeBytes(id) * 2, '0')}`,
   }));
   if (json) io.write('stdout', JSON.stringify(rows, null, 1) + '\n');

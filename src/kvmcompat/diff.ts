@@ -42,20 +42,7 @@ export interface DiffOptions {
 const NONE = '(none)';
 const MIDR_EL1 = sysregId(3, 0, 0, 0, 0);
 
-/** The register's name: regid.ts's regName once it exists, else the hex ID. */
-export function nameOf(id: RegId): string {
-  // looked up by name so this builds before regName exists (issue 9: another part adds it)
-  const regName: unknown = Reflect.get(regid, 'regName');
-  if (typeof regName === 'function') {
-    try {
-      const n = (regName as (id: RegId) => unknown)(id);
-      if (typeof n === 'string' && n !== '') return n;
-    } catch {
-      // an ID regName does not know: fall back to the hex
-    }
-  }
-  return regid.hexId(id);
-}
+const nameOf = regid.regName;
 
 const hexValue = (id: RegId, v: { value?: bigint; error?: string }): string =>
   v.error !== undefined ? `error ${v.error}` : `0x${(v.value ?? 0n).toString(16).padStart(regid.regSizeBytes(id) * 2, '0')}`;

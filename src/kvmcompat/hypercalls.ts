@@ -1,6 +1,6 @@
 // The hypercalls KVM handles in the kernel (Linux 6.1 arch/arm64/kvm/hypercalls.c
 // kvm_hvc_call_handler, psci.c kvm_psci_call, trng.c): SMCCC 1.1 and its ARCH_FEATURES, TRNG
-// 1.0, paravirtualised time (not set up), the KVM vendor calls and PSCI 0.2/1.0/1.1. The
+// 1.0, paravirtualised time (not set up), the KVM vendor calls and PSCI 0.1/0.2/1.0/1.1. The
 // vCPU (vcpu.ts) calls `hypercall` on an HVC with the guest's registers; results go to x0..x3.
 // Checked against the real traces tests/kvm/fixtures/kvm_mmio_hvc-*.txt (every call of tests/images/kvm/kvm_mmio_hvc).
 
@@ -70,6 +70,8 @@ const PSCI_RET_NOT_SUPPORTED = M64; // -1
 const PSCI_RET_INVALID_PARAMS = M64 - 1n; // -2
 const PSCI_RET_ALREADY_ON = M64 - 3n; // -4
 const PSCI_RET_INTERNAL_FAILURE = M64 - 5n; // -6
+/** KVM_PSCI_FN_BASE (uapi/asm/kvm.h): PSCI 0.1's CPU_SUSPEND, CPU_OFF, CPU_ON, MIGRATE are base + 0..3. */
+const KVM_PSCI_FN_BASE = 0x95c1_ba5e;
 /** KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2 (uapi/asm/kvm.h). */
 const RESET_FLAG_PSCI_RESET2 = 1n << 0n;
 /** MPIDR_HWID_BITMASK: Aff3 and Aff2..Aff0. */
@@ -86,6 +88,13 @@ export function hypercall(h: HypercallHost): boolean {
   const num = fn & 0xffff;
   if (callAllowed(h, fn)) {
     switch (fn) {
+      case SMCCC_ARCH_WORKAROUND_1:
+      case SMCCC_ARCH_WORKAROUND_2:
+      case SMCCC_ARCH_WORKAROUND_3:
+        // hyp-entry.S el1_hvc_guest's fast path: x0 = 0 at any workaround level, before
+        // the handler (tests/kvm/fixtures/kvm_smccc_ids-*.txt: 0 on cortex-a57 too).
+        val[0] = 0n;
+        break;
       case SMCCC_VERSION:
         val[0] = 0x10001n; // SMCCC 1.1
         break;
@@ -155,6 +164,7 @@ export function hypercall(h: HypercallHost): boolean {
       }
       default:
         if (owner === 4 && num <= 0x1f) exit = psci(h, fn, val);
+        else psci01(h, fn, val);
     }
   }
   for (let i = 0; i < 4; i++) x[i] = val[i];
@@ -173,10 +183,26 @@ export function callAllowed(h: HypercallHost, fn: number): boolean {
     case SMCCC_VENDOR_HYP_KVM_PTP:
       return (h.bitmaps[2] & 2n) !== 0n;
     case SMCCC_VERSION: case SMCCC_ARCH_FEATURES:
+    case SMCCC_ARCH_WORKAROUND_1: case SMCCC_ARCH_WORKAROUND_2: case SMCCC_ARCH_WORKAROUND_3:
       return true;
     default:
-      // PSCI 0.2 and later: the standard service, function numbers 0..0x1f.
-      return ((fn >>> 24) & 0x3f) === 4 && (fn & 0xffff) <= 0x1f;
+      // PSCI 0.2 and later: the standard service, function numbers 0..0x1f; KVM's PSCI 0.1 IDs.
+      return (((fn >>> 24) & 0x3f) === 4 && (fn & 0xffff) <= 0x1f) || (fn >= KVM_PSCI_FN_BASE && fn <= KVM_PSCI_FN_BASE + 3);
+  }
+}
+
+/**
+ * kvm_psci_0_1_call: PSCI 0.1 (no KVM_ARM_VCPU_PSCI_0_2) through KVM's own function IDs,
+ * CPU_OFF and CPU_ON only; from 0.2 on these IDs are NOT_SUPPORTED.
+ */
+function psci01(h: HypercallHost, fn: number, val: bigint[]): void {
+  if (h.psciVersion !== KVM_ARM_PSCI_0_1) return;
+  if (fn === KVM_PSCI_FN_BASE + 1) {
+    h.powerOff();
+    val[0] = PSCI_RET_SUCCESS;
+  } else if (fn === KVM_PSCI_FN_BASE + 2) {
+    // kvm_psci_vcpu_on: no stopped vCPU to start (the only one is running): under 0.1 INVALID_PARAMS.
+    val[0] = PSCI_RET_INVALID_PARAMS;
   }
 }
 
@@ -184,7 +210,11 @@ export function callAllowed(h: HypercallHost, fn: number): boolean {
 function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
   const x = h.x;
   const version = h.psciVersion;
-  if (version === KVM_ARM_PSCI_0_1) return false; // 0.1 uses KVM's own function IDs: not these
+  if (version === KVM_ARM_PSCI_0_1) return false; // 0.1 uses KVM's own function IDs (psci01): not these
+  // kvm_psci_0_2_call/kvm_psci_1_x_call switch on the whole function ID: SMC32 (0x840000nn)
+  // or SMC64 (0xc40000nn); any other bit set (a yielding call, the reserved bits 23:16) is
+  // no PSCI call (tests/kvm/fixtures/kvm_smccc_ids-*.txt).
+  if (!isPsciId(fn)) return false;
   const smc64 = (fn & 0x4000_0000) !== 0;
   const num = fn & 0x1f;
   // kvm_psci_narrow_to_32bit: the SMC32 calls see 32-bit arguments.
@@ -208,12 +238,13 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
       val[0] = PSCI_RET_SUCCESS;
       return false;
     case PSCI_CPU_ON:
-      // kvm_psci_vcpu_on: the only vCPU is this one, which is on.
-      val[0] = (arg(1) & MPIDR_HWID) === mpidr ? PSCI_RET_ALREADY_ON : PSCI_RET_INVALID_PARAMS;
+      // kvm_psci_vcpu_on: the only vCPU is this one, which is on; kvm_psci_valid_affinity:
+      // a bit outside MPIDR_HWID_BITMASK is INVALID_PARAMS (kvm_smccc_ids-*.txt).
+      val[0] = arg(1) === mpidr ? PSCI_RET_ALREADY_ON : PSCI_RET_INVALID_PARAMS;
       return false;
     case PSCI_AFFINITY_INFO: {
       const level = arg(2);
-      if (level > 3n) {
+      if (level > 3n || (arg(1) & ~MPIDR_HWID) !== 0n) {
         val[0] = PSCI_RET_INVALID_PARAMS;
         return false;
       }
@@ -243,7 +274,7 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
       if (!v1 || smc64) return false;
       const f = Number(arg(1) & 0xffff_ffffn);
       const n = f & 0x1f;
-      const std = ((f >>> 24) & 0x3f) === 4 && (f & 0xffe0) === 0;
+      const std = isPsciId(f);
       const f64 = (f & 0x4000_0000) !== 0;
       const both = [PSCI_CPU_SUSPEND, PSCI_CPU_ON, PSCI_AFFINITY_INFO];
       const only32 = [PSCI_CPU_OFF, PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES];
@@ -268,4 +299,9 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
     default:
       return false;
   }
+}
+
+/** A PSCI function ID: SMC32 0x840000nn or SMC64 0xc40000nn, nn <= 0x1f (uapi/linux/psci.h). */
+function isPsciId(fn: number): boolean {
+  return ((fn & ~0x4000_001f) >>> 0) === 0x8400_0000;
 }

@@ -278,33 +278,3 @@ export function kvmTarget(model: CpuModel): number {
   }
   return KVM_ARM_TARGET_GENERIC_V8;
 }
-
-// ---- names of the listed IDs (until regid.ts names every form) ----------------------------
-
-const FW_NAMES = ['KVM_REG_ARM_PSCI_VERSION', 'KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1', 'KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2', 'KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3'];
-const BMAP_NAMES = ['KVM_REG_ARM_STD_BMAP', 'KVM_REG_ARM_STD_HYP_BMAP', 'KVM_REG_ARM_VENDOR_HYP_BMAP'];
-const SPSR_NAMES = ['SPSR_EL1', 'SPSR_ABT', 'SPSR_UND', 'SPSR_IRQ', 'SPSR_FIQ'];
-
-/** The name of an ID of a KVM vCPU's list (core field, firmware register, timer, sysreg, CCSIDR). */
-export function kvmListName(id: bigint, pmu = true): string {
-  const coproc = Number((id >> 16n) & 0xfffn);
-  const low = Number(id & 0xffffn);
-  if (coproc === 0x10) {
-    if (low < 62) return `X${low / 2}`;
-    const fixed: Record<number, string> = { 62: 'SP', 64: 'PC', 66: 'PSTATE', 68: 'SP_EL1', 70: 'ELR_EL1', 212: 'FPSR', 213: 'FPCR' };
-    if (fixed[low] !== undefined) return fixed[low];
-    if (low >= 72 && low <= 80) return SPSR_NAMES[(low - 72) / 2];
-    if (low >= 84 && low < 212) return `V${(low - 84) / 4}`;
-  }
-  if (coproc === 0x14 && FW_NAMES[low] !== undefined) return FW_NAMES[low];
-  if (coproc === 0x16 && BMAP_NAMES[low] !== undefined) return BMAP_NAMES[low];
-  if (coproc === 0x11) return `CCSIDR:${low & 0xff}`;
-  if (coproc === 0x13) {
-    if (low === 0xdf19) return 'KVM_REG_ARM_TIMER_CTL';
-    if (low === 0xdf1a) return 'KVM_REG_ARM_TIMER_CNT';
-    if (low === 0xdf02) return 'KVM_REG_ARM_TIMER_CVAL';
-    const r = [...KVM_INVARIANT, ...kvmSysregList(pmu)].find((d) => keyOf({ ...d, reset: 0n }) === low);
-    if (r !== undefined) return r.name;
-  }
-  return `0x${id.toString(16).padStart(16, '0')}`;
-}

@@ -12,7 +12,7 @@ import { Cpu, type Platform, type StopReason } from '../cpu/cpu.js';
 import { MODELS, type CpuModel, type IdValues } from '../cpu/models.js';
 import { Runner } from '../cpu/run.js';
 import { ExcKind, ExceptionRecord, esrOf, takeException } from '../cpu/exception.js';
-import { Slot, SpsrBit } from '../cpu/state.js';
+import { Slot } from '../cpu/state.js';
 import { vd } from '../cpu/vreg.js';
 import { Bus } from '../machine/bus.js';
 import { COUNTER_FREQUENCY } from '../machine/virt.js';
@@ -26,6 +26,7 @@ import {
   type KvmRun, type KvmVcpuApi, type KvmVcpuEvents, type KvmVcpuInit,
 } from './api.js';
 import { KvmError } from './errno.js';
+import { writePstate } from './coreregs.js';
 import { hypercall } from './hypercalls.js';
 import {
   KVM_ARM_PSCI_0_1, KVM_ARM_PSCI_0_2, KVM_ARM_PSCI_1_0, KVM_ARM_PSCI_1_1, KVM_FW_BMAP_RESET, KVM_INVARIANT,
@@ -210,7 +211,9 @@ export class KvmVcpu implements KvmVcpuApi {
    */
   private buildStage2(bus: Bus, size: number): void {
     const ram = new DataView(bus.ram.buffer, bus.ram.byteOffset, bus.ram.byteLength);
-    let next = size;
+    // The two concatenated level 1 tables must be 8 KiB aligned (AArch64.S2Walk aligns
+    // VTTBR_EL2.BADDR down to their size): after a slot of an odd number of pages, a pad page.
+    let next = size + (size & 0x1000);
     const alloc = (pages: number): number => {
       const off = next;
       next += pages * 4096;
@@ -437,8 +440,7 @@ export class KvmVcpu implements KvmVcpuApi {
       // AArch32, which a64emu does not implement: EINVAL, as for a host without it).
       const mode = Number(v & 0x1fn);
       if (mode !== 0 && mode !== 4 && mode !== 5) throw new KvmError('EINVAL', `PSTATE mode 0x${mode.toString(16)}`);
-      setPstate(cpu, Number(v & 0xffff_ffffn));
-      cpu.contextChanged();
+      writePstate(cpu, v);
       return;
     }
     if (off < CORE_SP) cpu.x[off / 2] = v;
@@ -464,11 +466,11 @@ export class KvmVcpu implements KvmVcpuApi {
     return this.hasFeature(KVM_ARM_VCPU_PSCI_0_2) ? this.psciVersion : KVM_ARM_PSCI_0_1;
   }
 
+  /** kvm_arm_get_fw_reg/kvm_arm_set_fw_reg switch on the whole ID: any other is ENOENT. */
   private fwIndex(id: RegId): { bmap: boolean; n: number } {
-    if ((id & KVM_REG_SIZE_MASK) !== KVM_REG_SIZE_U64) throw new KvmError('ENOENT', 'firmware registers are U64');
     const n = Number(id & 0xffffn);
     const bmap = (id & KVM_REG_ARM_COPROC_MASK) === KVM_REG_ARM_FW_FEAT_BMAP;
-    if ((id & 0xffff_0000_0000n) !== 0n || n >= (bmap ? 3 : 4)) throw new KvmError('ENOENT', 'no such firmware register');
+    if (n >= (bmap ? 3 : 4) || id !== (bmap ? fwBmapId(n) : fwId(n))) throw new KvmError('ENOENT', 'no such firmware register');
     return { bmap, n };
   }
 
@@ -680,6 +682,12 @@ export class KvmVcpu implements KvmVcpuApi {
       if (cpu.stop === TRAP) {
         cpu.stop = null;
         if (this.handleTrap()) return;
+        if (this.poweredOff) {
+          // PSCI CPU_OFF: kvm_arm_vcpu_power_off's KVM_REQ_SLEEP stops the vCPU before it
+          // enters the guest again; it sleeps until a signal ends KVM_RUN (EINTR).
+          run.exitReason = KVM_EXIT_INTR;
+          return;
+        }
         if (++traps >= 1_000_000 || left <= 0) {
           run.exitReason = KVM_EXIT_INTR;
           return;
@@ -912,18 +920,4 @@ function coreSize(off: number): number {
   if (off < CORE_V0) return 0;
   if (off < CORE_FPSR) return 16;
   return off <= CORE_FPCR ? 4 : 0;
-}
-
-/** PSTATE from a value in the SPSR layout (a KVM_SET_ONE_REG of pstate). */
-function setPstate(cpu: Cpu, v: number): void {
-  const impl = cpu.pstateImpl;
-  cpu.nzcv = v & 0xf000_0000;
-  cpu.daif = (v >>> 6) & 0xf;
-  cpu.ss = (v >>> SpsrBit.SS) & 1;
-  cpu.il = (v >>> SpsrBit.IL) & 1;
-  cpu.pan = (v >>> SpsrBit.PAN) & 1 & (impl >>> SpsrBit.PAN);
-  cpu.uao = (v >>> SpsrBit.UAO) & 1 & (impl >>> SpsrBit.UAO);
-  cpu.dit = (v >>> SpsrBit.DIT) & 1 & (impl >>> SpsrBit.DIT);
-  cpu.ssbs = (v >>> SpsrBit.SSBS) & 1 & (impl >>> SpsrBit.SSBS);
-  cpu.selectSp((v >>> 2) & 3, v & 1);
 }

@@ -52,7 +52,7 @@ describe('the fixture files', () => {
   });
 
   it('every KVM guest image has its fixtures for each of its CPU models', () => {
-    expect(kvmImages.map(([n]) => n).sort()).toEqual(['kvm/kvm_el0', 'kvm/kvm_excl', 'kvm/kvm_mmio_hvc', 'kvm/kvm_mmu', 'kvm/kvm_s1_sysreg', 'kvm/kvm_traps']);
+    expect(kvmImages.map(([n]) => n).sort()).toEqual(['kvm/kvm_el0', 'kvm/kvm_excl', 'kvm/kvm_mmio_hvc', 'kvm/kvm_mmu', 'kvm/kvm_s1_sysreg', 'kvm/kvm_smccc_ids', 'kvm/kvm_traps']);
     for (const [name, e] of kvmImages) {
       expect(e.fixtures, name).toEqual(e.cpus!.map((cpu) => `tests/kvm/fixtures/${name.split('/')[1]}-${cpu}.txt`));
       for (const f of e.fixtures!) {

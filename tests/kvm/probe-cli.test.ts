@@ -73,4 +73,12 @@ describe('a64emu kvm reglist', () => {
     expect(r.stdout).toMatch(/^0x603000000013c000 MIDR_EL1 +0x00000000000f0510$/m);
     expect((await run(['kvm', 'reglist', '--cpu', 'nope'])).code).toBe(2);
   });
+  it('every name it prints is one `kvm id` takes back to the same ID (issue 9: names round-trip)', async () => {
+    // max lists the unallocated ID encodings (KVM's ID_UNALLOCATED rows) and the timer IDs
+    const rows = JSON.parse((await run(['kvm', 'reglist', '--cpu', 'max', '--json'])).stdout) as Array<{ id: string; name: string }>;
+    const r = await run(['kvm', 'id', ...rows.map((x) => x.name)]);
+    expect(r.stderr).toBe('');
+    const ids = [...r.stdout.matchAll(/^\S+ (0x[0-9a-f]{16})$/gm)].map((m) => m[1]);
+    expect(ids).toEqual(rows.map((x) => x.id));
+  });
 });

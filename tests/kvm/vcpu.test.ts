@@ -175,6 +175,12 @@ describe('KVM_SET_ONE_REG / KVM_GET_ONE_REG errno cases', () => {
     expect(v.getOneReg(fwId(0))).toBe(2n);
     expect(errnoOf(() => v.getOneReg((fwId(0) & ~(0xfn << 52n)) | KVM_REG_SIZE_U32))).toBe('ENOENT');
     expect(errnoOf(() => v.getOneReg(fwId(4)))).toBe('ENOENT');
+    // kvm_arm_get_fw_reg/kvm_arm_set_fw_reg switch on the whole ID (Linux 6.1 hypercalls.c):
+    // bits 31:28, outside KVM_REG_ARM_COPROC_MASK, make an ID none of their cases names.
+    for (const id of [fwId(0) | (1n << 28n), fwBmapId(0) | (1n << 28n)]) {
+      expect(errnoOf(() => v.getOneReg(id)), id.toString(16)).toBe('ENOENT');
+      expect(errnoOf(() => v.setOneReg(id, v.getOneReg(id & ~(1n << 28n)))), id.toString(16)).toBe('ENOENT');
+    }
     // WORKAROUND_1: cortex-a57's host level is NOT_AVAIL (0): only 0 may be set.
     expect(errnoOf(() => v.setOneReg(fwId(1), 0n))).toBe('ok');
     expect(errnoOf(() => v.setOneReg(fwId(1), 1n))).toBe('EINVAL');
@@ -377,6 +383,52 @@ describe('KVM_RUN', () => {
     expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
     expect(v.getOneReg(sysregId(3, 0, 5, 2, 0))).toBe(0xffffffff86000010n); // ESR_EL1 (inject_abt64; bits 63:32 as in kvm_traps-*.txt)
     expect(v.getOneReg(sysregId(3, 0, 6, 0, 0))).toBe(0x200n); // FAR_EL1: the vector it last tried
+  });
+  it('a one-page slot runs its code (the stage 2 tables after it: the two level 1 tables 8 KiB aligned, AArch64.S2Walk)', () => {
+    // str x1, [x2] (0xf9000041): an MMIO write exit, as guest.bin's reports
+    const v = new KvmVcpu({ cpu: 'cortex-a57', memory: [{ ipa: 0x4000_0000, size: 0x1000, bytes: new Uint8Array(new Uint32Array([0xf9000041]).buffer) }], maxSteps: 1000 });
+    v.init({ target: 2, features: [PSCI_0_2] });
+    v.setOneReg(PC, 0x4000_0000n);
+    v.setOneReg(X(1), 0x55n);
+    v.setOneReg(X(2), 0x0900_0000n);
+    v.runOnce();
+    expect(v.run.exitReason).toBe(KVM_EXIT_MMIO);
+    expect(v.run.mmio).toMatchObject({ physAddr: 0x900_0000n, len: 8, isWrite: true });
+  });
+  it('PSCI CPU_OFF stops the vCPU in that KVM_RUN: no instruction after the HVC runs (psci.c kvm_arm_vcpu_power_off: KVM_REQ_SLEEP)', () => {
+    // hvc #0; str x1, [x2] (A64 encodings 0xd4000002, 0xf9000041): the store would be an MMIO exit
+    const code = new Uint8Array(new Uint32Array([0xd4000002, 0xf9000041]).buffer);
+    const v = new KvmVcpu({ cpu: 'cortex-a57', memory: [{ ipa: 0x4000_0000, size: 0x2000, bytes: code }], maxSteps: 1000 });
+    v.init({ target: 2, features: [PSCI_0_2] });
+    v.setOneReg(PC, 0x4000_0000n);
+    v.setOneReg(X(0), 0x8400_0002n); // PSCI_0_2_FN_CPU_OFF
+    v.setOneReg(X(2), 0x0900_0000n);
+    v.runOnce();
+    // the stopped vCPU sleeps in KVM_RUN until a signal: KVM_EXIT_INTR, as with POWER_OFF above
+    expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
+    expect(v.getOneReg(PC)).toBe(0x4000_0004n); // past the HVC (ELR_EL2), the store not run
+    expect(v.getOneReg(X(0))).toBe(0n); // PSCI_RET_SUCCESS
+    v.runOnce();
+    expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
+    expect(v.getOneReg(PC)).toBe(0x4000_0004n);
+  });
+  it('PSCI 0.1 (no KVM_ARM_VCPU_PSCI_0_2): KVM\'s own IDs, CPU_ON of the running vCPU INVALID_PARAMS, CPU_OFF stops it (psci.c kvm_psci_0_1_call)', () => {
+    // hvc #0; mov x5, x0; mov x0, x6; hvc #0; str x1, [x2] (aarch64-linux-gnu-as)
+    const code = new Uint8Array(new Uint32Array([0xd4000002, 0xaa0003e5, 0xaa0603e0, 0xd4000002, 0xf9000041]).buffer);
+    const v = new KvmVcpu({ cpu: 'cortex-a57', memory: [{ ipa: 0x4000_0000, size: 0x2000, bytes: code }], maxSteps: 1000 });
+    v.init({ target: 2, features: [0] });
+    expect(v.getOneReg(fwId(0))).toBe(0n); // KVM_ARM_PSCI_0_1
+    v.setOneReg(PC, 0x4000_0000n);
+    v.setOneReg(X(0), 0x95c1ba60n); // KVM_PSCI_FN_CPU_ON (KVM_PSCI_FN_BASE 0x95c1ba5e + 2, uapi asm/kvm.h)
+    v.setOneReg(X(1), 0n); // this vCPU's MPIDR affinity
+    v.setOneReg(X(6), 0x95c1ba5fn); // KVM_PSCI_FN_CPU_OFF
+    v.setOneReg(X(2), 0x0900_0000n);
+    v.runOnce();
+    // kvm_psci_vcpu_on: a running target is ALREADY_ON from 0.2 on, INVALID_PARAMS under 0.1
+    expect(v.getOneReg(X(5))).toBe(0xfffffffffffffffen);
+    expect(v.run.exitReason).toBe(KVM_EXIT_INTR);
+    expect(v.getOneReg(X(0))).toBe(0n); // CPU_OFF: PSCI_RET_SUCCESS
+    expect(v.getOneReg(PC)).toBe(0x4000_0010n);
   });
   it('immediate_exit: KVM_EXIT_INTR before any instruction runs', () => {
     const v = vcpuOf();
