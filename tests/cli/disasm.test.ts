@@ -3,27 +3,11 @@
 // syntax and objdump's agree (objdump would print `#0x4` where Capstone prints `#4`, and
 // bare branch targets where Capstone prints `#0x...`).
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { bytesOf, EXIT42 } from '../machine/images.js';
 import { TRACED_TEXT, tracedElf } from '../debug/programs.js';
 
-async function run(argv: string[], files: Record<string, Uint8Array> = { 'prog.elf': tracedElf() }) {
-  const out = { stdout: '', stderr: '' };
-  const io: Partial<CliIo> = {
-    write: (stream, data) => {
-      out[stream] += typeof data === 'string' ? data : new TextDecoder().decode(data);
-    },
-    readFile: (path) => {
-      const f = files[path];
-      if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return f;
-    },
-    stdin: null,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, ...out };
-}
+const run = (argv: string[], files: Record<string, Uint8Array> = { 'prog.elf': tracedElf() }) => runCli(argv, files);
 
 describe('a64emu disasm', () => {
   it('prints address, word and disassembly from the entry point, stopping at the end of the loaded bytes', async () => {

@@ -3,34 +3,14 @@
 // 124 at --max-insns, 2 for bad input, 3 for internal errors.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { fakeIo as fakeIoOf, runCli } from '../helpers/cli.js';
 import { Semihosting } from '../../src/machine/semihosting.js';
 import { bytesOf, elfOf, EXIT42, HELLO, LOOP, POWEROFF, makeElf } from '../machine/images.js';
 
-function fakeIo(files: Record<string, Uint8Array>) {
-  const out = { stdout: '', stderr: '' };
-  let t = 0;
-  const io: Partial<CliIo> = {
-    write: (stream, data) => {
-      out[stream] += typeof data === 'string' ? data : new TextDecoder().decode(data);
-    },
-    readFile: (path) => {
-      const f = files[path];
-      if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return f;
-    },
-    stdin: null,
-    now: () => (t += 500), // each reading half a second later
-    betweenSlices: () => {},
-    env: {},
-  };
-  return { io, out };
-}
-
-async function run(argv: string[], files: Record<string, Uint8Array> = {}) {
-  const { io, out } = fakeIo(files);
-  const code = await main(argv, io);
-  return { code, ...out };
-}
+let t = 0;
+const clock = { now: () => (t += 500) }; // each reading half a second later
+const fakeIo = (files: Record<string, Uint8Array>) => fakeIoOf(files, clock);
+const run = (argv: string[], files: Record<string, Uint8Array> = {}) => runCli(argv, files, clock);
 
 afterEach(() => {
   vi.restoreAllMocks();

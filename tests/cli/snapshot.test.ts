@@ -6,37 +6,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
+import { fakeIo, runCli } from '../helpers/cli.js';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
 import { bytesOf, EXIT42, HELLO } from '../machine/images.js';
 
-function fakeIo(files: Record<string, Uint8Array>) {
-  const out = { stdout: '', stderr: '' };
-  const io: Partial<CliIo> = {
-    write: (stream, data) => {
-      out[stream] += typeof data === 'string' ? data : new TextDecoder().decode(data);
-    },
-    readFile: (path) => {
-      const f = files[path];
-      if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return f;
-    },
-    writeFile: (path, data) => {
-      files[path] = data.slice();
-    },
-    stdin: null,
-    now: () => 0,
-    betweenSlices: () => {},
-    env: {},
-  };
-  return { io, out };
-}
-
-async function run(argv: string[], files: Record<string, Uint8Array>) {
-  const { io, out } = fakeIo(files);
-  const code = await main(argv, io);
-  return { code, ...out };
-}
+const run = (argv: string[], files: Record<string, Uint8Array>) => runCli(argv, files);
 
 const M = ['--memory', '16M'];
 

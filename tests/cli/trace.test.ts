@@ -5,30 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { tracedElf } from '../debug/programs.js';
 import { elfOf, HELLO } from '../machine/images.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'a64emu-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io: Partial<CliIo> = {
-    write: (stream, data) => {
-      out[stream] += typeof data === 'string' ? data : new TextDecoder().decode(data);
-    },
-    readFile: (path) => {
-      if (path === 'prog.elf') return tracedElf();
-      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-    },
-    stdin: null,
-    now: () => 0,
-    betweenSlices: () => {},
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, ...out };
-}
+const run = (argv: string[]) => runCli(argv, { 'prog.elf': tracedElf() });
 
 const traceLines = (stderr: string) => stderr.split('\n').filter((l) => /^ *\d+ EL\d /.test(l));
 const stepOf = (line: string) => Number(/^ *(\d+)/.exec(line)![1]);

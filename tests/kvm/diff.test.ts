@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import type { AllowEntry } from '../../src/kvmcompat/allow.js';
 import { cpuOfTrace, diffJson, diffTraces, formatDiff } from '../../src/kvmcompat/diff.js';
 import { KVM_REG_ARM_TIMER_CNT, sysregId } from '../../src/kvmcompat/regid.js';
@@ -227,25 +227,7 @@ describe('a64emu kvm diff', () => {
     'max.txt': new TextEncoder().encode(text(MAX)),
     'bad.txt': new TextEncoder().encode(text(A57).replace('api 12', 'api twelve')),
   };
-  async function cli(argv: string[]) {
-    const out = { stdout: '', stderr: '' };
-    const io: Partial<CliIo> = {
-      write: (stream, data) => {
-        out[stream] += typeof data === 'string' ? data : new TextDecoder().decode(data);
-      },
-      readFile: (path) => {
-        const f = files[path];
-        if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-        return f;
-      },
-      stdin: null,
-      now: () => 0,
-      betweenSlices: () => {},
-      env: {},
-    };
-    const code = await main(argv, io);
-    return { code, ...out };
-  }
+  const cli = (argv: string[]) => runCli(argv, files);
 
   it('exit 0 when only allowed differences remain', async () => {
     const r = await cli(['kvm', 'diff', 'a.txt', 'b.txt']);

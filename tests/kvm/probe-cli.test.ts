@@ -2,31 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { imageGuest } from './helpers/guests.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const GUEST = imageGuest('kvm_excl');
 
-async function run(argv: string[], files: Record<string, Uint8Array> = {}) {
-  const out = { stdout: '', stderr: '' };
-  const io: Partial<CliIo> = {
-    write: (stream, data) => {
-      out[stream] += typeof data === 'string' ? data : new TextDecoder().decode(data);
-    },
-    readFile: (path) => {
-      const f = files[path];
-      if (f === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-      return f;
-    },
-    stdin: null,
-    now: () => 0,
-    betweenSlices: () => {},
-    env: {},
-  };
-  const code = await main(argv, io as CliIo);
-  return { code, ...out };
-}
+const run = (argv: string[], files: Record<string, Uint8Array> = {}) => runCli(argv, files);
 
 describe('a64emu kvm probe', () => {
   it('prints the trace: the real one\'s lines but the counter and the allow-listed capability', async () => {

@@ -3,25 +3,9 @@
 // example 0x40020000000F0800 = SCTLR, canonical 0x40200000000F0800 (Linux commit aa404ddf952f
 // moved the size field from bits 51..48 to 55..52), and the trace's KVM_REG_ARM_TIMER_CNT.
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 
-async function run(argv: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io: Partial<CliIo> = {
-    write: (stream, data) => {
-      out[stream] += typeof data === 'string' ? data : new TextDecoder().decode(data);
-    },
-    readFile: (path) => {
-      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-    },
-    stdin: null,
-    now: () => 0,
-    betweenSlices: () => {},
-    env: {},
-  };
-  const code = await main(argv, io as CliIo);
-  return { code, ...out };
-}
+const run = (argv: string[]) => runCli(argv);
 
 describe('a64emu kvm id', () => {
   it('SCTLR_EL1 and 0x603000000013c080 print the same block: name, canonical ID, fields', async () => {
