@@ -229,6 +229,24 @@ export class CpuState {
     ) >>> 0;
   }
 
+  /**
+   * Sets PSTATE from a value in the SPSR_ELx layout, the inverse of spsrBits: a raw write by a
+   * tool (KVM's regs.pstate, a state file), without an exception return's checks. Fields the
+   * model lacks stay 0; EL and SPSel re-bank the live SP.
+   */
+  setSpsrBits(p: number): void {
+    this.nzcv = p & 0xf0000000;
+    this.daif = (p >>> 6) & 0xf;
+    this.il = (p >>> SpsrBit.IL) & 1;
+    this.ss = (p >>> SpsrBit.SS) & 1;
+    const impl = this.pstateImpl;
+    this.pan = (impl >>> SpsrBit.PAN) & (p >>> SpsrBit.PAN) & 1;
+    this.uao = (impl >>> SpsrBit.UAO) & (p >>> SpsrBit.UAO) & 1;
+    this.dit = (impl >>> SpsrBit.DIT) & (p >>> SpsrBit.DIT) & 1;
+    this.ssbs = (impl >>> SpsrBit.SSBS) & (p >>> SpsrBit.SSBS) & 1;
+    this.selectSp((p >>> 2) & 3, p & 1);
+  }
+
   reset(): void {
     this.r.fill(0);
     this.n = this.z = this.c = this.v = 0;

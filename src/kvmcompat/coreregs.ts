@@ -11,14 +11,13 @@
 //   (CoreExtra) to hand them back unchanged, as QEMU's banks do.
 
 import type { Cpu } from '../cpu/cpu.js';
-import { Slot, SpsrBit } from '../cpu/state.js';
+import { Slot } from '../cpu/state.js';
 import { getV, setV } from '../cpu/vreg.js';
 import { sysregByName } from '../sysregs/table.js';
 import type { KvmVcpuApi } from './api.js';
 import { KvmError, type ErrnoName } from './errno.js';
 import {
-  CORE_ELR_EL1, CORE_FPCR, CORE_FPSR, CORE_PC, CORE_PSTATE, CORE_SP, CORE_SP_EL1, CORE_SPSR0, CORE_V0, CORE_X0,
-  KVM_REG_SIZE_U128, KVM_REG_SIZE_U32, coreId, type RegId,
+  ID_ELR_EL1, ID_FPCR, ID_FPSR, ID_PC, ID_PSTATE, ID_SP, ID_SP_EL1, ID_SPSR, ID_V, ID_X, type RegId,
 } from './regid.js';
 
 /** The outcome of a sync step: ok, or the first ID the kernel refused and its errno (QEMU returns there). */
@@ -33,17 +32,6 @@ export interface CoreExtra {
 
 export const newCoreExtra = (): CoreExtra => ({ spsr32: [0n, 0n, 0n, 0n] });
 
-export const ID_X = (n: number): RegId => coreId(CORE_X0 + 2 * n);
-export const ID_SP = coreId(CORE_SP);
-export const ID_PC = coreId(CORE_PC);
-export const ID_PSTATE = coreId(CORE_PSTATE);
-export const ID_SP_EL1 = coreId(CORE_SP_EL1);
-export const ID_ELR_EL1 = coreId(CORE_ELR_EL1);
-export const ID_SPSR = (i: number): RegId => coreId(CORE_SPSR0 + 2 * i);
-export const ID_V = (n: number): RegId => coreId(CORE_V0 + 4 * n, KVM_REG_SIZE_U128);
-export const ID_FPSR = coreId(CORE_FPSR, KVM_REG_SIZE_U32);
-export const ID_FPCR = coreId(CORE_FPCR, KVM_REG_SIZE_U32);
-
 /** KVM_NR_SPSR */
 const NR_SPSR = 5;
 
@@ -56,17 +44,7 @@ export const readPstate = (cpu: Cpu): bigint => BigInt(cpu.spsrBits);
  * (M[4] = 1) cannot be represented: its EL/SP bits are applied as they stand.
  */
 export function writePstate(cpu: Cpu, v: bigint): void {
-  const p = Number(v & 0xffffffffn) >>> 0;
-  cpu.nzcv = p & 0xf0000000;
-  cpu.daif = (p >>> 6) & 0xf;
-  cpu.il = (p >>> SpsrBit.IL) & 1;
-  cpu.ss = (p >>> SpsrBit.SS) & 1;
-  const impl = cpu.pstateImpl;
-  cpu.pan = (impl >>> SpsrBit.PAN) & (p >>> SpsrBit.PAN) & 1;
-  cpu.uao = (impl >>> SpsrBit.UAO) & (p >>> SpsrBit.UAO) & 1;
-  cpu.dit = (impl >>> SpsrBit.DIT) & (p >>> SpsrBit.DIT) & 1;
-  cpu.ssbs = (impl >>> SpsrBit.SSBS) & (p >>> SpsrBit.SSBS) & 1;
-  cpu.selectSp((p >>> 2) & 3, p & 1);
+  cpu.setSpsrBits(Number(v & 0xffffffffn) >>> 0);
   cpu.contextChanged();
 }
 

@@ -10,7 +10,7 @@
 import { aarch32KvmId, aarch32ViewByKvmId, AARCH32_VIEWS, type Aarch32View } from '../sysregs/aarch32.js';
 import { encodingKey } from '../sysregs/table.js';
 import {
-  ARM64_CORE, ARM64_CORE_WORDS, ARM_CORE, ARM_CORE_WORDS, ARM_FW_COUNT, FW_BMAP_NAMES, FW_NAMES,
+  ARM64_CORE, ARM_CORE, ARM_CORE_WORDS, ARM_FW_COUNT, FW_BMAP_NAMES, FW_NAMES,
   VFP_CONTROL_NAMES, sysregNames, type CoreMember,
 } from './regnames.js';
 
@@ -70,6 +70,18 @@ export const CORE_WORDS = 216;
 /** The ID of a core register at word offset `off` with `size` (a KVM_REG_SIZE_* value). */
 export const coreId = (off: number, size: bigint = KVM_REG_SIZE_U64): RegId =>
   KVM_REG_ARM64 | size | KVM_REG_ARM_CORE | BigInt(off);
+
+/** The core registers' IDs (struct kvm_regs members). */
+export const ID_X = (n: number): RegId => coreId(CORE_X0 + 2 * n);
+export const ID_SP = coreId(CORE_SP);
+export const ID_PC = coreId(CORE_PC);
+export const ID_PSTATE = coreId(CORE_PSTATE);
+export const ID_SP_EL1 = coreId(CORE_SP_EL1);
+export const ID_ELR_EL1 = coreId(CORE_ELR_EL1);
+export const ID_SPSR = (i: number): RegId => coreId(CORE_SPSR0 + 2 * i);
+export const ID_V = (n: number): RegId => coreId(CORE_V0 + 4 * n, KVM_REG_SIZE_U128);
+export const ID_FPSR = coreId(CORE_FPSR, KVM_REG_SIZE_U32);
+export const ID_FPCR = coreId(CORE_FPCR, KVM_REG_SIZE_U32);
 
 /** The ID of an AArch64 system register (op0 << 14 | op1 << 11 | CRn << 7 | CRm << 3 | op2). */
 export const sysregId = (op0: number, op1: number, crn: number, crm: number, op2: number): RegId =>
@@ -194,6 +206,12 @@ const ARM64_CORE_NAMES = new Set(ARM64_CORE.flatMap((m) => [m.name, ...(m.aliase
 const memberAt = (members: readonly CoreMember[], off: number): CoreMember | undefined =>
   members.find((m) => off >= m.offset && off < m.offset + m.words);
 
+/**
+ * The size in bytes of the arm64 struct kvm_regs member that holds word `off` (0 for padding
+ * and __reserved): Linux guest.c core_reg_size_from_offset.
+ */
+export const coreMemberBytes = (off: number): number => (memberAt(ARM64_CORE, off)?.words ?? 0) * 4;
+
 /** The canonical form of an ID given in the draft notation, or undefined. */
 export function draftToCanonical(id: RegId): RegId | undefined {
   if ((id & KVM_REG_ARCH_MASK) !== KVM_REG_ARM) return undefined;
@@ -299,7 +317,7 @@ function decodeForm(id: RegId): DecodedRegId {
   if (arch === 'arm64') {
     switch (group) {
       case 0x10:
-        return core(ARM64_CORE, ARM64_CORE_WORDS);
+        return core(ARM64_CORE, CORE_WORDS);
       case 0x13: {
         const op0 = low >> 14, op1 = (low >> 11) & 7, crn = (low >> 7) & 15, crm = (low >> 3) & 15, op2 = low & 7;
         const quirk = TIMER_QUIRK.get(id & ~KVM_REG_SIZE_MASK | KVM_REG_SIZE_U64);

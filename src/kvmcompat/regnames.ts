@@ -43,8 +43,6 @@ export const ARM64_CORE: readonly CoreMember[] = [
   { name: 'FPSR', member: 'fp_regs.fpsr', offset: 212, words: 1 },
   { name: 'FPCR', member: 'fp_regs.fpcr', offset: 213, words: 1 },
 ];
-/** Words in arm64 struct kvm_regs (the last two are fp_regs.__reserved). */
-export const ARM64_CORE_WORDS = 216;
 
 const ARM_USR = ['ARM_r0', 'ARM_r1', 'ARM_r2', 'ARM_r3', 'ARM_r4', 'ARM_r5', 'ARM_r6', 'ARM_r7', 'ARM_r8', 'ARM_r9',
   'ARM_r10', 'ARM_fp', 'ARM_ip', 'ARM_sp', 'ARM_lr', 'ARM_pc', 'ARM_cpsr', 'ARM_ORIG_r0'];

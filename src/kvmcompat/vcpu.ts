@@ -33,11 +33,11 @@ import {
   KVM_UNKNOWN, kvmIdValues, kvmSysregList, kvmTarget, kvmWorkaroundLevels, type KvmSysregDesc,
 } from './profile.js';
 import {
-  CORE_ELR_EL1, CORE_FPCR, CORE_FPSR, CORE_PC, CORE_PSTATE, CORE_SP, CORE_SP_EL1, CORE_SPSR0, CORE_V0, CORE_WORDS,
+  CORE_ELR_EL1, CORE_FPSR, CORE_PC, CORE_PSTATE, CORE_SP, CORE_SP_EL1, CORE_SPSR0, CORE_V0, CORE_WORDS,
   KVM_REG_ARM64, KVM_REG_ARM64_SVE, KVM_REG_ARM64_SYSREG, KVM_REG_ARM_COPROC_MASK, KVM_REG_ARM_CORE, KVM_REG_ARM_DEMUX,
   KVM_REG_ARM_FW, KVM_REG_ARM_FW_FEAT_BMAP, KVM_REG_ARM_TIMER_CNT, KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CVAL,
   KVM_REG_SIZE_MASK, KVM_REG_SIZE_U128, KVM_REG_SIZE_U32, KVM_REG_SIZE_U64, ccsidrId, coreId, fwBmapId, fwId,
-  regSizeBytes, sysregId, type RegId,
+  coreMemberBytes, regSizeBytes, sysregId, type RegId,
 } from './regid.js';
 
 const M64 = (1n << 64n) - 1n;
@@ -334,7 +334,7 @@ export class KvmVcpu implements KvmVcpuApi {
     this.requireInit();
     const ids: RegId[] = [];
     for (let off = 0; off < CORE_WORDS; ) {
-      const size = coreSize(off);
+      const size = coreMemberBytes(off);
       if (size === 0) {
         off++;
         continue;
@@ -408,7 +408,7 @@ export class KvmVcpu implements KvmVcpuApi {
     const raw = id & ~(KVM_REG_ARM64 | KVM_REG_SIZE_MASK | KVM_REG_ARM_CORE);
     const size = regSizeBytes(id);
     if (raw >= BigInt(CORE_WORDS) || off + size / 4 >= CORE_WORDS) throw new KvmError('ENOENT', 'beyond struct kvm_regs');
-    const want = coreSize(off);
+    const want = coreMemberBytes(off);
     if (want === 0 || off % (want / 4) !== 0) throw new KvmError('EINVAL', `no core register at offset ${off}`);
     if (size !== want) throw new KvmError('EINVAL', `core register at offset ${off} has ${want} bytes`);
     return off;
@@ -912,12 +912,4 @@ export class KvmVcpu implements KvmVcpuApi {
     x[Slot.HCR_EL2] |= BigInt(HcrEl2.VSE);
     this.cpu.contextChanged();
   }
-}
-
-/** The size in bytes of the core register at word offset `off`, 0 where there is none. */
-function coreSize(off: number): number {
-  if (off < CORE_SPSR0 + 10) return off <= CORE_SPSR0 + 8 ? 8 : 0;
-  if (off < CORE_V0) return 0;
-  if (off < CORE_FPSR) return 16;
-  return off <= CORE_FPCR ? 4 : 0;
 }

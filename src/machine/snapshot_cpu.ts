@@ -7,13 +7,13 @@
 
 import type { Cpu } from '../cpu/cpu.js';
 import { PHYSICAL_LINES } from '../cpu/interrupts.js';
-import { Slot, SpsrBit } from '../cpu/state.js';
-import { MODELS } from '../cpu/models.js';
+import { Slot } from '../cpu/state.js';
+import { sysregNames } from '../kvmcompat/regnames.js';
 import type { TlbEntry } from '../mmu/types.js';
 import { Flag, hasRaw, kvmId, readRaw, sysregTable, writeRaw, type SysregRow } from '../sysregs/table.js';
 import {
-  CORE_ELR_EL1, CORE_FPCR, CORE_FPSR, CORE_PC, CORE_PSTATE, CORE_SP, CORE_SP_EL1, CORE_SPSR0, CORE_V0, CORE_WORDS,
-  CORE_X0, KVM_REG_SIZE_U128, KVM_REG_SIZE_U32, coreId, hexId, regSizeBytes, type RegId,
+  CORE_WORDS, ID_ELR_EL1, ID_FPCR, ID_FPSR, ID_PC, ID_PSTATE, ID_SP, ID_SP_EL1, ID_SPSR, ID_V, ID_X, coreId, hexId,
+  regSizeBytes, type RegId,
 } from '../kvmcompat/regid.js';
 
 export class StateError extends Error {
@@ -51,15 +51,10 @@ export function readCpregs(cpu: Cpu): RegValue[] {
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** A register's name for messages: the row's name on any model, else the S3_op1_Cn_Cm_op2 form. */
+/** A register's name for messages, by its encoding (not the KVM view: no timer swap): regnames.ts, else S<op0>_<op1>_C<n>_C<m>_<op2>. */
 export function cpregName(id: RegId): string {
   const k = Number(id & 0xffffn);
-  const [op0, op1, crn, crm, op2] = [(k >> 14) & 3, (k >> 11) & 7, (k >> 7) & 15, (k >> 3) & 15, k & 7];
-  for (const model of Object.values(MODELS)) {
-    const row = sysregTable(model).rows.find((r) => r.op0 === op0 && r.op1 === op1 && r.crn === crn && r.crm === crm && r.op2 === op2);
-    if (row !== undefined) return row.name;
-  }
-  return `S${op0}_${op1}_C${crn}_C${crm}_${op2}`;
+  return sysregNames().byKey.get(k) ?? `S${(k >> 14) & 3}_${(k >> 11) & 7}_C${(k >> 7) & 15}_C${(k >> 3) & 15}_${k & 7}`;
 }
 
 /**
@@ -88,16 +83,6 @@ export function writeCpregs(cpu: Cpu, list: readonly RegValue[]): void {
   }
 }
 
-const X = (n: number): RegId => coreId(CORE_X0 + 2 * n);
-const V = (n: number): RegId => coreId(CORE_V0 + 4 * n, KVM_REG_SIZE_U128);
-const ID_SP_EL0 = coreId(CORE_SP);
-const ID_PC = coreId(CORE_PC);
-const ID_PSTATE = coreId(CORE_PSTATE);
-const ID_SP_EL1 = coreId(CORE_SP_EL1);
-const ID_ELR_EL1 = coreId(CORE_ELR_EL1);
-const ID_SPSR_EL1 = coreId(CORE_SPSR0);
-const ID_FPSR = coreId(CORE_FPSR, KVM_REG_SIZE_U32);
-const ID_FPCR = coreId(CORE_FPCR, KVM_REG_SIZE_U32);
 const ID_SP_EL2 = coreId(CORE_SP_EL2);
 const ID_SP_EL3 = coreId(CORE_SP_EL3);
 
@@ -109,16 +94,16 @@ const ID_SP_EL3 = coreId(CORE_SP_EL3);
  */
 export function readCore(cpu: Cpu): RegValue[] {
   const out: RegValue[] = [];
-  for (let n = 0; n < 31; n++) out.push({ id: X(n), value: cpu.x[n] });
-  out.push({ id: ID_SP_EL0, value: cpu.getSpEl(0) });
+  for (let n = 0; n < 31; n++) out.push({ id: ID_X(n), value: cpu.x[n] });
+  out.push({ id: ID_SP, value: cpu.getSpEl(0) });
   out.push({ id: ID_PC, value: cpu.pc });
   out.push({ id: ID_PSTATE, value: BigInt(cpu.spsrBits) });
   out.push({ id: ID_SP_EL1, value: cpu.getSpEl(1) });
   out.push({ id: ID_ELR_EL1, value: cpu.x[Slot.ELR_EL1] });
-  out.push({ id: ID_SPSR_EL1, value: cpu.x[Slot.SPSR_EL1] });
+  out.push({ id: ID_SPSR(0), value: cpu.x[Slot.SPSR_EL1] });
   for (let n = 0; n < 32; n++) {
     const s = Slot.V0 + 2 * n;
-    out.push({ id: V(n), value: (cpu.x[s + 1] << 64n) | cpu.x[s] });
+    out.push({ id: ID_V(n), value: (cpu.x[s + 1] << 64n) | cpu.x[s] });
   }
   out.push({ id: ID_FPSR, value: cpu.x[Slot.FPSR] & 0xffffffffn });
   out.push({ id: ID_FPCR, value: cpu.x[Slot.FPCR] & 0xffffffffn });
@@ -143,26 +128,17 @@ export function writeCore(cpu: Cpu, list: readonly RegValue[]): void {
   if ((m & 0x12) !== 0 || el > cpu.highestEl || (el === 2 && !cpu.model.features.EL2)) {
     throw new StateError(`PSTATE 0x${ps.toString(16)} has an invalid mode M[4:0] = 0x${m.toString(16)} for ${cpu.model.name}`);
   }
-  cpu.el = el;
-  cpu.spsel = m & 1;
-  cpu.nzcv = ps;
-  cpu.daif = (ps >>> 6) & 0xf;
-  cpu.il = (ps >>> SpsrBit.IL) & 1;
-  cpu.ss = (ps >>> SpsrBit.SS) & 1;
-  cpu.pan = (ps >>> SpsrBit.PAN) & 1;
-  cpu.uao = (ps >>> SpsrBit.UAO) & 1;
-  cpu.dit = (ps >>> SpsrBit.DIT) & 1;
-  cpu.ssbs = (ps >>> SpsrBit.SSBS) & 1;
-  for (let n = 0; n < 31; n++) cpu.x[n] = get(X(n));
-  cpu.setSpEl(0, get(ID_SP_EL0));
+  cpu.setSpsrBits(ps);
+  for (let n = 0; n < 31; n++) cpu.x[n] = get(ID_X(n));
+  cpu.setSpEl(0, get(ID_SP));
   cpu.setSpEl(1, get(ID_SP_EL1));
   if (cpu.model.features.EL2) cpu.setSpEl(2, get(ID_SP_EL2));
   if (cpu.model.features.EL3) cpu.setSpEl(3, get(ID_SP_EL3));
   cpu.pc = get(ID_PC);
   cpu.x[Slot.ELR_EL1] = get(ID_ELR_EL1);
-  cpu.x[Slot.SPSR_EL1] = get(ID_SPSR_EL1);
+  cpu.x[Slot.SPSR_EL1] = get(ID_SPSR(0));
   for (let n = 0; n < 32; n++) {
-    const v = get(V(n));
+    const v = get(ID_V(n));
     cpu.x[Slot.V0 + 2 * n] = BigInt.asUintN(64, v);
     cpu.x[Slot.V0 + 2 * n + 1] = v >> 64n;
   }
