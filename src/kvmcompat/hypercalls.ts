@@ -4,6 +4,7 @@
 // vCPU (vcpu.ts) calls `hypercall` on an HVC with the guest's registers; results go to x0..x3.
 // Checked against the real traces tests/kvm/fixtures/kvm_mmio_hvc-*.txt (every call of tests/images/kvm/kvm_mmio_hvc).
 
+import { PSCI_FN, PSCI_RET, TOS_MIGRATION_NOT_REQUIRED } from '../machine/psci.js';
 import { KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN } from './api.js';
 import { KVM_ARM_PSCI_0_1, KVM_ARM_PSCI_1_0, KVM_ARM_PSCI_1_1 } from './profile.js';
 
@@ -52,7 +53,7 @@ const KVM_UID = [0xb66fb428n, 0xe911c52en, 0x564bcaa9n, 0x743a004dn];
 /** ARM_SMCCC_TRNG_GET_UUID's four result words (Linux 6.1 on both models: tests/kvm/fixtures/abi-*.txt). */
 const TRNG_UUID = [0x00e0210dn, 0xeb118443n, 0x44527080n, 0x4c5a4e55n];
 
-const PSCI_VERSION = 0x8400_0000;
+const PSCI_VERSION = PSCI_FN.VERSION;
 const PSCI_CPU_SUSPEND = 0x01;
 const PSCI_CPU_OFF = 0x02;
 const PSCI_CPU_ON = 0x03;
@@ -65,13 +66,15 @@ const PSCI_SYSTEM_RESET = 0x09;
 const PSCI_FEATURES = 0x0a;
 const PSCI_SYSTEM_SUSPEND = 0x0e;
 const PSCI_SYSTEM_RESET2 = 0x12;
-const PSCI_RET_SUCCESS = 0n;
-const PSCI_RET_NOT_SUPPORTED = M64; // -1
-const PSCI_RET_INVALID_PARAMS = M64 - 1n; // -2
-const PSCI_RET_ALREADY_ON = M64 - 3n; // -4
-const PSCI_RET_INTERNAL_FAILURE = M64 - 5n; // -6
+/** The board's PSCI return codes (machine/psci.ts) as the 64-bit x0 values. */
+const x0Of = (code: number): bigint => BigInt.asUintN(64, BigInt(code));
+const PSCI_RET_SUCCESS = x0Of(PSCI_RET.SUCCESS);
+const PSCI_RET_NOT_SUPPORTED = x0Of(PSCI_RET.NOT_SUPPORTED);
+const PSCI_RET_INVALID_PARAMS = x0Of(PSCI_RET.INVALID_PARAMETERS);
+const PSCI_RET_ALREADY_ON = x0Of(PSCI_RET.ALREADY_ON);
+const PSCI_RET_INTERNAL_FAILURE = x0Of(PSCI_RET.INTERNAL_FAILURE);
 /** KVM_PSCI_FN_BASE (uapi/asm/kvm.h): PSCI 0.1's CPU_SUSPEND, CPU_OFF, CPU_ON, MIGRATE are base + 0..3. */
-const KVM_PSCI_FN_BASE = 0x95c1_ba5e;
+const KVM_PSCI_FN_BASE = PSCI_FN.V0_1_CPU_SUSPEND;
 /** KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2 (uapi/asm/kvm.h). */
 const RESET_FLAG_PSCI_RESET2 = 1n << 0n;
 /** MPIDR_HWID_BITMASK: Aff3 and Aff2..Aff0. */
@@ -258,7 +261,7 @@ function psci(h: HypercallHost, fn: number, val: bigint[]): boolean {
     }
     case PSCI_MIGRATE_INFO_TYPE:
       if (smc64) return false;
-      val[0] = 2n; // PSCI_0_2_TOS_MP: no Trusted OS migration
+      val[0] = BigInt(TOS_MIGRATION_NOT_REQUIRED); // PSCI_0_2_TOS_MP: no Trusted OS migration
       return false;
     case PSCI_MIGRATE:
     case PSCI_MIGRATE_INFO_UP_CPU:
